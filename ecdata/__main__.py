@@ -1,0 +1,5 @@
+import sys
+
+from ecdata.cli import main
+
+sys.exit(main())

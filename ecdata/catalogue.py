@@ -1,0 +1,118 @@
+"""The metric catalogue: every metric ecdata shows is declared here, once.
+
+A *base* metric is a sum of a stored column. A *derived* metric is an expression over base
+metric names, evaluated after summing, so every rate is a ratio of sums (never an average of
+rates). Pages, the CLI and exports refer to metrics by name and read labels, units, the good
+direction and the formula text from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    label_zh: str
+    label_en: str
+    unit: str  # "count" | "currency" | "rate" (a fraction, 0.05 = 5%) | "seconds"
+    good: str | None  # "up", "down", or None when neither direction is better
+    expr: str  # base: the SQL aggregate over fact columns; derived: SQL over base names
+    formula_zh: str = ""
+    formula_en: str = ""
+    derived: bool = False
+
+    def label(self, lang: str = "zh") -> str:
+        return self.label_zh if lang == "zh" else self.label_en
+
+    def formula(self, lang: str = "zh") -> str:
+        return self.formula_zh if lang == "zh" else self.formula_en
+
+
+def _base(name, zh, en, unit, good, column=None):
+    column = column or name
+    return Metric(name, zh, en, unit, good, f"SUM({column})", f"Σ {zh}", f"Σ {en}")
+
+
+def _ratio(name, zh, en, unit, good, numerator, denominator, formula_zh, formula_en):
+    # NULLIF: a period with a zero denominator has no value (a gap), not infinity or zero.
+    expr = f"{numerator} / NULLIF({denominator}, 0)"
+    return Metric(name, zh, en, unit, good, expr, formula_zh, formula_en, derived=True)
+
+
+# Total cost of getting inquiries: NULL only when none of its parts is known.
+TOTAL_COST_SQL = (
+    "CASE WHEN spend IS NULL AND labor_cost IS NULL AND management_cost IS NULL THEN NULL "
+    "ELSE COALESCE(spend, 0) + COALESCE(labor_cost, 0) + COALESCE(management_cost, 0) END"
+)
+
+STORE_BASE = [
+    _base("visitors", "访客数", "Visitors", "count", "up"),
+    _base("page_views", "浏览量", "Page views", "count", "up"),
+    _base("buyers", "支付买家数", "Buyers", "count", "up"),
+    _base("sales", "支付金额", "Sales", "currency", "up"),
+    _base("inquiries", "询单人数", "Inquiries", "count", "up"),
+    _base("closed_inquiries", "询单成交人数", "Closed inquiries", "count", "up"),
+    _base("spend", "推广费", "Promotion spend", "currency", None),
+    _base("refunds", "退款金额", "Refunds", "currency", "down"),
+]
+
+# Monthly costs arrive per store and month; kpis.py spreads them over days before summing.
+COST_BASE = [
+    _base("labor_cost", "人力成本", "Labor cost", "currency", None),
+    _base("management_cost", "管理成本", "Management cost", "currency", None),
+]
+
+DERIVED = [
+    _ratio("conversion_rate", "支付转化率", "Conversion rate", "rate", "up",
+           "buyers", "visitors", "支付买家数 ÷ 访客数", "buyers ÷ visitors"),
+    _ratio("aov", "客单价", "Average order value", "currency", "up",
+           "sales", "buyers", "支付金额 ÷ 支付买家数", "sales ÷ buyers"),
+    _ratio("inquiry_conversion", "询单转化率", "Inquiry conversion", "rate", "up",
+           "closed_inquiries", "inquiries", "询单成交人数 ÷ 询单人数",
+           "closed inquiries ÷ inquiries"),
+    _ratio("roi", "投入产出比", "ROI", "ratio", "up", "sales", "spend",
+           "支付金额 ÷ 推广费", "sales ÷ promotion spend"),
+    _ratio("inquiry_cost", "理论询盘成本", "Inquiry cost", "currency", "down",
+           f"({TOTAL_COST_SQL})", "inquiries",
+           "(推广费 + 人力成本 + 管理成本) ÷ 询单人数",
+           "(promotion spend + labor cost + management cost) ÷ inquiries"),
+    _ratio("closed_inquiry_cost", "成交询盘成本", "Closed-inquiry cost", "currency", "down",
+           f"({TOTAL_COST_SQL})", "closed_inquiries",
+           "询单人数 × 理论询盘成本 ÷ 询单成交人数 = 总成本 ÷ 询单成交人数",
+           "inquiries × inquiry cost ÷ closed inquiries = total cost ÷ closed inquiries"),
+]
+
+AGENT_BASE = [
+    _base("received", "接待人数", "Customers received", "count", "up"),
+    _base("inquiries", "询单人数", "Inquiries", "count", "up"),
+    _base("closed_inquiries", "询单成交人数", "Closed inquiries", "count", "up"),
+    _base("sales", "客服销售额", "Agent sales", "currency", "up"),
+    # Weighted by customers received so the period figure is a ratio of sums.
+    Metric("response_weighted", "响应时长×接待", "Response x received", "seconds", None,
+           "SUM(response_seconds * COALESCE(received, inquiries))"),
+    Metric("response_weight", "响应权重", "Response weight", "count", None,
+           "SUM(CASE WHEN response_seconds IS NOT NULL THEN COALESCE(received, inquiries) END)"),
+]
+
+AGENT_DERIVED = [
+    DERIVED[2],
+    _ratio("response_seconds", "平均响应时长", "Average response time", "seconds", "down",
+           "response_weighted", "response_weight",
+           "Σ(响应时长 × 接待人数) ÷ Σ 接待人数",
+           "Σ(response time × customers received) ÷ Σ customers received"),
+]
+
+METRICS: dict[str, Metric] = {m.name: m for m in STORE_BASE + COST_BASE + DERIVED}
+
+# The column order of `python -m ecdata kpis` and of the KPI tables in the UI.
+KPI_COLUMNS = [
+    "visitors", "page_views", "buyers", "sales", "inquiries", "closed_inquiries", "spend",
+    "conversion_rate", "aov", "inquiry_conversion", "roi", "labor_cost", "management_cost",
+    "inquiry_cost", "closed_inquiry_cost",
+]
+
+
+def metric(name: str) -> Metric:
+    return METRICS[name]

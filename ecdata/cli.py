@@ -1,0 +1,130 @@
+"""`python -m ecdata`: the command-line face of the engine, for scripted weekly imports.
+
+Commands: ingest, kpis, demo, samples, batches, undo. Messages print in both languages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from ecdata.batches import list_batches, undo_batch
+from ecdata.catalogue import KPI_COLUMNS
+from ecdata.demo import load_demo, write_sample_files
+from ecdata.i18n import Message
+from ecdata.ingest import ingest_file
+from ecdata.kpis import DIMENSIONS, GRAINS, Filters, kpi_table
+from ecdata.reader import DEFAULT_MAX_MB
+from ecdata.store import Store, default_db_path
+
+
+def _date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m ecdata", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_db(p):
+        p.add_argument("--db", type=Path, default=None,
+                       help="DuckDB file (default: $ECDATA_DB or data/ecdata.duckdb)")
+        return p
+
+    p = with_db(sub.add_parser("ingest", help="read export files into the store"))
+    p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument("--store", help="store name for files without a store column")
+    p.add_argument("--max-mb", type=float, default=DEFAULT_MAX_MB)
+
+    p = with_db(sub.add_parser("kpis", help="print KPIs per period"))
+    p.add_argument("--grain", choices=GRAINS, default="week")
+    p.add_argument("--by", choices=DIMENSIONS, default="store")
+    p.add_argument("--store", action="append", default=[], help="repeat for several")
+    p.add_argument("--channel", action="append", default=[], help="repeat for several")
+    p.add_argument("--from", dest="date_from", type=_date)
+    p.add_argument("--to", dest="date_to", type=_date)
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    p = with_db(sub.add_parser("demo", help="load the demo company"))
+    p.add_argument("--end", type=_date, help="last day of demo data (default: yesterday)")
+    p = sub.add_parser("samples", help="write sample export files to try the upload with")
+    p.add_argument("folder", type=Path, nargs="?", default=Path("sample_data"))
+    p.add_argument("--end", type=_date, default=dt.date(2026, 11, 15))
+    with_db(sub.add_parser("batches", help="list upload batches"))
+    p = with_db(sub.add_parser("undo", help="undo one batch"))
+    p.add_argument("batch", type=int)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "samples":
+        for path in write_sample_files(args.folder, args.end):
+            print(path)
+        return 0
+    with Store(args.db or default_db_path()) as store:
+        return COMMANDS[args.command](store, args)
+
+
+def _ingest(store: Store, args) -> int:
+    failed = 0
+    for path in args.paths:
+        if not path.exists():
+            print(f"{path}: 文件不存在 / file not found", file=sys.stderr)
+            failed += 1
+            continue
+        outcome = ingest_file(store, path, store_name=args.store, max_mb=args.max_mb)
+        stream = sys.stdout if outcome.ok else sys.stderr
+        print(outcome.message, file=stream)
+        parsed = outcome.parsed
+        if outcome.ok and parsed and parsed.problems:
+            for problem in parsed.problems[:20]:
+                print(f"  - {problem.message}")
+            if len(parsed.problems) > 20:
+                print(f"  … {len(parsed.problems) - 20} more / 另有 {len(parsed.problems) - 20} 条")
+        failed += not outcome.ok
+    return 1 if failed else 0
+
+
+def _kpis(store: Store, args) -> int:
+    filters = Filters(tuple(args.store), tuple(args.channel), args.date_from, args.date_to)
+    frame = kpi_table(store.reader(), args.grain, args.by, filters)
+    dims = ["period"] + ([args.by] if args.by != "none" else [])
+    frame = frame[dims + KPI_COLUMNS]
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        records = json.loads(frame.to_json(orient="records", date_format="iso"))
+        for r in records:
+            r["period"] = r["period"][:10]
+        print(json.dumps(records, ensure_ascii=False, indent=1))
+    else:
+        with __import__("pandas").option_context("display.width", 250,
+                                                 "display.max_columns", 30):
+            print(frame.to_string(index=False))
+    return 0
+
+
+def _demo(store: Store, args) -> int:
+    written = load_demo(store, args.end)
+    print(Message("ok.demo", {"rows": written["store_daily"], "agents": written["agent_daily"],
+                              "stores": 3}))
+    return 0
+
+
+def _batches(store: Store, args) -> int:
+    print(list_batches(store).to_string(index=False))
+    return 0
+
+
+def _undo(store: Store, args) -> int:
+    ok, message = undo_batch(store, args.batch)
+    print(message, file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1
+
+
+COMMANDS = {"ingest": _ingest, "kpis": _kpis, "demo": _demo, "batches": _batches,
+            "undo": _undo}

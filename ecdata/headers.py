@@ -1,0 +1,146 @@
+"""Recognising a file's header: which row it is on, what each column means, which platform.
+
+The aliases and platform markers are data (ecdata/data/*.csv), so supporting a new export is
+a line in a table, not a code change.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).parent / "data"
+
+# How far down a file the header may sit: 生意参谋 puts up to 7 title rows above it.
+HEADER_SCAN_ROWS = 30
+
+KEY_FIELDS = ("date", "month", "store", "channel", "member")
+RATE_FIELDS = ("conversion_rate", "aov", "inquiry_conversion")
+DURATION_FIELDS = ("response_seconds",)
+
+# Rows that summarise others; dropped wherever they appear in a key column.
+TOTAL_LABELS = (
+    "合计", "总计", "汇总", "均值", "汇总值", "平均值", "全店汇总值", "同行同层均值", "店铺汇总值",
+    "店铺平均值", "total", "grand total", "totals", "average", "summary",
+)
+
+
+def normalize_header(text) -> str:
+    """Fold a header cell to the form the alias table uses.
+
+    NFKC turns full-width brackets and signs into ASCII, en/em dashes become '-', case and all
+    white space are dropped: 'Sessions – Total' and 'sessions-total' are the same column.
+    """
+    if text is None:
+        return ""
+    s = unicodedata.normalize("NFKC", str(text)).strip().lower()
+    s = re.sub(r"[\u2010-\u2015\u2212]", "-", s)
+    return re.sub(r"\s+", "", s)
+
+
+@dataclass(frozen=True)
+class Alias:
+    canonical: str
+    kind: str  # "" = any kind of file
+
+
+@lru_cache(maxsize=1)
+def alias_table() -> dict[str, list[Alias]]:
+    """normalized header -> the canonical fields it may mean, kind-specific entries first."""
+    table: dict[str, list[Alias]] = {}
+    with open(DATA_DIR / "aliases.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            key = normalize_header(row["alias"])
+            table.setdefault(key, []).append(Alias(row["canonical"], row["kind"]))
+    for entries in table.values():
+        entries.sort(key=lambda a: a.kind == "")
+    return table
+
+
+@dataclass(frozen=True)
+class Platform:
+    platform: str
+    label_zh: str
+    label_en: str
+    channel: str  # an ad platform's rows become this channel; "" for store/service reports
+
+    def label(self, lang: str = "zh") -> str:
+        return self.label_zh if lang == "zh" else self.label_en
+
+
+@lru_cache(maxsize=1)
+def platform_markers() -> list[tuple[str, Platform]]:
+    with open(DATA_DIR / "platforms.csv", encoding="utf-8") as f:
+        return [
+            (normalize_header(r["marker"]),
+             Platform(r["platform"], r["label_zh"], r["label_en"], r["channel"]))
+            for r in csv.DictReader(f)
+        ]
+
+
+GENERIC = Platform("generic", "通用表格", "Generic table", "")
+
+
+def detect_platform(headers: list[str]) -> Platform:
+    """The first platform (in table order) one of whose marker columns the header has."""
+    present = {normalize_header(h) for h in headers}
+    for marker, platform in platform_markers():
+        if marker in present:
+            return platform
+    return GENERIC
+
+
+def known_count(row: list) -> int:
+    aliases = alias_table()
+    return sum(1 for cell in row if normalize_header(cell) in aliases)
+
+
+def find_header_row(rows: list[list]) -> int | None:
+    """Index of the first row with at least two recognised column names, or None."""
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        if known_count(row) >= 2:
+            return i
+    return None
+
+
+def file_kind(headers: list[str], platform: Platform) -> str:
+    """'agent' (per-person service report), 'monthly' (costs/targets), 'ad' or 'store'."""
+    fields = {a.canonical for h in headers for a in alias_table().get(normalize_header(h), [])}
+    if "member" in fields:
+        return "agent"
+    if "month" in fields or (platform.platform == "monthly" and "date" not in fields):
+        return "monthly"
+    if platform.channel:
+        return "ad"
+    return "store"
+
+
+def map_columns(headers: list[str], kind: str) -> dict[int, str]:
+    """Column position -> canonical field, for every header the alias table knows.
+
+    Several columns may map to one additive field (生意参谋's separate spend columns); the reader
+    sums them. A key field is taken from its first column only.
+    """
+    mapping: dict[int, str] = {}
+    seen_keys: set[str] = set()
+    for i, header in enumerate(headers):
+        for alias in alias_table().get(normalize_header(header), []):
+            if alias.kind in ("", kind):
+                if alias.canonical in KEY_FIELDS:
+                    if alias.canonical in seen_keys:
+                        break
+                    seen_keys.add(alias.canonical)
+                mapping[i] = alias.canonical
+                break
+    return mapping
+
+
+def header_shape(headers: list[str]) -> str:
+    """A stable id for a file layout, to remember the mapping a user chose for it."""
+    joined = "\x1f".join(normalize_header(h) for h in headers)
+    return hashlib.sha1(joined.encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,98 @@
+"""From a parsed export to stored facts: preview what would change, then commit as a batch."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from ecdata import headers as hd
+from ecdata.batches import BatchResult, count_existing, find_same_upload, write_batch
+from ecdata.i18n import Message
+from ecdata.reader import ParsedExport, read_export
+from ecdata.store import Store
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    file_name: str
+    ok: bool
+    message: Message
+    batch: BatchResult | None = None
+    parsed: ParsedExport | None = None
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What committing a parsed file would do, before it is done."""
+
+    rows_new: int
+    rows_replaced: int
+    rows_skipped: int
+    duplicate_of: int | None
+
+
+def remembered_mapping(store: Store, headers: list[str]) -> dict[str, str] | None:
+    """The mapping a user chose earlier for a file with exactly these headers, if any."""
+    row = store.reader().execute(
+        "SELECT mapping FROM header_mappings WHERE shape = ?", [hd.header_shape(headers)]
+    ).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def remember_mapping(store: Store, headers: list[str], mapping: dict[str, str]) -> None:
+    with store.writer() as cur:
+        cur.execute(
+            "INSERT OR REPLACE INTO header_mappings (shape, mapping) VALUES (?, ?)",
+            [hd.header_shape(headers), json.dumps(mapping, ensure_ascii=False)],
+        )
+
+
+def preview(store: Store, parsed: ParsedExport) -> Preview:
+    duplicate = find_same_upload(store, parsed.content_hash, parsed.store_param)
+    cur = store.reader()
+    cur.register("staged_preview", parsed.staged)
+    existing = count_existing(cur, parsed.table, "staged_preview")
+    cur.unregister("staged_preview")
+    return Preview(parsed.staged.num_rows - existing, existing, parsed.rows_rejected, duplicate)
+
+
+def commit(store: Store, parsed: ParsedExport) -> IngestOutcome:
+    """Store a parsed file as one batch (all or nothing); the same content twice is a no-op."""
+    name = parsed.file_name
+    duplicate = find_same_upload(store, parsed.content_hash, parsed.store_param)
+    if duplicate is not None:
+        return IngestOutcome(name, True, Message("ok.duplicate_upload",
+                                                 {"file": name, "batch": duplicate}),
+                             BatchResult(duplicate, 0, 0, 0, duplicate_of=duplicate), parsed)
+    meta = {
+        "file_name": name,
+        "content_hash": parsed.content_hash,
+        "kind": parsed.kind,
+        "platform": parsed.platform.platform,
+        "store_param": parsed.store_param,
+        "encoding": parsed.encoding,
+        "header_row": parsed.header_row,
+        "rows_read": parsed.rows_read,
+        "rows_rejected": parsed.rows_rejected,
+        "date_min": parsed.date_min,
+        "date_max": parsed.date_max,
+    }
+    result = write_batch(store, parsed.table, parsed.staged, meta)
+    message = Message("ok.ingested", {
+        "file": name, "read": parsed.rows_read, "written": result.rows_written,
+        "new": result.rows_new, "replaced": result.rows_replaced,
+        "skipped": parsed.rows_rejected, "batch": result.batch_id})
+    return IngestOutcome(name, True, message, result, parsed)
+
+
+def ingest_file(store: Store, path, store_name: str | None = None, **read_options) -> IngestOutcome:
+    """Read and commit one file; a rejected file leaves the store untouched."""
+    parsed = read_export(path, store_name=store_name, **read_options)
+    if parsed.ok:
+        remembered = remembered_mapping(store, parsed.headers)
+        if remembered and remembered != parsed.mapping_by_header():
+            parsed = read_export(path, store_name=store_name, mapping_override=remembered,
+                                 **read_options)
+    if not parsed.ok:
+        return IngestOutcome(parsed.file_name, False, parsed.error, None, parsed)
+    return commit(store, parsed)

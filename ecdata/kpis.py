@@ -1,0 +1,149 @@
+"""KPI tables: the catalogue's metrics per period and dimension, computed in DuckDB.
+
+Sums first, ratios after (catalogue.py). Monthly costs and targets are spread over the days of
+their month in proportion to days (`COST_SPREAD_METHOD`), so any period, week or day, carries
+its share; when the view is split or filtered by channel, a store-day's cost is shared among
+its channels in proportion to their inquiries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ecdata.catalogue import COST_BASE, DERIVED, KPI_COLUMNS, STORE_BASE
+
+GRAINS = ("day", "week", "month")
+DIMENSIONS = ("store", "channel", "none")
+
+COST_SPREAD_METHOD = {
+    "zh": "月度人力、管理成本与销售目标按天数平均分摊到每一天（月成本 ÷ 当月天数），再汇总到所选周期；"
+          "按渠道查看时，每店每天的成本按各渠道询单人数占比分摊。",
+    "en": "Monthly labor and management costs and sales targets are spread evenly over the days "
+          "of their month (monthly cost ÷ days in month), then summed per period; split by "
+          "channel, a store-day's cost is shared by each channel's share of inquiries.",
+}
+
+# Targets, spread like costs; completion metrics are ratios of sums too.
+TARGET_COLUMNS = ["sales_target", "inquiry_target"]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The scope of a KPI query. Empty tuples mean 'all'; dates are inclusive."""
+
+    stores: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+def _scope(filters: Filters, with_channel: bool = True, prefix: str = "") -> str:
+    """SQL condition for the filters, over named parameters (see `_params`)."""
+    terms = [f"(len($stores) = 0 OR list_contains($stores, {prefix}store))",
+             f"{prefix}date BETWEEN COALESCE($date_from, DATE '0001-01-01') "
+             f"AND COALESCE($date_to, DATE '9999-12-31')"]
+    if with_channel:
+        terms.append(f"(len($channels) = 0 OR list_contains($channels, {prefix}channel))")
+    return " AND ".join(terms)
+
+
+def _params(filters: Filters) -> dict:
+    return {"stores": list(filters.stores), "channels": list(filters.channels),
+            "date_from": filters.date_from, "date_to": filters.date_to}
+
+
+def kpi_table(cur, grain: str = "week", by: str = "store",
+              filters: Filters = Filters()) -> pd.DataFrame:
+    """One row per period (and store or channel unless `by` is 'none').
+
+    Columns: period (first day of the period; weeks start Monday), the dimension, then
+    KPI_COLUMNS plus sales_target, inquiry_target, sales_target_completion and
+    inquiry_task_completion. Rates are fractions. A metric with no data is NaN, not zero.
+    """
+    if grain not in GRAINS or by not in DIMENSIONS:
+        raise ValueError(f"grain must be one of {GRAINS} and by one of {DIMENSIONS}")
+    period = "date" if grain == "day" else f"CAST(date_trunc('{grain}', date) AS DATE)"
+    dim = "" if by == "none" else by
+    dim_select = f", {dim}" if dim else ""
+    by_channel = by == "channel" or bool(filters.channels)
+    base_sums = ", ".join(f"{m.expr} AS {m.name}" for m in STORE_BASE)
+
+    daily_costs = """
+        SELECT d.date, m.store,
+               m.labor_cost / day(last_day(m.month)) AS labor_cost,
+               m.management_cost / day(last_day(m.month)) AS management_cost,
+               m.sales_target / day(last_day(m.month)) AS sales_target,
+               m.target_inquiry_cost
+        FROM store_monthly m,
+             LATERAL (SELECT CAST(unnest(generate_series(CAST(m.month AS TIMESTAMP),
+                        CAST(last_day(m.month) AS TIMESTAMP), INTERVAL 1 DAY)) AS DATE) AS date) d
+        WHERE len($stores) = 0 OR list_contains($stores, m.store)
+    """
+    if by_channel:
+        # Each store-day's cost goes to its channels by their share of inquiries (equal
+        # shares when the day had none).
+        cost_rows = """
+            SELECT f.date, f.store, f.channel,
+                   c.labor_cost * s.share AS labor_cost,
+                   c.management_cost * s.share AS management_cost,
+                   c.sales_target * s.share AS sales_target,
+                   (COALESCE(f.spend, 0) + COALESCE(c.labor_cost * s.share, 0)
+                    + COALESCE(c.management_cost * s.share, 0)) / NULLIF(c.target_inquiry_cost, 0)
+                       AS inquiry_target
+            FROM store_daily f
+            JOIN (SELECT date, store, channel, COALESCE(
+                      inquiries / NULLIF(sum(inquiries) OVER (PARTITION BY date, store), 0),
+                      1.0 / count(*) OVER (PARTITION BY date, store)) AS share
+                  FROM store_daily) s USING (date, store, channel)
+            JOIN daily_costs c USING (date, store)
+        """
+    else:
+        cost_rows = """
+            SELECT c.date, c.store, NULL AS channel, c.labor_cost, c.management_cost,
+                   c.sales_target,
+                   (COALESCE(f.spend, 0) + COALESCE(c.labor_cost, 0)
+                    + COALESCE(c.management_cost, 0)) / NULLIF(c.target_inquiry_cost, 0)
+                       AS inquiry_target
+            FROM daily_costs c
+            LEFT JOIN (SELECT date, store, sum(spend) AS spend FROM store_daily
+                       GROUP BY ALL) f USING (date, store)
+        """
+    cost_sums = ", ".join(f"{m.expr} AS {m.name}" for m in COST_BASE)
+    join_keys = ["period"] + ([dim] if dim else [])
+    derived = ", ".join(f"{m.expr} AS {m.name}" for m in DERIVED)
+    sql = f"""
+        -- Costs are spread over the filter's dates, else over the span of the facts.
+        WITH span AS (
+            SELECT COALESCE($date_from, min(date)) AS lo, COALESCE($date_to, max(date)) AS hi
+            FROM store_daily WHERE {_scope(filters, with_channel=False)}
+        ),
+        daily_costs AS ({daily_costs}),
+        cost_rows AS ({cost_rows}),
+        fact_agg AS (
+            SELECT {period} AS period{dim_select}, {base_sums}
+            FROM store_daily WHERE {_scope(filters)} GROUP BY ALL
+        ),
+        cost_agg AS (
+            SELECT {period} AS period{dim_select}, {cost_sums},
+                   sum(sales_target) AS sales_target, sum(inquiry_target) AS inquiry_target
+            FROM cost_rows, span
+            WHERE date BETWEEN span.lo AND span.hi AND {_scope(filters, with_channel=by_channel)}
+            GROUP BY ALL
+        ),
+        joined AS (
+            SELECT * FROM fact_agg FULL OUTER JOIN cost_agg USING ({', '.join(join_keys)})
+        )
+        SELECT *, {derived},
+               sales / NULLIF(sales_target, 0) AS sales_target_completion,
+               inquiries / NULLIF(inquiry_target, 0) AS inquiry_task_completion
+        FROM joined ORDER BY {', '.join(join_keys)}
+    """
+    frame = cur.execute(sql, _params(filters)).df()
+    frame["period"] = pd.to_datetime(frame["period"]).dt.date
+    return frame[join_keys + KPI_COLUMNS + TARGET_COLUMNS +
+                 ["sales_target_completion", "inquiry_task_completion"]]
+

@@ -1,0 +1,552 @@
+"""Reading an export as downloaded: any of the formats owners really have, uncleaned.
+
+`read_export` turns one file into a `ParsedExport`: the facts at their grain, ready to merge
+(`staged`), plus everything the upload page shows before committing: detected format,
+encoding, platform, header row, column mapping, rows skipped and why. Nothing here touches the
+store. A file the user got wrong yields `error` (a Message in zh/en), never an exception.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from ecdata import headers as hd
+from ecdata.cleaning import install_macros
+from ecdata.i18n import Message
+from ecdata.sniff import (
+    detect_encoding,
+    html_table_rows,
+    sniff_format,
+    transcode_to_utf8,
+    zip_member_kind,
+)
+from ecdata.store import AGENT_DAILY, STORE_DAILY, STORE_MONTHLY, FactTable
+
+DEFAULT_MAX_MB = 150
+HEAD_BYTES = 256 * 1024
+MAX_PROBLEMS_LISTED = 200
+
+TABLE_FOR_KIND = {"store": STORE_DAILY, "ad": STORE_DAILY, "agent": AGENT_DAILY,
+                  "monthly": STORE_MONTHLY}
+_NUMERIC_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE",
+                  "DECIMAL", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int  # 1-based row number as a spreadsheet shows it
+    column: str
+    message: Message
+
+
+@dataclass
+class ParsedExport:
+    file_name: str
+    content_hash: str = ""
+    error: Message | None = None
+    format: str = ""
+    encoding: str | None = None
+    header_row: int | None = None  # 1-based
+    headers: list[str] = field(default_factory=list)
+    platform: hd.Platform = hd.GENERIC
+    kind: str = ""
+    mapping: dict[int, str] = field(default_factory=dict)
+    store_param: str | None = None
+    staged: pa.Table | None = None
+    rows_read: int = 0
+    rows_rejected: int = 0
+    totals_dropped: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    not_final_dates: list[dt.date] = field(default_factory=list)
+    date_min: dt.date | None = None
+    date_max: dt.date | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def table(self) -> FactTable | None:
+        return TABLE_FOR_KIND.get(self.kind)
+
+    @property
+    def metrics(self) -> list[str]:
+        if self.staged is None or self.table is None:
+            return []
+        return [m for m in self.table.metrics if m in self.staged.column_names]
+
+    def mapping_by_header(self) -> dict[str, str]:
+        return {self.headers[i]: f for i, f in self.mapping.items()}
+
+
+def file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+_NAME_DATE = r"(\d{4})[-_.年/]?(\d{1,2})[-_.月/]?(\d{1,2})日?"
+
+
+def date_from_file_name(name: str) -> tuple[dt.date | None, dt.date | None]:
+    """The date(s) in a name like '…_2026-04-20至2026-04-20.xlsx' or '京东pop2026-08-25.xlsx'."""
+    found = []
+    for y, m, d in re.findall(_NAME_DATE, name):
+        try:
+            found.append(dt.date(int(y), int(m), int(d)))
+        except ValueError:
+            continue
+    if not found:
+        return None, None
+    return found[0], found[-1]
+
+
+def read_export(
+    source: Path | str | bytes,
+    file_name: str | None = None,
+    store_name: str | None = None,
+    mapping_override: dict[str, str] | None = None,
+    today: dt.date | None = None,
+    max_mb: float = DEFAULT_MAX_MB,
+) -> ParsedExport:
+    """Read one export file into facts at their grain.
+
+    `store_name` is used when the file has no store column. `mapping_override` maps header
+    text to a canonical field ('' to ignore a column) and wins over the alias table. Dates
+    after `today` + 1 day are rejected as rows. Units: money as in the file (yuan, dollars),
+    rates as fractions (0.05 = 5%), durations in seconds; missing cells stay missing.
+    """
+    today = today or dt.date.today()
+    with tempfile.TemporaryDirectory(prefix="ecdata-") as tmp:
+        if isinstance(source, bytes):
+            name = file_name or "upload"
+            path = Path(tmp) / "upload.bin"
+            path.write_bytes(source)
+        else:
+            path = Path(source)
+            name = file_name or path.name
+        parsed = ParsedExport(file_name=name, store_param=store_name)
+        size = path.stat().st_size
+        if size == 0:
+            return _fail(parsed, "err.empty", file=name)
+        if size > max_mb * 1024 * 1024:
+            return _fail(parsed, "err.too_large", file=name, size_mb=size / 2**20,
+                         limit_mb=max_mb)
+        parsed.content_hash = file_hash(path)
+        con = duckdb.connect()
+        try:
+            install_macros(con)
+            return _read(con, path, Path(tmp), parsed, mapping_override, today)
+        except (duckdb.Error, ValueError, zipfile.BadZipFile, OSError) as exc:
+            return _fail(parsed, "err.unreadable", file=name, detail=str(exc).splitlines()[0])
+        finally:
+            con.close()
+
+
+def _fail(parsed: ParsedExport, key: str, **params) -> ParsedExport:
+    parsed.error = Message(key, params)
+    parsed.staged = None
+    return parsed
+
+
+def _read(con, path: Path, tmp: Path, parsed: ParsedExport, mapping_override, today):
+    with open(path, "rb") as f:
+        head = f.read(HEAD_BYTES)
+    fmt = sniff_format(head)
+    if fmt in ("xlsx", "zip"):
+        fmt = zip_member_kind(path)
+    if fmt.startswith("binary:"):
+        return _fail(parsed, "err.binary", file=parsed.file_name, what=fmt.split(":", 1)[1])
+    if fmt == "zip":
+        with zipfile.ZipFile(path) as z:
+            members = [n for n in z.namelist()
+                       if not n.endswith("/") and not n.startswith("__MACOSX")]
+            if len(members) != 1:
+                return _fail(parsed, "err.zip", file=parsed.file_name, count=len(members))
+            inner = tmp / "inner.bin"
+            inner.write_bytes(z.read(members[0]))
+        # The member's own name may carry the date (customer-service reports).
+        parsed.file_name = f"{parsed.file_name}/{members[0]}"
+        with open(inner, "rb") as f:
+            head = f.read(HEAD_BYTES)
+        path, fmt = inner, sniff_format(head)
+        if fmt in ("xlsx", "zip"):
+            fmt = zip_member_kind(path)
+        if fmt.startswith("binary:") or fmt == "zip":
+            return _fail(parsed, "err.binary", file=parsed.file_name, what=fmt)
+    parsed.format = fmt
+
+    if fmt == "text":
+        found = _load_text(con, path, tmp, head, parsed)
+    elif fmt == "html":
+        encoding = detect_encoding(head, at_eof=path.stat().st_size <= HEAD_BYTES)
+        parsed.encoding = encoding
+        rows = html_table_rows(path.read_bytes().decode(encoding, errors="replace"))
+        found = _load_rows(con, rows, parsed)
+    else:
+        frame = pd.read_excel(path, sheet_name=0, header=None, engine="calamine")
+        found = _load_rows(con, _excel_cells(frame), parsed)
+    if not found:
+        return _fail(parsed, "err.no_header", file=parsed.file_name, rows=hd.HEADER_SCAN_ROWS)
+    return _clean(con, parsed, mapping_override, today)
+
+
+def _excel_cells(frame: pd.DataFrame) -> list[list]:
+    """Excel cells as text, the way the sheet shows them (dates as ISO, 3.0 as 3)."""
+    def cell(v):
+        if v is None or (isinstance(v, float) and pd.isna(v)):
+            return None
+        if isinstance(v, dt.datetime):  # pd.Timestamp included
+            return v.strftime("%Y-%m-%d %H:%M:%S" if v.time() != dt.time() else "%Y-%m-%d")
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        return str(v)
+    return [[cell(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+
+
+def _load_rows(con, rows: list[list], parsed: ParsedExport) -> bool:
+    """Put already-split rows (Excel, HTML) into the `raw` view: text columns + __row."""
+    header_idx = hd.find_header_row(rows)
+    if header_idx is None:
+        return False
+    width = max(len(r) for r in rows[header_idx:])
+    parsed.header_row = header_idx + 1
+    parsed.headers = [_header_text(c, i) for i, c in enumerate(
+        list(rows[header_idx]) + [None] * (width - len(rows[header_idx])))]
+    body = [list(r) + [None] * (width - len(r)) for r in rows[header_idx + 1:]]
+    frame = pd.DataFrame(body, columns=[f"c{i}" for i in range(width)], dtype="object")
+    frame = frame.astype("string")
+    frame.insert(0, "__row", range(header_idx + 2, header_idx + 2 + len(body)))
+    con.register("raw_frame", frame)
+    con.execute("CREATE TEMP TABLE raw AS SELECT * FROM raw_frame")
+    con.unregister("raw_frame")
+    parsed.rows_read = len(body)
+    return True
+
+
+def _header_text(cell, i: int) -> str:
+    text = "" if cell is None else str(cell).strip()
+    return text or f"column{i + 1}"
+
+
+def _sniff_delimiter(lines: list[str]) -> tuple[str, int | None, list[str]]:
+    """The delimiter under which a header row is found with the most cells."""
+    import csv
+
+    best = (",", None, [])
+    for delim in (",", "\t", ";", "|"):
+        rows = list(csv.reader(lines, delimiter=delim))
+        idx = hd.find_header_row(rows)
+        if idx is not None and (best[1] is None or len(rows[idx]) > len(best[2])):
+            best = (delim, idx, rows[idx])
+    return best
+
+
+def _load_text(con, path: Path, tmp: Path, head: bytes, parsed: ParsedExport) -> bool:
+    """CSV/TSV text: transcode only when not UTF-8, then let DuckDB's reader do the rest."""
+    at_eof = path.stat().st_size <= HEAD_BYTES
+    encoding = detect_encoding(head, at_eof)
+    parsed.encoding = encoding
+    if encoding not in ("utf-8", "utf-8-sig"):
+        utf8 = tmp / "utf8.csv"
+        transcode_to_utf8(path, utf8, encoding)
+        path = utf8
+        with open(path, "rb") as f:
+            head = f.read(HEAD_BYTES)
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    lines = text.splitlines()
+    if not at_eof:
+        lines = lines[:-1]  # possibly cut mid-line
+    delim, header_idx, header = _sniff_delimiter(lines[: hd.HEADER_SCAN_ROWS + 1])
+    if header_idx is None:
+        return False
+    parsed.header_row = header_idx + 1
+    options = (f"skip={header_idx}, header=true, delim='{delim}', quote='\"', "
+               "null_padding=true, strict_mode=false, "
+               # Dates stay text for ec_date: the sniffer would guess 05/10/26 as 2005-10-26.
+               "auto_type_candidates=['BIGINT', 'DOUBLE', 'VARCHAR']")
+    source = f"read_csv('{_sql_path(path)}', {options}"
+    try:
+        con.execute(f"CREATE TEMP TABLE raw_csv AS SELECT * FROM {source})")
+    except duckdb.ConversionException:
+        # A column typed from the sample holds text further down: read everything as text.
+        con.execute(f"CREATE TEMP TABLE raw_csv AS SELECT * FROM {source}, all_varchar=true)")
+    columns = [r[0] for r in con.execute("DESCRIBE raw_csv").fetchall()]
+    parsed.headers = [_header_text(h, i) for i, h in enumerate(
+        header + [None] * (len(columns) - len(header)))][: len(columns)]
+    renamed = ", ".join(f'"{c.replace(chr(34), chr(34) * 2)}" AS c{i}'
+                        for i, c in enumerate(columns))
+    # Rows are numbered as a spreadsheet would: the header is row header_idx + 1.
+    con.execute(
+        f"CREATE TEMP VIEW raw AS SELECT {header_idx + 1} + row_number() OVER () AS __row, "
+        f"{renamed} FROM raw_csv")
+    parsed.rows_read = con.execute("SELECT count(*) FROM raw_csv").fetchall()[0][0]
+    return True
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _column_types(con) -> dict[str, str]:
+    return {r[0]: r[1] for r in con.execute("DESCRIBE raw").fetchall()}
+
+
+def _clean(con, parsed: ParsedExport, mapping_override, today: dt.date) -> ParsedExport:
+    headers = parsed.headers
+    parsed.platform = hd.detect_platform(headers)
+    parsed.kind = hd.file_kind(headers, parsed.platform)
+    mapping = hd.map_columns(headers, parsed.kind)
+    if mapping_override:
+        for i, h in enumerate(headers):
+            if h in mapping_override:
+                if mapping_override[h]:
+                    mapping[i] = mapping_override[h]
+                else:
+                    mapping.pop(i, None)
+        kind_fields = set(mapping.values())
+        if "member" in kind_fields:
+            parsed.kind = "agent"
+        elif "month" in kind_fields:
+            parsed.kind = "monthly"
+    parsed.mapping = dict(sorted(mapping.items()))
+    table = parsed.table
+    name = parsed.file_name
+    fields: dict[str, list[int]] = {}
+    for pos, f in parsed.mapping.items():
+        fields.setdefault(f, []).append(pos)
+    if parsed.kind == "ad" and "sales" in fields and "ad_sales" not in fields:
+        # An ad report's GMV is what the ads brought in, not the store's sales.
+        fields["ad_sales"] = fields.pop("sales")
+
+    metric_fields = [f for f in fields if f in table.metrics or f in hd.RATE_FIELDS]
+    if not metric_fields:
+        recognised = ", ".join(headers[p] for p in parsed.mapping) or "-"
+        return _fail(parsed, "err.no_metric", file=name, columns=recognised)
+    if parsed.kind == "agent" and "member" not in fields:
+        return _fail(parsed, "err.no_member", file=name)
+    if "store" not in fields and not parsed.store_param:
+        return _fail(parsed, "err.no_store", file=name)
+
+    types = _column_types(con)
+    col = {pos: f"c{pos}" for pos in parsed.mapping}
+
+    def is_text(pos):
+        return types[col[pos]] == "VARCHAR"
+
+    def as_text(pos):
+        return col[pos] if is_text(pos) else f"CAST({col[pos]} AS VARCHAR)"
+
+    select: dict[str, str] = {}  # canonical -> parsed value expression
+    checks: list[tuple[str, int, str, str]] = []  # (condition, pos, message key, value expr)
+
+    # --- keys ---
+    if parsed.kind == "monthly":
+        pos = (fields.get("month") or fields.get("date") or [None])[0]
+        if pos is None:
+            return _fail(parsed, "err.no_date", file=name)
+        select["month"] = f"ec_month({as_text(pos)})"
+        checks.append((f"NOT ec_missing({as_text(pos)}) AND {select['month']} IS NULL",
+                       pos, "row.bad_date", as_text(pos)))
+    elif "date" in fields:
+        pos = fields["date"][0]
+        kind_of = types[col[pos]]
+        if kind_of == "DATE":
+            select["date"] = col[pos]
+        elif kind_of.startswith("TIMESTAMP"):
+            select["date"] = f"CAST({col[pos]} AS DATE)"
+        else:
+            day_first = con.execute(
+                f"SELECT COALESCE(bool_or(ec_day_first_evidence({as_text(pos)})), false) FROM raw"
+            ).fetchall()[0][0]
+            select["date"] = f"ec_date({as_text(pos)}, {str(day_first).lower()})"
+            checks.append((f"NOT ec_missing({as_text(pos)}) AND {select['date']} IS NULL",
+                           pos, "row.bad_date", as_text(pos)))
+        future = today + dt.timedelta(days=1)
+        checks.append((f"{select['date']} > DATE '{future.isoformat()}'", pos,
+                       "row.future_date", f"CAST({select['date']} AS VARCHAR)"))
+    else:
+        start, end = date_from_file_name(name)
+        if start is None:
+            return _fail(parsed, "err.no_date", file=name)
+        if start != end:
+            return _fail(parsed, "err.date_range_name", file=name, start=start, end=end)
+        select["date"] = f"DATE '{start.isoformat()}'"
+
+    for key in ("store", "channel", "member"):
+        if key in fields:
+            select[key] = f"NULLIF(trim({as_text(fields[key][0])}), '')"
+    if "store" not in fields:
+        select["store"] = _sql_str(parsed.store_param)
+    elif parsed.store_param:
+        select["store"] = f"COALESCE({select['store']}, {_sql_str(parsed.store_param)})"
+    if "channel" in table.keys:
+        default_channel = parsed.platform.channel or "all"
+        select["channel"] = (f"COALESCE({select['channel']}, {_sql_str(default_channel)})"
+                             if "channel" in select else _sql_str(default_channel))
+
+    # --- metrics ---
+    def value(pos, f):
+        if f in hd.RATE_FIELDS and f != "aov":
+            return _rate_expr(con, col[pos], is_text(pos))
+        if f in hd.DURATION_FIELDS:
+            return f"ec_seconds({col[pos]})" if is_text(pos) else f"CAST({col[pos]} AS DOUBLE)"
+        return f"ec_number({col[pos]})" if is_text(pos) else f"CAST({col[pos]} AS DOUBLE)"
+
+    not_final_terms, missing_terms = [], []
+    for f in metric_fields:
+        parts = []
+        for pos in fields[f]:
+            v = value(pos, f)
+            parts.append(v)
+            if is_text(pos):
+                checks.append((f"NOT ec_missing({col[pos]}) AND {v} IS NULL", pos,
+                               "row.bad_number", col[pos]))
+                not_final_terms.append(f"ec_not_final({col[pos]})")
+                missing_terms.append(f"ec_missing({col[pos]})")
+            else:
+                missing_terms.append(f"{col[pos]} IS NULL")
+            checks.append((f"{v} < 0", pos, "row.negative", as_text(pos)))
+        # Several columns for one field (生意参谋's spend parts) add up; all missing stays missing.
+        select[f] = parts[0] if len(parts) == 1 else (
+            f"CASE WHEN {' AND '.join(p + ' IS NULL' for p in parts)} THEN NULL ELSE "
+            + " + ".join(f"COALESCE({p}, 0)" for p in parts) + " END")
+
+    key_texts = [as_text(p) for f in ("date", "month", "store", "channel", "member")
+                 for p in fields.get(f, [])[:1]]
+    first_col = "c0" if types.get("c0") == "VARCHAR" else "CAST(c0 AS VARCHAR)"
+    total_list = ", ".join(_sql_str(x) for x in hd.TOTAL_LABELS)
+    is_total = " OR ".join(
+        f"lower(trim({k})) IN ({total_list})" for k in dict.fromkeys(key_texts + [first_col]))
+    all_missing = " AND ".join(
+        f"ec_missing({as_text(p)})" if is_text(p) else f"c{p} IS NULL" for p in parsed.mapping)
+    has_problem = " OR ".join(f"COALESCE({c}, false)" for c, *_ in checks) or "false"
+    flags = ""
+    if "not_final" in table.flags:
+        nf = " OR ".join(not_final_terms) if not_final_terms else "false"
+        flags = (f", ({nf}) OR ({' AND '.join(missing_terms) or 'false'}) AS not_final")
+
+    con.execute(
+        "CREATE TEMP TABLE cleaned AS SELECT __row, "
+        + ", ".join(f"{expr} AS {f}" for f, expr in select.items())
+        + flags
+        + f", COALESCE({is_total}, false) AS is_total, ({all_missing}) AS is_blank"
+        + f", COALESCE({has_problem}, false) AS has_problem FROM raw"
+    )
+
+    # --- row problems: listed with row, column and value, then skipped ---
+    for cond, pos, key, value_expr in checks:
+        rows = con.execute(
+            f"SELECT __row, {value_expr} FROM raw WHERE COALESCE({cond}, false) "
+            f"AND __row IN (SELECT __row FROM cleaned WHERE NOT is_total AND NOT is_blank) "
+            f"ORDER BY __row LIMIT {MAX_PROBLEMS_LISTED}"
+        ).fetchall() if not _cheap_false(cond) else []
+        for row, val in rows:
+            parsed.problems.append(RowProblem(
+                row, headers[pos],
+                Message(key, {"row": row, "column": headers[pos], "value": val})))
+    parsed.problems.sort(key=lambda p: p.row)
+    counts = con.execute(
+        "SELECT count(*) FILTER (is_total), "
+        "count(*) FILTER (NOT is_total AND NOT is_blank AND has_problem) FROM cleaned"
+    ).fetchall()[0]
+    parsed.totals_dropped, parsed.rows_rejected = counts
+
+    # Counts derived from a rate only when the file lacks the count itself.
+    derive = {"buyers": ("visitors", "conversion_rate"),
+              "closed_inquiries": ("inquiries", "inquiry_conversion"),
+              "sales": ("buyers", "aov")}
+    metric_exprs = {m: m for m in metric_fields if m in table.metrics}
+    for target, (base, rate) in derive.items():
+        if target in table.metrics and target not in metric_exprs and base in metric_exprs \
+                and rate in metric_fields:
+            metric_exprs[target] = (f"round({base} * {rate})" if target != "sales"
+                                    else f"{base} * {rate}")
+
+    keys = list(table.keys)
+    grouped = ", ".join(keys)
+    # sum() of only missing values stays missing (NULL), never zero.
+    aggs = [f"sum({e}) AS {m}" for m, e in metric_exprs.items()]
+    if "not_final" in table.flags:
+        aggs.append("bool_or(not_final) AS not_final")
+    keep = "NOT is_total AND NOT is_blank AND NOT has_problem"
+    missing_key = " OR ".join(f"{k} IS NULL" for k in keys)
+    con.execute(
+        f"CREATE TEMP TABLE staged AS SELECT {grouped}, {', '.join(aggs)}, "
+        f"count(*) AS __n, min(__row) AS __first_row FROM cleaned WHERE {keep} "
+        f"AND NOT ({missing_key}) GROUP BY {grouped}")
+    # Rows with a key cell left empty (a store or agent name missing) are problems too.
+    for row, in con.execute(
+            f"SELECT __row FROM cleaned WHERE {keep} AND ({missing_key}) ORDER BY __row "
+            f"LIMIT {MAX_PROBLEMS_LISTED}").fetchall():
+        parsed.problems.append(RowProblem(row, "", Message("row.missing_key", {"row": row})))
+    parsed.rows_rejected += con.execute(
+        f"SELECT count(*) FROM cleaned WHERE {keep} AND ({missing_key})").fetchall()[0][0]
+
+    # The same key twice is an ad report's product x plan rows (summed) or a mistake.
+    if parsed.kind != "ad":
+        key_text = " || ' / ' || ".join(f"CAST({k} AS VARCHAR)" for k in keys)
+        dups = con.execute(
+            f"SELECT __first_row, __n, {key_text} FROM staged WHERE __n > 1 "
+            f"ORDER BY __first_row LIMIT {MAX_PROBLEMS_LISTED}"
+        ).fetchall()
+        if dups:
+            for row, n, key in dups:
+                parsed.problems.append(RowProblem(
+                    row, "", Message("row.duplicate", {"row": row, "key": key, "count": n})))
+            parsed.rows_rejected += con.execute(
+                "SELECT COALESCE(sum(__n), 0) FROM staged WHERE __n > 1").fetchall()[0][0]
+            con.execute("DELETE FROM staged WHERE __n > 1")
+
+    out_cols = keys + [m for m in table.metrics if m in metric_exprs] + (
+        ["not_final"] if "not_final" in table.flags else [])
+    parsed.staged = con.sql(f"SELECT {', '.join(out_cols)} FROM staged").to_arrow_table()
+    stats = con.execute(
+        f"SELECT min({keys[0]}), max({keys[0]}) FROM staged").fetchall()[0]
+    parsed.date_min, parsed.date_max = stats
+    if "not_final" in table.flags:
+        parsed.not_final_dates = [r[0] for r in con.execute(
+            "SELECT DISTINCT date FROM staged WHERE not_final ORDER BY 1").fetchall()]
+    if parsed.staged.num_rows == 0:
+        first = parsed.problems[0].message if parsed.problems else Message("err.empty", {
+            "file": name})
+        return _fail(parsed, "err.no_valid_rows", file=name, rejected=parsed.rows_rejected,
+                     first=first.text("zh") + " / " + first.text("en"))
+    return parsed
+
+
+def _cheap_false(cond: str) -> bool:
+    return cond.strip() == "false"
+
+
+def _rate_expr(con, column: str, text: bool) -> str:
+    """A rate column's values as fractions, reading plain numbers consistently per column."""
+    if text:
+        plain_max = con.execute(
+            f"SELECT max(ec_number({column})) FROM raw "
+            f"WHERE NOT regexp_matches(trim({column}), '[%％]$')").fetchall()[0][0]
+        return f"ec_rate({column}, {str(bool(plain_max and plain_max > 1)).lower()})"
+    plain_max = con.execute(f"SELECT max({column}) FROM raw").fetchall()[0][0]
+    divisor = " / 100" if plain_max and plain_max > 1 else ""
+    return f"CAST({column} AS DOUBLE){divisor}"
+
+
+def _sql_str(value: str | None) -> str:
+    if value is None:
+        return "NULL"
+    return "'" + str(value).replace("'", "''") + "'"
+

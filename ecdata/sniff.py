@@ -1,0 +1,123 @@
+"""What a file really is, whatever its name says, and how its text is encoded."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+# Magic numbers of things people upload by mistake, named for the error message.
+_NOT_TABLES = [
+    (b"\x89PNG", "PNG image / PNG 图片"),
+    (b"\xff\xd8\xff", "JPEG image / JPEG 图片"),
+    (b"GIF8", "GIF image / GIF 图片"),
+    (b"%PDF", "PDF document / PDF 文档"),
+    (b"RIFF", "media file / 媒体文件"),
+    (b"\x1f\x8b", "gzip archive / gzip 压缩包"),
+    (b"Rar!", "RAR archive / RAR 压缩包"),
+    (b"7z\xbc\xaf", "7z archive / 7z 压缩包"),
+]
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # binary .xls (and old .doc)
+
+
+def sniff_format(head: bytes) -> str:
+    """'xlsx', 'xls', 'zip', 'html', 'text', or 'binary:<what it looks like>'.
+
+    Decided from the first bytes, never from the file name: exporters call HTML and
+    tab-separated text ".xls".
+    """
+    if head.startswith(_OLE2):
+        return "xls"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(head)).namelist()
+        except zipfile.BadZipFile:
+            names = []  # only the head was read; the caller re-checks with the whole file
+        return "xlsx" if "[Content_Types].xml" in names else "zip"
+    for magic, what in _NOT_TABLES:
+        if head.startswith(magic):
+            return f"binary:{what}"
+    text = _strip_bom(head)[:2048].lstrip().lower()
+    if text.startswith((b"<html", b"<!doctype", b"<table", b"<meta", b"<?xml")) or (
+        b"<table" in text and b"<tr" in text
+    ):
+        return "html"
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "binary:binary data / 二进制数据"
+    return "text"
+
+
+def zip_member_kind(path: Path) -> str:
+    """'xlsx' or 'zip' for a file starting with PK, by looking at its directory."""
+    with zipfile.ZipFile(path) as z:
+        return "xlsx" if "[Content_Types].xml" in z.namelist() else "zip"
+
+
+def _strip_bom(head: bytes) -> bytes:
+    for bom in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        if head.startswith(bom):
+            return head[len(bom):]
+    return head
+
+
+def detect_encoding(sample: bytes, at_eof: bool) -> str:
+    """BOM first, then strict UTF-8, then GB18030 (what Chinese Excel's "save as CSV" writes).
+
+    `sample` is the start of the file; unless `at_eof`, a multi-byte character cut at its end
+    is forgiven.
+    """
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        codecs.getincrementaldecoder("utf-8")("strict").decode(sample, final=at_eof)
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "gb18030"
+
+
+def transcode_to_utf8(src: Path, dst: Path, encoding: str, chunk_bytes: int = 8 << 20) -> None:
+    """Stream `src` in `encoding` to UTF-8 at `dst`, 8 MB at a time (never one big string)."""
+    decoder = codecs.getincrementaldecoder(encoding)("replace")
+    with open(src, "rb") as fin, open(dst, "w", encoding="utf-8", newline="") as fout:
+        while chunk := fin.read(chunk_bytes):
+            fout.write(decoder.decode(chunk))
+        fout.write(decoder.decode(b"", final=True))
+
+
+class _TableParser(HTMLParser):
+    """Collects the cells of every <tr> of an HTML page (the '.xls' some exporters write)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._row is not None and self._cell is not None:
+            self._row.append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.rows.append(self._row)
+            self._row = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def html_table_rows(text: str) -> list[list[str]]:
+    parser = _TableParser()
+    parser.feed(text)
+    parser.close()
+    return parser.rows

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Creates .venv and installs the requirements when they changed since the last install.
+# Sourced by start.sh and test.sh; WITH_DEV=1 adds the test tools.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "Creating .venv with $($PY --version)"
+  $PY -m venv .venv
+fi
+req=requirements.txt
+[ "${WITH_DEV:-0}" = 1 ] && req=requirements-dev.txt
+stamp=".venv/.installed-$(cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)-${WITH_DEV:-0}"
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -r "$req"
+  touch "$stamp"
+fi

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: engine, parser, AppTest pages and the real-browser tests.
+# Installs what is missing first: the venv and, when run as root, Debian's chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WITH_DEV=1 source scripts/setup.sh
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Debian's chromium and a CJK font for the browser tests"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+  else
+    echo "chromium not found: the browser tests will be skipped" >&2
+  fi
+fi
+.venv/bin/python -m ruff check .
+exec .venv/bin/python -m pytest "$@"

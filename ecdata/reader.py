@@ -36,6 +36,7 @@ DEFAULT_MAX_MB = 150
 HEAD_BYTES = 256 * 1024
 MAX_PROBLEMS_LISTED = 200
 
+KEY_NAMES = ("date", "month", "store", "channel", "member")
 TABLE_FOR_KIND = {"store": STORE_DAILY, "ad": STORE_DAILY, "agent": AGENT_DAILY,
                   "monthly": STORE_MONTHLY}
 _NUMERIC_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE",
@@ -290,10 +291,10 @@ def _load_text(con, path: Path, tmp: Path, head: bytes, parsed: ParsedExport) ->
         header + [None] * (len(columns) - len(header)))][: len(columns)]
     renamed = ", ".join(f'"{c.replace(chr(34), chr(34) * 2)}" AS c{i}'
                         for i, c in enumerate(columns))
-    # Rows are numbered as a spreadsheet would: the header is row header_idx + 1.
+    # Rows are numbered as a spreadsheet would (header = row header_idx + 1); the reader keeps
+    # file order, so rowid is the position in the file.
     con.execute(
-        f"CREATE TEMP VIEW raw AS SELECT {header_idx + 1} + row_number() OVER () AS __row, "
-        f"{renamed} FROM raw_csv")
+        f"CREATE TEMP VIEW raw AS SELECT rowid + {header_idx + 2} AS __row, {renamed} FROM raw_csv")
     parsed.rows_read = con.execute("SELECT count(*) FROM raw_csv").fetchall()[0][0]
     return True
 
@@ -360,7 +361,7 @@ def _clean(con, parsed: ParsedExport, mapping_override, today: dt.date) -> Parse
         if pos is None:
             return _fail(parsed, "err.no_date", file=name)
         select["month"] = f"ec_month({as_text(pos)})"
-        checks.append((f"NOT ec_missing({as_text(pos)}) AND {select['month']} IS NULL",
+        checks.append((f"NOT ec_missing({as_text(pos)}) AND month IS NULL",
                        pos, "row.bad_date", as_text(pos)))
     elif "date" in fields:
         pos = fields["date"][0]
@@ -370,15 +371,13 @@ def _clean(con, parsed: ParsedExport, mapping_override, today: dt.date) -> Parse
         elif kind_of.startswith("TIMESTAMP"):
             select["date"] = f"CAST({col[pos]} AS DATE)"
         else:
-            day_first = con.execute(
-                f"SELECT COALESCE(bool_or(ec_day_first_evidence({as_text(pos)})), false) FROM raw"
-            ).fetchall()[0][0]
+            day_first = _day_first(con, as_text(pos))
             select["date"] = f"ec_date({as_text(pos)}, {str(day_first).lower()})"
-            checks.append((f"NOT ec_missing({as_text(pos)}) AND {select['date']} IS NULL",
+            checks.append((f"NOT ec_missing({as_text(pos)}) AND date IS NULL",
                            pos, "row.bad_date", as_text(pos)))
         future = today + dt.timedelta(days=1)
-        checks.append((f"{select['date']} > DATE '{future.isoformat()}'", pos,
-                       "row.future_date", f"CAST({select['date']} AS VARCHAR)"))
+        checks.append((f"date > DATE '{future.isoformat()}'", pos,
+                       "row.future_date", as_text(pos)))
     else:
         start, end = date_from_file_name(name)
         if start is None:
@@ -407,11 +406,14 @@ def _clean(con, parsed: ParsedExport, mapping_override, today: dt.date) -> Parse
             return f"ec_seconds({col[pos]})" if is_text(pos) else f"CAST({col[pos]} AS DOUBLE)"
         return f"ec_number({col[pos]})" if is_text(pos) else f"CAST({col[pos]} AS DOUBLE)"
 
+    # Values are computed once per cell (v<pos>) in an inner query; checks and sums use them.
+    cell_values: dict[str, str] = {}
     not_final_terms, missing_terms = [], []
     for f in metric_fields:
         parts = []
         for pos in fields[f]:
-            v = value(pos, f)
+            v = f"v{pos}"
+            cell_values[v] = value(pos, f)
             parts.append(v)
             if is_text(pos):
                 checks.append((f"NOT ec_missing({col[pos]}) AND {v} IS NULL", pos,
@@ -434,31 +436,45 @@ def _clean(con, parsed: ParsedExport, mapping_override, today: dt.date) -> Parse
         f"lower(trim({k})) IN ({total_list})" for k in dict.fromkeys(key_texts + [first_col]))
     all_missing = " AND ".join(
         f"ec_missing({as_text(p)})" if is_text(p) else f"c{p} IS NULL" for p in parsed.mapping)
-    has_problem = " OR ".join(f"COALESCE({c}, false)" for c, *_ in checks) or "false"
+    # One flag column per check, computed in the same single pass as the values.
+    check_flags = [f"COALESCE({cond}, false) AS __p{i}" for i, (cond, *_) in enumerate(checks)]
+    has_problem = " OR ".join(f"__p{i}" for i in range(len(checks))) or "false"
     flags = ""
     if "not_final" in table.flags:
         nf = " OR ".join(not_final_terms) if not_final_terms else "false"
         flags = (f", ({nf}) OR ({' AND '.join(missing_terms) or 'false'}) AS not_final")
 
+    key_names = [k for k in select if k in KEY_NAMES]
+    inner = ("SELECT *, " + ", ".join(
+        [f"{select[k]} AS {k}" for k in key_names]
+        + [f"{expr} AS {v}" for v, expr in cell_values.items()]) + " FROM raw")
     con.execute(
-        "CREATE TEMP TABLE cleaned AS SELECT __row, "
-        + ", ".join(f"{expr} AS {f}" for f, expr in select.items())
+        "CREATE TEMP TABLE cleaned AS SELECT *, " + has_problem + " AS has_problem FROM ("
+        "SELECT __row, "
+        + ", ".join(key_names + [f"{expr} AS {f}" for f, expr in select.items()
+                                 if f not in KEY_NAMES])
         + flags
         + f", COALESCE({is_total}, false) AS is_total, ({all_missing}) AS is_blank"
-        + f", COALESCE({has_problem}, false) AS has_problem FROM raw"
+        + "".join(", " + c for c in check_flags)
+        + f" FROM ({inner}))"
     )
 
     # --- row problems: listed with row, column and value, then skipped ---
-    for cond, pos, key, value_expr in checks:
-        rows = con.execute(
-            f"SELECT __row, {value_expr} FROM raw WHERE COALESCE({cond}, false) "
-            f"AND __row IN (SELECT __row FROM cleaned WHERE NOT is_total AND NOT is_blank) "
-            f"ORDER BY __row LIMIT {MAX_PROBLEMS_LISTED}"
-        ).fetchall() if not _cheap_false(cond) else []
-        for row, val in rows:
-            parsed.problems.append(RowProblem(
-                row, headers[pos],
-                Message(key, {"row": row, "column": headers[pos], "value": val})))
+    if checks:
+        flagged = con.execute(
+            f"SELECT __row, {', '.join(f'__p{i}' for i in range(len(checks)))} FROM cleaned "
+            f"WHERE has_problem AND NOT is_total AND NOT is_blank ORDER BY __row "
+            f"LIMIT {MAX_PROBLEMS_LISTED}").fetchall()
+        if flagged:
+            values = {r[0]: r[1:] for r in con.execute(
+                f"SELECT __row, {', '.join(v for *_, v in checks)} FROM raw "
+                f"WHERE __row IN ({', '.join(str(r[0]) for r in flagged)})").fetchall()}
+            for row, *hits in flagged:
+                for i, hit in enumerate(hits):
+                    if hit:
+                        _, pos, key, _ = checks[i]
+                        parsed.problems.append(RowProblem(row, headers[pos], Message(
+                            key, {"row": row, "column": headers[pos], "value": values[row][i]})))
     parsed.problems.sort(key=lambda p: p.row)
     counts = con.execute(
         "SELECT count(*) FILTER (is_total), "
@@ -529,8 +545,15 @@ def _clean(con, parsed: ParsedExport, mapping_override, today: dt.date) -> Parse
     return parsed
 
 
-def _cheap_false(cond: str) -> bool:
-    return cond.strip() == "false"
+def _day_first(con, text_column: str) -> bool:
+    """Whether this file writes slash dates day first: only a first part above 12 proves it."""
+    has_slash = con.execute(
+        f"SELECT bool_or(contains(t, '/')) FROM (SELECT {text_column} AS t FROM raw LIMIT 1000)"
+    ).fetchall()[0][0]
+    if not has_slash:
+        return False
+    return bool(con.execute(
+        f"SELECT bool_or(ec_day_first_evidence({text_column})) FROM raw").fetchall()[0][0])
 
 
 def _rate_expr(con, column: str, text: bool) -> str:

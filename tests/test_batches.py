@@ -1,0 +1,80 @@
+"""Merge, replace, idempotence and undo: the promises every upload keeps."""
+
+from conftest import TODAY, sums
+
+from ecdata.batches import list_batches, undo_batch
+from ecdata.ingest import ingest_file
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def ingest(store, path):
+    outcome = ingest_file(store, path, store_name="A店", today=TODAY)
+    assert outcome.ok, str(outcome.message)
+    return outcome
+
+
+def test_same_content_twice_changes_nothing(store, tmp_path):
+    path = write(tmp_path, "a.csv", "日期,访客数,支付金额\n2026-10-01,100,1000\n")
+    first = ingest(store, path)
+    before = store.dump()
+    again = ingest(store, path)
+    assert again.batch.duplicate_of == first.batch.batch_id
+    assert store.dump() == before
+
+
+def test_partial_file_merges_latest_wins_and_missing_metrics_stay(store, tmp_path):
+    ingest(store, write(tmp_path, "full.csv",
+                        "日期,访客数,支付金额,推广费\n2026-10-01,100,1000,50\n2026-10-02,200,2000,60\n"))
+    # A later file with only sales for one day, plus a new day.
+    out = ingest(store, write(tmp_path, "fix.csv",
+                              "日期,支付金额\n2026-10-02,2500\n2026-10-03,3000\n"))
+    assert (out.batch.rows_new, out.batch.rows_replaced) == (1, 1)
+    rows = store.reader().execute(
+        "SELECT date::VARCHAR, visitors, sales, spend FROM store_daily ORDER BY date").fetchall()
+    assert rows == [("2026-10-01", 100, 1000, 50), ("2026-10-02", 200, 2500, 60),
+                    ("2026-10-03", None, 3000, None)]
+
+
+def test_undo_restores_exactly_what_the_batch_replaced(store, tmp_path):
+    ingest(store, write(tmp_path, "one.csv", "日期,访客数,支付金额\n2026-10-01,100,1000\n"))
+    before = store.dump()["store_daily"]
+    out = ingest(store, write(tmp_path, "two.csv",
+                              "日期,支付金额\n2026-10-01,1500\n2026-10-02,700\n"))
+    assert sums(store)["sales"] == 2200
+    ok, _ = undo_batch(store, out.batch.batch_id)
+    assert ok
+    assert store.dump()["store_daily"] == before
+    assert sums(store)["sales"] == 1000
+    # The undone content can be uploaded again and lands again.
+    again = ingest(store, tmp_path / "two.csv")
+    assert again.batch.duplicate_of is None and sums(store)["sales"] == 2200
+
+
+def test_undo_of_an_overwritten_batch_is_refused_until_the_later_one_is_undone(store, tmp_path):
+    first = ingest(store, write(tmp_path, "1.csv", "日期,访客数\n2026-10-01,100\n"))
+    second = ingest(store, write(tmp_path, "2.csv", "日期,访客数\n2026-10-01,120\n"))
+    ok, message = undo_batch(store, first.batch.batch_id)
+    assert not ok and message.key == "err.undo_blocked"
+    assert sums(store)["visitors"] == 120
+    assert undo_batch(store, second.batch.batch_id)[0]
+    assert undo_batch(store, first.batch.batch_id)[0]
+    assert sums(store)["rows"] == 0
+    assert undo_batch(store, first.batch.batch_id)[1].key == "err.batch_undone"
+
+
+def test_batch_records_counts(store, tmp_path):
+    ingest(store, write(tmp_path, "c.csv",
+                        "日期,访客数\n2026-10-01,100\n2026-10-02,abc\n合计,100\n"))
+    row = list_batches(store).iloc[0]
+    assert (row.rows_read, row.rows_written, row.rows_rejected) == (3, 1, 1)
+    assert row.file_name == "c.csv" and row.target_table == "store_daily"
+
+
+def test_schema_version_is_recorded(store):
+    from ecdata.store import SCHEMA_VERSION
+    assert store.schema_version() == SCHEMA_VERSION >= 1

@@ -1,0 +1,65 @@
+"""The command line, as a scripted weekly import would use it."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args, db, env=None):
+    return subprocess.run(
+        [sys.executable, "-m", "ecdata", *args, "--db", str(db)], cwd=ROOT,
+        capture_output=True, text=True, env={**os.environ, **(env or {})})
+
+
+def test_ingest_reports_each_file_and_a_bad_file_does_not_stop_the_others(tmp_path):
+    db = tmp_path / "x.duckdb"
+    good = tmp_path / "good.csv"
+    good.write_text("日期,访客数,询单人数,询单成交人数,推广费\n2026-10-05,100,20,5,40\n"
+                    "2026-10-06,300,20,5,60\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"")
+    result = run("ingest", str(bad), str(good), "--store", "A店", db=db)
+    assert result.returncode == 1
+    assert "bad.csv" in result.stderr and "empty" in result.stderr
+    assert "good.csv" in result.stdout and "wrote 2" in result.stdout
+
+    out = run("kpis", "--grain", "week", "--by", "store", "--format", "json", db=db)
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout)
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["period"] == "2026-10-05" and row["store"] == "A店"
+    assert row["visitors"] == 400 and row["inquiry_conversion"] == 0.25
+    assert row["inquiry_cost"] == 100 / 40  # spend only: no monthly costs uploaded
+    assert row["labor_cost"] is None and row["sales"] is None  # no data: empty, not zero
+
+    csv_out = run("kpis", "--grain", "day", "--by", "none", "--format", "csv", db=db).stdout
+    header = csv_out.splitlines()[0].split(",")
+    assert header[:3] == ["period", "visitors", "page_views"]
+    assert header[-2:] == ["inquiry_cost", "closed_inquiry_cost"]
+
+
+def test_batches_and_undo(tmp_path):
+    db = tmp_path / "x.duckdb"
+    f = tmp_path / "f.csv"
+    f.write_text("日期,访客数\n2026-10-05,100\n", encoding="utf-8")
+    assert run("ingest", str(f), "--store", "A店", db=db).returncode == 0
+    listing = run("batches", db=db).stdout
+    assert "f.csv" in listing
+    assert run("undo", "1", db=db).returncode == 0
+    again = run("undo", "1", db=db)
+    assert again.returncode == 1 and "already undone" in again.stderr
+    assert run("kpis", "--format", "csv", db=db).stdout.strip().count("\n") == 0
+
+
+def test_demo_and_default_db_from_environment(tmp_path):
+    db = tmp_path / "env.duckdb"
+    result = subprocess.run([sys.executable, "-m", "ecdata", "demo", "--end", "2026-11-15"],
+                            cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "ECDATA_DB": str(db)})
+    assert result.returncode == 0, result.stderr
+    assert db.exists() and "3640" in result.stdout

@@ -140,6 +140,11 @@ def map_columns(headers: list[str], kind: str) -> dict[int, str]:
     return mapping
 
 
+def canonical_fields() -> list[str]:
+    """Every field a column can be mapped to, in the alias table's order."""
+    return list(dict.fromkeys(a.canonical for entries in alias_table().values() for a in entries))
+
+
 def header_shape(headers: list[str]) -> str:
     """A stable id for a file layout, to remember the mapping a user chose for it."""
     joined = "\x1f".join(normalize_header(h) for h in headers)

@@ -85,14 +85,22 @@ def commit(store: Store, parsed: ParsedExport) -> IngestOutcome:
     return IngestOutcome(name, True, message, result, parsed)
 
 
-def ingest_file(store: Store, path, store_name: str | None = None, **read_options) -> IngestOutcome:
-    """Read and commit one file; a rejected file leaves the store untouched."""
-    parsed = read_export(path, store_name=store_name, **read_options)
-    if parsed.ok:
+def read_for_store(store: Store, source, store_name: str | None = None,
+                   mapping_override: dict[str, str] | None = None, **read_options) -> ParsedExport:
+    """`read_export`, applying the mapping a user chose earlier for this file layout."""
+    parsed = read_export(source, store_name=store_name, mapping_override=mapping_override,
+                         **read_options)
+    if parsed.ok and mapping_override is None:
         remembered = remembered_mapping(store, parsed.headers)
         if remembered and remembered != parsed.mapping_by_header():
-            parsed = read_export(path, store_name=store_name, mapping_override=remembered,
+            parsed = read_export(source, store_name=store_name, mapping_override=remembered,
                                  **read_options)
+    return parsed
+
+
+def ingest_file(store: Store, path, store_name: str | None = None, **read_options) -> IngestOutcome:
+    """Read and commit one file; a rejected file leaves the store untouched."""
+    parsed = read_for_store(store, path, store_name=store_name, **read_options)
     if not parsed.ok:
         return IngestOutcome(parsed.file_name, False, parsed.error, None, parsed)
     return commit(store, parsed)

@@ -9,13 +9,13 @@ its channels in proportion to their inquiries.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from ecdata.catalogue import COST_BASE, DERIVED, KPI_COLUMNS, STORE_BASE
 
-GRAINS = ("day", "week", "month")
+GRAINS = ("day", "week", "month", "total")
 DIMENSIONS = ("store", "channel", "none")
 
 COST_SPREAD_METHOD = {
@@ -38,7 +38,6 @@ class Filters:
     channels: tuple[str, ...] = ()
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
 
 
 def _scope(filters: Filters, with_channel: bool = True, prefix: str = "") -> str:
@@ -66,7 +65,10 @@ def kpi_table(cur, grain: str = "week", by: str = "store",
     """
     if grain not in GRAINS or by not in DIMENSIONS:
         raise ValueError(f"grain must be one of {GRAINS} and by one of {DIMENSIONS}")
-    period = "date" if grain == "day" else f"CAST(date_trunc('{grain}', date) AS DATE)"
+    period = {"day": "date",
+              # One row for the whole range, labelled with its first day.
+              "total": "CAST(COALESCE($date_from, DATE '1970-01-01') AS DATE)"}.get(
+        grain, f"CAST(date_trunc('{grain}', date) AS DATE)")
     dim = "" if by == "none" else by
     dim_select = f", {dim}" if dim else ""
     by_channel = by == "channel" or bool(filters.channels)
@@ -147,3 +149,29 @@ def kpi_table(cur, grain: str = "week", by: str = "store",
     return frame[join_keys + KPI_COLUMNS + TARGET_COLUMNS +
                  ["sales_target_completion", "inquiry_task_completion"]]
 
+
+
+def totals(cur, filters: Filters) -> pd.Series:
+    """The KPIs of the whole filtered range as one row (all NaN when there is no data)."""
+    frame = kpi_table(cur, "total", "none", filters)
+    if frame.empty:
+        return pd.Series(float("nan"), index=frame.columns)
+    return frame.iloc[0]
+
+
+def with_dates(filters: Filters, first: dt.date, last: dt.date) -> Filters:
+    return replace(filters, date_from=first, date_to=last)
+
+
+def target_inquiry_costs(cur, filters: Filters) -> pd.DataFrame:
+    """Per store and month in range: the target inquiry cost set in the monthly file."""
+    return cur.execute(
+        """SELECT store, month, target_inquiry_cost FROM store_monthly
+           WHERE target_inquiry_cost IS NOT NULL
+             AND (len($stores) = 0 OR list_contains($stores, store))
+             AND month BETWEEN date_trunc('month', COALESCE($date_from, DATE '0001-01-01'))
+                           AND COALESCE($date_to, DATE '9999-12-31')
+           ORDER BY store, month""",
+        {"stores": list(filters.stores), "date_from": filters.date_from,
+         "date_to": filters.date_to},
+    ).df()

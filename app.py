@@ -1,0 +1,26 @@
+"""ecdata: the dashboard shell. Sidebar filters shared by every page, then the page itself."""
+
+import streamlit as st
+
+st.set_page_config(page_title="ecdata", page_icon="📊", layout="wide")
+
+from ui.sidebar import render_sidebar  # noqa: E402
+from ui.state import get_store, tr  # noqa: E402
+
+get_store()  # opens the database, loading the demo company into an empty one
+render_sidebar()
+pages = {
+    tr("nav.review"): [
+        st.Page("pages/overview.py", title=tr("page.overview"), icon="📊", default=True,
+                url_path="overview"),
+    ],
+    tr("nav.analyse"): [
+        st.Page("pages/inquiry_cost.py", title=tr("page.inquiry_cost"), icon="💰",
+                url_path="inquiry_cost"),
+        st.Page("pages/explore.py", title=tr("page.explore"), icon="🔎", url_path="explore"),
+    ],
+    tr("nav.data"): [
+        st.Page("pages/upload.py", title=tr("page.upload"), icon="📤", url_path="upload"),
+    ],
+}
+st.navigation(pages, position="sidebar", expanded=True).run()

@@ -1,0 +1,48 @@
+"""Numbers as a reader expects them: ¥ and 万 in Chinese, thousands separators in English,
+percentages with one decimal, and a dash for a value that does not exist."""
+
+from __future__ import annotations
+
+import math
+
+MISSING = "—"
+
+
+def is_missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _big(value: float, lang: str, decimals: int = 0) -> str:
+    if lang == "zh" and abs(value) >= 100_000_000:
+        return f"{value / 100_000_000:,.2f}亿"
+    if lang == "zh" and abs(value) >= 10_000:
+        return f"{value / 10_000:,.1f}万"
+    return f"{value:,.{decimals}f}"
+
+
+def format_value(value, unit: str, lang: str = "zh", currency: str = "¥") -> str:
+    """`unit` from the catalogue: count, currency, rate (fraction), ratio, seconds."""
+    if is_missing(value):
+        return MISSING
+    if unit == "rate":
+        return f"{value * 100:.1f}%"
+    if unit == "ratio":
+        return f"{value:.2f}"
+    if unit == "seconds":
+        return f"{value:.1f} 秒" if lang == "zh" else f"{value:.1f} s"
+    if unit == "currency":
+        # Small amounts (a cost per inquiry, an order value) keep their cents.
+        decimals = 2 if abs(value) < 1000 else 0
+        return currency + _big(value, lang, decimals)
+    return _big(value, lang)
+
+
+def format_change(current, previous, unit: str) -> str | None:
+    """The change shown under a KPI card: percentage points for rates, percent otherwise."""
+    if is_missing(current) or is_missing(previous):
+        return None
+    if unit == "rate":
+        return f"{(current - previous) * 100:+.1f} pp"
+    if previous == 0:
+        return None
+    return f"{(current - previous) / abs(previous) * 100:+.1f}%"

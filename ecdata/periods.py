@@ -1,0 +1,58 @@
+"""Date ranges the way a weekly review talks about them: presets and comparison periods.
+
+Presets are relative to the latest day with data, not the calendar: an export uploaded on
+Monday describes last week, and "this week" should mean the week the data reaches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+PRESETS = ("this_week", "last_week", "last_4_weeks", "last_13_weeks", "last_52_weeks",
+           "month_to_date", "custom")
+COMPARISONS = ("previous", "last_year", "target")
+
+
+def week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def preset_range(preset: str, latest: dt.date) -> tuple[dt.date, dt.date]:
+    """Inclusive (first, last) day of `preset`, ending at the week/month `latest` falls in."""
+    monday = week_start(latest)
+    if preset == "this_week":
+        return monday, latest
+    if preset == "last_week":
+        return monday - dt.timedelta(days=7), monday - dt.timedelta(days=1)
+    weeks = {"last_4_weeks": 4, "last_13_weeks": 13, "last_52_weeks": 52}.get(preset)
+    if weeks:
+        return monday - dt.timedelta(weeks=weeks - 1), latest
+    if preset == "month_to_date":
+        return latest.replace(day=1), latest
+    raise ValueError(f"unknown preset {preset!r}")
+
+
+def comparison_range(first: dt.date, last: dt.date, mode: str) -> tuple[dt.date, dt.date] | None:
+    """The range to compare with: the same number of days just before, or a year earlier
+    (364 days, so weekdays line up). None for 'target', which compares with targets instead."""
+    if mode == "previous":
+        length = (last - first).days + 1
+        return first - dt.timedelta(days=length), first - dt.timedelta(days=1)
+    if mode == "last_year":
+        return first - dt.timedelta(days=364), last - dt.timedelta(days=364)
+    return None
+
+
+def period_end(first: dt.date, grain: str) -> dt.date:
+    """Last day of the period starting on `first` at `grain` (day, week or month)."""
+    if grain == "day":
+        return first
+    if grain == "week":
+        return first + dt.timedelta(days=6)
+    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+def selection_filter_range(periods: list[dt.date], grain: str) -> tuple[dt.date, dt.date]:
+    """The days covered by the periods a user picked on a chart."""
+    return min(periods), period_end(max(periods), grain)

@@ -1,0 +1,174 @@
+"""What the weekly review shows: KPI cards against a comparison, movers, funnel, flags.
+
+Every number comes from kpis.kpi_table, so the cards, the CLI and the exports agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ecdata.catalogue import METRICS
+from ecdata.formatting import format_change, is_missing
+from ecdata.kpis import Filters, kpi_table, totals, with_dates
+from ecdata.periods import comparison_range
+
+CARD_METRICS = ("visitors", "conversion_rate", "sales", "aov", "inquiries",
+                "inquiry_conversion", "spend", "roi", "inquiry_cost", "closed_inquiry_cost")
+# With "compare with target", these cards compare against a target; the others show none.
+TARGET_FOR = {"sales": "sales_target", "inquiries": "inquiry_target"}
+FUNNEL = ("visitors", "inquiries", "closed_inquiries", "buyers")
+DEFAULT_MOVE_THRESHOLD = 0.15  # a week-on-week move beyond ±15% is flagged (a setting)
+
+
+@dataclass(frozen=True)
+class Card:
+    metric: str
+    value: float
+    reference: float  # the comparison period's value, or the target
+    change: str | None  # text such as "+4.2%" or "-0.3 pp"
+    verdict: str  # "good", "bad" or "neutral"
+    trend: list  # weekly values up to the range's end, for the sparkline
+
+
+def data_bounds(cur) -> tuple[dt.date | None, dt.date | None]:
+    return tuple(cur.execute("SELECT min(date), max(date) FROM store_daily").fetchall()[0])
+
+
+def dimension_values(cur, column: str) -> list[str]:
+    if column not in ("store", "channel"):
+        raise ValueError(column)
+    return [r[0] for r in cur.execute(
+        f"SELECT DISTINCT {column} FROM store_daily ORDER BY 1").fetchall()]
+
+
+def _verdict(metric: str, change: float) -> str:
+    good = METRICS[metric].good
+    if good is None or change == 0 or is_missing(change):
+        return "neutral"
+    return "good" if (change > 0) == (good == "up") else "bad"
+
+
+def kpi_cards(cur, filters: Filters, comparison: str, trend_weeks: int = 12) -> list[Card]:
+    """One card per CARD_METRICS for the filtered range, against `comparison`."""
+    now = totals(cur, filters)
+    span = comparison_range(filters.date_from, filters.date_to, comparison)
+    before = totals(cur, with_dates(filters, *span)) if span else None
+    trend_from = filters.date_to - dt.timedelta(weeks=trend_weeks)
+    weekly = kpi_table(cur, "week", "none", with_dates(filters, trend_from, filters.date_to))
+    cards = []
+    for name in CARD_METRICS:
+        value = now[name]
+        if before is not None:
+            reference = before[name]
+        else:
+            reference = now[TARGET_FOR[name]] if name in TARGET_FOR else float("nan")
+        unit = METRICS[name].unit
+        change = format_change(value, reference, unit)
+        diff = value - reference if change else float("nan")
+        cards.append(Card(name, value, reference, change,
+                          _verdict(name, diff) if change else "neutral",
+                          [None if is_missing(v) else float(v) for v in weekly[name]]))
+    return cards
+
+
+def funnel(row: pd.Series) -> list[tuple[str, float]]:
+    return [(m, row[m]) for m in FUNNEL]
+
+
+def movers(cur, filters: Filters, comparison: str, by: str, metric: str,
+           top: int = 5) -> pd.DataFrame:
+    """Stores or channels whose `metric` moved most against the comparison period.
+
+    Columns: the dimension, current, previous, change (absolute), change_pct, verdict.
+    """
+    span = comparison_range(filters.date_from, filters.date_to, comparison)
+    if span is None:
+        span = comparison_range(filters.date_from, filters.date_to, "previous")
+    now = kpi_table(cur, "total", by, filters)[[by, metric]]
+    before = kpi_table(cur, "total", by, with_dates(filters, *span))[[by, metric]]
+    both = now.merge(before, on=by, how="outer", suffixes=("_now", "_before"))
+    both.columns = [by, "current", "previous"]
+    both["change"] = both.current - both.previous
+    both["change_pct"] = both.change / both.previous.abs().where(both.previous != 0)
+    both["verdict"] = [_verdict(metric, c) if not math.isnan(c) else "neutral"
+                       for c in both.change]
+    both = both.dropna(subset=["change"])
+    return both.reindex(both.change_pct.abs().sort_values(ascending=False).index).head(top)
+
+
+def week_flags(cur, filters: Filters, threshold: float = DEFAULT_MOVE_THRESHOLD,
+               metrics=("conversion_rate", "inquiry_cost", "sales")) -> pd.DataFrame:
+    """Weeks per store that missed a target or moved more than `threshold` week on week.
+
+    Columns: period, store, metric, value, reference, kind ('target' or 'move').
+    """
+    start = filters.date_from - dt.timedelta(weeks=1)
+    weekly = kpi_table(cur, "week", "store", with_dates(filters, start, filters.date_to))
+    rows = []
+    for store, frame in weekly.groupby("store"):
+        frame = frame.sort_values("period")
+        for (_, prev), (_, cur_row) in zip(frame.iloc[:-1].iterrows(), frame.iloc[1:].iterrows()):
+            if cur_row.period < filters.date_from:
+                continue
+            for target_metric, target in (("sales", "sales_target"),
+                                          ("inquiries", "inquiry_target")):
+                value, goal = cur_row[target_metric], cur_row[target]
+                if not is_missing(value) and not is_missing(goal) and value < goal:
+                    rows.append((cur_row.period, store, target_metric, value, goal, "target"))
+            for m in metrics:
+                a, b = cur_row[m], prev[m]
+                if not is_missing(a) and not is_missing(b) and b and abs(a / b - 1) > threshold:
+                    rows.append((cur_row.period, store, m, a, b, "move"))
+    return pd.DataFrame(rows, columns=["period", "store", "metric", "value", "reference", "kind"])
+
+
+def not_final_days(cur, filters: Filters) -> list[dt.date]:
+    """Days in range whose numbers are still placeholders (T+1 delayed exports)."""
+    return [r[0] for r in cur.execute(
+        "SELECT DISTINCT date FROM store_daily WHERE not_final AND date BETWEEN ? AND ? "
+        "AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], store)) ORDER BY 1",
+        [filters.date_from, filters.date_to, list(filters.stores), list(filters.stores)],
+    ).fetchall()]
+
+
+def fact_rows(cur, filters: Filters, limit: int = 50_000) -> pd.DataFrame:
+    """The stored daily rows behind a view, for the drill-down table and its download."""
+    return cur.execute(
+        """SELECT date, store, channel, visitors, page_views, buyers, sales, inquiries,
+                  closed_inquiries, spend, refunds, not_final, batch_id
+           FROM store_daily
+           WHERE date BETWEEN COALESCE($date_from, DATE '0001-01-01')
+                          AND COALESCE($date_to, DATE '9999-12-31')
+             AND (len($stores) = 0 OR list_contains($stores, store))
+             AND (len($channels) = 0 OR list_contains($channels, channel))
+           ORDER BY date DESC, store, channel LIMIT $limit""",
+        {"date_from": filters.date_from, "date_to": filters.date_to,
+         "stores": list(filters.stores), "channels": list(filters.channels), "limit": limit},
+    ).df()
+
+
+def period_comparison(cur, filters: Filters, comparison: str, by: str,
+                      metrics: tuple[str, ...]) -> pd.DataFrame:
+    """Each metric for the range and its comparison range, per store/channel (or in total).
+
+    Columns: the dimension (unless by == 'none'), then per metric: <m>, <m>_before,
+    <m>_change (relative; percentage points are left to the reader for rates).
+    """
+    span = comparison_range(filters.date_from, filters.date_to, comparison) or \
+        comparison_range(filters.date_from, filters.date_to, "previous")
+    keys = [] if by == "none" else [by]
+    now = kpi_table(cur, "total", by, filters)[keys + list(metrics)]
+    before = kpi_table(cur, "total", by, with_dates(filters, *span))[keys + list(metrics)]
+    if keys:
+        both = now.merge(before, on=keys, how="outer", suffixes=("", "_before"))
+    else:
+        both = pd.concat([now.reset_index(drop=True),
+                          before.add_suffix("_before").reset_index(drop=True)], axis=1)
+    for m in metrics:
+        both[f"{m}_change"] = (both[m] - both[f"{m}_before"]) / both[f"{m}_before"].abs().where(
+            both[f"{m}_before"] != 0)
+    return both

@@ -1,0 +1,100 @@
+"""Explore: pick metrics and a split, pivot, click the chart to drill into the rows, export."""
+
+import dataclasses
+import datetime as dt
+
+import streamlit as st
+
+from ecdata.catalogue import KPI_COLUMNS, METRICS
+from ecdata.export import to_csv_bytes, to_xlsx_bytes
+from ecdata.formatting import format_value
+from ecdata.kpis import kpi_table
+from ecdata.periods import selection_filter_range
+from ecdata.review import fact_rows, period_comparison
+from ui import charts
+from ui.sidebar import range_caption
+from ui.state import current_view, lang, metric_label, query, tr
+from ui.url import widget
+
+view = current_view()
+st.title(f"🔎 {tr('page.explore')}")
+if view.latest is None:
+    st.info(tr("empty.no_data"))
+    st.stop()
+st.caption(range_caption(view))
+
+pick, split_col = st.columns([3, 1])
+with pick:
+    metrics = widget(st.multiselect, "metrics", ["sales", "conversion_rate"], KPI_COLUMNS,
+                     label=tr("ex.metrics"), format_func=metric_label)
+with split_col:
+    by = widget(st.segmented_control, "by", "store", ["store", "channel", "none"],
+                label=tr("ex.dimension"),
+                format_func=lambda d: tr(f"dim.{d}"))
+if not metrics:
+    st.stop()
+frame = query(kpi_table, view.grain, by, view.filters)
+if frame.empty:
+    st.info(tr("empty.no_rows"))
+    st.stop()
+lead = metrics[0]
+group = None if by == "none" else by
+fig = charts.lines(frame, "period", lead, group, metric_label(lead),
+                   percent=METRICS[lead].unit == "rate")
+event = st.plotly_chart(fig, key="ex_chart", on_select="rerun",
+                        selection_mode=("points", "box"), config={"displayModeBar": False})
+st.caption(tr("ex.chart_hint"))
+
+st.subheader(tr("ex.pivot"))
+for name in metrics:
+    unit = METRICS[name].unit
+    if group:
+        pivot = frame.pivot_table(index="period", columns=group, values=name, aggfunc="first")
+    else:
+        pivot = frame.set_index("period")[[name]]
+    st.markdown(f"**{metric_label(name)}** — {METRICS[name].formula(lang())}")
+    st.dataframe(pivot.sort_index(ascending=False).map(lambda v, u=unit: format_value(v, u, lang())),
+                 width="stretch")
+
+st.subheader(tr("ex.compare"))
+compared = query(period_comparison, view.filters, view.comparison, by, tuple(metrics))
+shown = compared.copy()
+for name in metrics:
+    unit = METRICS[name].unit
+    shown[name] = [format_value(v, unit, lang()) for v in compared[name]]
+    shown[f"{name}_before"] = [format_value(v, unit, lang()) for v in compared[f"{name}_before"]]
+    shown[f"{name}_change"] = [format_value(v, "rate", lang()) for v in compared[f"{name}_change"]]
+labels = {group: tr(f"col.{group}")} if group else {}
+for name in metrics:
+    labels |= {name: f"{metric_label(name)} · {tr('col.current')}",
+               f"{name}_before": f"{metric_label(name)} · {tr('col.previous')}",
+               f"{name}_change": f"{metric_label(name)} · {tr('col.change')}"}
+st.dataframe(shown.rename(columns=labels), hide_index=True, width="stretch")
+
+# Drill-down: the chart selection narrows the rows to the picked periods and stores/channels.
+filters = view.filters
+points = event.selection.points if event and event.selection else []
+if points:
+    traces = [name for name, _ in frame.groupby(group, sort=True)] if group else []
+    periods = sorted({dt.date.fromisoformat(str(p["x"])[:10]) for p in points})
+    first, last = selection_filter_range(periods, view.grain)
+    picked = sorted({traces[p["curve_number"]] for p in points}) if group else []
+    filters = dataclasses.replace(filters, date_from=max(first, filters.date_from),
+                                  date_to=min(last, filters.date_to))
+    if group == "store":
+        filters = dataclasses.replace(filters, stores=tuple(picked))
+    elif group == "channel":
+        filters = dataclasses.replace(filters, channels=tuple(picked))
+    st.info(tr("ex.selected", what=f"{first} ~ {last} {' '.join(picked)}"))
+
+st.subheader(tr("ex.rows"))
+rows = query(fact_rows, filters)
+st.dataframe(rows, hide_index=True, width="stretch", height=360)
+name = f"ecdata_{filters.date_from}_{filters.date_to}"
+csv_col, xlsx_col, _ = st.columns([1, 1, 4])
+# Built only when clicked (a callable), so a large table costs nothing until exported.
+csv_col.download_button(tr("ex.download_csv"), lambda: to_csv_bytes(rows), f"{name}.csv",
+                        "text/csv", on_click="ignore")
+xlsx_col.download_button(
+    tr("ex.download_xlsx"), lambda: to_xlsx_bytes(rows), f"{name}.xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")

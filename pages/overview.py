@@ -1,0 +1,89 @@
+"""Weekly review: the numbers of the range against the comparison, at a glance."""
+
+import pandas as pd
+import streamlit as st
+
+from ecdata.catalogue import METRICS
+from ecdata.formatting import format_value
+from ecdata.kpis import totals
+from ecdata.review import (
+    CARD_METRICS,
+    DEFAULT_MOVE_THRESHOLD,
+    funnel,
+    kpi_cards,
+    movers,
+    not_final_days,
+    week_flags,
+)
+from ui import charts
+from ui.sidebar import range_caption
+from ui.state import current_view, lang, metric_label, query, tr
+
+view = current_view()
+st.title(f"📊 {tr('page.overview')}")
+if view.latest is None:
+    st.info(tr("empty.no_data"))
+    st.stop()
+st.caption(range_caption(view))
+
+pending = query(not_final_days, view.filters)
+if pending:
+    st.warning(tr("ov.not_final", days=", ".join(str(d) for d in pending)))
+
+cards = query(kpi_cards, view.filters, view.comparison)
+DELTA_COLOR = {"up": "normal", "down": "inverse", None: "off"}
+for row in (cards[:5], cards[5:]):
+    for column, card in zip(st.columns(5), row):
+        metric = METRICS[card.metric]
+        column.metric(
+            metric.label(lang()), format_value(card.value, metric.unit, lang()),
+            delta=card.change, delta_color=DELTA_COLOR[metric.good], border=True,
+            chart_data=[v for v in card.trend if v is not None] or None,
+            help=f"{metric.formula(lang())}",
+        )
+st.caption(tr("ov.trend_note"))
+
+left, right = st.columns([2, 3])
+with left:
+    st.subheader(tr("ov.funnel"))
+    now = query(totals, view.filters)
+    stages = [(metric_label(m), v) for m, v in funnel(now)]
+    st.plotly_chart(charts.funnel(stages), config={"displayModeBar": False})
+with right:
+    st.subheader(tr("ov.movers"))
+    by_col, metric_col = st.columns(2)
+    by = by_col.segmented_control(tr("ex.dimension"), ["store", "channel"], default="store",
+                                  key="movers_by", format_func=lambda d: tr(f"dim.{d}")) or "store"
+    mover_metric = metric_col.selectbox(tr("ov.movers_metric"), CARD_METRICS,
+                                        format_func=metric_label, key="movers_metric")
+    moved = query(movers, view.filters, view.comparison, by, mover_metric)
+    if moved.empty:
+        st.info(tr("empty.no_rows"))
+    else:
+        st.plotly_chart(charts.movers(moved, by, list(moved[by])),
+                        config={"displayModeBar": False})
+
+st.subheader(tr("ov.flags"))
+threshold = st.slider(tr("ov.threshold"), 0.05, 0.5, DEFAULT_MOVE_THRESHOLD, 0.05,
+                      format="%.2f", key="flag_threshold")
+flags = query(week_flags, view.filters, threshold)
+if flags.empty:
+    st.success(tr("ov.no_flags"))
+else:
+    shown = pd.DataFrame({
+        tr("col.period"): flags.period,
+        tr("col.store"): flags.store,
+        tr("col.kind"): [tr(f"flag.{k}") for k in flags.kind],
+        tr("col.metric"): [metric_label(m) for m in flags.metric],
+        tr("col.value"): [format_value(v, METRICS[m].unit, lang())
+                          for v, m in zip(flags.value, flags.metric)],
+        tr("col.reference"): [format_value(v, METRICS[m].unit, lang())
+                              for v, m in zip(flags.reference, flags.metric)],
+    })
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+with st.expander(tr("ov.formulas")):
+    st.dataframe(pd.DataFrame({
+        tr("col.metric"): [METRICS[m].label(lang()) for m in METRICS],
+        tr("col.formula"): [METRICS[m].formula(lang()) for m in METRICS],
+    }), hide_index=True, width="stretch")

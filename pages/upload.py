@@ -1,0 +1,108 @@
+"""Upload: drop the exports as downloaded, check what was recognised, then commit."""
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from ecdata.batches import list_batches, undo_batch
+from ecdata.headers import canonical_fields
+from ecdata.ingest import commit, preview, read_for_store, remember_mapping
+from ecdata.reader import DEFAULT_MAX_MB
+from ui.state import get_store, lang, tr
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
+
+st.title(f"📤 {tr('page.upload')}")
+st.caption(tr("up.intro"))
+store = get_store()
+
+files = st.file_uploader(tr("up.files"), accept_multiple_files=True, key="uploads",
+                         max_upload_size=DEFAULT_MAX_MB)
+store_name = st.text_input(tr("up.store"), key="up_store").strip() or None
+parsed_cache = st.session_state.setdefault("_parsed", {})
+done = st.session_state.setdefault("_committed", {})
+
+
+def parsed_for(upload, override):
+    """Read each upload once per (store name, mapping), not on every rerun."""
+    key = (upload.file_id, store_name, tuple(sorted((override or {}).items())))
+    if key not in parsed_cache:
+        with st.status(tr("up.reading", file=upload.name)) as status:
+            parsed_cache[key] = read_for_store(store, upload.getvalue(), file_name=upload.name,
+                                               store_name=store_name, mapping_override=override)
+            status.update(state="complete" if parsed_cache[key].ok else "error")
+    return parsed_cache[key]
+
+
+for upload in files or []:
+    with st.container(border=True):
+        st.subheader(f"📄 {upload.name}")
+        override_key = f"override_{upload.file_id}"
+        parsed = parsed_for(upload, st.session_state.get(override_key))
+        if not parsed.ok:
+            st.error(parsed.error.text(lang()))
+            continue
+        if upload.file_id in done:
+            st.success(done[upload.file_id])
+            continue
+        cols = st.columns(5)
+        cols[0].metric(tr("up.platform"), parsed.platform.label(lang()))
+        cols[1].metric(tr("up.kind"), tr(f"kind.{parsed.kind}"))
+        cols[2].metric(tr("up.encoding"), parsed.encoding or parsed.format)
+        cols[3].metric(tr("up.header_row"), parsed.header_row)
+        cols[4].metric(tr("up.dates"), f"{parsed.date_min} ~ {parsed.date_max}")
+        if parsed.not_final_dates:
+            st.warning(tr("up.not_final", days=", ".join(map(str, parsed.not_final_dates))))
+
+        mapping = parsed.mapping_by_header()
+        table = pd.DataFrame({tr("up.column"): parsed.headers,
+                              tr("up.field"): [mapping.get(h, "") for h in parsed.headers]})
+        edited = st.data_editor(
+            table, key=f"editor_{upload.file_id}", hide_index=True, width="stretch",
+            disabled=[tr("up.column")],
+            column_config={tr("up.field"): st.column_config.SelectboxColumn(
+                tr("up.field"), options=[""] + canonical_fields())},
+        )
+        chosen = dict(zip(edited[tr("up.column")], edited[tr("up.field")].fillna("")))
+        if {h: f for h, f in chosen.items() if f} != mapping:
+            st.session_state[override_key] = chosen
+            st.rerun()
+
+        change = preview(store, parsed)
+        st.info(tr("up.preview", new=change.rows_new, replaced=change.rows_replaced,
+                   skipped=change.rows_skipped))
+        if parsed.problems:
+            with st.expander(f"{tr('up.problems')} ({parsed.rows_rejected})",
+                             expanded=len(parsed.problems) <= 10):
+                st.dataframe(pd.DataFrame({"#": [p.row for p in parsed.problems],
+                                           tr("up.column"): [p.column for p in parsed.problems],
+                                           "": [p.message.text(lang()) for p in parsed.problems]}),
+                             hide_index=True, width="stretch")
+        if st.button(tr("up.commit", file=upload.name), type="primary",
+                     key=f"commit_{upload.file_id}"):
+            outcome = commit(store, parsed)
+            if st.session_state.get(override_key):
+                remember_mapping(store, parsed.headers, parsed.mapping_by_header())
+            done[upload.file_id] = outcome.message.text(lang())
+            st.rerun()
+
+if not files:
+    with st.expander(tr("up.samples")):
+        for path in sorted(SAMPLES.glob("*")):
+            if path.is_file() and path.suffix in (".csv", ".xlsx", ".xls", ".zip"):
+                st.download_button(path.name, path.read_bytes(), path.name, key=f"s_{path.name}",
+                                   on_click="ignore")
+
+st.subheader(tr("up.history"))
+batches = list_batches(store)
+if not batches.empty:
+    shown = batches.assign(kind=[tr(f"kind.{k}") for k in batches.kind])
+    st.dataframe(shown, hide_index=True, width="stretch", height=260)
+    active = [int(b) for b in batches.batch_id[batches.undone_at.isna()]]
+    if active:
+        pick_col, button_col = st.columns([2, 3])
+        batch = pick_col.selectbox("batch", active, key="undo_pick", label_visibility="collapsed")
+        if button_col.button(tr("up.undo", batch=batch), key="undo_button"):
+            ok, message = undo_batch(store, batch)
+            (st.success if ok else st.error)(message.text(lang()))

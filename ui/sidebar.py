@@ -1,0 +1,124 @@
+"""The shared sidebar: language, stores, channels, date range, grain and comparison.
+
+Every choice is mirrored in the URL (ui.url), so a link reproduces the exact view: bookmark
+the meeting view, or send a drill-down to a colleague.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ecdata.kpis import Filters
+from ecdata.periods import COMPARISONS, PRESETS
+from ecdata.review import data_bounds, dimension_values
+from ui.state import View, browser_language, query, resolve_range, set_view, tr
+from ui.url import widget
+
+GRAINS = ["day", "week", "month"]
+
+
+def default_preset(latest) -> str:
+    # The meeting reviews the last complete week: this week once the data reaches Sunday.
+    return "this_week" if latest is not None and latest.weekday() == 6 else "last_week"
+
+
+def render_sidebar() -> View:
+    first, latest = query(data_bounds)
+    stores = query(dimension_values, "store")
+    channels = query(dimension_values, "channel")
+    with st.sidebar:
+        widget(
+            st.segmented_control,
+            "lang",
+            browser_language(),
+            ["zh", "en"],
+            label=tr("filter.language"),
+            format_func=lambda code: {"zh": "中文", "en": "English"}[code],
+        )
+        chosen_stores = widget(
+            st.multiselect,
+            "stores",
+            [],
+            stores,
+            label=tr("filter.stores"),
+            placeholder=tr("filter.all"),
+        )
+        chosen_channels = widget(
+            st.multiselect,
+            "channels",
+            [],
+            channels,
+            label=tr("filter.channels"),
+            placeholder=tr("filter.all"),
+        )
+        preset = widget(
+            st.selectbox,
+            "range",
+            default_preset(latest),
+            PRESETS,
+            "index",
+            label=tr("filter.period"),
+            format_func=lambda p: tr(f"preset.{p}"),
+        )
+        custom_from = custom_to = None
+        if preset == "custom" and latest is not None:
+            col_a, col_b = st.columns(2)
+            with col_a:
+                custom_from = widget(
+                    st.date_input,
+                    "from",
+                    first,
+                    None,
+                    "value",
+                    label=tr("col.period"),
+                    min_value=first,
+                    max_value=latest,
+                )
+            with col_b:
+                custom_to = widget(
+                    st.date_input,
+                    "to",
+                    latest,
+                    None,
+                    "value",
+                    label="~",
+                    min_value=first,
+                    max_value=latest,
+                )
+        grain = widget(
+            st.segmented_control,
+            "grain",
+            "week",
+            GRAINS,
+            label=tr("filter.grain"),
+            format_func=lambda g: tr(f"grain.{g}"),
+        )
+        comparison = widget(
+            st.selectbox,
+            "cmp",
+            "previous",
+            COMPARISONS,
+            "index",
+            label=tr("filter.compare"),
+            format_func=lambda c: tr(f"compare.{c}"),
+        )
+    if latest is None:
+        view = View(Filters(), grain, comparison, None)
+    else:
+        date_from, date_to = resolve_range(preset, latest, custom_from, custom_to)
+        view = View(
+            Filters(tuple(chosen_stores), tuple(chosen_channels), date_from, date_to),
+            grain,
+            comparison,
+            latest,
+        )
+    set_view(view)
+    return view
+
+
+def range_caption(view: View) -> str:
+    f = view.filters
+    if view.compare_range is None:
+        return tr("note.range_target", first=f.date_from, last=f.date_to, latest=view.latest)
+    a, b = view.compare_range
+    return tr("note.range", first=f.date_from, last=f.date_to, ref=f"{a} ~ {b}", latest=view.latest)

@@ -1,0 +1,94 @@
+"""The store connection, cached queries and the view (filters) every page shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import os
+from dataclasses import dataclass
+
+import streamlit as st
+
+from ecdata.catalogue import METRICS
+from ecdata.demo import load_demo
+from ecdata.i18n import LANGUAGES, t
+from ecdata.kpis import Filters
+from ecdata.periods import COMPARISONS, PRESETS, comparison_range, preset_range
+from ecdata.store import Store, default_db_path
+
+
+@st.cache_resource
+def get_store() -> Store:
+    """One DuckDB connection per process; each rerun reads through its own cursor."""
+    store = Store(default_db_path())
+    if os.environ.get("ECDATA_DEMO", "1") != "0" and store.is_empty():
+        load_demo(store)
+    return store
+
+
+def data_version() -> int:
+    return get_store().data_version()
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _cached(module: str, name: str, version: int, args: tuple, kwargs: dict):
+    fn = getattr(importlib.import_module(module), name)
+    return fn(get_store().reader(), *args, **kwargs)
+
+
+def query(fn, *args, **kwargs):
+    """fn(cursor, *args, **kwargs), cached until the next upload or undo changes the data."""
+    return _cached(fn.__module__, fn.__name__, data_version(), args, kwargs)
+
+
+def browser_language() -> str:
+    locale = (st.context.locale or "zh").lower()
+    return "en" if locale.startswith("en") else "zh"
+
+
+def lang() -> str:
+    """The language chosen in the sidebar (ui.url keeps it), else the browser's."""
+    value = st.session_state.get("v_lang")
+    return value if value in LANGUAGES else browser_language()
+
+
+def tr(key: str, **params) -> str:
+    return t(key, lang(), **params)
+
+
+def metric_label(name: str) -> str:
+    if name in METRICS:
+        return METRICS[name].label(lang())
+    return tr(f"metric.{name}")
+
+
+@dataclass(frozen=True)
+class View:
+    filters: Filters
+    grain: str
+    comparison: str
+    latest: dt.date | None
+
+    @property
+    def compare_range(self):
+        return comparison_range(self.filters.date_from, self.filters.date_to, self.comparison)
+
+
+def current_view() -> View:
+    """The view the sidebar set up on this run (see ui.sidebar)."""
+    return st.session_state["_view"]
+
+
+def set_view(view: View) -> None:
+    st.session_state["_view"] = view
+
+
+def resolve_range(preset: str, latest: dt.date, custom_from, custom_to):
+    if preset == "custom" and custom_from and custom_to:
+        return min(custom_from, custom_to), max(custom_from, custom_to)
+    return preset_range("last_4_weeks" if preset == "custom" else preset, latest)
+
+
+__all__ = ["COMPARISONS", "PRESETS", "View", "current_view", "get_store", "lang", "query",
+           "resolve_range", "set_view", "tr", "metric_label", "data_version",
+           "browser_language"]

@@ -1,0 +1,73 @@
+"""Keeping the view in the URL, so a link reproduces it exactly.
+
+Streamlit's own `bind="query-params"` writes the *displayed label* into the URL, and the
+label changes with the language; and a widget whose label changes is a new widget that
+forgets its value. So the value lives in session state under a name of its own, the URL holds
+a stable code (`grain=month`, `lang=zh`), and the widget is only a way to change it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+
+def _decode(raw: list[str], default, options):
+    if isinstance(default, list):
+        return list(dict.fromkeys(v for v in raw if options is None or v in options)) or None
+    if not raw:
+        return None
+    if isinstance(default, dt.date):
+        try:
+            return dt.date.fromisoformat(raw[0])
+        except ValueError:
+            return None
+    return raw[0] if options is None or raw[0] in options else None
+
+
+def _valid(value, default, options) -> bool:
+    if options is None or value is None:
+        return value is not None
+    if isinstance(default, list):
+        return all(v in options for v in value)
+    return value in options
+
+
+def current(name: str, default, options=None):
+    """The value of `name`: chosen this session, else from the URL, else `default`; the URL
+    is updated to match (a value equal to the default is left out, to keep links short)."""
+    slot = f"v_{name}"
+    if slot not in st.session_state:
+        st.session_state[slot] = _decode(st.query_params.get_all(name), default, options)
+    value = st.session_state[slot]
+    if not _valid(value, default, options):
+        value = st.session_state[slot] = default
+    if value == default:
+        st.query_params.pop(name, None)
+    elif isinstance(value, list):
+        st.query_params[name] = [str(v) for v in value]
+    else:
+        st.query_params[name] = value.isoformat() if isinstance(value, dt.date) else str(value)
+    return value
+
+
+def widget(make, name: str, default, options=None, value_arg: str = "default", **kwargs):
+    """Create widget `make` showing `name`'s current value; a change is stored and mirrored
+    into the URL on the rerun it triggers. `value_arg` is how the widget takes its initial
+    value: "default" (multiselect, segmented_control), "index" (selectbox), "value" (dates)."""
+    value = current(name, default, options)
+    widget_key = f"w_{name}"
+
+    def remember():
+        chosen = st.session_state[widget_key]
+        st.session_state[f"v_{name}"] = default if chosen is None else chosen
+
+    if options is not None:
+        kwargs["options"] = options
+    if value_arg == "index":
+        kwargs["index"] = list(options).index(value)
+    else:
+        kwargs[value_arg] = value
+    make(key=widget_key, on_change=remember, **kwargs)
+    return value

@@ -36,8 +36,8 @@ def find_same_upload(store: Store, content_hash: str, store_param: str | None) -
         """SELECT batch_id FROM batches WHERE content_hash = ? AND undone_at IS NULL
            AND store_param IS NOT DISTINCT FROM ? ORDER BY batch_id DESC LIMIT 1""",
         [content_hash, store_param],
-    ).fetchone()
-    return row[0] if row else None
+    ).fetchall()
+    return row[0][0] if row else None
 
 
 def count_existing(cur, table: FactTable, staged_name: str) -> int:
@@ -45,7 +45,7 @@ def count_existing(cur, table: FactTable, staged_name: str) -> int:
     return cur.execute(
         f"SELECT count(*) FROM {staged_name} s SEMI JOIN {table.name} f "
         f"ON {_key_join(table, 's', 'f')}"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
 
 
 def write_batch(
@@ -65,13 +65,13 @@ def write_batch(
     with store.writer() as cur:
         cur.register("staged_upload", staged)
         batch_id = cur.execute(
-            "SELECT COALESCE(max(batch_id), 0) + 1 FROM batches").fetchone()[0]
+            "SELECT COALESCE(max(batch_id), 0) + 1 FROM batches").fetchall()[0][0]
         join = _key_join(table, "s", "o")
         cur.execute(
             f"CREATE TEMP TABLE prior_rows AS SELECT f.* FROM {table.name} f "
             f"SEMI JOIN staged_upload s ON {_key_join(table, 's', 'f')}"
         )
-        replaced = cur.execute("SELECT count(*) FROM prior_rows").fetchone()[0]
+        replaced = cur.execute("SELECT count(*) FROM prior_rows").fetchall()[0][0]
         if replaced:
             cur.execute(
                 f"INSERT INTO replaced_{table.name} SELECT *, {batch_id} FROM prior_rows")
@@ -88,7 +88,7 @@ def write_batch(
                   else "staged_upload s LEFT JOIN (SELECT * FROM prior_rows LIMIT 0) o ON true")
         written = cur.execute(
             f"INSERT INTO {table.name} SELECT {', '.join(select)} FROM {source}"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         cur.execute("DROP TABLE prior_rows")
         cur.unregister("staged_upload")
         row = {
@@ -115,10 +115,10 @@ def undo_batch(store: Store, batch_id: int) -> tuple[bool, Message]:
     cur = store.reader()
     row = cur.execute(
         "SELECT target_table, undone_at FROM batches WHERE batch_id = ?", [batch_id]
-    ).fetchone()
-    if row is None:
+    ).fetchall()
+    if not row:
         return False, Message("err.unknown_batch", {"batch": batch_id})
-    table_name, undone_at = row
+    table_name, undone_at = row[0]
     if undone_at is not None:
         return False, Message("err.batch_undone", {"batch": batch_id})
     later = cur.execute(
@@ -126,17 +126,17 @@ def undo_batch(store: Store, batch_id: int) -> tuple[bool, Message]:
             JOIN batches b ON b.batch_id = r.replaced_by
             WHERE r.batch_id = ? AND b.undone_at IS NULL""",
         [batch_id],
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if later is not None:
         return False, Message("err.undo_blocked", {"batch": batch_id, "later": later})
     table = FACT_TABLES[table_name]
     cols = ", ".join(table.columns)
     with store.writer() as w:
         removed = w.execute(
-            f"DELETE FROM {table_name} WHERE batch_id = ?", [batch_id]).fetchone()[0]
+            f"DELETE FROM {table_name} WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
         restored = w.execute(
             f"INSERT INTO {table_name} SELECT {cols} FROM replaced_{table_name} "
-            "WHERE replaced_by = ?", [batch_id]).fetchone()[0]
+            "WHERE replaced_by = ?", [batch_id]).fetchall()[0][0]
         w.execute(f"DELETE FROM replaced_{table_name} WHERE replaced_by = ?", [batch_id])
         w.execute("UPDATE batches SET undone_at = current_timestamp WHERE batch_id = ?",
                   [batch_id])

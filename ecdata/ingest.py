@@ -35,8 +35,8 @@ def remembered_mapping(store: Store, headers: list[str]) -> dict[str, str] | Non
     """The mapping a user chose earlier for a file with exactly these headers, if any."""
     row = store.reader().execute(
         "SELECT mapping FROM header_mappings WHERE shape = ?", [hd.header_shape(headers)]
-    ).fetchone()
-    return json.loads(row[0]) if row else None
+    ).fetchall()
+    return json.loads(row[0][0]) if row else None
 
 
 def remember_mapping(store: Store, headers: list[str], mapping: dict[str, str]) -> None:

@@ -160,11 +160,11 @@ class Store:
         cur = self.reader()
         exists = cur.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if not exists:
             return 0
-        row = cur.execute("SELECT max(version) FROM schema_version").fetchone()
-        return row[0] or 0
+        row = cur.execute("SELECT max(version) FROM schema_version").fetchall()
+        return row[0][0] or 0
 
     def migrate(self) -> None:
         current = self.schema_version()
@@ -178,15 +178,15 @@ class Store:
         """True when no fact table holds a row."""
         cur = self.reader()
         return all(
-            cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0] == 0 for t in FACT_TABLES
+            cur.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] == 0 for t in FACT_TABLES
         )
 
     def data_version(self) -> int:
         """Changes whenever a batch lands or is undone: the key that invalidates caches."""
         row = self.reader().execute(
             "SELECT count(*) + count(undone_at) FROM batches"
-        ).fetchone()
-        return int(row[0])
+        ).fetchall()
+        return int(row[0][0])
 
     def dump(self) -> dict[str, list[tuple]]:
         """Every row of every table, sorted: for tests that prove a store was left untouched."""

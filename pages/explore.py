@@ -13,7 +13,7 @@ from ecdata.periods import selection_filter_range
 from ecdata.review import fact_rows, period_comparison
 from ui import charts
 from ui.sidebar import range_caption
-from ui.state import current_view, lang, metric_label, query, tr
+from ui.state import current_view, labeller, lang, metric_label, query, tr
 from ui.url import widget
 
 view = current_view()
@@ -26,11 +26,11 @@ st.caption(range_caption(view))
 pick, split_col = st.columns([3, 1])
 with pick:
     metrics = widget(st.multiselect, "metrics", ["sales", "conversion_rate"], KPI_COLUMNS,
-                     label=tr("ex.metrics"), format_func=metric_label)
+                     label=tr("ex.metrics"), format_func=labeller())
 with split_col:
     by = widget(st.segmented_control, "by", "store", ["store", "channel", "none"],
                 label=tr("ex.dimension"),
-                format_func=lambda d: tr(f"dim.{d}"))
+                format_func=labeller("dim"))
 if not metrics:
     st.stop()
 frame = query(kpi_table, view.grain, by, view.filters)

@@ -7,7 +7,7 @@ from ecdata.catalogue import METRICS
 from ecdata.kpis import COST_SPREAD_METHOD, kpi_table, target_inquiry_costs
 from ui import charts
 from ui.sidebar import range_caption
-from ui.state import current_view, lang, metric_label, query, tr
+from ui.state import current_view, labeller, lang, metric_label, query, tr
 from ui.url import widget
 
 view = current_view()
@@ -19,7 +19,7 @@ st.caption(range_caption(view))
 
 split = widget(st.segmented_control, "split", "none", ["none", "store", "channel"],
                label=tr("ic.split"),
-               format_func=lambda d: tr(f"dim.{d}"))
+               format_func=labeller("dim"))
 frame = query(kpi_table, view.grain, split, view.filters)
 if frame.empty:
     st.info(tr("empty.no_rows"))

@@ -17,7 +17,7 @@ from ecdata.review import (
 )
 from ui import charts
 from ui.sidebar import range_caption
-from ui.state import current_view, lang, metric_label, query, tr
+from ui.state import current_view, labeller, lang, metric_label, query, tr
 
 view = current_view()
 st.title(f"📊 {tr('page.overview')}")
@@ -53,9 +53,9 @@ with right:
     st.subheader(tr("ov.movers"))
     by_col, metric_col = st.columns(2)
     by = by_col.segmented_control(tr("ex.dimension"), ["store", "channel"], default="store",
-                                  key="movers_by", format_func=lambda d: tr(f"dim.{d}")) or "store"
+                                  key="movers_by", format_func=labeller("dim")) or "store"
     mover_metric = metric_col.selectbox(tr("ov.movers_metric"), CARD_METRICS,
-                                        format_func=metric_label, key="movers_metric")
+                                        format_func=labeller(), key="movers_metric")
     moved = query(movers, view.filters, view.comparison, by, mover_metric)
     if moved.empty:
         st.info(tr("empty.no_rows"))

@@ -27,7 +27,7 @@ def sums(store, table="store_daily", where="true"):
             if r[1] == "DOUBLE"]
     row = cur.execute(
         f"SELECT {', '.join(f'sum({c})' for c in cols)}, count(*) FROM {table} WHERE {where}"
-    ).fetchone()
+    ).fetchall()[0]
     out = dict(zip(cols, row[:-1]))
     out["rows"] = row[-1]
     return out

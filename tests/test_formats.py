@@ -46,7 +46,7 @@ def test_sycm_gbk_csv_with_title_rows_total_row_and_split_spend(store, tmp_path)
     assert s["spend"] == pytest.approx(100.5 + 20 + 1000 + 30 + 0)
     assert s["inquiries"] == 400  # '--' stays missing
     day3 = store.reader().execute(
-        "SELECT visitors, not_final FROM store_daily WHERE date = '2026-10-03'").fetchone()
+        "SELECT visitors, not_final FROM store_daily WHERE date = '2026-10-03'").fetchall()[0]
     assert day3 == (None, True)
 
 
@@ -78,7 +78,7 @@ def test_shopify_dollars_and_amazon_en_dash_headers(store, tmp_path):
     assert (s["visitors"], s["page_views"], s["buyers"]) == (1850, 4100, 46)
     assert s["sales"] == pytest.approx(2300.5)
     dates = store.reader().execute(
-        "SELECT list(date ORDER BY date) FROM store_daily WHERE store = 'Amazon US'").fetchone()[0]
+        "SELECT list(date ORDER BY date) FROM store_daily WHERE store = 'Amazon US'").fetchall()[0][0]
     assert dates == [dt.date(2026, 10, 1), dt.date(2026, 10, 13)]  # month first, as US writes
     assert sums(store, where="store = 'Shopify US'")["sales"] == pytest.approx(4345.60)
 
@@ -88,7 +88,7 @@ def test_day_first_dates_when_the_file_proves_it(store, tmp_path):
     path.write_text("Date,Sessions,Orders,Total sales\n05/10/26,10,1,£50\n13/10/26,20,2,\"£1,000\"\n",
                     encoding="utf-8")
     ingest(store, path, store_name="UK")
-    dates = store.reader().execute("SELECT list(date ORDER BY date) FROM store_daily").fetchone()[0]
+    dates = store.reader().execute("SELECT list(date ORDER BY date) FROM store_daily").fetchall()[0][0]
     assert dates == [dt.date(2026, 10, 5), dt.date(2026, 10, 13)]
     assert sums(store)["sales"] == 1050
 
@@ -124,7 +124,7 @@ def test_binary_xls_with_excel_serial_dates(store, tmp_path):
     parsed = read_export(path, store_name="老店", today=TODAY)
     assert parsed.format == "xls"
     ingest(store, path, store_name="老店")
-    assert store.reader().execute("SELECT min(date), max(date) FROM store_daily").fetchone() == (
+    assert store.reader().execute("SELECT min(date), max(date) FROM store_daily").fetchall()[0] == (
         dt.date(2026, 10, 1), dt.date(2026, 10, 2))
     assert sums(store)["sales"] == pytest.approx(3000.5)
 

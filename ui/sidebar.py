@@ -11,7 +11,7 @@ import streamlit as st
 from ecdata.kpis import Filters
 from ecdata.periods import COMPARISONS, PRESETS
 from ecdata.review import data_bounds, dimension_values
-from ui.state import View, browser_language, query, resolve_range, set_view, tr
+from ui.state import View, browser_language, labeller, query, resolve_range, set_view, tr
 from ui.url import widget
 
 GRAINS = ["day", "week", "month"]
@@ -58,7 +58,7 @@ def render_sidebar() -> View:
             PRESETS,
             "index",
             label=tr("filter.period"),
-            format_func=lambda p: tr(f"preset.{p}"),
+            format_func=labeller("preset"),
         )
         custom_from = custom_to = None
         if preset == "custom" and latest is not None:
@@ -91,7 +91,7 @@ def render_sidebar() -> View:
             "week",
             GRAINS,
             label=tr("filter.grain"),
-            format_func=lambda g: tr(f"grain.{g}"),
+            format_func=labeller("grain"),
         )
         comparison = widget(
             st.selectbox,
@@ -100,7 +100,7 @@ def render_sidebar() -> View:
             COMPARISONS,
             "index",
             label=tr("filter.compare"),
-            format_func=lambda c: tr(f"compare.{c}"),
+            format_func=labeller("compare"),
         )
     if latest is None:
         view = View(Filters(), grain, comparison, None)

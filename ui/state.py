@@ -18,12 +18,16 @@ from ecdata.store import Store, default_db_path
 
 
 @st.cache_resource
-def get_store() -> Store:
-    """One DuckDB connection per process; each rerun reads through its own cursor."""
-    store = Store(default_db_path())
+def _open_store(path: str) -> Store:
+    store = Store(path)
     if os.environ.get("ECDATA_DEMO", "1") != "0" and store.is_empty():
         load_demo(store)
     return store
+
+
+def get_store() -> Store:
+    """One DuckDB connection per process and file ($ECDATA_DB); reads take a cursor each."""
+    return _open_store(str(default_db_path()))
 
 
 def data_version() -> int:
@@ -31,14 +35,15 @@ def data_version() -> int:
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _cached(module: str, name: str, version: int, args: tuple, kwargs: dict):
+def _cached(path: str, module: str, name: str, version: int, args: tuple, kwargs: dict):
     fn = getattr(importlib.import_module(module), name)
-    return fn(get_store().reader(), *args, **kwargs)
+    return fn(_open_store(path).reader(), *args, **kwargs)
 
 
 def query(fn, *args, **kwargs):
     """fn(cursor, *args, **kwargs), cached until the next upload or undo changes the data."""
-    return _cached(fn.__module__, fn.__name__, data_version(), args, kwargs)
+    store = get_store()
+    return _cached(store.path, fn.__module__, fn.__name__, store.data_version(), args, kwargs)
 
 
 def browser_language() -> str:
@@ -60,6 +65,16 @@ def metric_label(name: str) -> str:
     if name in METRICS:
         return METRICS[name].label(lang())
     return tr(f"metric.{name}")
+
+
+def labeller(prefix: str | None = None):
+    """A format_func for option codes, fixed to this run's language (Streamlit may call it
+    later, outside the run). prefix None labels metric names from the catalogue."""
+    language = lang()
+    if prefix is None:
+        return lambda name: METRICS[name].label(language) if name in METRICS else t(
+            f"metric.{name}", language)
+    return lambda code: t(f"{prefix}.{code}", language)
 
 
 @dataclass(frozen=True)
@@ -91,4 +106,4 @@ def resolve_range(preset: str, latest: dt.date, custom_from, custom_to):
 
 __all__ = ["COMPARISONS", "PRESETS", "View", "current_view", "get_store", "lang", "query",
            "resolve_range", "set_view", "tr", "metric_label", "data_version",
-           "browser_language"]
+           "browser_language", "labeller"]

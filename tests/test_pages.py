@@ -1,0 +1,154 @@
+"""The pages driven as a person would, through Streamlit's AppTest, on a demo database."""
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from ecdata.catalogue import METRICS
+from ecdata.demo import load_demo
+from ecdata.formatting import format_value
+from ecdata.kpis import Filters, totals
+from ecdata.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_END = dt.date(2026, 11, 15)  # a Sunday: the default view is that week
+WEEK = (dt.date(2026, 11, 9), DEMO_END)
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    with Store(path) as store:
+        load_demo(store, DEMO_END)
+    return path
+
+
+@pytest.fixture
+def db(demo_file, tmp_path, monkeypatch):
+    """A private copy of the demo database, opened by the app."""
+    path = tmp_path / "app.duckdb"
+    shutil.copy(demo_file, path)
+    monkeypatch.setenv("ECDATA_DB", str(path))
+    monkeypatch.setenv("ECDATA_DEMO", "0")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield path
+    st.cache_resource.clear()
+
+
+def app(**params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def engine_totals(path, **filters):
+    with Store(path) as store:
+        return totals(store.reader(), Filters(date_from=WEEK[0], date_to=WEEK[1], **filters))
+
+
+def shown_metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_overview_cards_show_the_engine_numbers(db):
+    at = app(lang="zh")
+    assert not at.exception
+    expected = engine_totals(db)
+    shown = shown_metrics(at)
+    for name in ("visitors", "sales", "conversion_rate", "inquiry_cost"):
+        metric = METRICS[name]
+        assert shown[metric.label_zh] == format_value(expected[name], metric.unit, "zh")
+    # Hand check of one card: the week's visitors, formatted in 万.
+    assert shown["访客数"].endswith("万")
+
+
+def test_store_filter_from_the_url_changes_the_numbers(db):
+    at = app(lang="en", stores="京东自营店")
+    expected = engine_totals(db, stores=("京东自营店",))
+    assert shown_metrics(at)["Visitors"] == format_value(expected["visitors"], "count", "en")
+    all_stores = engine_totals(db)
+    assert expected["visitors"] < all_stores["visitors"]
+
+
+def test_language_follows_the_url(db):
+    assert app(lang="en").title[0].value.endswith("Weekly review")
+    assert app(lang="zh").title[0].value.endswith("周会总览")
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/inquiry_cost.py",
+                                  "pages/explore.py", "pages/upload.py"])
+def test_every_page_runs(db, page):
+    at = app(lang="en")
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/inquiry_cost.py",
+                                  "pages/explore.py", "pages/upload.py"])
+def test_every_page_on_an_empty_database(tmp_path, monkeypatch, page):
+    monkeypatch.setenv("ECDATA_DB", str(tmp_path / "empty.duckdb"))
+    monkeypatch.setenv("ECDATA_DEMO", "0")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = app(lang="en")
+    at.switch_page(page).run()
+    assert not at.exception
+    if page != "pages/upload.py":
+        assert "No data yet" in at.info[0].value
+
+
+def test_inquiry_cost_page_shows_the_formula(db):
+    at = app(lang="en")
+    at.switch_page("pages/inquiry_cost.py").run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "(promotion spend + labor cost + management cost) ÷ inquiries" in text
+    assert "days in month" in text
+
+
+def test_explore_page_compares_periods(db):
+    at = app(lang="en", metrics="sales", by="store")
+    at.switch_page("pages/explore.py").run()
+    assert not at.exception
+    comparison = at.dataframe[-2].value  # pivot(s), comparison, rows
+    assert "Sales · Current" in comparison.columns
+    with Store(db) as store:
+        expected = totals(store.reader(), Filters(("天猫旗舰店",), (), *WEEK))["sales"]
+    row = comparison[comparison["Store"] == "天猫旗舰店"].iloc[0]
+    assert row["Sales · Current"] == format_value(expected, "currency", "en")
+
+
+def test_upload_commit_then_overview_shows_the_new_store(db):
+    at = app(lang="en")
+    at.switch_page("pages/upload.py").run()
+    sample = ROOT / "sample_data" / "生意参谋_店铺整体_淘宝C店.csv"
+    at.text_input(key="up_store").input("淘宝C店").run()
+    at.file_uploader[0].upload(sample.name, sample.read_bytes(), "text/csv").run()
+    assert not at.exception
+    preview = [i.value for i in at.info]
+    assert any("Will add 14 rows" in v for v in preview), preview
+    commit = [b for b in at.button if b.label.startswith("Import")][0]
+    commit.click().run()
+    assert any("wrote 14" in s.value for s in at.success)
+    # A colleague opens the overview for the new store: the week's visitors are the file's.
+    st.cache_data.clear()
+    fresh = app(lang="en", stores="淘宝C店")
+    visitors = engine_totals(db, stores=("淘宝C店",))["visitors"]
+    assert visitors > 0
+    assert shown_metrics(fresh)["Visitors"] == format_value(visitors, "count", "en")
+
+
+def test_bad_upload_shows_the_reason_and_changes_nothing(db):
+    with Store(db) as store:
+        before = store.dump()
+    at = app(lang="en")
+    at.switch_page("pages/upload.py").run()
+    at.file_uploader[0].upload("photo.csv", b"\x89PNG\r\n\x1a\n" + bytes(40), "text/csv").run()
+    assert any("not a table" in e.value for e in at.error)
+    with Store(db) as store:
+        assert store.dump() == before

@@ -43,7 +43,7 @@ def demo_frames(end: dt.date, seed: int = 7) -> dict[str, pd.DataFrame]:
     rng = np.random.default_rng(seed)
     dates = pd.date_range(end=pd.Timestamp(end), periods=DEMO_DAYS, freq="D")
     n = len(dates)
-    weekday = dates.weekday.to_numpy()
+    weekday = dates.day_of_week.to_numpy()
     season = np.where(weekday >= 5, 1.18, 1.0) * (1 + 0.25 * (np.arange(n) / n))
     # Double 11: traffic builds in the week before and peaks on the day.
     d11 = np.array([(d.month == 11 and 4 <= d.day <= 11) for d in dates])

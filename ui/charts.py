@@ -10,6 +10,8 @@ GOOD, BAD, NEUTRAL = "#2f9e44", "#e03131", "#868e96"
 
 
 def style(fig: go.Figure, height: int = 420, title: str | None = None) -> go.Figure:
+    # Periods are labels (2026-11-09), not instants: a category axis never shows 23:59:59.999.
+    fig.update_xaxes(type="category", categoryorder="category ascending")
     fig.update_layout(
         template="plotly_white", height=height, colorway=PALETTE,
         font=dict(size=17),
@@ -65,6 +67,6 @@ def movers(frame, label_col: str, labels: list[str], title: str | None = None) -
         x=frame.change_pct, y=labels, orientation="h", marker_color=colors,
         text=[f"{v:+.1%}" for v in frame.change_pct], textposition="outside",
         textfont=dict(size=17)))
-    fig.update_xaxes(tickformat="+.0%", zeroline=True, zerolinewidth=2)
+    fig.update_xaxes(type="linear", tickformat="+.0%", zeroline=True, zerolinewidth=2)
     fig.update_yaxes(autorange="reversed")
     return style(fig, 380, title)

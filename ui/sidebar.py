@@ -32,6 +32,7 @@ def render_sidebar() -> View:
             "lang",
             browser_language(),
             ["zh", "en"],
+            always_in_url=True,
             label=tr("filter.language"),
             format_func=lambda code: {"zh": "中文", "en": "English"}[code],
         )

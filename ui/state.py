@@ -91,7 +91,23 @@ class View:
 
 def current_view() -> View:
     """The view the sidebar set up on this run (see ui.sidebar)."""
+    if "_view" not in st.session_state:
+        _leave_folder_navigation()
     return st.session_state["_view"]
+
+
+def _leave_folder_navigation() -> None:
+    """Run the app through app.py when Streamlit ran a page script on its own.
+
+    With a top-level pages/ folder, Streamlit serves the first request after start that
+    names a page (a shared link such as /explore?stores=…) with its old folder navigation:
+    the page runs without app.py, so without the sidebar and with file names as the menu.
+    Turning that mode off and rerunning makes app.py's st.navigation serve the same URL.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 
 def set_view(view: View) -> None:

@@ -34,16 +34,17 @@ def _valid(value, default, options) -> bool:
     return value in options
 
 
-def current(name: str, default, options=None):
+def current(name: str, default, options=None, always_in_url: bool = False):
     """The value of `name`: chosen this session, else from the URL, else `default`; the URL
-    is updated to match (a value equal to the default is left out, to keep links short)."""
+    is updated to match (a value equal to the default is left out, to keep links short,
+    unless `always_in_url`: the language, whose default differs between browsers)."""
     slot = f"v_{name}"
     if slot not in st.session_state:
         st.session_state[slot] = _decode(st.query_params.get_all(name), default, options)
     value = st.session_state[slot]
     if not _valid(value, default, options):
         value = st.session_state[slot] = default
-    if value == default:
+    if value == default and not always_in_url:
         st.query_params.pop(name, None)
     elif isinstance(value, list):
         st.query_params[name] = [str(v) for v in value]
@@ -52,11 +53,12 @@ def current(name: str, default, options=None):
     return value
 
 
-def widget(make, name: str, default, options=None, value_arg: str = "default", **kwargs):
+def widget(make, name: str, default, options=None, value_arg: str = "default",
+           always_in_url: bool = False, **kwargs):
     """Create widget `make` showing `name`'s current value; a change is stored and mirrored
     into the URL on the rerun it triggers. `value_arg` is how the widget takes its initial
     value: "default" (multiselect, segmented_control), "index" (selectbox), "value" (dates)."""
-    value = current(name, default, options)
+    value = current(name, default, options, always_in_url)
     widget_key = f"w_{name}"
 
     def remember():

@@ -1,0 +1,160 @@
+"""The dashboard in a real headless Chromium (Debian's), against `streamlit run`.
+
+Opens every page, uploads a sample file through the file uploader, commits it, sees the new
+number on the overview, follows a shared link, and saves screenshots of every page at
+1920x1080 and 390x844 under test-output/screenshots/ (look at them).
+"""
+
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from ecdata.demo import load_demo
+from ecdata.store import Store
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "test-output" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+PAGES = {"overview": "", "inquiry_cost": "inquiry_cost", "explore": "explore",
+         "upload": "upload"}
+
+if not Path(CHROMIUM).exists():
+    pytest.skip("Debian's chromium is not installed (scripts/test.sh installs it as root)",
+                allow_module_level=True)
+sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    db = tmp_path_factory.mktemp("browser") / "app.duckdb"
+    with Store(db) as store:
+        load_demo(store, dt.date(2026, 11, 15))
+    port = free_port()
+    env = {**os.environ, "ECDATA_DB": str(db), "ECDATA_DEMO": "0"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start: " + proc.stdout.read().decode()[-2000:])
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+def settle(page, timeout=30_000):
+    """Wait until Streamlit has finished running the script and drawn the charts."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                           timeout=timeout)
+    page.wait_for_timeout(600)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                           timeout=timeout)
+    page.wait_for_function(
+        "[...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
+        ".every(c => c.querySelector('.main-svg'))", timeout=timeout)
+
+
+def open_page(browser, url, width=1920, height=1080, locale="zh-CN"):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    settle(page)
+    return page, errors
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_renders_and_is_screenshotted(server, browser, name):
+    for width, height in ((1920, 1080), (390, 844)):
+        page, errors = open_page(browser, f"{server}/{PAGES[name]}", width, height)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.locator("h1").first.is_visible()
+        page.screenshot(path=str(SHOTS / f"{name}_{width}x{height}.png"))
+        assert not errors, errors
+        page.context.close()
+
+
+def test_sidebar_navigation_is_the_app_navigation_on_a_direct_link(server, browser):
+    page, _ = open_page(browser, f"{server}/upload?lang=en")
+    links = page.locator('[data-testid="stSidebarNavLink"]').all_inner_texts()
+    assert [t.strip() for t in links][-4:] == ["Weekly review", "Inquiry cost", "Explore",
+                                               "Upload"] or any("Weekly review" in t
+                                                                for t in links)
+    assert not any(".py" in t or t.strip() in ("overview", "inquiry cost") for t in links)
+    page.get_by_text("Inquiry cost", exact=True).first.click()
+    settle(page)
+    assert "/inquiry_cost" in page.url and "lang=en" in page.url
+    page.context.close()
+
+
+def test_shared_link_reproduces_the_view(server, browser):
+    link = f"{server}/explore?lang=en&stores=京东自营店&grain=month&range=last_13_weeks&by=channel"
+    page, _ = open_page(browser, link, locale="zh-CN")
+    page.screenshot(path=str(SHOTS / "shared_link_1920x1080.png"))
+    sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+    assert "京东自营店" in sidebar
+    # The month grain is the selected option of the grain control.
+    assert "grain=month" in page.url and "stores=" in page.url and "lang=en" in page.url
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert "2026-08-17 to 2026-11-15" in body  # last 13 weeks up to the latest data
+    assert "京东快车" in body  # a JD channel shows in the split by channel
+    assert "抖音小店" not in body  # other stores are filtered out
+    page.context.close()
+
+
+def test_upload_commit_and_see_the_new_number(server, browser):
+    sample = ROOT / "sample_data" / "生意参谋_店铺整体_淘宝C店.csv"
+    page, _ = open_page(browser, f"{server}/upload?lang=en", locale="en-US")
+    page.get_by_label("Store name").fill("淘宝C店")
+    page.keyboard.press("Enter")
+    settle(page)
+    page.locator('input[type="file"]').set_input_files(str(sample))
+    settle(page)
+    page.get_by_text("Will add 14 rows").wait_for(timeout=30_000)
+    page.screenshot(path=str(SHOTS / "upload_preview_1920x1080.png"))
+    page.get_by_role("button", name=f"Import {sample.name}").click()
+    settle(page)
+    page.get_by_text("wrote 14").wait_for(timeout=30_000)
+    page.context.close()
+
+    overview, _ = open_page(browser, f"{server}/?lang=en&stores=淘宝C店", locale="en-US")
+    cards = overview.locator('[data-testid="stMetric"]').all_inner_texts()
+    visitors = next(c for c in cards if c.startswith("Visitors"))
+    assert "—" not in visitors.splitlines()[1]  # the new store has numbers now
+    overview.screenshot(path=str(SHOTS / "overview_after_upload_1920x1080.png"))
+    overview.context.close()

@@ -9,7 +9,7 @@ from ecdata.batches import list_batches, undo_batch
 from ecdata.headers import canonical_fields
 from ecdata.ingest import commit, preview, read_for_store, remember_mapping
 from ecdata.reader import DEFAULT_MAX_MB
-from ui.state import get_store, lang, tr
+from ui.state import get_store, lang, metric_label, tr
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
 
@@ -46,21 +46,23 @@ for upload in files or []:
         if upload.file_id in done:
             st.success(done[upload.file_id])
             continue
-        cols = st.columns(5)
-        cols[0].metric(tr("up.platform"), parsed.platform.label(lang()))
-        cols[1].metric(tr("up.kind"), tr(f"kind.{parsed.kind}"))
-        cols[2].metric(tr("up.encoding"), parsed.encoding or parsed.format)
-        cols[3].metric(tr("up.header_row"), parsed.header_row)
-        cols[4].metric(tr("up.dates"), f"{parsed.date_min} ~ {parsed.date_max}")
+        st.markdown(" · ".join(f"**{tr(label)}** {value}" for label, value in (
+            ("up.platform", parsed.platform.label(lang())),
+            ("up.kind", tr(f"kind.{parsed.kind}")),
+            ("up.encoding", parsed.encoding or parsed.format),
+            ("up.header_row", parsed.header_row),
+            ("up.dates", f"{parsed.date_min} ~ {parsed.date_max}"),
+            ("up.rows", parsed.rows_read))))
         if parsed.not_final_dates:
             st.warning(tr("up.not_final", days=", ".join(map(str, parsed.not_final_dates))))
 
         mapping = parsed.mapping_by_header()
-        table = pd.DataFrame({tr("up.column"): parsed.headers,
-                              tr("up.field"): [mapping.get(h, "") for h in parsed.headers]})
+        fields = [mapping.get(h, "") for h in parsed.headers]
+        table = pd.DataFrame({tr("up.column"): parsed.headers, tr("up.field"): fields,
+                              "": [metric_label(f) if f else "" for f in fields]})
         edited = st.data_editor(
             table, key=f"editor_{upload.file_id}", hide_index=True, width="stretch",
-            disabled=[tr("up.column")],
+            disabled=[tr("up.column"), ""],
             column_config={tr("up.field"): st.column_config.SelectboxColumn(
                 tr("up.field"), options=[""] + canonical_fields())},
         )

@@ -64,6 +64,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "批次 {batch} 的部分数据已被后来的批次 {later} 覆盖，请先撤销 {later}。",
         "Some values of batch {batch} were overwritten by later batch {later}: undo {later} first.",
     ),
+    "err.team_no_name": ("文件 {file} 没有姓名或工号列。", "File {file} has no name or employee id column."),
+    "err.reporting_loop": (
+        "文件 {file} 的汇报关系形成了循环：{people}。请修正「上级」列。",
+        "The reporting lines in {file} go round in a loop: {people}. Fix the manager column.",
+    ),
+    "warn.unknown_manager": (
+        "第 {row} 行：{name} 的上级「{manager}」不在花名册中",
+        "row {row}: {name}'s manager '{manager}' is not on the roster",
+    ),
     # --- row-level problems (the row is skipped, the rest of the file can land) ---
     "row.bad_number": (
         "第 {row} 行「{column}」列的值「{value}」不是数字",
@@ -83,6 +92,14 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "row.missing_key": (
         "第 {row} 行缺少店铺、渠道或客服名称", "row {row}: store, channel or agent name is empty"
+    ),
+    "row.same_name": (
+        "第 {row} 行：同一店铺有两位「{value}」且没有工号区分，已跳过",
+        "row {row}: two people called '{value}' in one store and no employee id; skipped",
+    ),
+    "row.out_of_range": (
+        "第 {row} 行「{column}」列的值 {value} 超出允许范围",
+        "row {row}, column '{column}': {value} is out of the allowed range",
     ),
     "row.duplicate": (
         "第 {row} 行：{key} 在文件中重复出现 {count} 次，已全部跳过",

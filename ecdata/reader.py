@@ -198,13 +198,13 @@ def _read(con, path: Path, tmp: Path, parsed: ParsedExport, mapping_override, to
         found = _load_rows(con, rows, parsed)
     else:
         frame = pd.read_excel(path, sheet_name=0, header=None, engine="calamine")
-        found = _load_rows(con, _excel_cells(frame), parsed)
+        found = _load_rows(con, excel_cells(frame), parsed)
     if not found:
         return _fail(parsed, "err.no_header", file=parsed.file_name, rows=hd.HEADER_SCAN_ROWS)
     return _clean(con, parsed, mapping_override, today)
 
 
-def _excel_cells(frame: pd.DataFrame) -> list[list]:
+def excel_cells(frame: pd.DataFrame) -> list[list]:
     """Excel cells as text, the way the sheet shows them (dates as ISO, 3.0 as 3)."""
     def cell(v):
         if v is None or (isinstance(v, float) and pd.isna(v)):

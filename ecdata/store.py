@@ -32,6 +32,7 @@ class FactTable:
     keys: tuple[str, ...]
     metrics: tuple[str, ...]
     flags: tuple[str, ...] = ()  # non-additive columns that the latest upload sets (not_final)
+    types: tuple[tuple[str, str], ...] = ()  # metric columns that are not DOUBLE
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -56,14 +57,34 @@ STORE_MONTHLY = FactTable(
     ("month", "store"),
     ("labor_cost", "management_cost", "sales_target", "target_inquiry_cost"),
 )
-FACT_TABLES = {t.name: t for t in (STORE_DAILY, AGENT_DAILY, STORE_MONTHLY)}
+# The team (issue: team pages): people, keyed by a person id (工号, or store/name without one),
+# and their monthly ratings and targets.
+ROSTER = FactTable(
+    "roster",
+    ("person_id",),
+    ("name", "role_title", "role", "department", "manager", "store", "hired", "left_on",
+     "base_pay", "level_coef", "float_coef", "other_pay", "collaborator"),
+    types=(("name", "VARCHAR"), ("role_title", "VARCHAR"), ("role", "VARCHAR"),
+           ("department", "VARCHAR"), ("manager", "VARCHAR"), ("store", "VARCHAR"),
+           ("hired", "DATE"), ("left_on", "DATE"), ("collaborator", "BOOLEAN")),
+)
+RATINGS = FactTable(
+    "ratings",
+    ("month", "person_id"),
+    ("task_completion", "work_quality", "supervisor_rating", "peer_rating",
+     "qualified_inquiries", "inquiries", "inquiry_target", "sales", "sales_target", "profit",
+     "profit_target", "other_incentive"),
+)
+FACT_TABLES = {t.name: t for t in (STORE_DAILY, AGENT_DAILY, STORE_MONTHLY, ROSTER, RATINGS)}
+_V1_TABLES = (STORE_DAILY, AGENT_DAILY, STORE_MONTHLY)
 
 _KEY_TYPES = {"date": "DATE", "month": "DATE"}
 
 
 def _fact_ddl(table: FactTable, name: str, extra: str = "") -> str:
     cols = [f"{k} {_KEY_TYPES.get(k, 'VARCHAR')} NOT NULL" for k in table.keys]
-    cols += [f"{m} DOUBLE" for m in table.metrics]
+    types = dict(table.types)
+    cols += [f"{m} {types.get(m, 'DOUBLE')}" for m in table.metrics]
     cols += [f"{f} BOOLEAN" for f in table.flags]
     cols += ["batch_id INTEGER"]
     if extra:
@@ -100,10 +121,15 @@ MIGRATIONS: list[list[str]] = [
             mapping VARCHAR NOT NULL,
             saved_at TIMESTAMP NOT NULL DEFAULT current_timestamp
         )""",
-        *[_fact_ddl(t, t.name) for t in FACT_TABLES.values()],
+        *[_fact_ddl(t, t.name) for t in _V1_TABLES],
         # The rows a batch replaced, kept so that undoing it restores them exactly.
         *[_fact_ddl(t, f"replaced_{t.name}", "replaced_by INTEGER NOT NULL")
-          for t in FACT_TABLES.values()],
+          for t in _V1_TABLES],
+    ],
+    [
+        *[_fact_ddl(t, t.name) for t in (ROSTER, RATINGS)],
+        *[_fact_ddl(t, f"replaced_{t.name}", "replaced_by INTEGER NOT NULL")
+          for t in (ROSTER, RATINGS)],
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,239 @@
+"""Performance schemes by team stage (domain brief §4): scores, and the pay they imply.
+
+Every weight, tier and coefficient is a setting with the brief's default (or, where the brief
+gives no number, a stated default); each result keeps its parts so the UI can show which
+scheme and which numbers produced it. Points are on a 0-100 scale; completions are
+fractions (1.0 = 100%).
+
+Pay = base × level coefficient + base × floating coefficient × performance coefficient
+      + incentive + other                                     (brief §4, growth stage)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+STAGES = ("start", "growth", "mature")
+
+
+def tier_value(tiers: tuple[tuple[float, float], ...], x: float) -> float:
+    """The value of the highest tier whose threshold `x` reaches (tiers sorted ascending)."""
+    value = 0.0
+    for threshold, tier in tiers:
+        if x >= threshold:
+            value = tier
+    return value
+
+
+@dataclass(frozen=True)
+class StartScheme:
+    """初期: work results 70% + supervisor 20% + peer 10%; results = task completion and
+    quality of the work (equal halves by default)."""
+
+    results_weight: float = 0.7
+    supervisor_weight: float = 0.2
+    peer_weight: float = 0.1
+    task_share_of_results: float = 0.5
+
+
+@dataclass(frozen=True)
+class GrowthScheme:
+    """成长期: inquiry task completion, inquiry quality, work task completion, supervisor and
+    peer ratings; a tiered (阶梯式) inquiry bonus. The brief gives no weights or tiers: these
+    defaults are ours, shown on the page and editable."""
+
+    weights: tuple[tuple[str, float], ...] = (
+        ("inquiry_completion", 0.4), ("inquiry_quality", 0.2), ("task_completion", 0.2),
+        ("supervisor_rating", 0.1), ("peer_rating", 0.1))
+    completion_cap: float = 1.5  # completion above 150% earns no more points
+    # (inquiry task completion reached, yuan per inquiry for all of the month's inquiries)
+    bonus_tiers: tuple[tuple[float, float], ...] = ((0.0, 0.0), (0.8, 2.0), (1.0, 3.0),
+                                                    (1.2, 4.0))
+
+
+@dataclass(frozen=True)
+class MatureScheme:
+    """成熟期: sales (or profit) target completion and monthly task completion; tiered
+    commission rising with attainment, a tenure factor, and a collaborator (配合人) share."""
+
+    target_weight: float = 0.7
+    task_weight: float = 0.3
+    basis: str = "sales"  # or "profit": what the target and the commission are on
+    completion_cap: float = 1.5
+    # (target attainment reached, commission rate on the basis)
+    commission_tiers: tuple[tuple[float, float], ...] = ((0.0, 0.0), (0.8, 0.01), (1.0, 0.02),
+                                                         (1.2, 0.03))
+    # (months of tenure reached, factor on the commission)
+    tenure_tiers: tuple[tuple[float, float], ...] = ((0, 1.0), (12, 1.1), (36, 1.2))
+    collaborator_share: float = 0.2  # of the sellers' commission, shared by the store's 配合人
+
+
+@dataclass(frozen=True)
+class PaySettings:
+    points_per_coefficient: float = 100.0  # performance coefficient = score / 100
+    coefficient_range: tuple[float, float] = (0.0, 2.0)
+
+
+@dataclass(frozen=True)
+class Schemes:
+    start: StartScheme = field(default_factory=StartScheme)
+    growth: GrowthScheme = field(default_factory=GrowthScheme)
+    mature: MatureScheme = field(default_factory=MatureScheme)
+    pay: PaySettings = field(default_factory=PaySettings)
+
+
+def _num(value) -> float:
+    return 0.0 if value is None or pd.isna(value) else float(value)
+
+
+def _ratio(numerator, denominator) -> float | None:
+    n, d = _num(numerator), _num(denominator)
+    return n / d if d else None
+
+
+def score_people(people: pd.DataFrame, stage: str, schemes: Schemes = Schemes()) -> pd.DataFrame:
+    """Each person's score for one month under `stage`'s scheme, with its parts.
+
+    `people` has one row per person: person_id, name, and the month's ratings
+    (task_completion, work_quality, supervisor_rating, peer_rating in points 0-100;
+    inquiries, qualified_inquiries, inquiry_target, sales, sales_target, profit,
+    profit_target). Returns person_id, name, score, rank, and per part `<part>` (the input as
+    a fraction or points) and `<part>_points` (its weighted contribution).
+    """
+    rows = []
+    for _, p in people.iterrows():
+        row = {"person_id": p["person_id"], "name": p.get("name")}
+        if stage == "start":
+            s = schemes.start
+            results = (s.task_share_of_results * _num(p.get("task_completion"))
+                       + (1 - s.task_share_of_results) * _num(p.get("work_quality")))
+            parts = {"work_results": (results, s.results_weight * results),
+                     "supervisor_rating": (_num(p.get("supervisor_rating")),
+                                           s.supervisor_weight * _num(p.get("supervisor_rating"))),
+                     "peer_rating": (_num(p.get("peer_rating")),
+                                     s.peer_weight * _num(p.get("peer_rating")))}
+        elif stage == "growth":
+            s = schemes.growth
+            completion = _ratio(p.get("inquiries"), p.get("inquiry_target"))
+            quality = _ratio(p.get("qualified_inquiries"), p.get("inquiries"))
+            inputs = {"inquiry_completion": completion, "inquiry_quality": quality,
+                      "task_completion": _num(p.get("task_completion")) / 100,
+                      "supervisor_rating": _num(p.get("supervisor_rating")) / 100,
+                      "peer_rating": _num(p.get("peer_rating")) / 100}
+            parts = {}
+            for name, weight in s.weights:
+                value = inputs[name]
+                capped = min(value or 0.0, s.completion_cap)
+                parts[name] = (value, weight * capped * 100)
+        elif stage == "mature":
+            s = schemes.mature
+            completion = _ratio(p.get(s.basis), p.get(f"{s.basis}_target"))
+            capped = min(completion or 0.0, s.completion_cap)
+            parts = {"target_completion": (completion, s.target_weight * capped * 100),
+                     "task_completion": (_num(p.get("task_completion")) / 100,
+                                         s.task_weight * _num(p.get("task_completion")))}
+        else:
+            raise ValueError(f"stage must be one of {STAGES}")
+        for name, (value, points) in parts.items():
+            row[name] = value
+            row[f"{name}_points"] = points
+        row["score"] = sum(points for _, points in parts.values())
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    if not out.empty:
+        out["rank"] = out["score"].rank(ascending=False, method="min").astype(int)
+    return out
+
+
+def tenure_months(hired, month: dt.date) -> float:
+    if hired is None or pd.isna(hired):
+        return 0.0
+    hired = pd.Timestamp(hired).date()
+    return max(0.0, (month.year - hired.year) * 12 + (month.month - hired.month))
+
+
+def pay_people(people: pd.DataFrame, scores: pd.DataFrame, stage: str, month: dt.date,
+               schemes: Schemes = Schemes()) -> pd.DataFrame:
+    """Each person's pay for the month, by part (yuan).
+
+    `people`: person_id, name, store, base_pay, level_coef, float_coef, other_pay, hired,
+    collaborator, plus the month's inquiries, inquiry_target, sales/profit and targets and
+    other_incentive. Columns returned: person_id, name, store, base_part, performance_coef,
+    floating_part, incentive, other, total.
+    """
+    merged = people.merge(scores[["person_id", "score"]], on="person_id", how="left")
+    lo, hi = schemes.pay.coefficient_range
+    rows = []
+    for _, p in merged.iterrows():
+        base = _num(p.get("base_pay"))
+        coefficient = min(max(_num(p.get("score")) / schemes.pay.points_per_coefficient, lo), hi)
+        incentive = 0.0
+        if stage == "growth":
+            completion = _ratio(p.get("inquiries"), p.get("inquiry_target")) or 0.0
+            incentive = tier_value(schemes.growth.bonus_tiers, completion) * _num(p.get("inquiries"))
+        rows.append({
+            "person_id": p["person_id"], "name": p.get("name"), "store": p.get("store"),
+            "collaborator": bool(p.get("collaborator")) if pd.notna(p.get("collaborator")) else False,
+            "base_part": base * _num(p.get("level_coef")),
+            "performance_coef": coefficient,
+            "floating_part": base * _num(p.get("float_coef")) * coefficient,
+            "incentive": incentive,
+            "other": _num(p.get("other_pay")) + _num(p.get("other_incentive")),
+            "_basis": _num(p.get(schemes.mature.basis)),
+            "_completion": _ratio(p.get(schemes.mature.basis),
+                                  p.get(f"{schemes.mature.basis}_target")) or 0.0,
+            "_tenure": tenure_months(p.get("hired"), month),
+        })
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    if stage == "mature":
+        s = schemes.mature
+        out["incentive"] = [
+            tier_value(s.commission_tiers, c) * b * tier_value(s.tenure_tiers, t)
+            for c, b, t in zip(out._completion, out._basis, out._tenure)]
+        # 谁参与谁受益: the store's collaborators share part of its sellers' commission.
+        for _, group in out.groupby("store", dropna=False):
+            helpers = group.index[group.collaborator]
+            sellers = group.index[~group.collaborator]
+            if len(helpers) == 0:
+                continue
+            pool = s.collaborator_share * out.loc[sellers, "incentive"].sum()
+            out.loc[sellers, "incentive"] *= 1 - s.collaborator_share
+            out.loc[helpers, "incentive"] += pool / len(helpers)
+    out["total"] = out.base_part + out.floating_part + out.incentive + out.other
+    return out.drop(columns=["_basis", "_completion", "_tenure"])
+
+
+def month_inputs(roster: pd.DataFrame, ratings: pd.DataFrame, agents: pd.DataFrame,
+                 month: dt.date) -> pd.DataFrame:
+    """The roster joined with the month's ratings; a person's inquiries come from the
+    customer-service exports (by name and store) when the ratings do not give them."""
+    people = roster.copy()
+    month_ratings = ratings[pd.to_datetime(ratings.month).dt.date == month] if not \
+        ratings.empty else ratings
+    if not month_ratings.empty:
+        people = people.merge(month_ratings.drop(columns=["month"]), on="person_id", how="left")
+    if not agents.empty:
+        served = agents.rename(columns={"member": "name", "inquiries": "_cs_inquiries",
+                                        "closed_inquiries": "closed_inquiries"})
+        people = people.merge(served[["name", "store", "_cs_inquiries", "closed_inquiries"]],
+                              on=["name", "store"], how="left")
+        if "inquiries" in people:
+            people["inquiries"] = people["inquiries"].fillna(people["_cs_inquiries"])
+        else:
+            people["inquiries"] = people["_cs_inquiries"]
+        people = people.drop(columns=["_cs_inquiries"])
+    return people
+
+
+def agent_month(cur, month: dt.date) -> pd.DataFrame:
+    """Per agent and store: the month's inquiries and closed inquiries (sums)."""
+    return cur.execute(
+        """SELECT member, store, sum(inquiries) AS inquiries,
+                  sum(closed_inquiries) AS closed_inquiries, sum(sales) AS sales
+           FROM agent_daily WHERE date_trunc('month', date) = ? GROUP BY ALL""",
+        [month]).df()

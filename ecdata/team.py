@@ -1,0 +1,285 @@
+"""The team's own data: the roster and monthly ratings, read from the files owners keep.
+
+Rosters and ratings are small tables kept in Excel or CSV with Chinese or English headers
+(team_aliases.csv). Reading checks what would make scores or the org chart wrong: a
+manager who is not on the roster (flagged), a reporting loop (rejected), two people with one
+name in one store and no id to tell them apart (skipped), pay coefficients out of range.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from ecdata.batches import write_batch
+from ecdata.headers import normalize_header
+from ecdata.i18n import Message
+from ecdata.org import role_of, roles
+from ecdata.reader import RowProblem, excel_cells
+from ecdata.sniff import detect_encoding, html_table_rows, sniff_format
+from ecdata.store import RATINGS, ROSTER, Store
+
+ALIASES = Path(__file__).parent / "data" / "team_aliases.csv"
+# Pay coefficient bounds (settings with these defaults).
+LEVEL_COEF_RANGE = (0.0, 5.0)
+FLOAT_COEF_RANGE = (0.0, 2.0)
+RATING_RANGE = (0.0, 100.0)
+
+
+@lru_cache(maxsize=1)
+def team_aliases() -> dict[str, str]:
+    with open(ALIASES, encoding="utf-8") as f:
+        return {normalize_header(r["alias"]): r["canonical"] for r in csv.DictReader(f)}
+
+
+@dataclass
+class TeamFile:
+    file_name: str
+    kind: str = ""  # "roster" or "ratings"
+    frame: pd.DataFrame | None = None  # canonical columns, one row per person (or month x person)
+    problems: list[RowProblem] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
+    error: Message | None = None
+    content_hash: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def _rows(data: bytes) -> list[list]:
+    fmt = sniff_format(data[:4096])
+    if fmt in ("xlsx", "xls"):
+        return excel_cells(pd.read_excel(io.BytesIO(data), header=None, engine="calamine"))
+    encoding = detect_encoding(data, at_eof=True)
+    text = data.decode(encoding, errors="replace").lstrip("\ufeff")
+    if fmt == "html":
+        return html_table_rows(text)
+    if fmt.startswith("binary") or fmt == "zip":
+        raise ValueError(fmt)
+    delimiter = "\t" if text.count("\t") > text.count(",") else ","
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def _missing(value) -> bool:
+    # pandas' string columns hand a missing cell over as NaN or as the text "nan".
+    return value is None or (not isinstance(value, str) and pd.isna(value)) or str(
+        value).strip().lower() in ("", "-", "--", "nan", "none")
+
+
+def _number(value) -> float | None:
+    if _missing(value):
+        return None
+    text = str(value).strip().replace(",", "").replace("¥", "").replace("￥", "")
+    percent = text.endswith("%")
+    try:
+        number = float(text.rstrip("%"))
+    except ValueError:
+        return float("nan")
+    return number / 100 if percent else number
+
+
+def _date(value) -> dt.date | None:
+    if _missing(value):
+        return None
+    parsed = pd.to_datetime(str(value).strip().replace("/", "-").replace(".", "-"),
+                            errors="coerce")
+    return None if pd.isna(parsed) else parsed.date()
+
+
+def read_team_file(data: bytes, file_name: str) -> TeamFile:
+    """Read a roster or a monthly ratings file (told apart by a 月份/month column)."""
+    out = TeamFile(file_name, content_hash=hashlib.sha256(data).hexdigest())
+    if not data:
+        out.error = Message("err.empty", {"file": file_name})
+        return out
+    try:
+        rows = _rows(data)
+    except ValueError as exc:
+        out.error = Message("err.binary", {"file": file_name, "what": str(exc)})
+        return out
+    aliases = team_aliases()
+    header_idx = next((i for i, r in enumerate(rows[:30])
+                       if sum(normalize_header(c) in aliases for c in r) >= 2), None)
+    if header_idx is None:
+        out.error = Message("err.no_header", {"file": file_name, "rows": 30})
+        return out
+    header = rows[header_idx]
+    mapping = {}
+    for i, cell in enumerate(header):
+        name = aliases.get(normalize_header(cell))
+        if name and name not in mapping.values():
+            mapping[i] = name
+    records = []
+    for offset, row in enumerate(rows[header_idx + 1:]):
+        if not any(str(c or "").strip() for c in row):
+            continue
+        record = {"__row": header_idx + 2 + offset}
+        for i, name in mapping.items():
+            record[name] = row[i] if i < len(row) else None
+        records.append(record)
+    # Empty cells are missing values, whatever the file format wrote for them.
+    frame = pd.DataFrame(records).map(lambda v: None if _missing(v) else v)
+    if "name" not in frame and "person_id" not in frame:
+        out.error = Message("err.team_no_name", {"file": file_name})
+        return out
+    out.kind = "ratings" if "month" in frame else "roster"
+    header_of = {name: str(header[i]) for i, name in mapping.items()}
+    return (_roster if out.kind == "roster" else _ratings)(out, frame, header_of)
+
+
+def _problem(out: TeamFile, row: int, column: str, key: str, value) -> None:
+    out.problems.append(RowProblem(row, column, Message(
+        key, {"row": row, "column": column, "value": value})))
+
+
+def _person_ids(frame: pd.DataFrame) -> pd.Series:
+    """工号 when given, else store/name (or the name alone)."""
+    ids = frame["person_id"].astype("string").str.strip() if "person_id" in frame else None
+    store = frame["store"].fillna("").astype(str).str.strip() if "store" in frame else ""
+    fallback = (store + "/" if "store" in frame else "") + frame["name"].astype(str).str.strip()
+    return fallback if ids is None else ids.where(ids.notna() & (ids != ""), fallback)
+
+
+def _roster(out: TeamFile, frame: pd.DataFrame, header_of: dict) -> TeamFile:
+    frame = frame.copy()
+    frame["name"] = frame["name"].astype(str).str.strip()
+    frame["person_id"] = _person_ids(frame)
+    bad = set()
+    if "person_id" in header_of:
+        pass
+    else:
+        key = [c for c in ("store", "name") if c in frame]
+        dup = frame[frame.duplicated(key, keep=False)]
+        for _, r in dup.iterrows():
+            _problem(out, r["__row"], header_of["name"], "row.same_name", r["name"])
+            bad.add(r["__row"])
+    for column, (lo, hi) in (("level_coef", LEVEL_COEF_RANGE), ("float_coef", FLOAT_COEF_RANGE),
+                             ("base_pay", (0.0, 10_000_000.0)), ("other_pay", (0.0, 10_000_000.0))):
+        if column not in frame:
+            continue
+        # A list keeps None (missing) apart from NaN (text that is not a number).
+        values = [_number(v) for v in frame[column].astype(object)]
+        for row, raw, v in zip(frame["__row"], frame[column], values):
+            if v is not None and (v != v or not lo <= v <= hi):
+                _problem(out, row, header_of[column], "row.out_of_range", raw)
+                bad.add(row)
+        frame[column] = values
+    for column in ("hired", "left_on"):
+        if column in frame:
+            frame[column] = frame[column].map(_date)
+    if "role_title" in frame:
+        frame["role"] = frame["role_title"].map(role_of)
+        frame["department"] = frame.get("department", pd.Series(index=frame.index)).where(
+            frame.get("department", pd.Series(index=frame.index)).notna(),
+            frame["role"].map(lambda r: roles()[r].department if r in roles() else None))
+    if "collaborator" in frame:
+        frame["collaborator"] = frame["collaborator"].map(
+            lambda v: str(v).strip().lower() in ("是", "y", "yes", "true", "1", "√"))
+    frame = frame[~frame["__row"].isin(bad)]
+    if frame.empty:
+        out.error = Message("err.no_valid_rows", {
+            "file": out.file_name, "rejected": len(bad),
+            "first": str(out.problems[0].message) if out.problems else ""})
+        return out
+    names = set(frame["name"])
+    for _, r in frame.iterrows():
+        manager = r.get("manager")
+        if isinstance(manager, str) and manager.strip() and manager.strip() not in names:
+            out.warnings.append(Message("warn.unknown_manager", {
+                "row": r["__row"], "name": r["name"], "manager": manager.strip()}))
+    loop = reporting_loop(frame)
+    if loop:
+        out.error = Message("err.reporting_loop", {"file": out.file_name,
+                                                   "people": " → ".join(loop)})
+        return out
+    cols = [c for c in ROSTER.keys + ROSTER.metrics if c in frame]
+    out.frame = frame[cols].reset_index(drop=True)
+    return out
+
+
+def reporting_loop(frame: pd.DataFrame) -> list[str]:
+    """A chain of managers that comes back to where it started, or [] when there is none."""
+    if "manager" not in frame:
+        return []
+    boss = {r["name"]: str(r["manager"]).strip() for _, r in frame.iterrows()
+            if isinstance(r.get("manager"), str) and r["manager"].strip()}
+    for start in boss:
+        seen, person = [start], boss.get(start)
+        while person is not None:
+            if person in seen:
+                return seen[seen.index(person):] + [person]
+            seen.append(person)
+            person = boss.get(person)
+    return []
+
+
+def _ratings(out: TeamFile, frame: pd.DataFrame, header_of: dict) -> TeamFile:
+    frame = frame.copy()
+    if "name" in frame:
+        frame["name"] = frame["name"].astype(str).str.strip()
+    frame["person_id"] = _person_ids(frame) if "name" in frame else frame["person_id"].astype(
+        str).str.strip()
+    frame["month"] = frame["month"].map(
+        lambda v: (_date(str(v).strip() + ("-01" if len(str(v).strip()) <= 7 else ""))
+                   if v is not None else None))
+    frame["month"] = frame["month"].map(lambda d: d.replace(day=1) if d else None)
+    bad = set(frame.loc[frame["month"].isna(), "__row"])
+    for r in frame.loc[frame["month"].isna(), "__row"]:
+        _problem(out, r, header_of["month"], "row.bad_date", "")
+    for column in RATINGS.metrics:
+        if column not in frame:
+            continue
+        # A list keeps None (missing) apart from NaN (text that is not a number).
+        values = [_number(v) for v in frame[column].astype(object)]
+        for row, raw, v in zip(frame["__row"], frame[column], values):
+            if v is not None and v != v:
+                _problem(out, row, header_of[column], "row.bad_number", raw)
+                bad.add(row)
+            elif v is not None and v < 0:
+                _problem(out, row, header_of[column], "row.negative", raw)
+                bad.add(row)
+            elif column.endswith("_rating") and v is not None and not (
+                    RATING_RANGE[0] <= v <= RATING_RANGE[1]):
+                _problem(out, row, header_of[column], "row.out_of_range", raw)
+                bad.add(row)
+        frame[column] = values
+    frame = frame[~frame["__row"].isin(bad)]
+    cols = [c for c in RATINGS.keys + RATINGS.metrics if c in frame]
+    out.frame = frame[cols].drop_duplicates(["month", "person_id"], keep="last").reset_index(
+        drop=True)
+    return out
+
+
+def save_team_file(store: Store, team_file: TeamFile):
+    """Store a roster or ratings file as one batch (undo works as for any upload)."""
+    table = ROSTER if team_file.kind == "roster" else RATINGS
+    meta = {"file_name": team_file.file_name, "content_hash": team_file.content_hash,
+            "kind": team_file.kind, "rows_read": len(team_file.frame),
+            "rows_rejected": len({p.row for p in team_file.problems})}
+    return write_batch(store, table, team_file.frame, meta)
+
+
+def roster_frame(cur, on: dt.date | None = None) -> pd.DataFrame:
+    """The people on the team on day `on` (everyone not yet left when None)."""
+    frame = cur.execute("SELECT * EXCLUDE (batch_id) FROM roster ORDER BY department, name").df()
+    if on is not None and not frame.empty:
+        hired = pd.to_datetime(frame.hired).dt.date
+        left = pd.to_datetime(frame.left_on).dt.date
+        frame = frame[(hired.isna() | (hired <= on)) & (left.isna() | (left > on))]
+    elif not frame.empty:
+        frame = frame[frame.left_on.isna()]
+    return frame.reset_index(drop=True)
+
+
+def ratings_frame(cur, month: dt.date | None = None) -> pd.DataFrame:
+    sql = "SELECT * EXCLUDE (batch_id) FROM ratings"
+    return cur.execute(sql + (" WHERE month = ?" if month else "") + " ORDER BY month",
+                       [month] if month else []).df()

@@ -1,0 +1,59 @@
+"""Roster and ratings files: aliases, checks, and storage as an undoable batch."""
+
+import datetime as dt
+
+from ecdata.batches import undo_batch
+from ecdata.team import read_team_file, roster_frame, save_team_file
+
+ROSTER = """工号,姓名,岗位,部门,上级,入职日期,基本工资,职级系数,浮动工资系数,店铺
+001,王总,老板,,,2024-01-01,"20,000",1.0,0.5,A店
+002,小美,美工,,王总,2024-03-01,6000,1.1,0.3,A店
+003,阿杰,售前客服,,王总,2024/6/1,5000,1.0,0.4,A店
+"""
+
+
+def test_roster_with_chinese_headers_maps_roles_and_departments(store):
+    team = read_team_file(ROSTER.encode("gb18030"), "花名册.csv")
+    assert team.ok and team.kind == "roster"
+    frame = team.frame.set_index("person_id")
+    assert frame.loc["002", "role"] == "designer" and frame.loc["002", "department"] == "design"
+    assert frame.loc["003", "role"] == "presales"
+    assert frame.loc["001", "base_pay"] == 20000
+    assert frame.loc["003", "hired"] == dt.date(2024, 6, 1)
+    result = save_team_file(store, team)
+    assert len(roster_frame(store.reader())) == 3
+    assert undo_batch(store, result.batch_id)[0]
+    assert roster_frame(store.reader()).empty
+
+
+def test_reporting_loop_is_rejected(store):
+    text = "姓名,岗位,上级\nA,店长,C\nB,运营,A\nC,客服,B\n"
+    team = read_team_file(text.encode(), "loop.csv")
+    assert not team.ok and team.error.key == "err.reporting_loop"
+    assert "A → C → B → A" in team.error.text("en") or "→" in team.error.text("en")
+
+
+def test_unknown_manager_is_flagged_and_same_names_without_id_are_skipped():
+    text = "姓名,岗位,上级,店铺\n小李,客服,老张,A店\n小王,客服,,A店\n小王,美工,,A店\n"
+    team = read_team_file(text.encode(), "r.csv")
+    assert team.ok
+    assert [w.key for w in team.warnings] == ["warn.unknown_manager"]
+    assert [p.message.key for p in team.problems] == ["row.same_name", "row.same_name"]
+    assert list(team.frame.name) == ["小李"]
+
+
+def test_pay_coefficients_out_of_range_are_rows_skipped():
+    text = "姓名,岗位,基本工资,职级系数,浮动工资系数\nA,客服,5000,1.0,3.5\nB,客服,5000,1.0,0.5\n"
+    team = read_team_file(text.encode(), "pay.csv")
+    assert [(p.row, p.message.key) for p in team.problems] == [(2, "row.out_of_range")]
+    assert list(team.frame.name) == ["B"]
+
+
+def test_monthly_ratings_file():
+    text = ("月份,姓名,任务完成度,工作质量,上级评分,同事评分,询盘数,有效询盘数,询盘任务数\n"
+            "2026-10,小美,95,90,88,80,120,100,110\n2026-10,阿杰,80,85,,abc,50,40,60\n")
+    team = read_team_file(text.encode("utf-8-sig"), "评分.csv")
+    assert team.ok and team.kind == "ratings"
+    assert list(team.frame.person_id) == ["小美"]
+    assert team.frame.iloc[0].month == dt.date(2026, 10, 1)
+    assert [p.message.key for p in team.problems] == ["row.bad_number"]

@@ -19,6 +19,13 @@ pages = {
                 url_path="inquiry_cost"),
         st.Page("pages/explore.py", title=tr("page.explore"), icon="🔎", url_path="explore"),
     ],
+    tr("nav.team"): [
+        st.Page("pages/team_kpis.py", title=tr("page.team_kpis"), icon="👥",
+                url_path="team_kpis"),
+        st.Page("pages/diagnosis.py", title=tr("page.diagnosis"), icon="🧭",
+                url_path="diagnosis"),
+        st.Page("pages/org.py", title=tr("page.org"), icon="🏢", url_path="org"),
+    ],
     tr("nav.data"): [
         st.Page("pages/upload.py", title=tr("page.upload"), icon="📤", url_path="upload"),
     ],

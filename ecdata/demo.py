@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from ecdata.batches import write_batch
-from ecdata.store import AGENT_DAILY, STORE_DAILY, STORE_MONTHLY, Store
+from ecdata.org import role_of, roles
+from ecdata.store import AGENT_DAILY, RATINGS, ROSTER, STORE_DAILY, STORE_MONTHLY, Store
 
 # store -> (channel, daily visitors, conversion, inquiry share, aov, spend per visitor)
 DEMO_STORES = {
@@ -36,6 +37,27 @@ DEMO_AGENTS = {
 DEMO_COSTS = {"天猫旗舰店": (68000.0, 15000.0, 8.5), "京东自营店": (42000.0, 9000.0, 9.5),
               "抖音小店": (56000.0, 12000.0, 12.0)}
 DEMO_DAYS = 364
+# (id, name, title, manager, store, hired, base pay, level coefficient, floating coefficient)
+DEMO_ROSTER = [
+    ("E01", "陈总", "老板", None, None, "2023-03-01", 30000, 1.0, 0.5),
+    ("E02", "刘洋", "电商负责人", "陈总", None, "2023-05-15", 18000, 1.2, 0.5),
+    ("E03", "周婷", "店长", "刘洋", "天猫旗舰店", "2023-06-01", 12000, 1.1, 0.4),
+    ("E04", "孙浩", "店长", "刘洋", "京东自营店", "2024-02-20", 11000, 1.0, 0.4),
+    ("E05", "吴迪", "店长", "刘洋", "抖音小店", "2024-09-01", 11000, 1.0, 0.4),
+    ("E06", "郑凯", "推广", "周婷", "天猫旗舰店", "2024-04-10", 8000, 1.0, 0.4),
+    ("E07", "王芳", "美工", "刘洋", None, "2023-08-01", 7500, 1.1, 0.3),
+    ("E08", "李娜", "摄影", "王芳", None, "2025-03-01", 7000, 1.0, 0.3),
+    ("E09", "小美", "售前客服", "周婷", "天猫旗舰店", "2023-09-01", 5000, 1.1, 0.4),
+    ("E10", "阿杰", "售前客服", "周婷", "天猫旗舰店", "2024-05-01", 5000, 1.0, 0.4),
+    ("E11", "娜娜", "售后客服", "周婷", "天猫旗舰店", "2025-01-10", 4800, 1.0, 0.4),
+    ("E12", "老王", "售前客服", "孙浩", "京东自营店", "2024-03-01", 5000, 1.0, 0.4),
+    ("E13", "小林", "售后客服", "孙浩", "京东自营店", "2025-06-01", 4800, 1.0, 0.4),
+    ("E14", "晓晓", "售前客服", "吴迪", "抖音小店", "2024-09-15", 5000, 1.0, 0.4),
+    ("E15", "大鹏", "售前客服", "吴迪", "抖音小店", "2025-02-01", 5000, 1.0, 0.4),
+    ("E16", "Coco", "主播", "吴迪", "抖音小店", "2024-10-01", 9000, 1.0, 0.5),
+    ("E17", "赵强", "仓库", "刘洋", None, "2023-07-01", 5500, 1.0, 0.2),
+    ("E18", "钱多多", "财务", "陈总", None, "2023-04-01", 8000, 1.0, 0.2),
+]
 
 
 def demo_frames(end: dt.date, seed: int = 7) -> dict[str, pd.DataFrame]:
@@ -106,11 +128,47 @@ def demo_frames(end: dt.date, seed: int = 7) -> dict[str, pd.DataFrame]:
                 "month": m.start_time.date(), "store": store,
                 "labor_cost": labor + 2000.0 * (i // 4), "management_cost": mgmt,
                 # Targets a little above what was sold, so some months miss.
-                "sales_target": round(float(sales_by_month.get(m, 0)) * 1.05 / 1000) * 1000.0,
+                "sales_target": round(float(sales_by_month.get(m, 0)) * rng.uniform(0.93, 1.08) / 1000) * 1000.0,
                 "target_inquiry_cost": target_cost,
             })
+    roster = pd.DataFrame(DEMO_ROSTER, columns=[
+        "person_id", "name", "role_title", "manager", "store", "hired", "base_pay",
+        "level_coef", "float_coef"])
+    roster["hired"] = pd.to_datetime(roster.hired).dt.date
+    roster["role"] = roster.role_title.map(role_of)
+    roster["department"] = roster.role.map(lambda r: roles()[r].department)
+    roster["collaborator"] = roster.role.isin(["designer", "photographer", "warehouse"])
     return {"store_daily": store_daily, "agent_daily": agent_daily,
-            "store_monthly": pd.DataFrame(monthly)}
+            "store_monthly": pd.DataFrame(monthly), "roster": roster,
+            "ratings": _demo_ratings(rng, roster, agent_daily, store_daily, months)}
+
+
+def _demo_ratings(rng, roster, agent_daily, store_daily, months) -> pd.DataFrame:
+    """Monthly ratings: everyone is rated; agents carry inquiry targets, store managers
+    sales targets (so every stage's scheme has its inputs)."""
+    agent_month = agent_daily.assign(month=pd.to_datetime(agent_daily.date).dt.to_period("M"))
+    agent_month = agent_month.groupby(["month", "member"]).inquiries.sum()
+    store_month = store_daily.assign(month=pd.to_datetime(store_daily.date).dt.to_period("M"))
+    store_month = store_month.groupby(["month", "store"]).sales.sum()
+    rows = []
+    for m in months:
+        for _, p in roster.iterrows():
+            row = {"month": m.start_time.date(), "person_id": p.person_id,
+                   "task_completion": float(np.clip(rng.normal(88, 7), 50, 100).round()),
+                   "work_quality": float(np.clip(rng.normal(85, 8), 50, 100).round()),
+                   "supervisor_rating": float(np.clip(rng.normal(82, 8), 50, 100).round()),
+                   "peer_rating": float(np.clip(rng.normal(80, 9), 50, 100).round())}
+            inquiries = agent_month.get((m, p["name"]))
+            if inquiries:
+                row["inquiries"] = float(inquiries)
+                row["qualified_inquiries"] = float(round(inquiries * rng.uniform(0.7, 0.9)))
+                row["inquiry_target"] = float(round(inquiries * rng.uniform(0.85, 1.15), -1))
+            sales = store_month.get((m, p.store)) if p.role == "store_manager" else None
+            if sales:
+                row["sales"] = float(sales)
+                row["sales_target"] = float(round(sales * rng.uniform(0.9, 1.1), -3))
+            rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def load_demo(store: Store, end: dt.date | None = None, seed: int = 7) -> dict[str, int]:
@@ -118,14 +176,15 @@ def load_demo(store: Store, end: dt.date | None = None, seed: int = 7) -> dict[s
     end = end or dt.date.today() - dt.timedelta(days=1)
     frames = demo_frames(end, seed)
     written = {}
-    for table in (STORE_DAILY, AGENT_DAILY, STORE_MONTHLY):
+    for table in (STORE_DAILY, AGENT_DAILY, STORE_MONTHLY, ROSTER, RATINGS):
         frame = frames[table.name]
         digest = hashlib.sha256(f"demo:{seed}:{end}:{table.name}".encode()).hexdigest()
         key = table.keys[0]
         result = write_batch(store, table, frame, {
             "file_name": f"demo:{table.name}", "content_hash": digest, "kind": "demo",
             "platform": "demo", "rows_read": len(frame), "rows_rejected": 0,
-            "date_min": frame[key].min(), "date_max": frame[key].max()})
+            "date_min": frame[key].min() if key in ("date", "month") else None,
+            "date_max": frame[key].max() if key in ("date", "month") else None})
         written[table.name] = result.rows_written
     return written
 
@@ -173,6 +232,24 @@ def write_sample_files(folder: Path, end: dt.date) -> list[Path]:
     path.write_text("月份,店铺,人力成本,管理成本,销售目标,目标询盘成本\n"
                     f"{month:%Y-%m},淘宝C店,\"18,000\",\"4,000\",\"120,000\",35\n",
                     encoding="utf-8-sig")
+    paths.append(path)
+
+    # A small team's roster (the start stage: four people) and its monthly ratings.
+    path = folder / "花名册_淘宝C店.xlsx"
+    pd.DataFrame({
+        "工号": ["C01", "C02", "C03", "C04"], "姓名": ["林店长", "小雨", "阿福", "小白"],
+        "岗位": ["店长", "客服", "客服", "美工"], "上级": [None, "林店长", "林店长", "林店长"],
+        "店铺": ["淘宝C店"] * 4,
+        "入职日期": ["2026-06-01", "2026-06-15", "2026-07-01", "2026-08-01"],
+        "基本工资": [8000, 4500, 4500, 5000], "职级系数": [1.0, 1.0, 1.0, 1.0],
+        "浮动工资系数": [0.4, 0.4, 0.4, 0.3]}).to_excel(path, index=False)
+    paths.append(path)
+    path = folder / "月度评分_淘宝C店.csv"
+    path.write_text(
+        "月份,工号,姓名,任务完成度,工作质量,上级评分,同事评分\n"
+        f"{month:%Y-%m},C01,林店长,92,88,85,80\n{month:%Y-%m},C02,小雨,95,90,88,85\n"
+        f"{month:%Y-%m},C03,阿福,80,85,78,82\n{month:%Y-%m},C04,小白,88,92,80,90\n",
+        encoding="utf-8-sig")
     paths.append(path)
 
     # Shopify sales over time: UTF-8, English headers, dollar signs.

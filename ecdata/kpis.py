@@ -175,3 +175,26 @@ def target_inquiry_costs(cur, filters: Filters) -> pd.DataFrame:
         {"stores": list(filters.stores), "date_from": filters.date_from,
          "date_to": filters.date_to},
     ).df()
+
+
+def agent_kpis(cur, filters: Filters) -> pd.DataFrame:
+    """Per agent (store, member) and one 'team' row: received, inquiries, closed inquiries,
+    sales, inquiry_conversion and response_seconds (weighted by customers received)."""
+    from ecdata.catalogue import AGENT_BASE, AGENT_DERIVED
+
+    sums = ", ".join(f"{m.expr} AS {m.name}" for m in AGENT_BASE)
+    derived = ", ".join(f"{m.expr} AS {m.name}" for m in AGENT_DERIVED)
+    where = ("date BETWEEN COALESCE($date_from, DATE '0001-01-01') "
+             "AND COALESCE($date_to, DATE '9999-12-31') "
+             "AND (len($stores) = 0 OR list_contains($stores, store))")
+    params = {"stores": list(filters.stores), "date_from": filters.date_from,
+              "date_to": filters.date_to}
+    sql = f"""
+        WITH per_agent AS (SELECT store, member, {sums} FROM agent_daily WHERE {where}
+                           GROUP BY ALL),
+             team AS (SELECT '' AS store, 'team' AS member, {sums} FROM agent_daily
+                      WHERE {where})
+        SELECT store, member, received, inquiries, closed_inquiries, sales, {derived}
+        FROM (SELECT * FROM per_agent UNION ALL SELECT * FROM team WHERE inquiries IS NOT NULL)
+        ORDER BY member = 'team', inquiries DESC NULLS LAST"""
+    return cur.execute(sql, params).df()

@@ -163,3 +163,33 @@ def span_of_control(roster: pd.DataFrame) -> pd.DataFrame:
     """Direct reports per manager (by name), largest first."""
     reports = roster.dropna(subset=["manager"]).groupby("manager").size()
     return reports.sort_values(ascending=False).rename("direct_reports").reset_index()
+
+
+def org_tree(roster: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Nodes for a plotly treemap/sunburst of the reporting lines: id, parent, label.
+
+    People whose manager is missing from the roster hang from the top; the top is the team.
+    """
+    names = set(roster.name)
+    top = "团队" if lang == "zh" else "Team"
+    rows = [{"id": "__team", "parent": "", "label": top, "department": ""}]
+    catalogue = roles()
+    for _, p in roster.iterrows():
+        role = catalogue.get(p.role)
+        title = role.label(lang) if role else (p.role_title or "")
+        manager = p.manager if isinstance(p.manager, str) and p.manager in names else None
+        rows.append({"id": p["name"], "parent": manager or "__team",
+                     "label": f"{p['name']}<br>{title}", "department": p.department or ""})
+    return pd.DataFrame(rows)
+
+
+def department_summary(roster: pd.DataFrame, pay: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Headcount and labor cost (month's pay total, when given) per department."""
+    counts = roster.groupby(roster.department.fillna("")).size().rename("headcount")
+    out = counts.reset_index().rename(columns={"department": "department"})
+    if pay is not None and not pay.empty:
+        cost = roster[["person_id", "department"]].merge(pay[["person_id", "total"]],
+                                                         on="person_id")
+        out = out.merge(cost.groupby(cost.department.fillna("")).total.sum().rename(
+            "labor_cost").reset_index(), on="department", how="left")
+    return out.sort_values("headcount", ascending=False).reset_index(drop=True)

@@ -123,18 +123,27 @@ def score_people(people: pd.DataFrame, stage: str, schemes: Schemes = Schemes())
                       "task_completion": _num(p.get("task_completion")) / 100,
                       "supervisor_rating": _num(p.get("supervisor_rating")) / 100,
                       "peer_rating": _num(p.get("peer_rating")) / 100}
+            # Someone with no inquiry target (a designer, the boss) is scored on the other
+            # parts, their weights scaled up to a full 100%.
+            weights = dict(s.weights)
+            if completion is None:
+                weights.pop("inquiry_completion")
+                weights.pop("inquiry_quality")
+            scale = 1 / sum(weights.values())
             parts = {}
-            for name, weight in s.weights:
+            for name, weight in weights.items():
                 value = inputs[name]
                 capped = min(value or 0.0, s.completion_cap)
-                parts[name] = (value, weight * capped * 100)
+                parts[name] = (value, weight * scale * capped * 100)
         elif stage == "mature":
             s = schemes.mature
             completion = _ratio(p.get(s.basis), p.get(f"{s.basis}_target"))
             capped = min(completion or 0.0, s.completion_cap)
+            # Without a target of their own (supporting roles) the task part is the score.
+            task_weight = s.task_weight if completion is not None else 1.0
             parts = {"target_completion": (completion, s.target_weight * capped * 100),
                      "task_completion": (_num(p.get("task_completion")) / 100,
-                                         s.task_weight * _num(p.get("task_completion")))}
+                                         task_weight * _num(p.get("task_completion")))}
         else:
             raise ValueError(f"stage must be one of {STAGES}")
         for name, (value, points) in parts.items():
@@ -237,3 +246,57 @@ def agent_month(cur, month: dt.date) -> pd.DataFrame:
                   sum(closed_inquiries) AS closed_inquiries, sum(sales) AS sales
            FROM agent_daily WHERE date_trunc('month', date) = ? GROUP BY ALL""",
         [month]).df()
+
+
+def evaluate_month(cur, month: dt.date, stage: str, schemes: Schemes = Schemes()
+                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(inputs, scores, pay) for everyone on the roster in `month` under `stage`."""
+    from ecdata.team import ratings_frame, roster_frame
+
+    month_end = (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()
+    roster = roster_frame(cur, month_end)
+    if roster.empty:
+        empty = pd.DataFrame()
+        return empty, empty, empty
+    people = month_inputs(roster, ratings_frame(cur, month), agent_month(cur, month), month)
+    scores = score_people(people, stage, schemes)
+    pay = pay_people(people, scores, stage, month, schemes)
+    return people, scores, pay
+
+
+def score_trend(cur, stage: str, schemes: Schemes = Schemes()) -> pd.DataFrame:
+    """Every person's score per month that has ratings: month, person_id, name, score."""
+    months = [r[0] for r in cur.execute(
+        "SELECT DISTINCT month FROM ratings ORDER BY 1").fetchall()]
+    frames = []
+    for month in months:
+        _, scores, _ = evaluate_month(cur, month, stage, schemes)
+        if not scores.empty:
+            frames.append(scores[["person_id", "name", "score"]].assign(month=month))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["person_id", "name", "score", "month"])
+
+
+def labor_cost_by_store(pay: pd.DataFrame, stores: list[str]) -> pd.DataFrame:
+    """The month's labor cost per store implied by pay: each person's total goes to their
+    store; people who serve all stores (no store) are shared equally among `stores`."""
+    if pay.empty or not stores:
+        return pd.DataFrame(columns=["store", "labor_cost"])
+    own = pay[pay.store.isin(stores)].groupby("store").total.sum()
+    shared = pay[~pay.store.isin(stores)].total.sum() / len(stores)
+    return pd.DataFrame({"store": stores,
+                         "labor_cost": [float(own.get(s, 0.0)) + shared for s in stores]})
+
+
+def apply_labor_cost(store, month: dt.date, costs: pd.DataFrame, stage: str):
+    """Store roster-derived labor cost as the month's labor cost (one undoable batch);
+    management cost and targets already uploaded stay as they are."""
+    from ecdata.batches import write_batch
+    from ecdata.store import STORE_MONTHLY
+
+    frame = costs.assign(month=month)[["month", "store", "labor_cost"]]
+    meta = {"file_name": f"roster pay {month:%Y-%m} ({stage})",
+            "content_hash": f"roster-pay:{month}:{stage}:{frame.labor_cost.sum():.2f}",
+            "kind": "roster_pay", "rows_read": len(frame), "rows_rejected": 0,
+            "date_min": month, "date_max": month}
+    return write_batch(store, STORE_MONTHLY, frame, meta)

@@ -55,7 +55,7 @@ class TeamFile:
 
 
 def _rows(data: bytes) -> list[list]:
-    fmt = sniff_format(data[:4096])
+    fmt = sniff_format(data)  # the whole file: an xlsx is told by its zip directory
     if fmt in ("xlsx", "xls"):
         return excel_cells(pd.read_excel(io.BytesIO(data), header=None, engine="calamine"))
     encoding = detect_encoding(data, at_eof=True)
@@ -271,9 +271,9 @@ def roster_frame(cur, on: dt.date | None = None) -> pd.DataFrame:
     """The people on the team on day `on` (everyone not yet left when None)."""
     frame = cur.execute("SELECT * EXCLUDE (batch_id) FROM roster ORDER BY department, name").df()
     if on is not None and not frame.empty:
-        hired = pd.to_datetime(frame.hired).dt.date
-        left = pd.to_datetime(frame.left_on).dt.date
-        frame = frame[(hired.isna() | (hired <= on)) & (left.isna() | (left > on))]
+        hired, left, day = (pd.to_datetime(frame.hired), pd.to_datetime(frame.left_on),
+                            pd.Timestamp(on))
+        frame = frame[(hired.isna() | (hired <= day)) & (left.isna() | (left > day))]
     elif not frame.empty:
         frame = frame[frame.left_on.isna()]
     return frame.reset_index(drop=True)
@@ -283,3 +283,27 @@ def ratings_frame(cur, month: dt.date | None = None) -> pd.DataFrame:
     sql = "SELECT * EXCLUDE (batch_id) FROM ratings"
     return cur.execute(sql + (" WHERE month = ?" if month else "") + " ORDER BY month",
                        [month] if month else []).df()
+
+
+def rating_months(cur) -> list[dt.date]:
+    return [r[0] for r in cur.execute("SELECT DISTINCT month FROM ratings ORDER BY 1").fetchall()]
+
+
+def save_roster_edits(store: Store, edited: pd.DataFrame) -> tuple[bool, Message | int]:
+    """Save an edited roster as one batch: roles follow the job titles, and a reporting loop
+    is refused as it would be in a file."""
+    frame = edited.copy()
+    frame["role"] = frame["role_title"].map(role_of)
+    frame["department"] = frame["department"].where(
+        frame["department"].notna() & (frame["department"] != ""),
+        frame["role"].map(lambda r: roles()[r].department if r in roles() else None))
+    loop = reporting_loop(frame)
+    if loop:
+        return False, Message("err.reporting_loop", {"file": "roster",
+                                                     "people": " → ".join(loop)})
+    cols = [c for c in ROSTER.keys + ROSTER.metrics if c in frame]
+    digest = hashlib.sha256(frame[cols].to_csv(index=False).encode()).hexdigest()
+    result = write_batch(store, ROSTER, frame[cols], {
+        "file_name": "roster (edited)", "content_hash": digest, "kind": "roster",
+        "rows_read": len(frame), "rows_rejected": 0})
+    return True, result.batch_id

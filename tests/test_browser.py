@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "test-output" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 PAGES = {"overview": "", "inquiry_cost": "inquiry_cost", "explore": "explore",
-         "upload": "upload"}
+         "team_kpis": "team_kpis", "diagnosis": "diagnosis", "org": "org", "upload": "upload"}
 
 if not Path(CHROMIUM).exists():
     pytest.skip("Debian's chromium is not installed (scripts/test.sh installs it as root)",

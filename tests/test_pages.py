@@ -81,16 +81,18 @@ def test_language_follows_the_url(db):
     assert app(lang="zh").title[0].value.endswith("周会总览")
 
 
-@pytest.mark.parametrize("page", ["pages/overview.py", "pages/inquiry_cost.py",
-                                  "pages/explore.py", "pages/upload.py"])
+ALL_PAGES = ["pages/overview.py", "pages/inquiry_cost.py", "pages/explore.py",
+             "pages/team_kpis.py", "pages/diagnosis.py", "pages/org.py", "pages/upload.py"]
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
 def test_every_page_runs(db, page):
     at = app(lang="en")
     at.switch_page(page).run()
     assert not at.exception, at.exception
 
 
-@pytest.mark.parametrize("page", ["pages/overview.py", "pages/inquiry_cost.py",
-                                  "pages/explore.py", "pages/upload.py"])
+@pytest.mark.parametrize("page", ALL_PAGES)
 def test_every_page_on_an_empty_database(tmp_path, monkeypatch, page):
     monkeypatch.setenv("ECDATA_DB", str(tmp_path / "empty.duckdb"))
     monkeypatch.setenv("ECDATA_DEMO", "0")
@@ -99,7 +101,9 @@ def test_every_page_on_an_empty_database(tmp_path, monkeypatch, page):
     at = app(lang="en")
     at.switch_page(page).run()
     assert not at.exception
-    if page != "pages/upload.py":
+    if page in ("pages/team_kpis.py", "pages/org.py"):
+        assert "No roster yet" in at.info[0].value
+    elif page != "pages/upload.py":
         assert "No data yet" in at.info[0].value
 
 

@@ -44,6 +44,13 @@ def test_growth_stage_score_and_pay_with_tiered_inquiry_bonus():
     assert pay.total == pytest.approx(9050)
 
 
+def test_growth_person_without_inquiry_target_is_scored_on_the_other_parts():
+    people = pd.DataFrame([{"person_id": "W", "task_completion": 90, "supervisor_rating": 80,
+                            "peer_rating": 70}])
+    # Weights 20/10/10 scaled to 50/25/25: 45 + 20 + 17.5.
+    assert score_people(people, "growth").iloc[0].score == pytest.approx(82.5)
+
+
 def test_growth_bonus_below_the_first_tier_is_zero_and_coefficient_is_capped():
     people = pd.DataFrame([{"person_id": "X", "inquiries": 70, "inquiry_target": 100,
                             "qualified_inquiries": 70, "task_completion": 100,
@@ -64,13 +71,13 @@ def test_mature_stage_commission_with_tenure_and_collaborator_share():
          "collaborator": True},
     ])
     scores = score_people(people, "mature").set_index("person_id")
-    # D: 0.7 x 120 + 0.3 x 90 = 111; E: no sales target, 0.3 x 100 = 30.
+    # D: 0.7 x 120 + 0.3 x 90 = 111; E has no sales target: task completion alone, 100.
     assert scores.loc["D", "score"] == pytest.approx(111)
-    assert scores.loc["E", "score"] == pytest.approx(30)
+    assert scores.loc["E", "score"] == pytest.approx(100)
     pay = pay_people(people, scores.reset_index(), "mature", MONTH).set_index("person_id")
     # D: 3% (120% tier) x 1.2M = 36,000 x tenure 1.2 (45 months) = 43,200; 20% to 配合人.
     assert pay.loc["D", "incentive"] == pytest.approx(34_560)
     assert pay.loc["E", "incentive"] == pytest.approx(8_640)
     assert pay.loc["D", "floating_part"] == pytest.approx(8000 * 0.5 * 1.11)
     assert pay.loc["D", "total"] == pytest.approx(8000 + 4440 + 34_560)
-    assert pay.loc["E", "total"] == pytest.approx(6000 + 6000 * 0.3 * 0.3 + 8_640)
+    assert pay.loc["E", "total"] == pytest.approx(6000 + 6000 * 0.3 * 1.0 + 8_640)

@@ -57,3 +57,14 @@ def test_monthly_ratings_file():
     assert list(team.frame.person_id) == ["小美"]
     assert team.frame.iloc[0].month == dt.date(2026, 10, 1)
     assert [p.message.key for p in team.problems] == ["row.bad_number"]
+
+
+def test_sample_roster_xlsx_and_ratings(store):
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "sample_data"
+    roster = read_team_file((folder / "花名册_淘宝C店.xlsx").read_bytes(), "花名册.xlsx")
+    assert roster.ok and roster.kind == "roster" and len(roster.frame) == 4
+    assert set(roster.frame.role) == {"store_manager", "customer_service", "designer"}
+    ratings = read_team_file((folder / "月度评分_淘宝C店.csv").read_bytes(), "评分.csv")
+    assert ratings.ok and list(ratings.frame.person_id) == ["C01", "C02", "C03", "C04"]

@@ -1,0 +1,45 @@
+"""Stage diagnosis: which stage the team is in, on what evidence, and what to change."""
+
+import pandas as pd
+import streamlit as st
+
+from ecdata.diagnosis import ADVICE, full_diagnosis
+from ecdata.org import roles
+from ui.state import current_view, lang, query, tr
+from ui.url import current
+
+view = current_view()
+st.title(f"🧭 {tr('page.diagnosis')}")
+if view.latest is None:
+    st.info(tr("empty.no_data"))
+    st.stop()
+
+scheme_in_use = current("scheme", None)  # chosen on the Team KPIs page, when it was
+evidence, diagnosis = query(full_diagnosis, view.latest, scheme_in_use, view.filters.stores)
+
+stage_label = tr(f"stage.{diagnosis.stage}")
+st.markdown(f"## {tr('dg.stage', stage=stage_label)}")
+for key, params in diagnosis.warnings:
+    params = {k: tr(f"stage.{v}") if k in ("scheme", "stage") else v for k, v in params.items()}
+    st.warning(tr(key, **params))
+if diagnosis.mixed:
+    st.caption(tr("dg.mixed"))
+
+st.subheader(tr("dg.evidence"))
+st.dataframe(pd.DataFrame({
+    tr("dg.evidence"): [tr(f"ev.{f.name}") for f in diagnosis.findings],
+    tr("col.value"): [str("—" if f.value is None else f.value) for f in diagnosis.findings],
+    tr("dg.points_to"): [tr(f"stage.{f.points_to}") for f in diagnosis.findings],
+    tr("dg.rule"): [f.rule for f in diagnosis.findings],
+}), hide_index=True, width="stretch")
+st.caption(tr("dg.thresholds"))
+
+st.subheader(tr("dg.advice"))
+st.markdown("\n".join(f"- {line}" for line in ADVICE[diagnosis.stage][lang()]))
+if diagnosis.next_hires:
+    catalogue = roles()
+    names = "、".join(catalogue[r].label(lang()) if r in catalogue else r
+                     for r in diagnosis.next_hires)
+    st.info(tr("dg.next_hires", roles=names))
+else:
+    st.success(tr("dg.no_gaps"))

@@ -1,0 +1,130 @@
+"""Org structure: the real roster as a chart, against the reference model for its size."""
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from ecdata.org import (
+    HIRING_ORDER,
+    MODELS,
+    compare_with_model,
+    department_summary,
+    fitting_model,
+    hiring_gaps,
+    org_tree,
+    roles,
+    span_of_control,
+)
+from ecdata.scoring import evaluate_month
+from ecdata.team import (
+    rating_months,
+    read_team_file,
+    roster_frame,
+    save_roster_edits,
+    save_team_file,
+)
+from ui import charts
+from ui.state import get_store, lang, query, tr
+from ui.url import current
+
+st.title(f"🏢 {tr('page.org')}")
+store = get_store()
+roster = query(roster_frame)
+
+with st.expander(tr("org.team_data"), expanded=roster.empty):
+    upload = st.file_uploader(tr("org.upload"), key="team_upload")
+    if upload is not None:
+        team = read_team_file(upload.getvalue(), upload.name)
+        if not team.ok:
+            st.error(team.error.text(lang()))
+        else:
+            for warning in team.warnings:
+                st.warning(warning.text(lang()))
+            for problem in team.problems:
+                st.error(problem.message.text(lang()))
+            st.dataframe(team.frame, hide_index=True, width="stretch")
+            if st.button(tr("org.save", file=upload.name, rows=len(team.frame)),
+                         type="primary", key="team_save"):
+                result = save_team_file(store, team)
+                st.success(tr("org.saved", batch=result.batch_id))
+                st.rerun()
+
+if roster.empty:
+    st.info(tr("team.no_roster"))
+    st.stop()
+
+catalogue = roles()
+
+
+def role_label(role):
+    return catalogue[role].label(lang()) if role in catalogue else (role or "")
+
+
+def dept_label(department):
+    return tr(f"dept.{department or ''}")
+
+
+st.subheader(tr("org.chart"))
+tree = org_tree(roster, lang())
+colors = {d: charts.PALETTE[i % len(charts.PALETTE)]
+          for i, d in enumerate(sorted(set(tree.department)))}
+fig = go.Figure(go.Treemap(
+    ids=tree.id, parents=tree.parent, labels=tree.label, branchvalues="remainder",
+    marker=dict(colors=[colors[d] if d else "#f1f3f5" for d in tree.department]),
+    textfont=dict(size=18), hovertemplate="%{label}<extra></extra>"))
+st.plotly_chart(charts.style(fig, 560), config={"displayModeBar": False})
+
+months = query(rating_months)
+pay = query(evaluate_month, months[-1], current("scheme", "growth"))[2] if months else None
+left, right = st.columns(2)
+with left:
+    st.subheader(tr("org.departments"))
+    summary = department_summary(roster, pay)
+    summary["department"] = summary.department.map(dept_label)
+    fig = go.Figure(go.Bar(x=summary.department, y=summary.headcount, text=summary.headcount,
+                           textposition="outside", name=tr("org.count")))
+    st.plotly_chart(charts.style(fig, 360), config={"displayModeBar": False})
+    st.dataframe(summary.rename(columns={"department": tr("org.slot"),
+                                         "headcount": tr("org.count"),
+                                         "labor_cost": "¥"}).round(0),
+                 hide_index=True, width="stretch")
+with right:
+    st.subheader(tr("org.span"))
+    st.dataframe(span_of_control(roster).rename(columns={"manager": tr("part.name"),
+                                                         "direct_reports": tr("org.count")}),
+                 hide_index=True, width="stretch")
+
+suggested = fitting_model(len(roster), douyin=set(roster.role) >= {"live_host"} and len(
+    roster) <= 6)
+model_labels = {m.key: m.label(lang()) for m in MODELS}
+model_key = st.selectbox(tr("org.model_pick"), list(model_labels),
+                         index=list(model_labels).index(suggested.key),
+                         format_func=model_labels.get, key="org_model")
+model = next(m for m in MODELS if m.key == model_key)
+st.subheader(tr("org.model", model=model.label(lang())))
+compared = compare_with_model(roster, model)
+st.dataframe(pd.DataFrame({
+    tr("org.slot"): [dept_label(s) if model.by == "department" else role_label(s)
+                     for s in compared.slot],
+    tr("org.count"): compared["count"],
+    tr("org.status"): [tr(f"status.{s}") for s in compared.status],
+}), hide_index=True, width="stretch")
+
+st.subheader(tr("org.hiring"))
+gaps = set(hiring_gaps(roster))
+st.markdown("\n".join(
+    f"{'❌' if step in gaps else '✅'} " + tr("org.hiring_step", n=n, role=role_label(step))
+    for n, (step, _) in enumerate(HIRING_ORDER, start=1)))
+
+with st.expander(tr("org.edit")):
+    editable = roster[["person_id", "name", "role_title", "department", "manager", "store",
+                       "hired", "left_on", "base_pay", "level_coef", "float_coef",
+                       "collaborator"]]
+    edited = st.data_editor(editable, key="roster_editor", hide_index=True, width="stretch",
+                            num_rows="dynamic", disabled=["person_id"])
+    if st.button(tr("org.save_edits"), key="roster_save"):
+        ok, outcome = save_roster_edits(store, edited)
+        if ok:
+            st.success(tr("org.saved", batch=outcome))
+        else:
+            st.error(outcome.text(lang()))

@@ -1,0 +1,124 @@
+"""Team KPIs: each person's score under the team's scheme, with its parts, and the pay."""
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from ecdata.diagnosis import full_diagnosis
+from ecdata.formatting import format_value
+from ecdata.kpis import Filters, agent_kpis
+from ecdata.scoring import STAGES, Schemes, evaluate_month, labor_cost_by_store, score_trend
+from ecdata.team import rating_months, roster_frame
+from ui import charts
+from ui.state import current_view, get_store, labeller, lang, metric_label, query, tr
+from ui.url import widget
+
+view = current_view()
+st.title(f"👥 {tr('page.team_kpis')}")
+roster = query(roster_frame)
+months = query(rating_months)
+if roster.empty or not months:
+    st.info(tr("team.no_roster"))
+    st.stop()
+
+_, diagnosis = query(full_diagnosis, view.latest or months[-1], None, view.filters.stores)
+left, right = st.columns([1, 2])
+with left:
+    month = widget(st.selectbox, "month", months[-1], months, "index", label=tr("tk.month"),
+                   format_func=lambda m: f"{m:%Y-%m}")
+with right:
+    stage = widget(st.segmented_control, "scheme", diagnosis.stage, list(STAGES),
+                   label=tr("tk.scheme"), format_func=labeller("stage")) or diagnosis.stage
+st.caption(tr("tk.scheme_suggested", stage=tr(f"stage.{diagnosis.stage}")))
+
+schemes = Schemes()
+
+
+def tiers_text(tiers, unit):
+    return ", ".join(f"≥{t:.0%}: {unit(v)}" for t, v in tiers)
+
+
+if stage == "start":
+    s = schemes.start
+    formula = tr("tk.formula.start", results=s.results_weight, supervisor=s.supervisor_weight,
+                 peer=s.peer_weight, task=s.task_share_of_results,
+                 quality=1 - s.task_share_of_results)
+elif stage == "growth":
+    s = schemes.growth
+    formula = tr("tk.formula.growth", cap=s.completion_cap,
+                 parts=" + ".join(f"{tr('part.' + n)} × {w:.0%}" for n, w in s.weights),
+                 tiers=tiers_text(s.bonus_tiers, lambda v: f"¥{v:g}/inquiry"))
+else:
+    s = schemes.mature
+    formula = tr("tk.formula.mature", basis=metric_label(s.basis), target=s.target_weight,
+                 task=s.task_weight, share=s.collaborator_share,
+                 tiers=tiers_text(s.commission_tiers, lambda v: f"{v:.0%}"),
+                 tenure=", ".join(f"≥{m:g}m ×{f:g}" for m, f in s.tenure_tiers))
+st.info(formula)
+
+people, scores, pay = query(evaluate_month, month, stage)
+if scores.empty:
+    st.info(tr("tk.no_ratings", month=f"{month:%Y-%m}"))
+    st.stop()
+
+st.subheader(tr("tk.scores"))
+parts = [c[:-len("_points")] for c in scores.columns if c.endswith("_points")]
+table = pd.DataFrame({tr("part.rank"): scores["rank"], tr("part.name"): scores["name"]})
+# The start scheme's inputs are ratings in points; the other schemes' are fractions.
+input_unit = "count" if stage == "start" else "rate"
+for part in parts:
+    table[tr(f"part.{part}")] = [format_value(v, input_unit, lang()) for v in scores[part]]
+    table[f"{tr(f'part.{part}')} · pts"] = scores[f"{part}_points"].round(1)
+table[tr("part.score")] = scores["score"].round(1)
+st.dataframe(table.sort_values(tr("part.rank")), hide_index=True, width="stretch")
+
+rank_col, trend_col = st.columns(2)
+with rank_col:
+    ranked = scores.sort_values("score")
+    fig = go.Figure(go.Bar(x=ranked.score, y=ranked.name, orientation="h",
+                           text=ranked.score.round(1), textposition="outside"))
+    st.plotly_chart(charts.style(fig, 40 * len(ranked) + 120, tr("tk.ranking"))
+                    .update_xaxes(type="linear").update_yaxes(type="category"),
+                    config={"displayModeBar": False})
+with trend_col:
+    trend = query(score_trend, stage)
+    top = list(scores.sort_values("score", ascending=False).name[:6])
+    shown = trend[trend.name.isin(top)].rename(columns={"month": "period"})
+    st.plotly_chart(charts.lines(shown, "period", "score", "name", tr("part.score"),
+                                 title=tr("tk.trend")), config={"displayModeBar": False})
+
+st.subheader(tr("tk.cs"))
+month_end = (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()
+agents = query(agent_kpis, Filters(view.filters.stores, (), month, month_end))
+if not agents.empty:
+    st.dataframe(pd.DataFrame({
+        tr("col.store"): agents.store,
+        tr("part.name"): [tr("filter.all") if m == "team" else m for m in agents.member],
+        metric_label("inquiries"): agents.inquiries,
+        metric_label("closed_inquiries"): agents.closed_inquiries,
+        metric_label("inquiry_conversion"): [format_value(v, "rate", lang())
+                                             for v in agents.inquiry_conversion],
+        metric_label("sales"): [format_value(v, "currency", lang()) for v in agents.sales],
+        metric_label("response_seconds"): [format_value(v, "seconds", lang())
+                                           for v in agents.response_seconds],
+    }), hide_index=True, width="stretch")
+
+st.subheader(tr("tk.pay"))
+st.caption(tr("tk.pay_formula"))
+pay_table = pd.DataFrame({tr("part.name"): pay.name, tr("col.store"): pay.store})
+for column in ("base_part", "performance_coef", "floating_part", "incentive", "other", "total"):
+    pay_table[tr(f"pay.{column}")] = pay[column].round(2)
+st.dataframe(pay_table, hide_index=True, width="stretch")
+
+stores = sorted(s for s in roster.store.dropna().unique())
+labor = labor_cost_by_store(pay, stores)
+st.markdown(f"**{tr('tk.labor')}**")
+st.dataframe(labor.rename(columns={"store": tr("col.store"),
+                                   "labor_cost": metric_label("labor_cost")}).round(2),
+             hide_index=True)
+st.caption(tr("tk.labor_source"))
+if st.button(tr("tk.apply", month=f"{month:%Y-%m}"), key="apply_labor"):
+    from ecdata.scoring import apply_labor_cost
+
+    result = apply_labor_cost(get_store(), month, labor, stage)
+    st.success(tr("org.saved", batch=result.batch_id))

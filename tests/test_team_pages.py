@@ -1,0 +1,57 @@
+"""Team pages through AppTest: the numbers shown are the engine's, for the chosen scheme."""
+
+import datetime as dt
+
+import pytest
+from test_pages import app, db, demo_file  # noqa: F401  (fixtures)
+
+from ecdata.kpis import Filters, kpi_table
+from ecdata.scoring import apply_labor_cost, evaluate_month, labor_cost_by_store
+from ecdata.store import Store
+
+OCTOBER = dt.date(2026, 10, 1)
+
+
+def test_team_kpis_scores_follow_the_scheme_in_the_url(db):  # noqa: F811
+    at = app(lang="en", month="2026-10-01", scheme="start")
+    at.switch_page("pages/team_kpis.py").run()
+    assert not at.exception
+    assert "Score = work results × 70% + supervisor × 20% + peers × 10%" in at.info[0].value
+    table = at.dataframe[0].value
+    with Store(db) as store:
+        _, scores, _ = evaluate_month(store.reader(), OCTOBER, "start")
+    best = scores.sort_values("score", ascending=False).iloc[0]
+    top = table.sort_values("Rank").iloc[0]
+    assert top["Name"] == best["name"] and top["Score"] == pytest.approx(round(best.score, 1))
+
+
+def test_diagnosis_page_states_the_stage_and_the_evidence(db):  # noqa: F811
+    at = app(lang="en")
+    at.switch_page("pages/diagnosis.py").run()
+    assert not at.exception
+    headline = [m.value for m in at.markdown if m.value.startswith("## ")][0]
+    assert "Growth" in headline  # 18 people, 3 years old, inquiry targets tracked
+    evidence = at.dataframe[0].value
+    assert "Headcount" in list(evidence["Evidence"])
+    assert evidence.set_index("Evidence").loc["Headcount", "Value"] == "18"
+
+
+def test_org_page_compares_with_the_model_for_its_size(db):  # noqa: F811
+    at = app(lang="en")
+    at.switch_page("pages/org.py").run()
+    assert not at.exception
+    subheaders = [s.value for s in at.subheader]
+    assert any("Standard four departments" in s for s in subheaders)  # 18 people
+
+
+def test_roster_pay_becomes_the_labor_cost_in_inquiry_cost(db):  # noqa: F811
+    with Store(db) as store:
+        cur = store.reader()
+        _, _, pay = evaluate_month(cur, OCTOBER, "growth")
+        stores = ["京东自营店", "天猫旗舰店", "抖音小店"]
+        labor = labor_cost_by_store(pay, stores)
+        assert labor.labor_cost.sum() == pytest.approx(pay.total.sum())
+        apply_labor_cost(store, OCTOBER, labor, "growth")
+        october = Filters(date_from=OCTOBER, date_to=dt.date(2026, 10, 31))
+        row = kpi_table(store.reader(), "month", "none", october).iloc[0]
+        assert row.labor_cost == pytest.approx(pay.total.sum())

@@ -9,6 +9,7 @@ what the batch wrote and put those rows back exactly.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -48,22 +49,38 @@ def count_existing(cur, table: FactTable, staged_name: str) -> int:
     ).fetchall()[0][0]
 
 
+def use_staged(cur, name: str, staged: pa.Table | pd.DataFrame | str | Path) -> list[str]:
+    """Make `staged` (a table in memory, or a Parquet file) queryable as `name`; its columns."""
+    if isinstance(staged, (str, Path)):
+        path = str(staged).replace("'", "''")
+        cur.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM read_parquet('{path}')")
+    else:
+        cur.register(name, staged)
+    return [r[0] for r in cur.execute(f"DESCRIBE {name}").fetchall()]
+
+
+def drop_staged(cur, name: str, staged) -> None:
+    if isinstance(staged, (str, Path)):
+        cur.execute(f"DROP VIEW IF EXISTS {name}")
+    else:
+        cur.unregister(name)
+
+
 def write_batch(
     store: Store,
     table: FactTable,
-    staged: pa.Table | pd.DataFrame,
+    staged: pa.Table | pd.DataFrame | str | Path,
     meta: dict,
 ) -> BatchResult:
-    """Merge `staged` (key columns + the metric columns the file carries) into `table`.
+    """Merge `staged` (key columns + the metric columns the file carries; in memory or a
+    Parquet file) into `table`.
 
     `meta` fills the batches row (file_name, content_hash, kind, platform, ...). Everything
     happens in one transaction.
     """
-    provided = [m for m in table.metrics if m in staged.column_names] if isinstance(
-        staged, pa.Table) else [m for m in table.metrics if m in staged.columns]
-    staged_cols = staged.column_names if isinstance(staged, pa.Table) else list(staged.columns)
     with store.writer() as cur:
-        cur.register("staged_upload", staged)
+        staged_cols = use_staged(cur, "staged_upload", staged)
+        provided = [m for m in table.metrics if m in staged_cols]
         batch_id = cur.execute(
             "SELECT COALESCE(max(batch_id), 0) + 1 FROM batches").fetchall()[0][0]
         join = _key_join(table, "s", "o")
@@ -90,7 +107,7 @@ def write_batch(
             f"INSERT INTO {table.name} SELECT {', '.join(select)} FROM {source}"
         ).fetchall()[0][0]
         cur.execute("DROP TABLE prior_rows")
-        cur.unregister("staged_upload")
+        drop_staged(cur, "staged_upload", staged)
         row = {
             "batch_id": batch_id,
             "target_table": table.name,

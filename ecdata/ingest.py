@@ -6,7 +6,14 @@ import json
 from dataclasses import dataclass
 
 from ecdata import headers as hd
-from ecdata.batches import BatchResult, count_existing, find_same_upload, write_batch
+from ecdata.batches import (
+    BatchResult,
+    count_existing,
+    drop_staged,
+    find_same_upload,
+    use_staged,
+    write_batch,
+)
 from ecdata.i18n import Message
 from ecdata.reader import ParsedExport, read_export
 from ecdata.store import Store
@@ -50,10 +57,10 @@ def remember_mapping(store: Store, headers: list[str], mapping: dict[str, str]) 
 def preview(store: Store, parsed: ParsedExport) -> Preview:
     duplicate = find_same_upload(store, parsed.content_hash, parsed.store_param)
     cur = store.reader()
-    cur.register("staged_preview", parsed.staged)
+    use_staged(cur, "staged_preview", parsed.staged_file)
     existing = count_existing(cur, parsed.table, "staged_preview")
-    cur.unregister("staged_preview")
-    return Preview(parsed.staged.num_rows - existing, existing, parsed.rows_rejected, duplicate)
+    drop_staged(cur, "staged_preview", parsed.staged_file)
+    return Preview(parsed.staged_rows - existing, existing, parsed.rows_rejected, duplicate)
 
 
 def commit(store: Store, parsed: ParsedExport) -> IngestOutcome:
@@ -77,7 +84,7 @@ def commit(store: Store, parsed: ParsedExport) -> IngestOutcome:
         "date_min": parsed.date_min,
         "date_max": parsed.date_max,
     }
-    result = write_batch(store, parsed.table, parsed.staged, meta)
+    result = write_batch(store, parsed.table, parsed.staged_file, meta)
     message = Message("ok.ingested", {
         "file": name, "read": parsed.rows_read, "written": result.rows_written,
         "new": result.rows_new, "replaced": result.rows_replaced,

@@ -11,14 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import shutil
 import tempfile
+import weakref
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from ecdata import headers as hd
 from ecdata.cleaning import install_macros
@@ -33,6 +36,7 @@ from ecdata.sniff import (
 from ecdata.store import AGENT_DAILY, STORE_DAILY, STORE_MONTHLY, FactTable
 
 DEFAULT_MAX_MB = 150
+PARSE_MEMORY_LIMIT = "1GB"
 HEAD_BYTES = 256 * 1024
 MAX_PROBLEMS_LISTED = 200
 
@@ -63,7 +67,9 @@ class ParsedExport:
     kind: str = ""
     mapping: dict[int, str] = field(default_factory=dict)
     store_param: str | None = None
-    staged: pa.Table | None = None
+    # The facts at their grain, as a Parquet file: a million rows cost no memory until they
+    # are read (`staged`), and the store inserts straight from it.
+    staged_file: str | None = None
     rows_read: int = 0
     rows_rejected: int = 0
     totals_dropped: int = 0
@@ -77,14 +83,27 @@ class ParsedExport:
         return self.error is None
 
     @property
+    def staged(self) -> pa.Table | None:
+        if self.staged_file is None:
+            return None
+        if getattr(self, "_staged", None) is None:
+            self._staged = pq.read_table(self.staged_file)
+        return self._staged
+
+    @property
+    def staged_rows(self) -> int:
+        return pq.read_metadata(self.staged_file).num_rows if self.staged_file else 0
+
+    @property
     def table(self) -> FactTable | None:
         return TABLE_FOR_KIND.get(self.kind)
 
     @property
     def metrics(self) -> list[str]:
-        if self.staged is None or self.table is None:
+        if self.staged_file is None or self.table is None:
             return []
-        return [m for m in self.table.metrics if m in self.staged.column_names]
+        names = pq.read_schema(self.staged_file).names
+        return [m for m in self.table.metrics if m in names]
 
     def mapping_by_header(self) -> dict[str, str]:
         return {self.headers[i]: f for i, f in self.mapping.items()}
@@ -148,6 +167,10 @@ def read_export(
         parsed.content_hash = file_hash(path)
         con = duckdb.connect()
         try:
+            # Large files spill to disk instead of growing the process past a few GB.
+            spill = Path(tmp) / "spill"
+            con.execute(f"SET temp_directory = '{_sql_path(spill)}'")
+            con.execute(f"SET memory_limit = '{PARSE_MEMORY_LIMIT}'")
             install_macros(con)
             return _read(con, path, Path(tmp), parsed, mapping_override, today)
         except (duckdb.Error, ValueError, zipfile.BadZipFile, OSError) as exc:
@@ -158,7 +181,7 @@ def read_export(
 
 def _fail(parsed: ParsedExport, key: str, **params) -> ParsedExport:
     parsed.error = Message(key, params)
-    parsed.staged = None
+    parsed.staged_file = None
     return parsed
 
 
@@ -201,7 +224,19 @@ def _read(con, path: Path, tmp: Path, parsed: ParsedExport, mapping_override, to
         found = _load_rows(con, excel_cells(frame), parsed)
     if not found:
         return _fail(parsed, "err.no_header", file=parsed.file_name, rows=hd.HEADER_SCAN_ROWS)
-    return _clean(con, parsed, mapping_override, today)
+    source = found if isinstance(found, CsvSource) else None
+    start = replace(parsed, problems=[])
+    try:
+        return _clean(con, parsed, mapping_override, today, source)
+    except duckdb.ConversionException:
+        if source is None or source.all_varchar:
+            raise
+        # A column typed from DuckDB's sample holds text further down: read it all as text.
+        source.all_varchar = True
+        source.create_view(con)
+        for table in ("staged",):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+        return _clean(con, start, mapping_override, today, source)
 
 
 def excel_cells(frame: pd.DataFrame) -> list[list]:
@@ -257,7 +292,7 @@ def _sniff_delimiter(lines: list[str]) -> tuple[str, int | None, list[str]]:
     return best
 
 
-def _load_text(con, path: Path, tmp: Path, head: bytes, parsed: ParsedExport) -> bool:
+def _load_text(con, path: Path, tmp: Path, head: bytes, parsed: ParsedExport):
     """CSV/TSV text: transcode only when not UTF-8, then let DuckDB's reader do the rest."""
     at_eof = path.stat().st_size <= HEAD_BYTES
     encoding = detect_encoding(head, at_eof)
@@ -274,29 +309,52 @@ def _load_text(con, path: Path, tmp: Path, head: bytes, parsed: ParsedExport) ->
         lines = lines[:-1]  # possibly cut mid-line
     delim, header_idx, header = _sniff_delimiter(lines[: hd.HEADER_SCAN_ROWS + 1])
     if header_idx is None:
-        return False
+        return None
     parsed.header_row = header_idx + 1
-    options = (f"skip={header_idx}, header=true, delim='{delim}', quote='\"', "
-               "null_padding=true, strict_mode=false, "
-               # Dates stay text for ec_date: the sniffer would guess 05/10/26 as 2005-10-26.
-               "auto_type_candidates=['BIGINT', 'DOUBLE', 'VARCHAR']")
-    source = f"read_csv('{_sql_path(path)}', {options}"
-    try:
-        con.execute(f"CREATE TEMP TABLE raw_csv AS SELECT * FROM {source})")
-    except duckdb.ConversionException:
-        # A column typed from the sample holds text further down: read everything as text.
-        con.execute(f"CREATE TEMP TABLE raw_csv AS SELECT * FROM {source}, all_varchar=true)")
-    columns = [r[0] for r in con.execute("DESCRIBE raw_csv").fetchall()]
+    source = CsvSource(path, header_idx, delim)
+    columns = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source.read()}").fetchall()]
     parsed.headers = [_header_text(h, i) for i, h in enumerate(
         header + [None] * (len(columns) - len(header)))][: len(columns)]
-    renamed = ", ".join(f'"{c.replace(chr(34), chr(34) * 2)}" AS c{i}'
-                        for i, c in enumerate(columns))
-    # Rows are numbered as a spreadsheet would (header = row header_idx + 1); the reader keeps
-    # file order, so rowid is the position in the file.
-    con.execute(
-        f"CREATE TEMP VIEW raw AS SELECT rowid + {header_idx + 2} AS __row, {renamed} FROM raw_csv")
-    parsed.rows_read = con.execute("SELECT count(*) FROM raw_csv").fetchall()[0][0]
-    return True
+    source.columns = columns
+    source.create_view(con)
+    return source
+
+
+@dataclass
+class CsvSource:
+    """A CSV read straight from the file by DuckDB, as the `raw` view (c0, c1, … + __row).
+
+    Row numbers cost a materialized copy of the file, so the view starts without them
+    (__row NULL); `number_rows` adds them only when a problem must be reported by row.
+    """
+
+    path: Path
+    header_idx: int
+    delim: str
+    all_varchar: bool = False
+    columns: list = field(default_factory=list)
+
+    def read(self) -> str:
+        return (f"read_csv('{_sql_path(self.path)}', skip={self.header_idx}, header=true, "
+                f"delim='{self.delim}', quote='\"', null_padding=true, strict_mode=false, "
+                # Dates stay text for ec_date: the sniffer would read 05/10/26 as 2005-10-26.
+                "auto_type_candidates=['BIGINT', 'DOUBLE', 'VARCHAR']"
+                + (", all_varchar=true)" if self.all_varchar else ")"))
+
+    def _renamed(self) -> str:
+        return ", ".join(f'"{c.replace(chr(34), chr(34) * 2)}" AS c{i}'
+                         for i, c in enumerate(self.columns))
+
+    def create_view(self, con) -> None:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW raw AS SELECT CAST(NULL AS BIGINT) AS __row, "
+                    f"{self._renamed()} FROM {self.read()}")
+
+    def number_rows(self, con) -> None:
+        # Numbered as a spreadsheet would (header = row header_idx + 1); the table keeps file
+        # order, so rowid is the position in the file.
+        con.execute(f"CREATE OR REPLACE TEMP TABLE raw_numbered AS SELECT * FROM {self.read()}")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW raw AS SELECT rowid + {self.header_idx + 2} "
+                    f"AS __row, {self._renamed()} FROM raw_numbered")
 
 
 def _sql_path(path: Path) -> str:
@@ -307,7 +365,8 @@ def _column_types(con) -> dict[str, str]:
     return {r[0]: r[1] for r in con.execute("DESCRIBE raw").fetchall()}
 
 
-def _clean(con, parsed: ParsedExport, mapping_override, today: dt.date) -> ParsedExport:
+def _clean(con, parsed: ParsedExport, mapping_override, today: dt.date,
+           source: CsvSource | None = None) -> ParsedExport:
     headers = parsed.headers
     parsed.platform = hd.detect_platform(headers)
     parsed.kind = hd.file_kind(headers, parsed.platform)
@@ -449,7 +508,7 @@ def _clean(con, parsed: ParsedExport, mapping_override, today: dt.date) -> Parse
         [f"{select[k]} AS {k}" for k in key_names]
         + [f"{expr} AS {v}" for v, expr in cell_values.items()]) + " FROM raw")
     con.execute(
-        "CREATE TEMP TABLE cleaned AS SELECT *, " + has_problem + " AS has_problem FROM ("
+        "CREATE OR REPLACE TEMP VIEW cleaned AS SELECT *, " + has_problem + " AS has_problem FROM ("
         "SELECT __row, "
         + ", ".join(key_names + [f"{expr} AS {f}" for f, expr in select.items()
                                  if f not in KEY_NAMES])
@@ -459,7 +518,83 @@ def _clean(con, parsed: ParsedExport, mapping_override, today: dt.date) -> Parse
         + f" FROM ({inner}))"
     )
 
-    # --- row problems: listed with row, column and value, then skipped ---
+    # Counts derived from a rate only when the file lacks the count itself.
+    derive = {"buyers": ("visitors", "conversion_rate"),
+              "closed_inquiries": ("inquiries", "inquiry_conversion"),
+              "sales": ("buyers", "aov")}
+    metric_exprs = {m: m for m in metric_fields if m in table.metrics}
+    for target, (base, rate) in derive.items():
+        if target in table.metrics and target not in metric_exprs and base in metric_exprs \
+                and rate in metric_fields:
+            metric_exprs[target] = (f"round({base} * {rate})" if target != "sales"
+                                    else f"{base} * {rate}")
+
+    # One streaming pass over the file writes every row's key, values and verdict; no hash
+    # table over millions of keys unless rows must be summed (ad reports). Rows are listed
+    # one by one (another pass) only when something was left out.
+    keys = list(table.keys)
+    grouped = ", ".join(keys)
+    ok = "NOT is_total AND NOT is_blank AND NOT has_problem"
+    missing_key = " OR ".join(f"{k} IS NULL" for k in keys)
+    keep = f"{ok} AND NOT ({missing_key})"
+    values = [f"{e} AS {m}" for m, e in metric_exprs.items()]
+    if "not_final" in table.flags:
+        values.append("not_final")
+    con.execute(
+        f"CREATE TEMP TABLE checked AS SELECT {grouped}, {', '.join(values)}, is_total, "
+        f"NOT is_total AND NOT is_blank AND has_problem AS __problem, "
+        f"{ok} AND ({missing_key}) AS __missing_key, {keep} AS __keep FROM cleaned")
+    total, totals, problems, missing = con.execute(
+        "SELECT count(*), count_if(is_total), count_if(__problem), count_if(__missing_key) "
+        "FROM checked").fetchall()[0]
+    if parsed.kind == "ad":
+        # One product appears once per plan: additive columns are summed per day.
+        sums = [f"sum({m}) AS {m}" for m in metric_exprs] + (
+            ["bool_or(not_final) AS not_final"] if "not_final" in table.flags else [])
+        con.execute(f"CREATE TEMP TABLE staged AS SELECT {grouped}, {', '.join(sums)} "
+                    f"FROM checked WHERE __keep GROUP BY {grouped}")
+        dup_rows = 0
+    else:
+        con.execute(f"CREATE TEMP TABLE dup_keys AS SELECT {grouped}, count(*) AS n "
+                    f"FROM checked WHERE __keep GROUP BY {grouped} HAVING count(*) > 1")
+        dup_rows = con.execute("SELECT COALESCE(sum(n), 0) FROM dup_keys").fetchall()[0][0]
+        anti = (f" AND NOT EXISTS (SELECT 1 FROM dup_keys d WHERE "
+                f"{' AND '.join(f'd.{k} = c.{k}' for k in keys)})" if dup_rows else "")
+        con.execute(f"CREATE TEMP VIEW staged AS SELECT * FROM checked c WHERE __keep{anti}")
+    if source is not None:
+        parsed.rows_read = int(total or 0)
+    parsed.totals_dropped = int(totals or 0)
+    parsed.rows_rejected = int((problems or 0) + (missing or 0) + dup_rows)
+    if problems or missing or dup_rows:
+        if source is not None:
+            source.number_rows(con)
+        _list_problems(con, parsed, checks, headers, keys, keep, ok, missing_key,
+                       dup_rows > 0)
+
+    out_cols = keys + [m for m in table.metrics if m in metric_exprs] + (
+        ["not_final"] if "not_final" in table.flags else [])
+    folder = tempfile.mkdtemp(prefix="ecdata-staged-")
+    weakref.finalize(parsed, shutil.rmtree, folder, True)  # the file lives as long as parsed
+    parsed.staged_file = str(Path(folder) / "staged.parquet")
+    con.execute(f"COPY (SELECT {', '.join(out_cols)} FROM staged) "
+                f"TO '{_sql_path(Path(parsed.staged_file))}' (FORMAT parquet)")
+    stats = con.execute(
+        f"SELECT min({keys[0]}), max({keys[0]}) FROM staged").fetchall()[0]
+    parsed.date_min, parsed.date_max = stats
+    if "not_final" in table.flags:
+        parsed.not_final_dates = [r[0] for r in con.execute(
+            "SELECT DISTINCT date FROM staged WHERE not_final ORDER BY 1").fetchall()]
+    if parsed.staged_rows == 0:
+        first = parsed.problems[0].message if parsed.problems else Message("err.empty", {
+            "file": name})
+        return _fail(parsed, "err.no_valid_rows", file=name, rejected=parsed.rows_rejected,
+                     first=first.text("zh") + " / " + first.text("en"))
+    return parsed
+
+
+def _list_problems(con, parsed: ParsedExport, checks, headers, keys, keep, ok, missing_key,
+                   reject_dups: bool) -> None:
+    """Name each skipped row with its row number, column and value (up to 200 of each)."""
     if checks:
         flagged = con.execute(
             f"SELECT __row, {', '.join(f'__p{i}' for i in range(len(checks)))} FROM cleaned "
@@ -475,74 +610,20 @@ def _clean(con, parsed: ParsedExport, mapping_override, today: dt.date) -> Parse
                         _, pos, key, _ = checks[i]
                         parsed.problems.append(RowProblem(row, headers[pos], Message(
                             key, {"row": row, "column": headers[pos], "value": values[row][i]})))
-    parsed.problems.sort(key=lambda p: p.row)
-    counts = con.execute(
-        "SELECT count(*) FILTER (is_total), "
-        "count(*) FILTER (NOT is_total AND NOT is_blank AND has_problem) FROM cleaned"
-    ).fetchall()[0]
-    parsed.totals_dropped, parsed.rows_rejected = counts
-
-    # Counts derived from a rate only when the file lacks the count itself.
-    derive = {"buyers": ("visitors", "conversion_rate"),
-              "closed_inquiries": ("inquiries", "inquiry_conversion"),
-              "sales": ("buyers", "aov")}
-    metric_exprs = {m: m for m in metric_fields if m in table.metrics}
-    for target, (base, rate) in derive.items():
-        if target in table.metrics and target not in metric_exprs and base in metric_exprs \
-                and rate in metric_fields:
-            metric_exprs[target] = (f"round({base} * {rate})" if target != "sales"
-                                    else f"{base} * {rate}")
-
-    keys = list(table.keys)
-    grouped = ", ".join(keys)
-    # sum() of only missing values stays missing (NULL), never zero.
-    aggs = [f"sum({e}) AS {m}" for m, e in metric_exprs.items()]
-    if "not_final" in table.flags:
-        aggs.append("bool_or(not_final) AS not_final")
-    keep = "NOT is_total AND NOT is_blank AND NOT has_problem"
-    missing_key = " OR ".join(f"{k} IS NULL" for k in keys)
-    con.execute(
-        f"CREATE TEMP TABLE staged AS SELECT {grouped}, {', '.join(aggs)}, "
-        f"count(*) AS __n, min(__row) AS __first_row FROM cleaned WHERE {keep} "
-        f"AND NOT ({missing_key}) GROUP BY {grouped}")
     # Rows with a key cell left empty (a store or agent name missing) are problems too.
     for row, in con.execute(
-            f"SELECT __row FROM cleaned WHERE {keep} AND ({missing_key}) ORDER BY __row "
+            f"SELECT __row FROM cleaned WHERE {ok} AND ({missing_key}) ORDER BY __row "
             f"LIMIT {MAX_PROBLEMS_LISTED}").fetchall():
         parsed.problems.append(RowProblem(row, "", Message("row.missing_key", {"row": row})))
-    parsed.rows_rejected += con.execute(
-        f"SELECT count(*) FROM cleaned WHERE {keep} AND ({missing_key})").fetchall()[0][0]
-
-    # The same key twice is an ad report's product x plan rows (summed) or a mistake.
-    if parsed.kind != "ad":
+    if reject_dups:
         key_text = " || ' / ' || ".join(f"CAST({k} AS VARCHAR)" for k in keys)
-        dups = con.execute(
-            f"SELECT __first_row, __n, {key_text} FROM staged WHERE __n > 1 "
-            f"ORDER BY __first_row LIMIT {MAX_PROBLEMS_LISTED}"
-        ).fetchall()
-        if dups:
-            for row, n, key in dups:
-                parsed.problems.append(RowProblem(
-                    row, "", Message("row.duplicate", {"row": row, "key": key, "count": n})))
-            parsed.rows_rejected += con.execute(
-                "SELECT COALESCE(sum(__n), 0) FROM staged WHERE __n > 1").fetchall()[0][0]
-            con.execute("DELETE FROM staged WHERE __n > 1")
-
-    out_cols = keys + [m for m in table.metrics if m in metric_exprs] + (
-        ["not_final"] if "not_final" in table.flags else [])
-    parsed.staged = con.sql(f"SELECT {', '.join(out_cols)} FROM staged").to_arrow_table()
-    stats = con.execute(
-        f"SELECT min({keys[0]}), max({keys[0]}) FROM staged").fetchall()[0]
-    parsed.date_min, parsed.date_max = stats
-    if "not_final" in table.flags:
-        parsed.not_final_dates = [r[0] for r in con.execute(
-            "SELECT DISTINCT date FROM staged WHERE not_final ORDER BY 1").fetchall()]
-    if parsed.staged.num_rows == 0:
-        first = parsed.problems[0].message if parsed.problems else Message("err.empty", {
-            "file": name})
-        return _fail(parsed, "err.no_valid_rows", file=name, rejected=parsed.rows_rejected,
-                     first=first.text("zh") + " / " + first.text("en"))
-    return parsed
+        for row, n, key in con.execute(
+                f"SELECT min(__row), count(*), {key_text} FROM cleaned WHERE {keep} "
+                f"GROUP BY {', '.join(keys)} HAVING count(*) > 1 ORDER BY 1 "
+                f"LIMIT {MAX_PROBLEMS_LISTED}").fetchall():
+            parsed.problems.append(RowProblem(
+                row, "", Message("row.duplicate", {"row": row, "key": key, "count": n})))
+    parsed.problems.sort(key=lambda p: p.row)
 
 
 def _day_first(con, text_column: str) -> bool:

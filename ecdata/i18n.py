@@ -281,6 +281,18 @@ TEXT: dict[str, tuple[str, str]] = {
                           "Score = {basis} target completion × {target:.0%} + task completion × "
                           "{task:.0%}; commission tiers: {tiers}; tenure factor: {tenure}; "
                           "collaborator share {share:.0%}"),
+    "tk.settings": ("方案参数（可修改）", "Scheme settings (editable)"),
+    "tk.bonus_tiers": ("询盘奖金阶梯：询盘任务完成度达到（≥，1 = 100%）→ 每个询盘奖励（元）",
+                       "Inquiry bonus tiers: inquiry task completion reached (≥, 1 = 100%) → "
+                       "yuan per inquiry"),
+    "tk.commission_tiers": ("提成阶梯：目标完成度（≥）→ 提成比例（0.02 = 2%）",
+                            "Commission tiers: target attainment (≥) → rate (0.02 = 2%)"),
+    "tk.tenure_tiers": ("工龄系数：工龄月数（≥）→ 系数", "Tenure factor: months (≥) → factor"),
+    "tk.collaborator_share": ("配合人分成比例", "Collaborator share"),
+    "tk.team_score": ("团队平均得分", "Team average score"),
+    "tk.team_score_help": ("全体成员得分的平均值", "Mean of everyone's score"),
+    "tk.headcount_scored": ("参与考核人数", "People scored"),
+    "tk.team_pay": ("团队薪酬合计", "Team pay, total"),
     "tk.ranking": ("排名", "Ranking"),
     "tk.trend": ("得分走势", "Score over the months"),
     "tk.cs": ("客服数据（与团队对比）", "Customer service, agent against team"),

@@ -178,7 +178,10 @@ def pay_people(people: pd.DataFrame, scores: pd.DataFrame, stage: str, month: dt
     rows = []
     for _, p in merged.iterrows():
         base = _num(p.get("base_pay"))
-        coefficient = min(max(_num(p.get("score")) / schemes.pay.points_per_coefficient, lo), hi)
+        # A coefficient set in the ratings file wins over the one derived from the score.
+        given = p.get("perf_coef")
+        coefficient = float(given) if given is not None and pd.notna(given) else min(
+            max(_num(p.get("score")) / schemes.pay.points_per_coefficient, lo), hi)
         incentive = 0.0
         if stage == "growth":
             completion = _ratio(p.get("inquiries"), p.get("inquiry_target")) or 0.0

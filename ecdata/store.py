@@ -73,7 +73,7 @@ RATINGS = FactTable(
     ("month", "person_id"),
     ("task_completion", "work_quality", "supervisor_rating", "peer_rating",
      "qualified_inquiries", "inquiries", "inquiry_target", "sales", "sales_target", "profit",
-     "profit_target", "other_incentive"),
+     "profit_target", "other_incentive", "perf_coef"),
 )
 FACT_TABLES = {t.name: t for t in (STORE_DAILY, AGENT_DAILY, STORE_MONTHLY, ROSTER, RATINGS)}
 _V1_TABLES = (STORE_DAILY, AGENT_DAILY, STORE_MONTHLY)

@@ -31,6 +31,9 @@ ALIASES = Path(__file__).parent / "data" / "team_aliases.csv"
 LEVEL_COEF_RANGE = (0.0, 5.0)
 FLOAT_COEF_RANGE = (0.0, 2.0)
 RATING_RANGE = (0.0, 100.0)
+PERFORMANCE_COEF_RANGE = (0.0, 2.0)  # brief: the performance coefficient runs from 0 to 2
+VALUE_RANGES = {"supervisor_rating": RATING_RANGE, "peer_rating": RATING_RANGE,
+                "perf_coef": PERFORMANCE_COEF_RANGE}
 
 
 @lru_cache(maxsize=1)
@@ -246,8 +249,8 @@ def _ratings(out: TeamFile, frame: pd.DataFrame, header_of: dict) -> TeamFile:
             elif v is not None and v < 0:
                 _problem(out, row, header_of[column], "row.negative", raw)
                 bad.add(row)
-            elif column.endswith("_rating") and v is not None and not (
-                    RATING_RANGE[0] <= v <= RATING_RANGE[1]):
+            elif v is not None and not (lo_hi := VALUE_RANGES.get(column, (0, float("inf"))))[
+                    0] <= v <= lo_hi[1]:
                 _problem(out, row, header_of[column], "row.out_of_range", raw)
                 bad.add(row)
         frame[column] = values

@@ -1,5 +1,7 @@
 """Team KPIs: each person's score under the team's scheme, with its parts, and the pay."""
 
+import dataclasses
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -31,7 +33,43 @@ with right:
                    label=tr("tk.scheme"), format_func=labeller("stage")) or diagnosis.stage
 st.caption(tr("tk.scheme_suggested", stage=tr(f"stage.{diagnosis.stage}")))
 
+
+
+def tier_editor(label: str, tiers, key: str, value_label: str) -> tuple:
+    """Edit a tier table; returns it as sorted (threshold, value) pairs."""
+    frame = pd.DataFrame(tiers, columns=["≥", value_label])
+    edited = st.data_editor(frame, key=key, num_rows="dynamic", hide_index=True,
+                            width="stretch")
+    st.caption(label)
+    rows = edited.dropna()
+    return tuple(sorted((float(a), float(b)) for a, b in zip(rows["≥"], rows[value_label])))
+
+
+# The scheme's tiers are settings: the brief's structure with our default numbers, editable.
 schemes = Schemes()
+if stage in ("growth", "mature"):
+    with st.expander(tr("tk.settings")):
+        if stage == "growth":
+            bonus = tier_editor(tr("tk.bonus_tiers"), schemes.growth.bonus_tiers, "bonus_tiers",
+                                "¥")
+            schemes = dataclasses.replace(schemes, growth=dataclasses.replace(
+                schemes.growth, bonus_tiers=bonus or schemes.growth.bonus_tiers))
+        else:
+            left_col, mid_col, right_col = st.columns(3)
+            with left_col:
+                commission = tier_editor(tr("tk.commission_tiers"),
+                                         schemes.mature.commission_tiers, "commission_tiers",
+                                         "%")
+            with mid_col:
+                tenure = tier_editor(tr("tk.tenure_tiers"), schemes.mature.tenure_tiers,
+                                     "tenure_tiers", "×")
+            with right_col:
+                share = st.number_input(tr("tk.collaborator_share"), 0.0, 1.0,
+                                        schemes.mature.collaborator_share, 0.05,
+                                        key="collaborator_share")
+            schemes = dataclasses.replace(schemes, mature=dataclasses.replace(
+                schemes.mature, commission_tiers=commission or schemes.mature.commission_tiers,
+                tenure_tiers=tenure or schemes.mature.tenure_tiers, collaborator_share=share))
 
 
 def tiers_text(tiers, unit):
@@ -56,12 +94,17 @@ else:
                  tenure=", ".join(f"≥{m:g}m ×{f:g}" for m, f in s.tenure_tiers))
 st.info(formula)
 
-people, scores, pay = query(evaluate_month, month, stage)
+people, scores, pay = query(evaluate_month, month, stage, schemes)
 if scores.empty:
     st.info(tr("tk.no_ratings", month=f"{month:%Y-%m}"))
     st.stop()
 
 st.subheader(tr("tk.scores"))
+team_cols = st.columns(3)
+team_cols[0].metric(tr("tk.team_score"), f"{scores.score.mean():.1f}",
+                    help=tr("tk.team_score_help"))
+team_cols[1].metric(tr("tk.headcount_scored"), len(scores))
+team_cols[2].metric(tr("tk.team_pay"), format_value(pay.total.sum(), "currency", lang()))
 parts = [c[:-len("_points")] for c in scores.columns if c.endswith("_points")]
 table = pd.DataFrame({tr("part.rank"): scores["rank"], tr("part.name"): scores["name"]})
 # The start scheme's inputs are ratings in points; the other schemes' are fractions.
@@ -81,7 +124,7 @@ with rank_col:
                     .update_xaxes(type="linear").update_yaxes(type="category"),
                     config={"displayModeBar": False})
 with trend_col:
-    trend = query(score_trend, stage)
+    trend = query(score_trend, stage, schemes)
     top = list(scores.sort_values("score", ascending=False).name[:6])
     shown = trend[trend.name.isin(top)].rename(columns={"month": "period"})
     st.plotly_chart(charts.lines(shown, "period", "score", "name", tr("part.score"),

@@ -81,3 +81,11 @@ def test_mature_stage_commission_with_tenure_and_collaborator_share():
     assert pay.loc["D", "floating_part"] == pytest.approx(8000 * 0.5 * 1.11)
     assert pay.loc["D", "total"] == pytest.approx(8000 + 4440 + 34_560)
     assert pay.loc["E", "total"] == pytest.approx(6000 + 6000 * 0.3 * 1.0 + 8_640)
+
+
+def test_a_performance_coefficient_from_the_ratings_wins_over_the_score():
+    people = pd.DataFrame([{"person_id": "P", "task_completion": 50, "work_quality": 50,
+                            "supervisor_rating": 50, "peer_rating": 50, "base_pay": 1000,
+                            "level_coef": 1.0, "float_coef": 1.0, "perf_coef": 1.8}])
+    pay = pay_people(people, score_people(people, "start"), "start", MONTH).iloc[0]
+    assert pay.floating_part == pytest.approx(1800)  # not 1000 x 0.5 from the score of 50

@@ -68,3 +68,10 @@ def test_sample_roster_xlsx_and_ratings(store):
     assert set(roster.frame.role) == {"store_manager", "customer_service", "designer"}
     ratings = read_team_file((folder / "月度评分_淘宝C店.csv").read_bytes(), "评分.csv")
     assert ratings.ok and list(ratings.frame.person_id) == ["C01", "C02", "C03", "C04"]
+
+
+def test_performance_coefficient_outside_0_to_2_is_rejected():
+    text = "月份,姓名,绩效系数\n2026-10,小美,1.5\n2026-10,阿杰,2.5\n"
+    team = read_team_file(text.encode(), "coef.csv")
+    assert [(p.row, p.message.key) for p in team.problems] == [(3, "row.out_of_range")]
+    assert list(team.frame.perf_coef) == [1.5]

@@ -1,0 +1,72 @@
+"""The store's promises: one transaction per upload, concurrent readers, remembered mappings."""
+
+import threading
+
+import pytest
+from conftest import TODAY, sums
+
+from ecdata import batches
+from ecdata.ingest import ingest_file, read_for_store, remember_mapping
+from ecdata.kpis import kpi_table
+
+
+def test_an_upload_that_fails_half_way_leaves_nothing_behind(store, tmp_path, monkeypatch):
+    first = tmp_path / "a.csv"
+    first.write_text("日期,访客数\n2026-10-01,100\n", encoding="utf-8")
+    assert ingest_file(store, first, store_name="A店", today=TODAY).ok
+    before = store.dump()
+    second = tmp_path / "b.csv"
+    second.write_text("日期,访客数\n2026-10-01,300\n2026-10-02,50\n", encoding="utf-8")
+    real_drop = batches.drop_staged
+
+    def crash(*args):  # after the old row is deleted and the new ones inserted
+        real_drop(*args)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(batches, "drop_staged", crash)
+    with pytest.raises(RuntimeError):
+        ingest_file(store, second, store_name="A店", today=TODAY)
+    assert store.dump() == before
+
+
+def test_readers_in_threads_while_a_write_lands(store, tmp_path):
+    path = tmp_path / "base.csv"
+    path.write_text("日期,访客数,询单人数\n" + "".join(
+        f"2026-10-{d:02d},{d * 10},{d}\n" for d in range(1, 29)), encoding="utf-8")
+    assert ingest_file(store, path, store_name="A店", today=TODAY).ok
+    errors, totals = [], []
+
+    def read():
+        try:
+            for _ in range(20):
+                totals.append(kpi_table(store.reader(), "month", "none").visitors.sum())
+        except Exception as exc:  # noqa: BLE001 - any failure fails the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for t in threads:
+        t.start()
+    more = tmp_path / "more.csv"
+    more.write_text("日期,访客数\n2026-10-29,1000\n", encoding="utf-8")
+    assert ingest_file(store, more, store_name="A店", today=TODAY).ok
+    for t in threads:
+        t.join()
+    assert not errors
+    # Every read saw the data either before or after the write, never half of it.
+    assert set(totals) <= {sum(d * 10 for d in range(1, 29)),
+                           sum(d * 10 for d in range(1, 29)) + 1000}
+
+
+def test_a_mapping_chosen_once_is_used_for_the_next_file_of_that_shape(store, tmp_path):
+    text = "日期,进店人数,支付金额\n2026-10-01,120,900\n"
+    path = tmp_path / "custom.csv"
+    path.write_text(text, encoding="utf-8")
+    first = read_for_store(store, path, store_name="A店", today=TODAY)
+    assert "进店人数" not in first.mapping_by_header()  # unknown header: not mapped
+    chosen = {"日期": "date", "进店人数": "visitors", "支付金额": "sales"}
+    fixed = read_for_store(store, path, store_name="A店", mapping_override=chosen, today=TODAY)
+    remember_mapping(store, fixed.headers, fixed.mapping_by_header())
+    later = tmp_path / "next_week.csv"
+    later.write_text("日期,进店人数,支付金额\n2026-10-08,80,500\n", encoding="utf-8")
+    assert ingest_file(store, later, store_name="A店", today=TODAY).ok
+    assert sums(store)["visitors"] == 80

@@ -55,3 +55,28 @@ def test_roster_pay_becomes_the_labor_cost_in_inquiry_cost(db):  # noqa: F811
         october = Filters(date_from=OCTOBER, date_to=dt.date(2026, 10, 31))
         row = kpi_table(store.reader(), "month", "none", october).iloc[0]
         assert row.labor_cost == pytest.approx(pay.total.sum())
+
+
+def test_editing_the_bonus_tiers_changes_the_pay(db):  # noqa: F811
+    import dataclasses
+
+    from ecdata.formatting import format_value
+    from ecdata.scoring import Schemes
+
+    at = app(lang="en", month="2026-10-01", scheme="growth")
+    at.switch_page("pages/team_kpis.py").run()
+    # The 100% tier pays 9 yuan per inquiry instead of 3.
+    at.session_state["bonus_tiers"] = {"edited_rows": {2: {"¥": 9.0}}, "added_rows": [],
+                                       "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    tiers = ((0.0, 0.0), (0.8, 2.0), (1.0, 9.0), (1.2, 4.0))
+    schemes = dataclasses.replace(Schemes(), growth=dataclasses.replace(
+        Schemes().growth, bonus_tiers=tiers))
+    with Store(db) as store:
+        _, _, default_pay = evaluate_month(store.reader(), OCTOBER, "growth")
+        _, _, pay = evaluate_month(store.reader(), OCTOBER, "growth", schemes)
+    shown = {m.label: m.value for m in at.metric}["Team pay, total"]
+    assert shown == format_value(pay.total.sum(), "currency", "en")
+    assert "≥100%: ¥9/inquiry" in at.info[0].value
+    assert pay.total.sum() > default_pay.total.sum()  # some agents reached 100% in October

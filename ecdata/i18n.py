@@ -228,6 +228,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "kind.monthly": ("月度成本与目标", "Monthly costs and targets"),
     "kind.demo": ("演示数据", "Demo data"),
     "ic.trend": ("询盘成本走势", "Inquiry cost over time"),
+    "ic.window": ("走势图显示 {first} 至 {last}（至少 13 个周期，便于对比）。",
+                  "Trends show {first} to {last} (at least 13 periods, for comparison)."),
     "ic.parts": ("成本构成（推广费 + 人力 + 管理）", "What the cost is made of"),
     "ic.target": ("询盘任务完成度", "Inquiry target and completion"),
     "ic.target_note": ("询盘任务数 = 总成本 ÷ 目标询盘成本；目标询盘成本按店铺按月上传（月度成本与目标文件）。",

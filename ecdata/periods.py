@@ -56,3 +56,16 @@ def period_end(first: dt.date, grain: str) -> dt.date:
 def selection_filter_range(periods: list[dt.date], grain: str) -> tuple[dt.date, dt.date]:
     """The days covered by the periods a user picked on a chart."""
     return min(periods), period_end(max(periods), grain)
+
+
+def trend_window(first: dt.date, last: dt.date, grain: str, periods: int = 13) -> dt.date:
+    """Where a trend chart should start so it shows at least `periods` periods up to `last`
+    (a one-week range still gets a 13-week line to compare it with)."""
+    if grain == "day":
+        start = last - dt.timedelta(days=periods - 1)
+    elif grain == "week":
+        start = week_start(last) - dt.timedelta(weeks=periods - 1)
+    else:
+        month = last.year * 12 + last.month - 1 - (periods - 1)
+        start = dt.date(month // 12, month % 12 + 1, 1)
+    return min(first, start)

@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from ecdata.catalogue import METRICS
-from ecdata.kpis import COST_SPREAD_METHOD, kpi_table, target_inquiry_costs
+from ecdata.kpis import COST_SPREAD_METHOD, kpi_table, target_inquiry_costs, with_dates
+from ecdata.periods import trend_window
 from ui import charts
 from ui.sidebar import range_caption
 from ui.state import current_view, labeller, lang, metric_label, query, tr
@@ -20,7 +21,12 @@ st.caption(range_caption(view))
 split = widget(st.segmented_control, "split", "none", ["none", "store", "channel"],
                label=tr("ic.split"),
                format_func=labeller("dim"))
-frame = query(kpi_table, view.grain, split, view.filters)
+# A trend needs history: at least 13 periods up to the end of the range.
+trend_filters = with_dates(view.filters, trend_window(view.filters.date_from,
+                                                      view.filters.date_to, view.grain),
+                           view.filters.date_to)
+frame = query(kpi_table, view.grain, split, trend_filters)
+st.caption(tr("ic.window", first=trend_filters.date_from, last=trend_filters.date_to))
 if frame.empty:
     st.info(tr("empty.no_rows"))
     st.stop()
@@ -35,7 +41,7 @@ for column, name in ((left, "inquiry_cost"), (right, "closed_inquiry_cost")):
 st.caption(tr("ic.no_cost"))
 
 st.subheader(tr("ic.parts"))
-total = query(kpi_table, view.grain, "none", view.filters)
+total = query(kpi_table, view.grain, "none", trend_filters)
 parts = [("spend", metric_label("spend")), ("labor_cost", metric_label("labor_cost")),
          ("management_cost", metric_label("management_cost"))]
 st.plotly_chart(charts.stacked_bars(total, "period", parts,

@@ -78,6 +78,8 @@ def browser():
 
 def settle(page, timeout=30_000):
     """Wait until Streamlit has finished running the script and drawn the charts."""
+    # Every page starts with its title: before it shows, the first run has not even begun.
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
                            timeout=timeout)
     page.wait_for_timeout(600)
@@ -153,6 +155,7 @@ def test_upload_commit_and_see_the_new_number(server, browser):
     page.context.close()
 
     overview, _ = open_page(browser, f"{server}/?lang=en&stores=淘宝C店", locale="en-US")
+    overview.wait_for_selector('[data-testid="stMetric"]')
     cards = overview.locator('[data-testid="stMetric"]').all_inner_texts()
     visitors = next(c for c in cards if c.startswith("Visitors"))
     assert "—" not in visitors.splitlines()[1]  # the new store has numbers now

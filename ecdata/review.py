@@ -14,7 +14,7 @@ import pandas as pd
 from ecdata.catalogue import METRICS
 from ecdata.formatting import format_change, is_missing
 from ecdata.kpis import Filters, kpi_table, totals, with_dates
-from ecdata.periods import comparison_range
+from ecdata.periods import comparison_range, week_start
 
 CARD_METRICS = ("visitors", "conversion_rate", "sales", "aov", "inquiries",
                 "inquiry_conversion", "spend", "roi", "inquiry_cost", "closed_inquiry_cost")
@@ -57,7 +57,8 @@ def kpi_cards(cur, filters: Filters, comparison: str, trend_weeks: int = 12) -> 
     now = totals(cur, filters)
     span = comparison_range(filters.date_from, filters.date_to, comparison)
     before = totals(cur, with_dates(filters, *span)) if span else None
-    trend_from = filters.date_to - dt.timedelta(weeks=trend_weeks)
+    # Whole weeks only: a partial first week would draw a false dip.
+    trend_from = week_start(filters.date_to) - dt.timedelta(weeks=trend_weeks - 1)
     weekly = kpi_table(cur, "week", "none", with_dates(filters, trend_from, filters.date_to))
     cards = []
     for name in CARD_METRICS:

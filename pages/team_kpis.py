@@ -121,7 +121,7 @@ with rank_col:
     fig = go.Figure(go.Bar(x=ranked.score, y=ranked.name, orientation="h",
                            text=ranked.score.round(1), textposition="outside"))
     st.plotly_chart(charts.style(fig, 40 * len(ranked) + 120, tr("tk.ranking"))
-                    .update_xaxes(type="linear").update_yaxes(type="category"),
+                    .update_yaxes(type="category"),
                     config={"displayModeBar": False})
 with trend_col:
     trend = query(score_trend, stage, schemes)

@@ -87,7 +87,9 @@ def settle(page, timeout=30_000):
                            timeout=timeout)
     page.wait_for_function(
         "[...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
-        ".every(c => c.querySelector('.main-svg'))", timeout=timeout)
+        ".every(c => c.querySelector('.main-svg'))"
+        " && !document.querySelector('[data-testid=stSkeleton]')", timeout=timeout)
+    page.wait_for_timeout(400)  # the sparklines fade in
 
 
 def open_page(browser, url, width=1920, height=1080, locale="zh-CN"):

@@ -10,8 +10,6 @@ GOOD, BAD, NEUTRAL = "#2f9e44", "#e03131", "#868e96"
 
 
 def style(fig: go.Figure, height: int = 420, title: str | None = None) -> go.Figure:
-    # Periods are labels (2026-11-09), not instants: a category axis never shows 23:59:59.999.
-    fig.update_xaxes(type="category", categoryorder="category ascending")
     fig.update_layout(
         template="plotly_white", height=height, colorway=PALETTE,
         font=dict(size=17),
@@ -33,6 +31,11 @@ def funnel(stages: list[tuple[str, float]], title: str | None = None) -> go.Figu
     return style(fig, 380, title)
 
 
+def periods_axis(fig: go.Figure) -> go.Figure:
+    # Periods are labels (2026-11-09), not instants: a category axis never shows 23:59:59.999.
+    return fig.update_xaxes(type="category", categoryorder="category ascending")
+
+
 def lines(frame, x: str, y: str, group: str | None, y_title: str, percent: bool = False,
           title: str | None = None) -> go.Figure:
     fig = go.Figure()
@@ -42,7 +45,7 @@ def lines(frame, x: str, y: str, group: str | None, y_title: str, percent: bool 
                                  line=dict(width=3), marker=dict(size=7),
                                  connectgaps=False))
     fig.update_yaxes(title=y_title, tickformat=".1%" if percent else None, rangemode="tozero")
-    return style(fig, 420, title)
+    return periods_axis(style(fig, 420, title))
 
 
 def stacked_bars(frame, x: str, parts: list[tuple[str, str]], title: str | None = None,
@@ -58,7 +61,7 @@ def stacked_bars(frame, x: str, parts: list[tuple[str, str]], title: str | None 
         fig.update_layout(yaxis2=dict(overlaying="y", side="right", rangemode="tozero",
                                       showgrid=False, title=label))
     fig.update_layout(barmode="stack")
-    return style(fig, 420, title)
+    return periods_axis(style(fig, 420, title))
 
 
 def movers(frame, label_col: str, labels: list[str], title: str | None = None) -> go.Figure:
@@ -66,7 +69,11 @@ def movers(frame, label_col: str, labels: list[str], title: str | None = None) -
     fig = go.Figure(go.Bar(
         x=frame.change_pct, y=labels, orientation="h", marker_color=colors,
         text=[f"{v:+.1%}" for v in frame.change_pct], textposition="outside",
-        textfont=dict(size=17)))
-    fig.update_xaxes(type="linear", tickformat="+.0%", zeroline=True, zerolinewidth=2)
+        textfont=dict(size=17), cliponaxis=False))
+    # Room on both sides for the labels outside the bars.
+    reach = max(abs(frame.change_pct).max() * 1.35, 0.01)
+    fig.update_xaxes(tickformat="+.0%", zeroline=True, zerolinewidth=2,
+                     range=[-reach if (frame.change_pct < 0).any() else 0,
+                            reach if (frame.change_pct > 0).any() else 0])
     fig.update_yaxes(autorange="reversed")
     return style(fig, 380, title)

@@ -5,14 +5,11 @@ import streamlit as st
 
 from ecdata.diagnosis import ADVICE, full_diagnosis
 from ecdata.org import roles
-from ui.state import current_view, lang, query, tr
+from ui.sidebar import page_start
+from ui.state import lang, query, tr
 from ui.url import current
 
-view = current_view()
-st.title(f"🧭 {tr('page.diagnosis')}")
-if view.latest is None:
-    st.info(tr("empty.no_data"))
-    st.stop()
+view = page_start("🧭", "page.diagnosis", show_range=False)
 
 scheme_in_use = current("scheme", None)  # chosen on the Team KPIs page, when it was
 evidence, diagnosis = query(full_diagnosis, view.latest, scheme_in_use, view.filters.stores)

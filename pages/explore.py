@@ -12,16 +12,11 @@ from ecdata.kpis import kpi_table
 from ecdata.periods import selection_filter_range
 from ecdata.review import fact_rows, period_comparison
 from ui import charts
-from ui.sidebar import range_caption
-from ui.state import current_view, labeller, lang, metric_label, query, tr
+from ui.sidebar import page_start
+from ui.state import labeller, lang, metric_label, query, tr
 from ui.url import widget
 
-view = current_view()
-st.title(f"🔎 {tr('page.explore')}")
-if view.latest is None:
-    st.info(tr("empty.no_data"))
-    st.stop()
-st.caption(range_caption(view))
+view = page_start("🔎", "page.explore")
 
 pick, split_col = st.columns([3, 1])
 with pick:

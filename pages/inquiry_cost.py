@@ -7,16 +7,11 @@ from ecdata.catalogue import METRICS
 from ecdata.kpis import COST_SPREAD_METHOD, kpi_table, target_inquiry_costs, with_dates
 from ecdata.periods import trend_window
 from ui import charts
-from ui.sidebar import range_caption
-from ui.state import current_view, labeller, lang, metric_label, query, tr
+from ui.sidebar import page_start
+from ui.state import labeller, lang, metric_label, query, tr
 from ui.url import widget
 
-view = current_view()
-st.title(f"💰 {tr('page.inquiry_cost')}")
-if view.latest is None:
-    st.info(tr("empty.no_data"))
-    st.stop()
-st.caption(range_caption(view))
+view = page_start("💰", "page.inquiry_cost")
 
 split = widget(st.segmented_control, "split", "none", ["none", "store", "channel"],
                label=tr("ic.split"),

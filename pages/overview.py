@@ -16,15 +16,10 @@ from ecdata.review import (
     week_flags,
 )
 from ui import charts
-from ui.sidebar import range_caption
-from ui.state import current_view, labeller, lang, metric_label, query, tr
+from ui.sidebar import page_start
+from ui.state import labeller, lang, metric_label, query, tr
 
-view = current_view()
-st.title(f"📊 {tr('page.overview')}")
-if view.latest is None:
-    st.info(tr("empty.no_data"))
-    st.stop()
-st.caption(range_caption(view))
+view = page_start("📊", "page.overview")
 
 pending = query(not_final_days, view.filters)
 if pending:

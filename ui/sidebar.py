@@ -11,7 +11,16 @@ import streamlit as st
 from ecdata.kpis import Filters
 from ecdata.periods import COMPARISONS, PRESETS
 from ecdata.review import data_bounds, dimension_values
-from ui.state import View, browser_language, labeller, query, resolve_range, set_view, tr
+from ui.state import (
+    View,
+    browser_language,
+    current_view,
+    labeller,
+    query,
+    resolve_range,
+    set_view,
+    tr,
+)
 from ui.url import widget
 
 GRAINS = ["day", "week", "month"]
@@ -123,3 +132,15 @@ def range_caption(view: View) -> str:
         return tr("note.range_target", first=f.date_from, last=f.date_to, latest=view.latest)
     a, b = view.compare_range
     return tr("note.range", first=f.date_from, last=f.date_to, ref=f"{a} ~ {b}", latest=view.latest)
+
+
+def page_start(icon: str, title_key: str, show_range: bool = True) -> View:
+    """A data page's head: its title, the range it shows, or what to upload when empty."""
+    view = current_view()
+    st.title(f"{icon} {tr(title_key)}")
+    if view.latest is None:
+        st.info(tr("empty.no_data"))
+        st.stop()
+    if show_range:
+        st.caption(range_caption(view))
+    return view

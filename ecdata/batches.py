@@ -157,9 +157,9 @@ def undo_batch(store: Store, batch_id: int) -> tuple[bool, Message]:
         w.execute(f"DELETE FROM replaced_{table_name} WHERE replaced_by = ?", [batch_id])
         w.execute("UPDATE batches SET undone_at = current_timestamp WHERE batch_id = ?",
                   [batch_id])
+    # `removed` counts every row the batch wrote; those it had replaced came back.
     return True, Message("ok.undone", {"batch": batch_id, "restored": restored,
-                                       "removed": removed - restored if removed > restored
-                                       else 0})
+                                       "removed": max(removed - restored, 0)})
 
 
 def list_batches(store: Store) -> pd.DataFrame:

@@ -88,6 +88,18 @@ MACROS = [
 ]
 
 
+def sql_str(value) -> str:
+    """A SQL string literal (NULL for None)."""
+    if value is None:
+        return "NULL"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def sql_path(path) -> str:
+    """A file path for use inside a SQL string literal."""
+    return str(path).replace("'", "''")
+
+
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     for statement in MACROS:
         con.execute(statement)

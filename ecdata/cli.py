@@ -11,6 +11,8 @@ import json
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from ecdata.batches import list_batches, undo_batch
 from ecdata.catalogue import KPI_COLUMNS
 from ecdata.demo import load_demo, write_sample_files
@@ -102,8 +104,7 @@ def _kpis(store: Store, args) -> int:
             r["period"] = r["period"][:10]
         print(json.dumps(records, ensure_ascii=False, indent=1))
     else:
-        with __import__("pandas").option_context("display.width", 250,
-                                                 "display.max_columns", 30):
+        with pd.option_context("display.width", 250, "display.max_columns", 30):
             print(frame.to_string(index=False))
     return 0
 

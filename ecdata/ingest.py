@@ -15,7 +15,8 @@ from ecdata.batches import (
     write_batch,
 )
 from ecdata.i18n import Message
-from ecdata.reader import ParsedExport, read_export
+from ecdata.parsed import ParsedExport
+from ecdata.reader import read_export
 from ecdata.store import Store
 
 

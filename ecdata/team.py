@@ -22,7 +22,8 @@ from ecdata.batches import write_batch
 from ecdata.headers import normalize_header
 from ecdata.i18n import Message
 from ecdata.org import role_of, roles
-from ecdata.reader import RowProblem, excel_cells
+from ecdata.parsed import RowProblem
+from ecdata.reader import excel_cells
 from ecdata.sniff import detect_encoding, html_table_rows, sniff_format
 from ecdata.store import RATINGS, ROSTER, Store
 

@@ -1,0 +1,84 @@
+"""What reading an export yields: the facts at their grain and everything said about them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ecdata import headers as hd
+from ecdata.i18n import Message
+from ecdata.store import AGENT_DAILY, STORE_DAILY, STORE_MONTHLY, FactTable
+
+TABLE_FOR_KIND = {"store": STORE_DAILY, "ad": STORE_DAILY, "agent": AGENT_DAILY,
+                  "monthly": STORE_MONTHLY}
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int  # 1-based row number as a spreadsheet shows it
+    column: str
+    message: Message
+
+
+@dataclass
+class ParsedExport:
+    file_name: str
+    content_hash: str = ""
+    error: Message | None = None
+    format: str = ""
+    encoding: str | None = None
+    header_row: int | None = None  # 1-based
+    headers: list[str] = field(default_factory=list)
+    platform: hd.Platform = hd.GENERIC
+    kind: str = ""
+    mapping: dict[int, str] = field(default_factory=dict)
+    store_param: str | None = None
+    # The facts at their grain, as a Parquet file: a million rows cost no memory until they
+    # are read (`staged`), and the store inserts straight from it.
+    staged_file: str | None = None
+    rows_read: int = 0
+    rows_rejected: int = 0
+    totals_dropped: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    not_final_dates: list[dt.date] = field(default_factory=list)
+    date_min: dt.date | None = None
+    date_max: dt.date | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def staged(self) -> pa.Table | None:
+        if self.staged_file is None:
+            return None
+        if getattr(self, "_staged", None) is None:
+            self._staged = pq.read_table(self.staged_file)
+        return self._staged
+
+    @property
+    def staged_rows(self) -> int:
+        return pq.read_metadata(self.staged_file).num_rows if self.staged_file else 0
+
+    @property
+    def table(self) -> FactTable | None:
+        return TABLE_FOR_KIND.get(self.kind)
+
+    @property
+    def metrics(self) -> list[str]:
+        if self.staged_file is None or self.table is None:
+            return []
+        names = pq.read_schema(self.staged_file).names
+        return [m for m in self.table.metrics if m in names]
+
+    def mapping_by_header(self) -> dict[str, str]:
+        return {self.headers[i]: f for i, f in self.mapping.items()}
+
+    def fail(self, key: str, **params) -> ParsedExport:
+        """Reject the file with message `key`: nothing of it will be stored."""
+        self.error = Message(key, params)
+        self.staged_file = None
+        return self

@@ -48,6 +48,7 @@ for name in metrics:
     else:
         pivot = frame.set_index("period")[[name]]
     st.markdown(f"**{metric_label(name)}** — {METRICS[name].formula(lang())}")
+    pivot.index.name = tr("col.period")
     st.dataframe(pivot.sort_index(ascending=False).map(lambda v, u=unit: format_value(v, u, lang())),
                  width="stretch")
 

@@ -100,6 +100,7 @@ st.subheader(tr("up.history"))
 batches = list_batches(store)
 if not batches.empty:
     shown = batches.assign(kind=[tr(f"kind.{k}") for k in batches.kind])
+    shown.columns = [tr(f"batch.{c}") for c in shown.columns]
     st.dataframe(shown, hide_index=True, width="stretch", height=260)
     active = [int(b) for b in batches.batch_id[batches.undone_at.isna()]]
     if active:

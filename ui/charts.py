@@ -40,10 +40,15 @@ def lines(frame, x: str, y: str, group: str | None, y_title: str, percent: bool 
           title: str | None = None) -> go.Figure:
     fig = go.Figure()
     groups = [(None, frame)] if group is None else list(frame.groupby(group, sort=True))
+    # One or two periods make dots, not a trend: side-by-side bars read better then.
+    as_bars = frame[x].nunique() <= 2
     for name, part in groups:
-        fig.add_trace(go.Scatter(x=part[x], y=part[y], mode="lines+markers", name=name or y_title,
-                                 line=dict(width=3), marker=dict(size=7),
-                                 connectgaps=False))
+        if as_bars:
+            fig.add_trace(go.Bar(x=part[x], y=part[y], name=name or y_title))
+        else:
+            fig.add_trace(go.Scatter(x=part[x], y=part[y], mode="lines+markers",
+                                     name=name or y_title, line=dict(width=3),
+                                     marker=dict(size=7), connectgaps=False))
     fig.update_yaxes(title=y_title, tickformat=".1%" if percent else None, rangemode="tozero")
     return periods_axis(style(fig, 420, title))
 

@@ -42,7 +42,9 @@ def format_change(current, previous, unit: str) -> str | None:
     if is_missing(current) or is_missing(previous):
         return None
     if unit == "rate":
-        return f"{(current - previous) * 100:+.1f} pp"
+        points = (current - previous) * 100
+        # A move too small for one decimal keeps two, so it never reads "-0.0 pp".
+        return f"{points:+.1f} pp" if abs(points) >= 0.05 else f"{points:+.2f} pp"
     if previous == 0:
         return None
     return f"{(current - previous) / abs(previous) * 100:+.1f}%"

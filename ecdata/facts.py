@@ -171,14 +171,26 @@ def check_facts(con, parsed: ParsedExport, mapping_override, today: dt.date,
             f"CASE WHEN {' AND '.join(p + ' IS NULL' for p in parts)} THEN NULL ELSE "
             + " + ".join(f"COALESCE({p}, 0)" for p in parts) + " END")
 
-    key_texts = [as_text(p) for f in ("date", "month", "store", "channel", "member")
-                 for p in fields.get(f, [])[:1]]
-    first_col = "c0" if types.get("c0") == "VARCHAR" else "CAST(c0 AS VARCHAR)"
+    # A total row says 合计/Total where a key belongs. A cell that parsed as a date is no
+    # such label, so the date column is only looked at where no date came out (CASE only
+    # evaluates its THEN for those rows: this runs once per row of million-row files).
     total_list = ", ".join(sql_str(x) for x in hd.TOTAL_LABELS)
+    date_pos = (fields.get("date") or fields.get("month") or [None])[0]
+    date_key = "month" if parsed.kind == "monthly" else "date"
+    other_keys = [as_text(p) for f in ("store", "channel", "member") for p in fields.get(f, [])[:1]]
+    first_col = "c0" if types.get("c0") == "VARCHAR" else "CAST(c0 AS VARCHAR)"
+    date_text = as_text(date_pos) if date_pos is not None else None
+    # Exporters also put 合计 in the first column, whatever it holds.
+    other_keys = list(dict.fromkeys(other_keys + [first_col]))
     is_total = " OR ".join(
-        f"lower(trim({k})) IN ({total_list})" for k in dict.fromkeys(key_texts + [first_col]))
-    all_missing = " AND ".join(
-        f"ec_missing({as_text(p)})" if is_text(p) else f"c{p} IS NULL" for p in parsed.mapping)
+        ([f"(CASE WHEN {date_key} IS NULL THEN lower(trim({date_text})) IN ({total_list}) "
+          f"ELSE false END)"] if date_text else [])
+        + [f"lower(trim({k})) IN ({total_list})" for k in other_keys if k != date_text])
+    numeric_missing = [f"c{p} IS NULL" for p in parsed.mapping if not is_text(p)]
+    text_missing = [f"ec_missing({as_text(p)})" for p in parsed.mapping if is_text(p)]
+    all_missing = (f"CASE WHEN {' AND '.join(numeric_missing)} THEN "
+                   f"{' AND '.join(text_missing) or 'true'} ELSE false END"
+                   if numeric_missing else " AND ".join(text_missing))
     # One flag column per check, computed in the same single pass as the values.
     check_flags = [f"COALESCE({cond}, false) AS __p{i}" for i, (cond, *_) in enumerate(checks)]
     has_problem = " OR ".join(f"__p{i}" for i in range(len(checks))) or "false"

@@ -20,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-PAGES = ["pages/overview.py", "pages/inquiry_cost.py", "pages/explore.py", "pages/upload.py"]
+PAGES = ["pages/overview.py", "pages/inquiry_cost.py", "pages/explore.py",
+         "pages/team_kpis.py", "pages/diagnosis.py", "pages/org.py", "pages/upload.py"]
 
 
 def build(path: Path, stores: int, days: int) -> int:
@@ -49,6 +50,15 @@ def build(path: Path, stores: int, days: int) -> int:
                    3000000.0 AS sales_target, 8.0 AS target_inquiry_cost
             FROM range({days}) r(d), range({stores}) t(s)""").to_arrow_table()
         write_batch(store, STORE_MONTHLY, costs, {**meta, "content_hash": "bench-costs"})
+        # The demo company's 18-person roster and a year of ratings, for the team pages.
+        import datetime as dt
+
+        from ecdata.demo import demo_frames
+        from ecdata.store import RATINGS, ROSTER
+
+        team = demo_frames(dt.date(2021, 1, 1) + dt.timedelta(days=days - 1))
+        write_batch(store, ROSTER, team["roster"], {**meta, "content_hash": "bench-roster"})
+        write_batch(store, RATINGS, team["ratings"], {**meta, "content_hash": "bench-ratings"})
         return facts.num_rows
 
 

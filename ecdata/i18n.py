@@ -313,6 +313,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "tk.team_score_help": ("全体成员得分的平均值", "Mean of everyone's score"),
     "tk.headcount_scored": ("参与考核人数", "People scored"),
     "tk.team_pay": ("团队薪酬合计", "Team pay, total"),
+    "tk.edit_ratings": ("编辑 {month} 的评分与目标", "Edit {month}'s ratings and targets"),
     "tk.ranking": ("排名", "Ranking"),
     "tk.trend": ("得分走势", "Score over the months"),
     "tk.cs": ("客服数据（与团队对比）", "Customer service, agent against team"),

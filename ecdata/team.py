@@ -311,3 +311,25 @@ def save_roster_edits(store: Store, edited: pd.DataFrame) -> tuple[bool, Message
         "file_name": "roster (edited)", "content_hash": digest, "kind": "roster",
         "rows_read": len(frame), "rows_rejected": 0})
     return True, result.batch_id
+
+
+def save_ratings_edits(store: Store, month: dt.date, edited: pd.DataFrame):
+    """Save one month's edited ratings as one batch. Ratings outside 0-100 and performance
+    coefficients outside 0-2 are refused with the person named."""
+    frame = edited.copy()
+    frame["month"] = month
+    for column, (lo, hi) in VALUE_RANGES.items():
+        if column in frame:
+            bad = frame[(frame[column].notna()) & ((frame[column] < lo) | (frame[column] > hi))]
+            if not bad.empty:
+                who = bad.iloc[0]
+                return False, Message("row.out_of_range", {
+                    "row": who.get("name", who["person_id"]), "column": column,
+                    "value": who[column]})
+    cols = [c for c in RATINGS.keys + RATINGS.metrics if c in frame]
+    digest = hashlib.sha256(frame[cols].to_csv(index=False).encode()).hexdigest()
+    result = write_batch(store, RATINGS, frame[cols], {
+        "file_name": f"ratings {month:%Y-%m} (edited)", "content_hash": digest,
+        "kind": "ratings", "rows_read": len(frame), "rows_rejected": 0,
+        "date_min": month, "date_max": month})
+    return True, result.batch_id

@@ -10,7 +10,7 @@ from ecdata.diagnosis import full_diagnosis
 from ecdata.formatting import format_value
 from ecdata.kpis import Filters, agent_kpis
 from ecdata.scoring import STAGES, Schemes, evaluate_month, labor_cost_by_store, score_trend
-from ecdata.team import rating_months, roster_frame
+from ecdata.team import rating_months, roster_frame, save_ratings_edits
 from ui import charts
 from ui.state import current_view, get_store, labeller, lang, metric_label, query, tr
 from ui.url import widget
@@ -129,6 +129,20 @@ with trend_col:
     shown = trend[trend.name.isin(top)].rename(columns={"month": "period"})
     st.plotly_chart(charts.lines(shown, "period", "score", "name", tr("part.score"),
                                  title=tr("tk.trend")), config={"displayModeBar": False})
+
+with st.expander(tr("tk.edit_ratings", month=f"{month:%Y-%m}")):
+    editable_columns = ["person_id", "name", "task_completion", "work_quality",
+                        "supervisor_rating", "peer_rating", "inquiries", "qualified_inquiries",
+                        "inquiry_target", "sales", "sales_target", "perf_coef"]
+    ratings = people.reindex(columns=editable_columns)
+    edited = st.data_editor(ratings, key="ratings_editor", hide_index=True, width="stretch",
+                            disabled=["person_id", "name"])
+    if st.button(tr("org.save_edits"), key="ratings_save"):
+        ok, outcome = save_ratings_edits(get_store(), month, edited.drop(columns=["name"]))
+        if ok:
+            st.success(tr("org.saved", batch=outcome))
+        else:
+            st.error(outcome.text(lang()))
 
 st.subheader(tr("tk.cs"))
 month_end = (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()

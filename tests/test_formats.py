@@ -243,3 +243,24 @@ def test_monthly_costs_and_targets(store, tmp_path):
     rows = store.reader().execute(
         "SELECT month, labor_cost, management_cost FROM store_monthly ORDER BY month").fetchall()
     assert rows == [(dt.date(2026, 10, 1), 30000, 6000), (dt.date(2026, 11, 1), 31000, 6000)]
+
+
+def test_qianchuan_ad_report_and_amazon_old_and_chinese_headers(store, tmp_path):
+    qc = tmp_path / "千川_计划数据.csv"
+    qc.write_text("日期,计划名称,整体消耗,整体成交金额,展示次数,点击次数\n"
+                  "2026-10-01,A,500.5,2000,10000,300\n2026-10-01,B,100,400,2000,60\n",
+                  encoding="utf-8")
+    out = ingest(store, qc, store_name="抖音店")
+    assert out.parsed.platform.platform == "qianchuan" and out.parsed.kind == "ad"
+    assert store.reader().execute(
+        "SELECT channel, spend, ad_sales, impressions, clicks FROM store_daily").fetchall() == [
+        ("巨量千川", 600.5, 2400, 12000, 360)]
+    old = tmp_path / "amazon_old.csv"
+    old.write_text("Date,Sessions,Gross Product Sales\n10/01/2026,50,$100\n", encoding="utf-8")
+    ingest(store, old, store_name="Amazon")
+    cn = tmp_path / "amazon_cn.csv"
+    cn.write_text("日期,会话数 - 总计,页面浏览次数 - 总计,已订购商品销售额\n2026-10-02,70,150,US$200\n",
+                  encoding="utf-8")
+    ingest(store, cn, store_name="Amazon")
+    s = sums(store, where="store = 'Amazon'")
+    assert (s["visitors"], s["page_views"], s["sales"]) == (120, 150, 300)

@@ -75,3 +75,19 @@ def test_performance_coefficient_outside_0_to_2_is_rejected():
     team = read_team_file(text.encode(), "coef.csv")
     assert [(p.row, p.message.key) for p in team.problems] == [(3, "row.out_of_range")]
     assert list(team.frame.perf_coef) == [1.5]
+
+
+def test_edited_ratings_are_saved_as_an_undoable_batch_and_checked(store):
+    import pandas as pd
+
+    from ecdata.team import ratings_frame, save_ratings_edits
+
+    month = dt.date(2026, 10, 1)
+    edited = pd.DataFrame({"person_id": ["A", "B"], "supervisor_rating": [90.0, 80.0],
+                           "perf_coef": [1.2, None]})
+    ok, batch = save_ratings_edits(store, month, edited)
+    assert ok and list(ratings_frame(store.reader(), month).supervisor_rating) == [90, 80]
+    refused, message = save_ratings_edits(store, month, edited.assign(perf_coef=[2.5, None]))
+    assert not refused and message.key == "row.out_of_range"
+    assert undo_batch(store, batch)[0]
+    assert ratings_frame(store.reader(), month).empty

@@ -133,10 +133,10 @@ def _read(con, path: Path, tmp: Path, parsed: ParsedExport, mapping_override, to
     try:
         return check_facts(con, parsed, mapping_override, today, source)
     except duckdb.ConversionException:
-        if source is None or source.all_varchar:
+        if source is None or set(source.types) == {"VARCHAR"}:
             raise
         # A column typed from DuckDB's sample holds text further down: read it all as text.
-        source.all_varchar = True
+        source.all_text()
         source.create_view(con)
         for table in ("staged",):
             con.execute(f"DROP TABLE IF EXISTS {table}")
@@ -216,7 +216,9 @@ def _load_text(con, path: Path, tmp: Path, head: bytes, parsed: ParsedExport):
         return None
     parsed.header_row = header_idx + 1
     source = CsvSource(path, header_idx, delim)
-    columns = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source.read()}").fetchall()]
+    described = con.execute(f"DESCRIBE SELECT * FROM {source.read()}").fetchall()
+    columns = [r[0] for r in described]
+    source.types = [r[1] for r in described]
     parsed.headers = [_header_text(h, i) for i, h in enumerate(
         header + [None] * (len(columns) - len(header)))][: len(columns)]
     source.columns = columns
@@ -235,15 +237,24 @@ class CsvSource:
     path: Path
     header_idx: int
     delim: str
-    all_varchar: bool = False
     columns: list = field(default_factory=list)
+    types: list = field(default_factory=list)  # fixed after the first sniff
 
     def read(self) -> str:
-        return (f"read_csv('{sql_path(self.path)}', skip={self.header_idx}, header=true, "
-                f"delim='{self.delim}', quote='\"', null_padding=true, strict_mode=false, "
-                # Dates stay text for ec_date: the sniffer would read 05/10/26 as 2005-10-26.
-                "auto_type_candidates=['BIGINT', 'DOUBLE', 'VARCHAR']"
-                + (", all_varchar=true)" if self.all_varchar else ")"))
+        options = (f"skip={self.header_idx}, header=true, delim='{self.delim}', quote='\"', "
+                   "null_padding=true, strict_mode=false")
+        if self.types:
+            # Later reads reuse the first sniff's columns: no second guess, no sniffing cost.
+            columns = ", ".join(f"'{c.replace(chr(39), chr(39) * 2)}': '{t}'"
+                                for c, t in zip(self.columns, self.types))
+            return (f"read_csv('{sql_path(self.path)}', {options}, auto_detect=false, "
+                    f"columns={{{columns}}})")
+        # Dates stay text for ec_date: the sniffer would read 05/10/26 as 2005-10-26.
+        return (f"read_csv('{sql_path(self.path)}', {options}, "
+                "auto_type_candidates=['BIGINT', 'DOUBLE', 'VARCHAR'])")
+
+    def all_text(self) -> None:
+        self.types = ["VARCHAR"] * len(self.columns)
 
     def _renamed(self) -> str:
         return ", ".join(f'"{c.replace(chr(34), chr(34) * 2)}" AS c{i}'

@@ -264,3 +264,18 @@ def test_qianchuan_ad_report_and_amazon_old_and_chinese_headers(store, tmp_path)
     ingest(store, cn, store_name="Amazon")
     s = sums(store, where="store = 'Amazon'")
     assert (s["visitors"], s["page_views"], s["sales"]) == (120, 150, 300)
+
+
+def test_text_far_below_duckdbs_type_sample_still_reads(store, tmp_path):
+    # DuckDB types columns from a sample of the first rows; a placeholder 30,000 rows down
+    # must not fail the file.
+    rows = [(dt.date(2025, 1, 1) + dt.timedelta(days=d), f"店{s}") for s in range(100)
+            for d in range(300)]
+    lines = ["日期,店铺,访客数"] + [f"{d},{s},1" for d, s in rows[:-1]] + [
+        f"{rows[-1][0]},{rows[-1][1]},暂无数据"]
+    path = tmp_path / "long.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = ingest(store, path)
+    assert out.batch.rows_written == 30_000
+    assert sums(store)["visitors"] == 29_999
+    assert out.parsed.not_final_dates == [rows[-1][0]]

@@ -10,9 +10,11 @@ if [ ! -x .venv/bin/python ]; then
 fi
 req=requirements.txt
 [ "${WITH_DEV:-0}" = 1 ] && req=requirements-dev.txt
-stamp=".venv/.installed-$(cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)-${WITH_DEV:-0}"
+stamp=".venv/.installed-$(cat requirements.txt requirements-dev.txt constraints.txt | sha1sum | cut -c1-12)-${WITH_DEV:-0}"
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -r "$req"
+  # constraints.txt: the exact versions the suite last passed with (pip freeze), so a new
+  # release cannot change what CI runs; requirements*.txt keep the supported ranges.
+  .venv/bin/python -m pip install --quiet -r "$req" -c constraints.txt
   touch "$stamp"
 fi

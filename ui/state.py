@@ -13,7 +13,7 @@ from ecdata.catalogue import METRICS
 from ecdata.demo import load_demo
 from ecdata.i18n import LANGUAGES, t
 from ecdata.kpis import Filters
-from ecdata.periods import COMPARISONS, PRESETS, comparison_range, preset_range
+from ecdata.periods import comparison_range, preset_range
 from ecdata.store import Store, default_db_path
 
 
@@ -28,10 +28,6 @@ def _open_store(path: str) -> Store:
 def get_store() -> Store:
     """One DuckDB connection per process and file ($ECDATA_DB); reads take a cursor each."""
     return _open_store(str(default_db_path()))
-
-
-def data_version() -> int:
-    return get_store().data_version()
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -118,8 +114,3 @@ def resolve_range(preset: str, latest: dt.date, custom_from, custom_to):
     if preset == "custom" and custom_from and custom_to:
         return min(custom_from, custom_to), max(custom_from, custom_to)
     return preset_range("last_4_weeks" if preset == "custom" else preset, latest)
-
-
-__all__ = ["COMPARISONS", "PRESETS", "View", "current_view", "get_store", "lang", "query",
-           "resolve_range", "set_view", "tr", "metric_label", "data_version",
-           "browser_language", "labeller"]

@@ -68,6 +68,7 @@ class Platform:
     label_zh: str
     label_en: str
     channel: str  # an ad platform's rows become this channel; "" for store/service reports
+    currency: str = "¥"  # what its money columns are in (Shopify, Amazon, GA4: $)
 
     def label(self, lang: str = "zh") -> str:
         return self.label_zh if lang == "zh" else self.label_en
@@ -78,7 +79,7 @@ def platform_markers() -> list[tuple[str, Platform]]:
     with open(DATA_DIR / "platforms.csv", encoding="utf-8") as f:
         return [
             (normalize_header(r["marker"]),
-             Platform(r["platform"], r["label_zh"], r["label_en"], r["channel"]))
+             Platform(r["platform"], r["label_zh"], r["label_en"], r["channel"], r["currency"]))
             for r in csv.DictReader(f)
         ]
 

@@ -136,6 +136,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "filter.stores": ("店铺", "Stores"),
     "filter.channels": ("渠道", "Channels"),
     "filter.all": ("全部", "All"),
+    "filter.mixed_currency": ("所选店铺的币种不同（{symbols}），金额合计没有意义：请只选同一币种的店铺。",
+                              "The stores in view use different currencies ({symbols}): money "
+                              "totals do not add up. Pick stores of one currency."),
     "filter.period": ("时间范围", "Date range"),
     "filter.custom": ("自定义日期", "Custom dates"),
     "filter.grain": ("时间粒度", "Grain"),

@@ -38,6 +38,21 @@ def data_bounds(cur) -> tuple[dt.date | None, dt.date | None]:
     return tuple(cur.execute("SELECT min(date), max(date) FROM store_daily").fetchall()[0])
 
 
+def store_currencies(cur) -> dict[str, str]:
+    """Each store's currency symbol, from the platforms its rows were uploaded from (a store
+    whose files came from Shopify, Amazon or GA4 is in $; otherwise ¥)."""
+    from ecdata.headers import platform_markers
+
+    by_platform = {p.platform: p.currency for _, p in platform_markers()}
+    out: dict[str, str] = {}
+    for store, platform in cur.execute(
+            "SELECT DISTINCT d.store, b.platform FROM store_daily d "
+            "JOIN batches b USING (batch_id)").fetchall():
+        symbol = by_platform.get(platform, "¥")
+        out[store] = symbol if out.get(store, symbol) == symbol else "?"
+    return out
+
+
 def dimension_values(cur, column: str) -> list[str]:
     if column not in ("store", "channel"):
         raise ValueError(column)

@@ -7,13 +7,12 @@ import streamlit as st
 
 from ecdata.catalogue import KPI_COLUMNS, METRICS
 from ecdata.export import to_csv_bytes, to_xlsx_bytes
-from ecdata.formatting import format_value
 from ecdata.kpis import kpi_table
 from ecdata.periods import selection_filter_range
 from ecdata.review import fact_rows, period_comparison
 from ui import charts
 from ui.sidebar import page_start
-from ui.state import labeller, lang, metric_label, query, tr
+from ui.state import fmt, labeller, lang, metric_label, query, tr
 from ui.url import widget
 
 view = page_start("🔎", "page.explore")
@@ -49,7 +48,7 @@ for name in metrics:
         pivot = frame.set_index("period")[[name]]
     st.markdown(f"**{metric_label(name)}** — {METRICS[name].formula(lang())}")
     pivot.index.name = tr("col.period")
-    st.dataframe(pivot.sort_index(ascending=False).map(lambda v, u=unit: format_value(v, u, lang())),
+    st.dataframe(pivot.sort_index(ascending=False).map(lambda v, u=unit: fmt(v, u)),
                  width="stretch")
 
 st.subheader(tr("ex.compare"))
@@ -57,9 +56,9 @@ compared = query(period_comparison, view.filters, view.comparison, by, tuple(met
 shown = compared.copy()
 for name in metrics:
     unit = METRICS[name].unit
-    shown[name] = [format_value(v, unit, lang()) for v in compared[name]]
-    shown[f"{name}_before"] = [format_value(v, unit, lang()) for v in compared[f"{name}_before"]]
-    shown[f"{name}_change"] = [format_value(v, "rate", lang()) for v in compared[f"{name}_change"]]
+    shown[name] = [fmt(v, unit) for v in compared[name]]
+    shown[f"{name}_before"] = [fmt(v, unit) for v in compared[f"{name}_before"]]
+    shown[f"{name}_change"] = [fmt(v, "rate") for v in compared[f"{name}_change"]]
 labels = {group: tr(f"col.{group}")} if group else {}
 for name in metrics:
     labels |= {name: f"{metric_label(name)} · {tr('col.current')}",

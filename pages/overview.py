@@ -4,7 +4,6 @@ import pandas as pd
 import streamlit as st
 
 from ecdata.catalogue import METRICS
-from ecdata.formatting import format_value
 from ecdata.kpis import totals
 from ecdata.review import (
     CARD_METRICS,
@@ -17,7 +16,7 @@ from ecdata.review import (
 )
 from ui import charts
 from ui.sidebar import page_start
-from ui.state import labeller, lang, metric_label, query, tr
+from ui.state import fmt, labeller, lang, metric_label, query, tr
 
 view = page_start("📊", "page.overview")
 
@@ -31,7 +30,7 @@ for row in (cards[:5], cards[5:]):
     for column, card in zip(st.columns(5), row):
         metric = METRICS[card.metric]
         column.metric(
-            metric.label(lang()), format_value(card.value, metric.unit, lang()),
+            metric.label(lang()), fmt(card.value, metric.unit),
             delta=card.change, delta_color=DELTA_COLOR[metric.good], border=True,
             chart_data=[v for v in card.trend if v is not None] or None,
             help=f"{metric.formula(lang())}",
@@ -70,9 +69,9 @@ else:
         tr("col.store"): flags.store,
         tr("col.kind"): [tr(f"flag.{k}") for k in flags.kind],
         tr("col.metric"): [metric_label(m) for m in flags.metric],
-        tr("col.value"): [format_value(v, METRICS[m].unit, lang())
+        tr("col.value"): [fmt(v, METRICS[m].unit)
                           for v, m in zip(flags.value, flags.metric)],
-        tr("col.reference"): [format_value(v, METRICS[m].unit, lang())
+        tr("col.reference"): [fmt(v, METRICS[m].unit)
                               for v, m in zip(flags.reference, flags.metric)],
     })
     st.dataframe(shown, hide_index=True, width="stretch")

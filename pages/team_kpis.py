@@ -7,12 +7,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ecdata.diagnosis import full_diagnosis
-from ecdata.formatting import format_value
 from ecdata.kpis import Filters, agent_kpis
 from ecdata.scoring import STAGES, Schemes, evaluate_month, labor_cost_by_store, score_trend
 from ecdata.team import rating_months, roster_frame, save_ratings_edits
 from ui import charts
-from ui.state import current_view, get_store, labeller, lang, metric_label, query, tr
+from ui.state import current_view, fmt, get_store, labeller, lang, metric_label, query, tr
 from ui.url import widget
 
 view = current_view()
@@ -104,13 +103,13 @@ team_cols = st.columns(3)
 team_cols[0].metric(tr("tk.team_score"), f"{scores.score.mean():.1f}",
                     help=tr("tk.team_score_help"))
 team_cols[1].metric(tr("tk.headcount_scored"), len(scores))
-team_cols[2].metric(tr("tk.team_pay"), format_value(pay.total.sum(), "currency", lang()))
+team_cols[2].metric(tr("tk.team_pay"), fmt(pay.total.sum(), "currency"))
 parts = [c[:-len("_points")] for c in scores.columns if c.endswith("_points")]
 table = pd.DataFrame({tr("part.rank"): scores["rank"], tr("part.name"): scores["name"]})
 # The start scheme's inputs are ratings in points; the other schemes' are fractions.
 input_unit = "count" if stage == "start" else "rate"
 for part in parts:
-    table[tr(f"part.{part}")] = [format_value(v, input_unit, lang()) for v in scores[part]]
+    table[tr(f"part.{part}")] = [fmt(v, input_unit) for v in scores[part]]
     table[f"{tr(f'part.{part}')} · pts"] = scores[f"{part}_points"].round(1)
 table[tr("part.score")] = scores["score"].round(1)
 st.dataframe(table.sort_values(tr("part.rank")), hide_index=True, width="stretch")
@@ -153,10 +152,10 @@ if not agents.empty:
         tr("part.name"): [tr("filter.all") if m == "team" else m for m in agents.member],
         metric_label("inquiries"): agents.inquiries,
         metric_label("closed_inquiries"): agents.closed_inquiries,
-        metric_label("inquiry_conversion"): [format_value(v, "rate", lang())
+        metric_label("inquiry_conversion"): [fmt(v, "rate")
                                              for v in agents.inquiry_conversion],
-        metric_label("sales"): [format_value(v, "currency", lang()) for v in agents.sales],
-        metric_label("response_seconds"): [format_value(v, "seconds", lang())
+        metric_label("sales"): [fmt(v, "currency") for v in agents.sales],
+        metric_label("response_seconds"): [fmt(v, "seconds")
                                            for v in agents.response_seconds],
     }), hide_index=True, width="stretch")
 

@@ -156,3 +156,21 @@ def test_bad_upload_shows_the_reason_and_changes_nothing(db):
     assert any("not a table" in e.value for e in at.error)
     with Store(db) as store:
         assert store.dump() == before
+
+
+def test_money_shows_the_stores_currency_and_mixed_currencies_are_warned(db):
+    from ecdata.ingest import ingest_file
+    from ecdata.review import store_currencies
+
+    sample = ROOT / "sample_data" / "shopify_sales_by_day.csv"
+    with Store(db) as store:
+        assert ingest_file(store, sample, store_name="Shopify US",
+                           today=dt.date(2026, 11, 20)).ok
+        assert store_currencies(store.reader())["Shopify US"] == "$"
+        assert store_currencies(store.reader())["天猫旗舰店"] == "¥"
+    st.cache_data.clear()
+    dollars = app(lang="en", stores="Shopify US")
+    assert shown_metrics(dollars)["Sales"].startswith("$")
+    assert not dollars.sidebar.warning
+    mixed = app(lang="en")
+    assert "different currencies" in mixed.sidebar.warning[0].value

@@ -10,7 +10,7 @@ import streamlit as st
 
 from ecdata.kpis import Filters
 from ecdata.periods import COMPARISONS, PRESETS
-from ecdata.review import data_bounds, dimension_values
+from ecdata.review import data_bounds, dimension_values, store_currencies
 from ui.state import (
     View,
     browser_language,
@@ -112,6 +112,12 @@ def render_sidebar() -> View:
             label=tr("filter.compare"),
             format_func=labeller("compare"),
         )
+    # Money is summed only within one currency: warn when the stores in view mix them.
+    currencies = query(store_currencies)
+    in_view = {currencies.get(s, "¥") for s in (chosen_stores or stores)}
+    currency = next(iter(in_view)) if len(in_view) == 1 and "?" not in in_view else ""
+    if not currency and stores:
+        st.sidebar.warning(tr("filter.mixed_currency", symbols=" ".join(sorted(in_view))))
     if latest is None:
         view = View(Filters(), grain, comparison, None)
     else:
@@ -121,6 +127,7 @@ def render_sidebar() -> View:
             grain,
             comparison,
             latest,
+            currency,
         )
     set_view(view)
     return view

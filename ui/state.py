@@ -11,6 +11,7 @@ import streamlit as st
 
 from ecdata.catalogue import METRICS
 from ecdata.demo import load_demo
+from ecdata.formatting import format_value
 from ecdata.i18n import LANGUAGES, t
 from ecdata.kpis import Filters
 from ecdata.periods import comparison_range, preset_range
@@ -79,10 +80,17 @@ class View:
     grain: str
     comparison: str
     latest: dt.date | None
+    currency: str = "¥"  # of the stores in view; "" when they mix currencies
 
     @property
     def compare_range(self):
         return comparison_range(self.filters.date_from, self.filters.date_to, self.comparison)
+
+
+def fmt(value, unit: str) -> str:
+    """A number as this run's language and the view's currency show it."""
+    view = st.session_state.get("_view")
+    return format_value(value, unit, lang(), view.currency if view else "¥")
 
 
 def current_view() -> View:

@@ -21,6 +21,7 @@ from ecdata.ingest import ingest_file
 from ecdata.kpis import DIMENSIONS, GRAINS, Filters, kpi_table
 from ecdata.reader import DEFAULT_MAX_MB
 from ecdata.store import Store, default_db_path
+from ecdata.team import read_team_file, save_team_file
 
 
 def _date(text: str) -> dt.date:
@@ -40,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", type=Path)
     p.add_argument("--store", help="store name for files without a store column")
     p.add_argument("--max-mb", type=float, default=DEFAULT_MAX_MB)
+
+    p = with_db(sub.add_parser("team", help="read roster or monthly ratings files"))
+    p.add_argument("paths", nargs="+", type=Path)
 
     p = with_db(sub.add_parser("kpis", help="print KPIs per period"))
     p.add_argument("--grain", choices=GRAINS, default="week")
@@ -91,6 +95,25 @@ def _ingest(store: Store, args) -> int:
     return 1 if failed else 0
 
 
+def _team(store: Store, args) -> int:
+    failed = 0
+    for path in args.paths:
+        team = read_team_file(path.read_bytes() if path.exists() else b"", path.name)
+        if not team.ok:
+            print(team.error, file=sys.stderr)
+            failed += 1
+            continue
+        for note in [w for w in team.warnings] + [p.message for p in team.problems]:
+            print(f"  - {note}")
+        result = save_team_file(store, team)
+        print(Message("ok.ingested", {
+            "file": path.name, "read": len(team.frame) + len({p.row for p in team.problems}),
+            "written": result.rows_written, "new": result.rows_new,
+            "replaced": result.rows_replaced, "skipped": len({p.row for p in team.problems}),
+            "batch": result.batch_id}))
+    return 1 if failed else 0
+
+
 def _kpis(store: Store, args) -> int:
     filters = Filters(tuple(args.store), tuple(args.channel), args.date_from, args.date_to)
     frame = kpi_table(store.reader(), args.grain, args.by, filters)
@@ -127,5 +150,5 @@ def _undo(store: Store, args) -> int:
     return 0 if ok else 1
 
 
-COMMANDS = {"ingest": _ingest, "kpis": _kpis, "demo": _demo, "batches": _batches,
+COMMANDS = {"ingest": _ingest, "team": _team, "kpis": _kpis, "demo": _demo, "batches": _batches,
             "undo": _undo}

@@ -63,3 +63,16 @@ def test_demo_and_default_db_from_environment(tmp_path):
                             env={**os.environ, "ECDATA_DB": str(db)})
     assert result.returncode == 0, result.stderr
     assert db.exists() and "3640" in result.stdout
+
+
+def test_team_files_from_the_command_line(tmp_path):
+    db = tmp_path / "x.duckdb"
+    roster = ROOT / "sample_data" / "花名册_淘宝C店.xlsx"
+    ratings = ROOT / "sample_data" / "月度评分_淘宝C店.csv"
+    result = run("team", str(roster), str(ratings), db=db)
+    assert result.returncode == 0, result.stderr
+    assert "wrote 4" in result.stdout.splitlines()[0] and "wrote 4" in result.stdout
+    bad = tmp_path / "loop.csv"
+    bad.write_text("姓名,岗位,上级\nA,店长,B\nB,运营,A\n", encoding="utf-8")
+    looped = run("team", str(bad), db=db)
+    assert looped.returncode == 1 and "loop" in looped.stderr

@@ -305,6 +305,8 @@ TEXT: dict[str, tuple[str, str]] = {
                           "{task:.0%}; commission tiers: {tiers}; tenure factor: {tenure}; "
                           "collaborator share {share:.0%}"),
     "tk.settings": ("方案参数（可修改）", "Scheme settings (editable)"),
+    "tk.weights": ("各项权重（合计应为 1）", "Weights of the parts (should add up to 1)"),
+    "tk.task_share": ("成果中任务完成度占比", "Task share of work results"),
     "tk.bonus_tiers": ("询盘奖金阶梯：询盘任务完成度达到（≥，1 = 100%）→ 每个询盘奖励（元）",
                        "Inquiry bonus tiers: inquiry task completion reached (≥, 1 = 100%) → "
                        "yuan per inquiry"),

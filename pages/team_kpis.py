@@ -34,26 +34,51 @@ st.caption(tr("tk.scheme_suggested", stage=tr(f"stage.{diagnosis.stage}")))
 
 
 
-def tier_editor(label: str, tiers, key: str, value_label: str) -> tuple:
-    """Edit a tier table; returns it as sorted (threshold, value) pairs."""
-    frame = pd.DataFrame(tiers, columns=["≥", value_label])
-    edited = st.data_editor(frame, key=key, num_rows="dynamic", hide_index=True,
-                            width="stretch")
+def tier_editor(label: str, tiers, key: str, value_label: str, numeric_key: bool = True) -> tuple:
+    """Edit a table of (threshold or part, value) pairs; returns them as a tuple (sorted by
+    threshold when the first column is numeric)."""
+    first = "≥" if numeric_key else tr("col.metric")
+    frame = pd.DataFrame(tiers, columns=[first, value_label])
+    edited = st.data_editor(frame, key=key, num_rows="dynamic" if numeric_key else "fixed",
+                            hide_index=True, width="stretch",
+                            disabled=[] if numeric_key else [first])
     st.caption(label)
     rows = edited.dropna()
-    return tuple(sorted((float(a), float(b)) for a, b in zip(rows["≥"], rows[value_label])))
+    pairs = [((float(a) if numeric_key else a), float(b))
+             for a, b in zip(rows[first], rows[value_label])]
+    return tuple(sorted(pairs) if numeric_key else pairs)
 
 
 # The scheme's tiers are settings: the brief's structure with our default numbers, editable.
 schemes = Schemes()
-if stage in ("growth", "mature"):
-    with st.expander(tr("tk.settings")):
-        if stage == "growth":
+with st.expander(tr("tk.settings")):
+    if stage == "start":
+        s = schemes.start
+        cols = st.columns(4)
+        weights = [cols[i].number_input(tr(label), 0.0, 1.0, value, 0.05, key=key)
+                   for i, (label, value, key) in enumerate((
+                       ("part.work_results", s.results_weight, "w_results"),
+                       ("part.supervisor_rating", s.supervisor_weight, "w_supervisor"),
+                       ("part.peer_rating", s.peer_weight, "w_peer"),
+                       ("tk.task_share", s.task_share_of_results, "w_task_share")))]
+        schemes = dataclasses.replace(schemes, start=dataclasses.replace(
+            s, results_weight=weights[0], supervisor_weight=weights[1], peer_weight=weights[2],
+            task_share_of_results=weights[3]))
+    elif stage == "growth":
+        left_col, right_col = st.columns(2)
+        with left_col:
+            names = [name for name, _ in schemes.growth.weights]
+            shown = tuple((tr(f"part.{name}"), w) for name, w in schemes.growth.weights)
+            edited = tier_editor(tr("tk.weights"), shown, "growth_weights", "%",
+                                 numeric_key=False)
+            weights = tuple((name, w) for name, (_, w) in zip(names, edited))
+        with right_col:
             bonus = tier_editor(tr("tk.bonus_tiers"), schemes.growth.bonus_tiers, "bonus_tiers",
                                 "¥")
-            schemes = dataclasses.replace(schemes, growth=dataclasses.replace(
-                schemes.growth, bonus_tiers=bonus or schemes.growth.bonus_tiers))
-        else:
+        schemes = dataclasses.replace(schemes, growth=dataclasses.replace(
+            schemes.growth, bonus_tiers=bonus or schemes.growth.bonus_tiers,
+            weights=weights or schemes.growth.weights))
+    else:
             left_col, mid_col, right_col = st.columns(3)
             with left_col:
                 commission = tier_editor(tr("tk.commission_tiers"),

@@ -80,3 +80,22 @@ def test_editing_the_bonus_tiers_changes_the_pay(db):  # noqa: F811
     assert shown == format_value(pay.total.sum(), "currency", "en")
     assert "≥100%: ¥9/inquiry" in at.info[0].value
     assert pay.total.sum() > default_pay.total.sum()  # some agents reached 100% in October
+
+
+def test_start_scheme_weights_are_settings_on_the_page(db):  # noqa: F811
+    at = app(lang="en", month="2026-10-01", scheme="start")
+    at.switch_page("pages/team_kpis.py").run()
+    at.number_input(key="w_results").set_value(0.5).run()
+    at.number_input(key="w_supervisor").set_value(0.4).run()
+    assert not at.exception
+    assert "work results × 50% + supervisor × 40% + peers × 10%" in at.info[0].value
+    import dataclasses
+
+    from ecdata.scoring import Schemes, StartScheme
+
+    schemes = dataclasses.replace(Schemes(), start=StartScheme(0.5, 0.4, 0.1))
+    with Store(db) as store:
+        _, scores, _ = evaluate_month(store.reader(), OCTOBER, "start", schemes)
+    best = scores.sort_values("score", ascending=False).iloc[0]
+    top = at.dataframe[0].value.sort_values("Rank").iloc[0]
+    assert top["Score"] == pytest.approx(round(best.score, 1))

@@ -40,7 +40,7 @@ class Filters:
     date_to: dt.date | None = None
 
 
-def _scope(filters: Filters, with_channel: bool = True, prefix: str = "") -> str:
+def scope_sql(filters: Filters, with_channel: bool = True, prefix: str = "") -> str:
     """SQL condition for the filters, over named parameters (see `_params`)."""
     terms = [f"(len($stores) = 0 OR list_contains($stores, {prefix}store))",
              f"{prefix}date BETWEEN COALESCE($date_from, DATE '0001-01-01') "
@@ -50,9 +50,13 @@ def _scope(filters: Filters, with_channel: bool = True, prefix: str = "") -> str
     return " AND ".join(terms)
 
 
-def _params(filters: Filters) -> dict:
-    return {"stores": list(filters.stores), "channels": list(filters.channels),
-            "date_from": filters.date_from, "date_to": filters.date_to}
+def scope_params(filters: Filters, with_channel: bool = True) -> dict:
+    """The named parameters `scope_sql` refers to."""
+    params = {"stores": list(filters.stores), "date_from": filters.date_from,
+              "date_to": filters.date_to}
+    if with_channel:
+        params["channels"] = list(filters.channels)
+    return params
 
 
 def kpi_table(cur, grain: str = "week", by: str = "store",
@@ -121,19 +125,19 @@ def kpi_table(cur, grain: str = "week", by: str = "store",
         -- Costs are spread over the filter's dates, else over the span of the facts.
         WITH span AS (
             SELECT COALESCE($date_from, min(date)) AS lo, COALESCE($date_to, max(date)) AS hi
-            FROM store_daily WHERE {_scope(filters, with_channel=False)}
+            FROM store_daily WHERE {scope_sql(filters, with_channel=False)}
         ),
         daily_costs AS ({daily_costs}),
         cost_rows AS ({cost_rows}),
         fact_agg AS (
             SELECT {period} AS period{dim_select}, {base_sums}
-            FROM store_daily WHERE {_scope(filters)} GROUP BY ALL
+            FROM store_daily WHERE {scope_sql(filters)} GROUP BY ALL
         ),
         cost_agg AS (
             SELECT {period} AS period{dim_select}, {cost_sums},
                    sum(sales_target) AS sales_target, sum(inquiry_target) AS inquiry_target
             FROM cost_rows, span
-            WHERE date BETWEEN span.lo AND span.hi AND {_scope(filters, with_channel=by_channel)}
+            WHERE date BETWEEN span.lo AND span.hi AND {scope_sql(filters, with_channel=by_channel)}
             GROUP BY ALL
         ),
         joined AS (
@@ -144,7 +148,7 @@ def kpi_table(cur, grain: str = "week", by: str = "store",
                inquiries / NULLIF(inquiry_target, 0) AS inquiry_task_completion
         FROM joined ORDER BY {', '.join(join_keys)}
     """
-    frame = cur.execute(sql, _params(filters)).df()
+    frame = cur.execute(sql, scope_params(filters)).df()
     frame["period"] = pd.to_datetime(frame["period"]).dt.date
     return frame[join_keys + KPI_COLUMNS + TARGET_COLUMNS +
                  ["sales_target_completion", "inquiry_task_completion"]]
@@ -184,11 +188,7 @@ def agent_kpis(cur, filters: Filters) -> pd.DataFrame:
 
     sums = ", ".join(f"{m.expr} AS {m.name}" for m in AGENT_BASE)
     derived = ", ".join(f"{m.expr} AS {m.name}" for m in AGENT_DERIVED)
-    where = ("date BETWEEN COALESCE($date_from, DATE '0001-01-01') "
-             "AND COALESCE($date_to, DATE '9999-12-31') "
-             "AND (len($stores) = 0 OR list_contains($stores, store))")
-    params = {"stores": list(filters.stores), "date_from": filters.date_from,
-              "date_to": filters.date_to}
+    where = scope_sql(filters, with_channel=False)
     sql = f"""
         WITH per_agent AS (SELECT store, member, {sums} FROM agent_daily WHERE {where}
                            GROUP BY ALL),
@@ -197,4 +197,4 @@ def agent_kpis(cur, filters: Filters) -> pd.DataFrame:
         SELECT store, member, received, inquiries, closed_inquiries, sales, {derived}
         FROM (SELECT * FROM per_agent UNION ALL SELECT * FROM team WHERE inquiries IS NOT NULL)
         ORDER BY member = 'team', inquiries DESC NULLS LAST"""
-    return cur.execute(sql, params).df()
+    return cur.execute(sql, scope_params(filters, with_channel=False)).df()

@@ -120,6 +120,12 @@ def fitting_model(headcount: int, douyin: bool = False) -> TeamModel:
     return MODELS_BY_KEY["basic"]
 
 
+def suggested_model(roster: pd.DataFrame) -> TeamModel:
+    """The model for this roster: a small team built around a live host is a Douyin team."""
+    douyin = "live_host" in set(roster.role) and len(roster) <= 6
+    return fitting_model(len(roster), douyin=douyin)
+
+
 def _covered(slot: str, present: set[str], by: str) -> bool:
     if by == "department":
         return slot in present

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ecdata.catalogue import METRICS
 from ecdata.formatting import format_change, is_missing
-from ecdata.kpis import Filters, kpi_table, totals, with_dates
+from ecdata.kpis import Filters, kpi_table, scope_params, scope_sql, totals, with_dates
 from ecdata.periods import comparison_range, week_start
 
 CARD_METRICS = ("visitors", "conversion_rate", "sales", "aov", "inquiries",
@@ -145,25 +145,18 @@ def week_flags(cur, filters: Filters, threshold: float = DEFAULT_MOVE_THRESHOLD,
 def not_final_days(cur, filters: Filters) -> list[dt.date]:
     """Days in range whose numbers are still placeholders (T+1 delayed exports)."""
     return [r[0] for r in cur.execute(
-        "SELECT DISTINCT date FROM store_daily WHERE not_final AND date BETWEEN ? AND ? "
-        "AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], store)) ORDER BY 1",
-        [filters.date_from, filters.date_to, list(filters.stores), list(filters.stores)],
-    ).fetchall()]
+        f"SELECT DISTINCT date FROM store_daily WHERE not_final AND {scope_sql(filters)} "
+        "ORDER BY 1", scope_params(filters)).fetchall()]
 
 
 def fact_rows(cur, filters: Filters, limit: int = 50_000) -> pd.DataFrame:
     """The stored daily rows behind a view, for the drill-down table and its download."""
     return cur.execute(
-        """SELECT date, store, channel, visitors, page_views, buyers, sales, inquiries,
-                  closed_inquiries, spend, refunds, not_final, batch_id
-           FROM store_daily
-           WHERE date BETWEEN COALESCE($date_from, DATE '0001-01-01')
-                          AND COALESCE($date_to, DATE '9999-12-31')
-             AND (len($stores) = 0 OR list_contains($stores, store))
-             AND (len($channels) = 0 OR list_contains($channels, channel))
-           ORDER BY date DESC, store, channel LIMIT $limit""",
-        {"date_from": filters.date_from, "date_to": filters.date_to,
-         "stores": list(filters.stores), "channels": list(filters.channels), "limit": limit},
+        f"""SELECT date, store, channel, visitors, page_views, buyers, sales, inquiries,
+                   closed_inquiries, spend, refunds, not_final, batch_id
+            FROM store_daily WHERE {scope_sql(filters)}
+            ORDER BY date DESC, store, channel LIMIT $limit""",
+        {**scope_params(filters), "limit": limit},
     ).df()
 
 

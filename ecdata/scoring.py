@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ecdata.periods import period_end
+
 STAGES = ("start", "growth", "mature")
 
 
@@ -256,8 +258,7 @@ def evaluate_month(cur, month: dt.date, stage: str, schemes: Schemes = Schemes()
     """(inputs, scores, pay) for everyone on the roster in `month` under `stage`."""
     from ecdata.team import ratings_frame, roster_frame
 
-    month_end = (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()
-    roster = roster_frame(cur, month_end)
+    roster = roster_frame(cur, period_end(month, "month"))
     if roster.empty:
         empty = pd.DataFrame()
         return empty, empty, empty
@@ -278,6 +279,13 @@ def score_trend(cur, stage: str, schemes: Schemes = Schemes()) -> pd.DataFrame:
             frames.append(scores[["person_id", "name", "score"]].assign(month=month))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["person_id", "name", "score", "month"])
+
+
+def team_summary(scores: pd.DataFrame, pay: pd.DataFrame) -> dict:
+    """The team line of the month: mean score (each person counts once), people scored, and
+    total pay (yuan)."""
+    return {"mean_score": float(scores.score.mean()) if len(scores) else float("nan"),
+            "people": len(scores), "total_pay": float(pay.total.sum()) if len(pay) else 0.0}
 
 
 def labor_cost_by_store(pay: pd.DataFrame, stores: list[str]) -> pd.DataFrame:

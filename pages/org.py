@@ -9,11 +9,11 @@ from ecdata.org import (
     MODELS,
     compare_with_model,
     department_summary,
-    fitting_model,
     hiring_gaps,
     org_tree,
     roles,
     span_of_control,
+    suggested_model,
 )
 from ecdata.scoring import evaluate_month
 from ecdata.team import (
@@ -94,8 +94,7 @@ with right:
                                                          "direct_reports": tr("org.count")}),
                  hide_index=True, width="stretch")
 
-suggested = fitting_model(len(roster), douyin=set(roster.role) >= {"live_host"} and len(
-    roster) <= 6)
+suggested = suggested_model(roster)
 model_labels = {m.key: m.label(lang()) for m in MODELS}
 model_key = st.selectbox(tr("org.model_pick"), list(model_labels),
                          index=list(model_labels).index(suggested.key),

@@ -8,7 +8,15 @@ import streamlit as st
 
 from ecdata.diagnosis import full_diagnosis
 from ecdata.kpis import Filters, agent_kpis
-from ecdata.scoring import STAGES, Schemes, evaluate_month, labor_cost_by_store, score_trend
+from ecdata.periods import period_end
+from ecdata.scoring import (
+    STAGES,
+    Schemes,
+    evaluate_month,
+    labor_cost_by_store,
+    score_trend,
+    team_summary,
+)
 from ecdata.team import rating_months, roster_frame, save_ratings_edits
 from ui import charts
 from ui.state import current_view, fmt, get_store, labeller, lang, metric_label, query, tr
@@ -124,11 +132,12 @@ if scores.empty:
     st.stop()
 
 st.subheader(tr("tk.scores"))
+team = team_summary(scores, pay)
 team_cols = st.columns(3)
-team_cols[0].metric(tr("tk.team_score"), f"{scores.score.mean():.1f}",
+team_cols[0].metric(tr("tk.team_score"), f"{team['mean_score']:.1f}",
                     help=tr("tk.team_score_help"))
-team_cols[1].metric(tr("tk.headcount_scored"), len(scores))
-team_cols[2].metric(tr("tk.team_pay"), fmt(pay.total.sum(), "currency"))
+team_cols[1].metric(tr("tk.headcount_scored"), team["people"])
+team_cols[2].metric(tr("tk.team_pay"), fmt(team["total_pay"], "currency"))
 parts = [c[:-len("_points")] for c in scores.columns if c.endswith("_points")]
 table = pd.DataFrame({tr("part.rank"): scores["rank"], tr("part.name"): scores["name"]})
 # The start scheme's inputs are ratings in points; the other schemes' are fractions.
@@ -169,8 +178,7 @@ with st.expander(tr("tk.edit_ratings", month=f"{month:%Y-%m}")):
             st.error(outcome.text(lang()))
 
 st.subheader(tr("tk.cs"))
-month_end = (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()
-agents = query(agent_kpis, Filters(view.filters.stores, (), month, month_end))
+agents = query(agent_kpis, Filters(view.filters.stores, (), month, period_end(month, "month")))
 if not agents.empty:
     st.dataframe(pd.DataFrame({
         tr("col.store"): agents.store,

@@ -144,7 +144,7 @@ table = pd.DataFrame({tr("part.rank"): scores["rank"], tr("part.name"): scores["
 input_unit = "count" if stage == "start" else "rate"
 for part in parts:
     table[tr(f"part.{part}")] = [fmt(v, input_unit) for v in scores[part]]
-    table[f"{tr(f'part.{part}')} · pts"] = scores[f"{part}_points"].round(1)
+    table[f"{tr(f'part.{part}')} · pts"] = pd.to_numeric(scores[f"{part}_points"]).round(1)
 table[tr("part.score")] = scores["score"].round(1)
 st.dataframe(table.sort_values(tr("part.rank")), hide_index=True, width="stretch")
 

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ecdata.diagnosis import full_diagnosis
+from ecdata.formatting import MISSING, is_missing
 from ecdata.kpis import Filters, agent_kpis
 from ecdata.periods import period_end
 from ecdata.scoring import (
@@ -144,7 +145,8 @@ table = pd.DataFrame({tr("part.rank"): scores["rank"], tr("part.name"): scores["
 input_unit = "count" if stage == "start" else "rate"
 for part in parts:
     table[tr(f"part.{part}")] = [fmt(v, input_unit) for v in scores[part]]
-    table[f"{tr(f'part.{part}')} · pts"] = pd.to_numeric(scores[f"{part}_points"]).round(1)
+    table[f"{tr(f'part.{part}')} · pts"] = [MISSING if is_missing(v) else f"{v:.1f}"
+                                           for v in scores[f"{part}_points"]]
 table[tr("part.score")] = scores["score"].round(1)
 st.dataframe(table.sort_values(tr("part.rank")), hide_index=True, width="stretch")
 

@@ -54,7 +54,7 @@ def child(mode: str, csv_path: str, db_path: str) -> None:
     the load, and closing it (DuckDB's checkpoint writes the file) are."""
     import duckdb
 
-    from ecdata.ingest import ingest_file
+    from ecdata.ingest.upload import ingest_file
     from ecdata.store import Store
 
     start = time.perf_counter()

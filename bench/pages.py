@@ -25,8 +25,8 @@ PAGES = ["pages/overview.py", "pages/inquiry_cost.py", "pages/explore.py",
 
 
 def build(path: Path, stores: int, days: int) -> int:
-    from ecdata.batches import write_batch
     from ecdata.store import STORE_DAILY, STORE_MONTHLY, Store
+    from ecdata.store.batches import write_batch
 
     with Store(path) as store:
         cur = store.reader()

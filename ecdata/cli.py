@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from ecdata.batches import list_batches, undo_batch
-from ecdata.catalogue import KPI_COLUMNS
 from ecdata.demo import load_demo, write_sample_files
 from ecdata.i18n import Message
-from ecdata.ingest import ingest_file
-from ecdata.kpis import DIMENSIONS, GRAINS, Filters, kpi_table
-from ecdata.reader import DEFAULT_MAX_MB
+from ecdata.ingest.reader import DEFAULT_MAX_MB
+from ecdata.ingest.upload import ingest_file
+from ecdata.metrics.catalogue import KPI_COLUMNS
+from ecdata.metrics.kpis import DIMENSIONS, GRAINS, Filters, kpi_table
 from ecdata.store import Store, default_db_path
-from ecdata.team import read_team_file, save_team_file
+from ecdata.store.batches import list_batches, undo_batch
+from ecdata.team.files import read_team_file, save_team_file
 
 
 def _date(text: str) -> dt.date:

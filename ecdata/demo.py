@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ecdata.batches import write_batch
-from ecdata.org import role_of, roles
 from ecdata.store import AGENT_DAILY, RATINGS, ROSTER, STORE_DAILY, STORE_MONTHLY, Store
+from ecdata.store.batches import write_batch
+from ecdata.team.org import role_of, roles
 
 # store -> (channel, daily visitors, conversion, inquiry share, aov, spend per visitor)
 DEMO_STORES = {

@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from ecdata.diagnosis import ADVICE, full_diagnosis
-from ecdata.org import roles
+from ecdata.team.diagnosis import ADVICE, full_diagnosis
+from ecdata.team.org import roles
 from ui.sidebar import page_start
 from ui.state import lang, query, tr
 from ui.url import current

@@ -5,11 +5,11 @@ import datetime as dt
 
 import streamlit as st
 
-from ecdata.catalogue import KPI_COLUMNS, METRICS
 from ecdata.export import to_csv_bytes, to_xlsx_bytes
-from ecdata.kpis import kpi_table
-from ecdata.periods import selection_filter_range
-from ecdata.review import fact_rows, period_comparison
+from ecdata.metrics.catalogue import KPI_COLUMNS, METRICS
+from ecdata.metrics.kpis import kpi_table
+from ecdata.metrics.periods import selection_filter_range
+from ecdata.metrics.review import fact_rows, period_comparison
 from ui import charts
 from ui.sidebar import page_start
 from ui.state import fmt, labeller, lang, metric_label, query, tr

@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from ecdata.catalogue import METRICS
-from ecdata.kpis import COST_SPREAD_METHOD, kpi_table, target_inquiry_costs, with_dates
-from ecdata.periods import trend_window
+from ecdata.metrics.catalogue import METRICS
+from ecdata.metrics.kpis import COST_SPREAD_METHOD, kpi_table, target_inquiry_costs, with_dates
+from ecdata.metrics.periods import trend_window
 from ui import charts
 from ui.sidebar import page_start
 from ui.state import labeller, lang, metric_label, query, tr

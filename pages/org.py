@@ -4,7 +4,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ecdata.org import (
+from ecdata.team.files import (
+    rating_months,
+    read_team_file,
+    roster_frame,
+    save_roster_edits,
+    save_team_file,
+)
+from ecdata.team.org import (
     HIRING_ORDER,
     MODELS,
     compare_with_model,
@@ -15,14 +22,7 @@ from ecdata.org import (
     span_of_control,
     suggested_model,
 )
-from ecdata.scoring import evaluate_month
-from ecdata.team import (
-    rating_months,
-    read_team_file,
-    roster_frame,
-    save_roster_edits,
-    save_team_file,
-)
+from ecdata.team.scoring import evaluate_month
 from ui import charts
 from ui.state import get_store, lang, query, tr
 from ui.url import current

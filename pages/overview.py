@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from ecdata.catalogue import METRICS
-from ecdata.kpis import totals
-from ecdata.review import (
+from ecdata.metrics.catalogue import METRICS
+from ecdata.metrics.kpis import totals
+from ecdata.metrics.review import (
     CARD_METRICS,
     DEFAULT_MOVE_THRESHOLD,
     funnel,

@@ -6,11 +6,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ecdata.diagnosis import full_diagnosis
 from ecdata.formatting import MISSING, is_missing
-from ecdata.kpis import Filters, agent_kpis
-from ecdata.periods import period_end
-from ecdata.scoring import (
+from ecdata.metrics.kpis import Filters, agent_kpis
+from ecdata.metrics.periods import period_end
+from ecdata.team.diagnosis import full_diagnosis
+from ecdata.team.files import rating_months, roster_frame, save_ratings_edits
+from ecdata.team.scoring import (
     STAGES,
     Schemes,
     evaluate_month,
@@ -18,7 +19,6 @@ from ecdata.scoring import (
     score_trend,
     team_summary,
 )
-from ecdata.team import rating_months, roster_frame, save_ratings_edits
 from ui import charts
 from ui.state import current_view, fmt, get_store, labeller, lang, metric_label, query, tr
 from ui.url import widget
@@ -209,7 +209,7 @@ st.dataframe(labor.rename(columns={"store": tr("col.store"),
              hide_index=True)
 st.caption(tr("tk.labor_source"))
 if st.button(tr("tk.apply", month=f"{month:%Y-%m}"), key="apply_labor"):
-    from ecdata.scoring import apply_labor_cost
+    from ecdata.team.scoring import apply_labor_cost
 
     result = apply_labor_cost(get_store(), month, labor, stage)
     st.success(tr("org.saved", batch=result.batch_id))

@@ -5,10 +5,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from ecdata.batches import list_batches, undo_batch
-from ecdata.headers import canonical_fields
-from ecdata.ingest import commit, preview, read_for_store, remember_mapping
-from ecdata.reader import DEFAULT_MAX_MB
+from ecdata.ingest.headers import canonical_fields
+from ecdata.ingest.reader import DEFAULT_MAX_MB
+from ecdata.ingest.upload import commit, preview, read_for_store, remember_mapping
+from ecdata.store.batches import list_batches, undo_batch
 from ui.state import get_store, lang, metric_label, tr
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"

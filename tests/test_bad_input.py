@@ -3,7 +3,7 @@
 import pytest
 from conftest import TODAY
 
-from ecdata.ingest import ingest_file
+from ecdata.ingest.upload import ingest_file
 
 
 @pytest.fixture

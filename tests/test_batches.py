@@ -2,8 +2,8 @@
 
 from conftest import TODAY, sums
 
-from ecdata.batches import list_batches, undo_batch
-from ecdata.ingest import ingest_file
+from ecdata.ingest.upload import ingest_file
+from ecdata.store.batches import list_batches, undo_batch
 
 
 def write(tmp_path, name, text):

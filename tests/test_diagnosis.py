@@ -1,6 +1,6 @@
 """Stage diagnosis: a clear case for each stage, and mixed evidence."""
 
-from ecdata.diagnosis import Evidence, diagnose_stage
+from ecdata.team.diagnosis import Evidence, diagnose_stage
 
 
 def evidence(**kw):

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from conftest import TODAY, sums
 
-from ecdata.ingest import ingest_file
-from ecdata.reader import read_export
+from ecdata.ingest.reader import read_export
+from ecdata.ingest.upload import ingest_file
 
 
 def ingest(store, path, **kw):

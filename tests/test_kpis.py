@@ -6,8 +6,8 @@ import math
 import pytest
 from conftest import TODAY
 
-from ecdata.ingest import ingest_file
-from ecdata.kpis import Filters, kpi_table
+from ecdata.ingest.upload import ingest_file
+from ecdata.metrics.kpis import Filters, kpi_table
 
 FACTS = """日期,店铺,渠道,访客数,支付买家数,支付金额,询单人数,询单成交人数,推广费
 2026-09-30,A店,搜索,100,5,500,10,4,30

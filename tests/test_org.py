@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from ecdata.org import compare_with_model, fitting_model, hiring_gaps, role_of, span_of_control
+from ecdata.team.org import compare_with_model, fitting_model, hiring_gaps, role_of, span_of_control
 
 
 def roster(*titles):

@@ -8,10 +8,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from ecdata.catalogue import METRICS
 from ecdata.demo import load_demo
 from ecdata.formatting import format_value
-from ecdata.kpis import Filters, totals
+from ecdata.metrics.catalogue import METRICS
+from ecdata.metrics.kpis import Filters, totals
 from ecdata.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -159,8 +159,8 @@ def test_bad_upload_shows_the_reason_and_changes_nothing(db):
 
 
 def test_money_shows_the_stores_currency_and_mixed_currencies_are_warned(db):
-    from ecdata.ingest import ingest_file
-    from ecdata.review import store_currencies
+    from ecdata.ingest.upload import ingest_file
+    from ecdata.metrics.review import store_currencies
 
     sample = ROOT / "sample_data" / "shopify_sales_by_day.csv"
     with Store(db) as store:

@@ -5,7 +5,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecdata.cleaning import parse_dates, parse_numbers, parse_rates, parse_seconds
+from ecdata.ingest.cleaning import parse_dates, parse_numbers, parse_rates, parse_seconds
 
 amounts = st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False)
 

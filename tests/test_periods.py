@@ -1,6 +1,6 @@
 import datetime as dt
 
-from ecdata.periods import comparison_range, period_end, preset_range, trend_window
+from ecdata.metrics.periods import comparison_range, period_end, preset_range, trend_window
 
 SUNDAY = dt.date(2026, 11, 15)
 WEDNESDAY = dt.date(2026, 11, 18)

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from ecdata.scoring import pay_people, score_people
+from ecdata.team.scoring import pay_people, score_people
 
 MONTH = dt.date(2026, 10, 1)
 

@@ -5,9 +5,9 @@ import threading
 import pytest
 from conftest import TODAY, sums
 
-from ecdata import batches
-from ecdata.ingest import ingest_file, read_for_store, remember_mapping
-from ecdata.kpis import kpi_table
+from ecdata.ingest.upload import ingest_file, read_for_store, remember_mapping
+from ecdata.metrics.kpis import kpi_table
+from ecdata.store import batches
 
 
 def test_an_upload_that_fails_half_way_leaves_nothing_behind(store, tmp_path, monkeypatch):

@@ -2,8 +2,8 @@
 
 import datetime as dt
 
-from ecdata.batches import undo_batch
-from ecdata.team import read_team_file, roster_frame, save_team_file
+from ecdata.store.batches import undo_batch
+from ecdata.team.files import read_team_file, roster_frame, save_team_file
 
 ROSTER = """工号,姓名,岗位,部门,上级,入职日期,基本工资,职级系数,浮动工资系数,店铺
 001,王总,老板,,,2024-01-01,"20,000",1.0,0.5,A店
@@ -80,7 +80,7 @@ def test_performance_coefficient_outside_0_to_2_is_rejected():
 def test_edited_ratings_are_saved_as_an_undoable_batch_and_checked(store):
     import pandas as pd
 
-    from ecdata.team import ratings_frame, save_ratings_edits
+    from ecdata.team.files import ratings_frame, save_ratings_edits
 
     month = dt.date(2026, 10, 1)
     edited = pd.DataFrame({"person_id": ["A", "B"], "supervisor_rating": [90.0, 80.0],

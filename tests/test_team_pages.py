@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from test_pages import app, db, demo_file  # noqa: F401  (fixtures)
 
-from ecdata.kpis import Filters, kpi_table
-from ecdata.scoring import apply_labor_cost, evaluate_month, labor_cost_by_store
+from ecdata.metrics.kpis import Filters, kpi_table
 from ecdata.store import Store
+from ecdata.team.scoring import apply_labor_cost, evaluate_month, labor_cost_by_store
 
 OCTOBER = dt.date(2026, 10, 1)
 
@@ -61,7 +61,7 @@ def test_editing_the_bonus_tiers_changes_the_pay(db):  # noqa: F811
     import dataclasses
 
     from ecdata.formatting import format_value
-    from ecdata.scoring import Schemes
+    from ecdata.team.scoring import Schemes
 
     at = app(lang="en", month="2026-10-01", scheme="growth")
     at.switch_page("pages/team_kpis.py").run()
@@ -91,7 +91,7 @@ def test_start_scheme_weights_are_settings_on_the_page(db):  # noqa: F811
     assert "work results × 50% + supervisor × 40% + peers × 10%" in at.info[0].value
     import dataclasses
 
-    from ecdata.scoring import Schemes, StartScheme
+    from ecdata.team.scoring import Schemes, StartScheme
 
     schemes = dataclasses.replace(Schemes(), start=StartScheme(0.5, 0.4, 0.1))
     with Store(db) as store:

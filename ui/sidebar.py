@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ecdata.kpis import Filters
-from ecdata.periods import COMPARISONS, PRESETS
-from ecdata.review import data_bounds, dimension_values, store_currencies
+from ecdata.metrics.kpis import Filters
+from ecdata.metrics.periods import COMPARISONS, PRESETS
+from ecdata.metrics.review import data_bounds, dimension_values, store_currencies
 from ui.state import (
     View,
     browser_language,

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ecdata.catalogue import METRICS
 from ecdata.demo import load_demo
 from ecdata.formatting import format_value
 from ecdata.i18n import LANGUAGES, t
-from ecdata.kpis import Filters
-from ecdata.periods import comparison_range, preset_range
+from ecdata.metrics.catalogue import METRICS
+from ecdata.metrics.kpis import Filters
+from ecdata.metrics.periods import comparison_range, preset_range
 from ecdata.store import Store, default_db_path
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from ecdata.catalogue import COST_BASE, DERIVED, KPI_COLUMNS, STORE_BASE
+from ecdata.metrics.catalogue import COST_BASE, DERIVED, KPI_COLUMNS, STORE_BASE
 
 GRAINS = ("day", "week", "month", "total")
 DIMENSIONS = ("store", "channel", "none")
@@ -184,7 +184,7 @@ def target_inquiry_costs(cur, filters: Filters) -> pd.DataFrame:
 def agent_kpis(cur, filters: Filters) -> pd.DataFrame:
     """Per agent (store, member) and one 'team' row: received, inquiries, closed inquiries,
     sales, inquiry_conversion and response_seconds (weighted by customers received)."""
-    from ecdata.catalogue import AGENT_BASE, AGENT_DERIVED
+    from ecdata.metrics.catalogue import AGENT_BASE, AGENT_DERIVED
 
     sums = ", ".join(f"{m.expr} AS {m.name}" for m in AGENT_BASE)
     derived = ", ".join(f"{m.expr} AS {m.name}" for m in AGENT_DERIVED)

@@ -11,23 +11,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import io
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from ecdata.batches import write_batch
-from ecdata.headers import normalize_header
 from ecdata.i18n import Message
-from ecdata.org import role_of, roles
-from ecdata.parsed import RowProblem
-from ecdata.reader import excel_cells
-from ecdata.sniff import detect_encoding, html_table_rows, sniff_format
+from ecdata.ingest import RowProblem, read_rows
+from ecdata.names import normalize_header
 from ecdata.store import RATINGS, ROSTER, Store
+from ecdata.store.batches import write_batch
+from ecdata.team.org import role_of, roles
 
-ALIASES = Path(__file__).parent / "data" / "team_aliases.csv"
+ALIASES = Path(__file__).parents[1] / "data" / "team_aliases.csv"
 # Pay coefficient bounds (settings with these defaults).
 LEVEL_COEF_RANGE = (0.0, 5.0)
 FLOAT_COEF_RANGE = (0.0, 2.0)
@@ -56,20 +53,6 @@ class TeamFile:
     @property
     def ok(self) -> bool:
         return self.error is None
-
-
-def _rows(data: bytes) -> list[list]:
-    fmt = sniff_format(data)  # the whole file: an xlsx is told by its zip directory
-    if fmt in ("xlsx", "xls"):
-        return excel_cells(pd.read_excel(io.BytesIO(data), header=None, engine="calamine"))
-    encoding = detect_encoding(data, at_eof=True)
-    text = data.decode(encoding, errors="replace").lstrip("\ufeff")
-    if fmt == "html":
-        return html_table_rows(text)
-    if fmt.startswith("binary") or fmt == "zip":
-        raise ValueError(fmt)
-    delimiter = "\t" if text.count("\t") > text.count(",") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
 def _missing(value) -> bool:
@@ -105,7 +88,7 @@ def read_team_file(data: bytes, file_name: str) -> TeamFile:
         out.error = Message("err.empty", {"file": file_name})
         return out
     try:
-        rows = _rows(data)
+        rows = read_rows(data)
     except ValueError as exc:
         out.error = Message("err.binary", {"file": file_name, "what": str(exc)})
         return out

@@ -16,10 +16,10 @@ import tempfile
 import weakref
 from pathlib import Path
 
-from ecdata import headers as hd
-from ecdata.cleaning import sql_path, sql_str
 from ecdata.i18n import Message
-from ecdata.parsed import ParsedExport, RowProblem
+from ecdata.ingest import headers as hd
+from ecdata.ingest.cleaning import sql_path, sql_str
+from ecdata.ingest.parsed import ParsedExport, RowProblem
 
 MAX_PROBLEMS_LISTED = 200
 KEY_NAMES = ("date", "month", "store", "channel", "member")

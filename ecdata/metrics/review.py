@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ecdata.catalogue import METRICS
 from ecdata.formatting import format_change, is_missing
-from ecdata.kpis import Filters, kpi_table, scope_params, scope_sql, totals, with_dates
-from ecdata.periods import comparison_range, week_start
+from ecdata.metrics.catalogue import METRICS
+from ecdata.metrics.kpis import Filters, kpi_table, scope_params, scope_sql, totals, with_dates
+from ecdata.metrics.periods import comparison_range, week_start
+from ecdata.platforms import currency_of
 
 CARD_METRICS = ("visitors", "conversion_rate", "sales", "aov", "inquiries",
                 "inquiry_conversion", "spend", "roi", "inquiry_cost", "closed_inquiry_cost")
@@ -41,14 +42,11 @@ def data_bounds(cur) -> tuple[dt.date | None, dt.date | None]:
 def store_currencies(cur) -> dict[str, str]:
     """Each store's currency symbol, from the platforms its rows were uploaded from (a store
     whose files came from Shopify, Amazon or GA4 is in $; otherwise ¥)."""
-    from ecdata.headers import platform_markers
-
-    by_platform = {p.platform: p.currency for _, p in platform_markers()}
     out: dict[str, str] = {}
     for store, platform in cur.execute(
             "SELECT DISTINCT d.store, b.platform FROM store_daily d "
             "JOIN batches b USING (batch_id)").fetchall():
-        symbol = by_platform.get(platform, "¥")
+        symbol = currency_of(platform)
         out[store] = symbol if out.get(store, symbol) == symbol else "?"
     return out
 

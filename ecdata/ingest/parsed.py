@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ecdata import headers as hd
 from ecdata.i18n import Message
+from ecdata.ingest import headers as hd
 from ecdata.store import AGENT_DAILY, STORE_DAILY, STORE_MONTHLY, FactTable
 
 TABLE_FOR_KIND = {"store": STORE_DAILY, "ad": STORE_DAILY, "agent": AGENT_DAILY,

@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from ecdata import headers as hd
-from ecdata.batches import (
+from ecdata.i18n import Message
+from ecdata.ingest import headers as hd
+from ecdata.ingest.parsed import ParsedExport
+from ecdata.ingest.reader import read_export
+from ecdata.store import Store
+from ecdata.store.batches import (
     BatchResult,
     count_existing,
     drop_staged,
@@ -14,10 +18,6 @@ from ecdata.batches import (
     use_staged,
     write_batch,
 )
-from ecdata.i18n import Message
-from ecdata.parsed import ParsedExport
-from ecdata.reader import read_export
-from ecdata.store import Store
 
 
 @dataclass(frozen=True)

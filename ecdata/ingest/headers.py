@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-DATA_DIR = Path(__file__).parent / "data"
+from ecdata.names import normalize_header
+from ecdata.platforms import DATA_DIR, GENERIC, Platform, platform_markers
 
 # How far down a file the header may sit: 生意参谋 puts up to 7 title rows above it.
 HEADER_SCAN_ROWS = 30
@@ -28,19 +26,6 @@ TOTAL_LABELS = (
     "合计", "总计", "汇总", "均值", "汇总值", "平均值", "全店汇总值", "同行同层均值", "店铺汇总值",
     "店铺平均值", "total", "grand total", "totals", "average", "summary",
 )
-
-
-def normalize_header(text) -> str:
-    """Fold a header cell to the form the alias table uses.
-
-    NFKC turns full-width brackets and signs into ASCII, en/em dashes become '-', case and all
-    white space are dropped: 'Sessions – Total' and 'sessions-total' are the same column.
-    """
-    if text is None:
-        return ""
-    s = unicodedata.normalize("NFKC", str(text)).strip().lower()
-    s = re.sub(r"[\u2010-\u2015\u2212]", "-", s)
-    return re.sub(r"\s+", "", s)
 
 
 @dataclass(frozen=True)
@@ -60,31 +45,6 @@ def alias_table() -> dict[str, list[Alias]]:
     for entries in table.values():
         entries.sort(key=lambda a: a.kind == "")
     return table
-
-
-@dataclass(frozen=True)
-class Platform:
-    platform: str
-    label_zh: str
-    label_en: str
-    channel: str  # an ad platform's rows become this channel; "" for store/service reports
-    currency: str = "¥"  # what its money columns are in (Shopify, Amazon, GA4: $)
-
-    def label(self, lang: str = "zh") -> str:
-        return self.label_zh if lang == "zh" else self.label_en
-
-
-@lru_cache(maxsize=1)
-def platform_markers() -> list[tuple[str, Platform]]:
-    with open(DATA_DIR / "platforms.csv", encoding="utf-8") as f:
-        return [
-            (normalize_header(r["marker"]),
-             Platform(r["platform"], r["label_zh"], r["label_en"], r["channel"], r["currency"]))
-            for r in csv.DictReader(f)
-        ]
-
-
-GENERIC = Platform("generic", "通用表格", "Generic table", "")
 
 
 def detect_platform(headers: list[str]) -> Platform:

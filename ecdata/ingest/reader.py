@@ -9,8 +9,10 @@ store. A file the user got wrong yields `error` (a Message in zh/en), never an e
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import io
 import tempfile
 import zipfile
 from dataclasses import dataclass, field, replace
@@ -19,11 +21,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ecdata import headers as hd
-from ecdata.cleaning import install_macros, sql_path
-from ecdata.facts import check_facts
-from ecdata.parsed import ParsedExport
-from ecdata.sniff import (
+from ecdata.ingest import headers as hd
+from ecdata.ingest.cleaning import install_macros, sql_path
+from ecdata.ingest.facts import check_facts
+from ecdata.ingest.parsed import ParsedExport
+from ecdata.ingest.sniff import (
     detect_encoding,
     html_table_rows,
     sniff_format,
@@ -143,6 +145,25 @@ def _read(con, path: Path, tmp: Path, parsed: ParsedExport, mapping_override, to
         return check_facts(con, start, mapping_override, today, source)
 
 
+def read_rows(data: bytes) -> list[list]:
+    """A small table file (CSV/TSV, xlsx, binary xls, HTML-as-xls) as rows of cells.
+
+    For the team's roster and ratings, which are read whole into memory. Raises ValueError
+    naming what the bytes are when they are not a table (a picture, a PDF, an archive).
+    """
+    fmt = sniff_format(data)  # the whole file: an xlsx is told by its zip directory
+    if fmt in ("xlsx", "xls"):
+        return excel_cells(pd.read_excel(io.BytesIO(data), header=None, engine="calamine"))
+    encoding = detect_encoding(data, at_eof=True)
+    text = data.decode(encoding, errors="replace").lstrip("\ufeff")
+    if fmt == "html":
+        return html_table_rows(text)
+    if fmt.startswith("binary") or fmt == "zip":
+        raise ValueError(fmt)
+    delimiter = "\t" if text.count("\t") > text.count(",") else ","
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
 def excel_cells(frame: pd.DataFrame) -> list[list]:
     """Excel cells as text, the way the sheet shows them (dates as ISO, 3.0 as 3)."""
     def cell(v):
@@ -185,8 +206,6 @@ def _header_text(cell, i: int) -> str:
 
 def _sniff_delimiter(lines: list[str]) -> tuple[str, int | None, list[str]]:
     """The delimiter under which a header row is found with the most cells."""
-    import csv
-
     best = (",", None, [])
     for delim in (",", "\t", ";", "|"):
         rows = list(csv.reader(lines, delimiter=delim))

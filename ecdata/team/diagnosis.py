@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ecdata.kpis import Filters, kpi_table
-from ecdata.org import hiring_gaps
-from ecdata.team import ratings_frame, roster_frame
+from ecdata.metrics.kpis import Filters, kpi_table
+from ecdata.team.files import ratings_frame, roster_frame
+from ecdata.team.org import hiring_gaps
 
 
 @dataclass(frozen=True)

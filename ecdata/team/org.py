@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ecdata.headers import normalize_header
+from ecdata.names import normalize_header
 
-DATA = Path(__file__).parent / "data" / "roles.csv"
+DATA = Path(__file__).parents[1] / "data" / "roles.csv"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ecdata.periods import period_end
+from ecdata.metrics.periods import period_end
 
 STAGES = ("start", "growth", "mature")
 
@@ -256,7 +256,7 @@ def agent_month(cur, month: dt.date) -> pd.DataFrame:
 def evaluate_month(cur, month: dt.date, stage: str, schemes: Schemes = Schemes()
                    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(inputs, scores, pay) for everyone on the roster in `month` under `stage`."""
-    from ecdata.team import ratings_frame, roster_frame
+    from ecdata.team.files import ratings_frame, roster_frame
 
     roster = roster_frame(cur, period_end(month, "month"))
     if roster.empty:
@@ -302,8 +302,8 @@ def labor_cost_by_store(pay: pd.DataFrame, stores: list[str]) -> pd.DataFrame:
 def apply_labor_cost(store, month: dt.date, costs: pd.DataFrame, stage: str):
     """Store roster-derived labor cost as the month's labor cost (one undoable batch);
     management cost and targets already uploaded stay as they are."""
-    from ecdata.batches import write_batch
     from ecdata.store import STORE_MONTHLY
+    from ecdata.store.batches import write_batch
 
     frame = costs.assign(month=month)[["month", "store", "labor_cost"]]
     meta = {"file_name": f"roster pay {month:%Y-%m} ({stage})",

@@ -1,0 +1,16 @@
+"""Ingest: from a file as downloaded to checked facts, and from facts to a stored batch.
+
+sniff (what the bytes are, which encoding) → reader (cells into DuckDB) → headers (which
+column is which metric, which platform) → cleaning (the cell grammar, as SQL macros) → facts
+(row checks, the staged Parquet) → upload (preview and commit as a batch). Anything else in
+ecdata that reads a file (the team's roster and ratings) goes through `read_rows` here.
+"""
+
+from ecdata.ingest.parsed import ParsedExport, RowProblem
+from ecdata.ingest.reader import DEFAULT_MAX_MB, read_export, read_rows
+from ecdata.ingest.upload import commit, ingest_file, preview, read_for_store
+
+__all__ = [
+    "DEFAULT_MAX_MB", "ParsedExport", "RowProblem", "commit", "ingest_file", "preview",
+    "read_export", "read_for_store", "read_rows",
+]

@@ -1,0 +1,19 @@
+"""How the names people type are compared: header cells, role titles, platform markers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def normalize_header(text) -> str:
+    """Fold a header cell to the form the alias table uses.
+
+    NFKC turns full-width brackets and signs into ASCII, en/em dashes become '-', case and all
+    white space are dropped: 'Sessions – Total' and 'sessions-total' are the same column.
+    """
+    if text is None:
+        return ""
+    s = unicodedata.normalize("NFKC", str(text)).strip().lower()
+    s = re.sub(r"[\u2010-\u2015\u2212]", "-", s)
+    return re.sub(r"\s+", "", s)

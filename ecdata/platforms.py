@@ -1,0 +1,47 @@
+"""The platforms owners export from (data/platforms.csv): how each is recognised, its label,
+the channel its ad rows become and the currency of its money columns.
+
+Reference data shared by ingest (recognising a file) and metrics (a store's currency).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ecdata.names import normalize_header
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class Platform:
+    platform: str
+    label_zh: str
+    label_en: str
+    channel: str  # an ad platform's rows become this channel; "" for store/service reports
+    currency: str = "¥"  # what its money columns are in (Shopify, Amazon, GA4: $)
+
+    def label(self, lang: str = "zh") -> str:
+        return self.label_zh if lang == "zh" else self.label_en
+
+
+GENERIC = Platform("generic", "通用表格", "Generic table", "")
+
+
+@lru_cache(maxsize=1)
+def platform_markers() -> list[tuple[str, Platform]]:
+    """(normalized marker header, platform), in table order: the first match wins."""
+    with open(DATA_DIR / "platforms.csv", encoding="utf-8") as f:
+        return [
+            (normalize_header(r["marker"]),
+             Platform(r["platform"], r["label_zh"], r["label_en"], r["channel"], r["currency"]))
+            for r in csv.DictReader(f)
+        ]
+
+
+def currency_of(platform: str | None) -> str:
+    """The currency symbol of a platform's money columns (¥ when unknown)."""
+    return next((p.currency for _, p in platform_markers() if p.platform == platform), "¥")

@@ -1,0 +1,22 @@
+"""The store: DuckDB, the schema and its migrations, and batches (merge, undo).
+
+Owns the connection and the one write path. Depends on nothing else in ecdata but i18n, so
+every layer above (ingest, metrics, team) can read and write through it.
+"""
+
+from ecdata.store.database import DEFAULT_DB, Store, default_db_path
+from ecdata.store.schema import (
+    AGENT_DAILY,
+    FACT_TABLES,
+    RATINGS,
+    ROSTER,
+    SCHEMA_VERSION,
+    STORE_DAILY,
+    STORE_MONTHLY,
+    FactTable,
+)
+
+__all__ = [
+    "AGENT_DAILY", "DEFAULT_DB", "FACT_TABLES", "RATINGS", "ROSTER", "SCHEMA_VERSION",
+    "STORE_DAILY", "STORE_MONTHLY", "FactTable", "Store", "default_db_path",
+]

@@ -11,19 +11,26 @@ get_store()  # opens the database, loading the demo company into an empty one
 render_sidebar()
 pages = {
     tr("nav.review"): [
-        st.Page("pages/overview.py", title=tr("page.overview"), icon="📊", default=True,
-                url_path="overview"),
+        st.Page(
+            "pages/overview.py",
+            title=tr("page.overview"),
+            icon="📊",
+            default=True,
+            url_path="overview",
+        ),
     ],
     tr("nav.analyse"): [
-        st.Page("pages/inquiry_cost.py", title=tr("page.inquiry_cost"), icon="💰",
-                url_path="inquiry_cost"),
+        st.Page(
+            "pages/inquiry_cost.py",
+            title=tr("page.inquiry_cost"),
+            icon="💰",
+            url_path="inquiry_cost",
+        ),
         st.Page("pages/explore.py", title=tr("page.explore"), icon="🔎", url_path="explore"),
     ],
     tr("nav.team"): [
-        st.Page("pages/team_kpis.py", title=tr("page.team_kpis"), icon="👥",
-                url_path="team_kpis"),
-        st.Page("pages/diagnosis.py", title=tr("page.diagnosis"), icon="🧭",
-                url_path="diagnosis"),
+        st.Page("pages/team_kpis.py", title=tr("page.team_kpis"), icon="👥", url_path="team_kpis"),
+        st.Page("pages/diagnosis.py", title=tr("page.diagnosis"), icon="🧭", url_path="diagnosis"),
         st.Page("pages/org.py", title=tr("page.org"), icon="🏢", url_path="org"),
     ],
     tr("nav.data"): [

@@ -78,8 +78,12 @@ def measure(mode: str, csv_path: Path, workdir: Path) -> dict:
     db = workdir / f"{mode}.duckdb"
     for suffix in ("", ".wal"):
         Path(str(db) + suffix).unlink(missing_ok=True)
-    out = subprocess.run([sys.executable, __file__, "--child", mode, str(csv_path), str(db)],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", mode, str(csv_path), str(db)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -94,20 +98,29 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="ecdata-bench-") as tmp:
         workdir = Path(tmp)
-        print(f"{'rows':>10} {'MB':>6} {'duckdb s':>9} {'ecdata s':>9} {'ratio':>6} "
-              f"{'duckdb peak MB':>15} {'ecdata peak MB':>15}")
+        print(
+            f"{'rows':>10} {'MB':>6} {'duckdb s':>9} {'ecdata s':>9} {'ratio':>6} "
+            f"{'duckdb peak MB':>15} {'ecdata peak MB':>15}"
+        )
         for rows in args.rows:
             csv_path = workdir / f"metrics_{rows}.csv"
             make_csv(csv_path, rows)
             size_mb = csv_path.stat().st_size / 2**20
-            base = min((measure("duckdb", csv_path, workdir) for _ in range(args.repeat)),
-                       key=lambda r: r["seconds"])
-            ours = min((measure("ecdata", csv_path, workdir) for _ in range(args.repeat)),
-                       key=lambda r: r["seconds"])
+            base = min(
+                (measure("duckdb", csv_path, workdir) for _ in range(args.repeat)),
+                key=lambda r: r["seconds"],
+            )
+            ours = min(
+                (measure("ecdata", csv_path, workdir) for _ in range(args.repeat)),
+                key=lambda r: r["seconds"],
+            )
             assert ours["rows"] == base["rows"] == rows, (ours, base)
-            print(f"{rows:>10,} {size_mb:>6.0f} {base['seconds']:>9.2f} {ours['seconds']:>9.2f} "
-                  f"{ours['seconds'] / base['seconds']:>6.2f} {base['peak_mb']:>15.0f} "
-                  f"{ours['peak_mb']:>15.0f}", flush=True)
+            print(
+                f"{rows:>10,} {size_mb:>6.0f} {base['seconds']:>9.2f} {ours['seconds']:>9.2f} "
+                f"{ours['seconds'] / base['seconds']:>6.2f} {base['peak_mb']:>15.0f} "
+                f"{ours['peak_mb']:>15.0f}",
+                flush=True,
+            )
             csv_path.unlink()
 
 

@@ -33,8 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def with_db(p):
-        p.add_argument("--db", type=Path, default=None,
-                       help="DuckDB file (default: $ECDATA_DB or data/ecdata.duckdb)")
+        p.add_argument(
+            "--db",
+            type=Path,
+            default=None,
+            help="DuckDB file (default: $ECDATA_DB or data/ecdata.duckdb)",
+        )
         return p
 
     p = with_db(sub.add_parser("ingest", help="read export files into the store"))
@@ -106,11 +110,20 @@ def _team(store: Store, args) -> int:
         for note in [w for w in team.warnings] + [p.message for p in team.problems]:
             print(f"  - {note}")
         result = save_team_file(store, team)
-        print(Message("ok.ingested", {
-            "file": path.name, "read": len(team.frame) + len({p.row for p in team.problems}),
-            "written": result.rows_written, "new": result.rows_new,
-            "replaced": result.rows_replaced, "skipped": len({p.row for p in team.problems}),
-            "batch": result.batch_id}))
+        print(
+            Message(
+                "ok.ingested",
+                {
+                    "file": path.name,
+                    "read": len(team.frame) + len({p.row for p in team.problems}),
+                    "written": result.rows_written,
+                    "new": result.rows_new,
+                    "replaced": result.rows_replaced,
+                    "skipped": len({p.row for p in team.problems}),
+                    "batch": result.batch_id,
+                },
+            )
+        )
     return 1 if failed else 0
 
 
@@ -134,8 +147,12 @@ def _kpis(store: Store, args) -> int:
 
 def _demo(store: Store, args) -> int:
     written = load_demo(store, args.end)
-    print(Message("ok.demo", {"rows": written["store_daily"], "agents": written["agent_daily"],
-                              "stores": 3}))
+    print(
+        Message(
+            "ok.demo",
+            {"rows": written["store_daily"], "agents": written["agent_daily"], "stores": 3},
+        )
+    )
     return 0
 
 
@@ -150,5 +167,11 @@ def _undo(store: Store, args) -> int:
     return 0 if ok else 1
 
 
-COMMANDS = {"ingest": _ingest, "team": _team, "kpis": _kpis, "demo": _demo, "batches": _batches,
-            "undo": _undo}
+COMMANDS = {
+    "ingest": _ingest,
+    "team": _team,
+    "kpis": _kpis,
+    "demo": _demo,
+    "batches": _batches,
+    "undo": _undo,
+}

@@ -21,12 +21,22 @@ from ecdata.team.org import role_of, roles
 
 # store -> (channel, daily visitors, conversion, inquiry share, aov, spend per visitor)
 DEMO_STORES = {
-    "天猫旗舰店": [("搜索", 4200, 0.032, 0.09, 189.0, 0.0), ("推荐", 2600, 0.021, 0.06, 175.0, 0.0),
-               ("直通车", 1800, 0.035, 0.10, 198.0, 1.25), ("直播", 900, 0.048, 0.05, 160.0, 0.6)],
-    "京东自营店": [("搜索", 3100, 0.041, 0.08, 236.0, 0.0), ("推荐", 1500, 0.026, 0.05, 221.0, 0.0),
-               ("京东快车", 1200, 0.038, 0.09, 240.0, 1.4)],
-    "抖音小店": [("直播", 5200, 0.019, 0.04, 129.0, 0.35), ("短视频", 3300, 0.012, 0.03, 119.0, 0.0),
-             ("千川", 2100, 0.024, 0.05, 135.0, 1.1)],
+    "天猫旗舰店": [
+        ("搜索", 4200, 0.032, 0.09, 189.0, 0.0),
+        ("推荐", 2600, 0.021, 0.06, 175.0, 0.0),
+        ("直通车", 1800, 0.035, 0.10, 198.0, 1.25),
+        ("直播", 900, 0.048, 0.05, 160.0, 0.6),
+    ],
+    "京东自营店": [
+        ("搜索", 3100, 0.041, 0.08, 236.0, 0.0),
+        ("推荐", 1500, 0.026, 0.05, 221.0, 0.0),
+        ("京东快车", 1200, 0.038, 0.09, 240.0, 1.4),
+    ],
+    "抖音小店": [
+        ("直播", 5200, 0.019, 0.04, 129.0, 0.35),
+        ("短视频", 3300, 0.012, 0.03, 119.0, 0.0),
+        ("千川", 2100, 0.024, 0.05, 135.0, 1.1),
+    ],
 }
 DEMO_AGENTS = {
     "天猫旗舰店": ["小美", "阿杰", "娜娜"],
@@ -34,8 +44,11 @@ DEMO_AGENTS = {
     "抖音小店": ["晓晓", "大鹏", "Coco"],
 }
 # store -> (monthly labor cost, monthly management cost, target inquiry cost in yuan)
-DEMO_COSTS = {"天猫旗舰店": (68000.0, 15000.0, 8.5), "京东自营店": (42000.0, 9000.0, 9.5),
-              "抖音小店": (56000.0, 12000.0, 12.0)}
+DEMO_COSTS = {
+    "天猫旗舰店": (68000.0, 15000.0, 8.5),
+    "京东自营店": (42000.0, 9000.0, 9.5),
+    "抖音小店": (56000.0, 12000.0, 12.0),
+}
 DEMO_DAYS = 364
 # (id, name, title, manager, store, hired, base pay, level coefficient, floating coefficient)
 DEMO_ROSTER = [
@@ -87,60 +100,103 @@ def demo_frames(end: dt.date, seed: int = 7) -> dict[str, pd.DataFrame]:
             if channel == "千川":  # incident: a campaign left running overspends for five days
                 spend = np.where((days_from_end >= 18) & (days_from_end < 23), spend * 3.2, spend)
             sales = np.round(buyers * aov * rng.normal(1, 0.05, n), 2)
-            rows.append(pd.DataFrame({
-                "date": dates.date, "store": store, "channel": channel, "visitors": v,
-                "page_views": np.round(v * rng.normal(2.9, 0.2, n)), "buyers": buyers,
-                "sales": sales, "inquiries": inquiries, "closed_inquiries": closed,
-                "spend": spend, "refunds": np.round(sales * rng.uniform(0.02, 0.06, n), 2),
-                "not_final": False,
-            }))
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "date": dates.date,
+                        "store": store,
+                        "channel": channel,
+                        "visitors": v,
+                        "page_views": np.round(v * rng.normal(2.9, 0.2, n)),
+                        "buyers": buyers,
+                        "sales": sales,
+                        "inquiries": inquiries,
+                        "closed_inquiries": closed,
+                        "spend": spend,
+                        "refunds": np.round(sales * rng.uniform(0.02, 0.06, n), 2),
+                        "not_final": False,
+                    }
+                )
+            )
     store_daily = pd.concat(rows, ignore_index=True)
     for col in STORE_DAILY.metrics:
         if col in store_daily:
             store_daily[col] = store_daily[col].astype("float64")
 
     per_store = store_daily.groupby(["date", "store"], as_index=False)[
-        ["inquiries", "closed_inquiries", "sales"]].sum()
+        ["inquiries", "closed_inquiries", "sales"]
+    ].sum()
     agents = []
     for store, names in DEMO_AGENTS.items():
         day = per_store[per_store.store == store].reset_index(drop=True)
         weights = rng.dirichlet(np.full(len(names), 8.0), len(day))
         for i, name in enumerate(names):
             share = weights[:, i]
-            agents.append(pd.DataFrame({
-                "date": day.date, "store": store, "member": name,
-                "received": np.round(day.inquiries * share * 1.3),
-                "inquiries": np.round(day.inquiries * share),
-                "closed_inquiries": np.round(day.closed_inquiries * share),
-                "sales": np.round(day.sales * share * 0.45, 2),
-                "response_seconds": np.round(rng.normal(18 + 6 * i, 4, len(day)).clip(3)),
-                "not_final": False,
-            }))
+            agents.append(
+                pd.DataFrame(
+                    {
+                        "date": day.date,
+                        "store": store,
+                        "member": name,
+                        "received": np.round(day.inquiries * share * 1.3),
+                        "inquiries": np.round(day.inquiries * share),
+                        "closed_inquiries": np.round(day.closed_inquiries * share),
+                        "sales": np.round(day.sales * share * 0.45, 2),
+                        "response_seconds": np.round(rng.normal(18 + 6 * i, 4, len(day)).clip(3)),
+                        "not_final": False,
+                    }
+                )
+            )
     agent_daily = pd.concat(agents, ignore_index=True)
 
     months = pd.period_range(dates[0], dates[-1], freq="M")
     monthly = []
     for store, (labor, mgmt, target_cost) in DEMO_COSTS.items():
-        sales_by_month = store_daily[store_daily.store == store].groupby(
-            pd.to_datetime(store_daily.date).dt.to_period("M")).sales.sum()
+        sales_by_month = (
+            store_daily[store_daily.store == store]
+            .groupby(pd.to_datetime(store_daily.date).dt.to_period("M"))
+            .sales.sum()
+        )
         for i, m in enumerate(months):
-            monthly.append({
-                "month": m.start_time.date(), "store": store,
-                "labor_cost": labor + 2000.0 * (i // 4), "management_cost": mgmt,
-                # Targets a little above what was sold, so some months miss.
-                "sales_target": round(float(sales_by_month.get(m, 0)) * rng.uniform(0.93, 1.08) / 1000) * 1000.0,
-                "target_inquiry_cost": target_cost,
-            })
-    roster = pd.DataFrame(DEMO_ROSTER, columns=[
-        "person_id", "name", "role_title", "manager", "store", "hired", "base_pay",
-        "level_coef", "float_coef"])
+            monthly.append(
+                {
+                    "month": m.start_time.date(),
+                    "store": store,
+                    "labor_cost": labor + 2000.0 * (i // 4),
+                    "management_cost": mgmt,
+                    # Targets a little above what was sold, so some months miss.
+                    "sales_target": round(
+                        float(sales_by_month.get(m, 0)) * rng.uniform(0.93, 1.08) / 1000
+                    )
+                    * 1000.0,
+                    "target_inquiry_cost": target_cost,
+                }
+            )
+    roster = pd.DataFrame(
+        DEMO_ROSTER,
+        columns=[
+            "person_id",
+            "name",
+            "role_title",
+            "manager",
+            "store",
+            "hired",
+            "base_pay",
+            "level_coef",
+            "float_coef",
+        ],
+    )
     roster["hired"] = pd.to_datetime(roster.hired).dt.date
     roster["role"] = roster.role_title.map(role_of)
     roster["department"] = roster.role.map(lambda r: roles()[r].department)
     roster["collaborator"] = roster.role.isin(["designer", "photographer", "warehouse"])
-    return {"store_daily": store_daily, "agent_daily": agent_daily,
-            "store_monthly": pd.DataFrame(monthly), "roster": roster,
-            "ratings": _demo_ratings(rng, roster, agent_daily, store_daily, months)}
+    return {
+        "store_daily": store_daily,
+        "agent_daily": agent_daily,
+        "store_monthly": pd.DataFrame(monthly),
+        "roster": roster,
+        "ratings": _demo_ratings(rng, roster, agent_daily, store_daily, months),
+    }
 
 
 def _demo_ratings(rng, roster, agent_daily, store_daily, months) -> pd.DataFrame:
@@ -153,11 +209,14 @@ def _demo_ratings(rng, roster, agent_daily, store_daily, months) -> pd.DataFrame
     rows = []
     for m in months:
         for _, p in roster.iterrows():
-            row = {"month": m.start_time.date(), "person_id": p.person_id,
-                   "task_completion": float(np.clip(rng.normal(88, 7), 50, 100).round()),
-                   "work_quality": float(np.clip(rng.normal(85, 8), 50, 100).round()),
-                   "supervisor_rating": float(np.clip(rng.normal(82, 8), 50, 100).round()),
-                   "peer_rating": float(np.clip(rng.normal(80, 9), 50, 100).round())}
+            row = {
+                "month": m.start_time.date(),
+                "person_id": p.person_id,
+                "task_completion": float(np.clip(rng.normal(88, 7), 50, 100).round()),
+                "work_quality": float(np.clip(rng.normal(85, 8), 50, 100).round()),
+                "supervisor_rating": float(np.clip(rng.normal(82, 8), 50, 100).round()),
+                "peer_rating": float(np.clip(rng.normal(80, 9), 50, 100).round()),
+            }
             inquiries = agent_month.get((m, p["name"]))
             if inquiries:
                 row["inquiries"] = float(inquiries)
@@ -180,11 +239,21 @@ def load_demo(store: Store, end: dt.date | None = None, seed: int = 7) -> dict[s
         frame = frames[table.name]
         digest = hashlib.sha256(f"demo:{seed}:{end}:{table.name}".encode()).hexdigest()
         key = table.keys[0]
-        result = write_batch(store, table, frame, {
-            "file_name": f"demo:{table.name}", "content_hash": digest, "kind": "demo",
-            "platform": "demo", "rows_read": len(frame), "rows_rejected": 0,
-            "date_min": frame[key].min() if key in ("date", "month") else None,
-            "date_max": frame[key].max() if key in ("date", "month") else None})
+        result = write_batch(
+            store,
+            table,
+            frame,
+            {
+                "file_name": f"demo:{table.name}",
+                "content_hash": digest,
+                "kind": "demo",
+                "platform": "demo",
+                "rows_read": len(frame),
+                "rows_rejected": 0,
+                "date_min": frame[key].min() if key in ("date", "month") else None,
+                "date_max": frame[key].max() if key in ("date", "month") else None,
+            },
+        )
         written[table.name] = result.rows_written
     return written
 
@@ -204,24 +273,37 @@ def write_sample_files(folder: Path, end: dt.date) -> list[Path]:
     visitors = rng.integers(900, 1500, len(days))
     buyers = (visitors * rng.uniform(0.03, 0.05, len(days))).astype(int)
     sales = np.round(buyers * rng.uniform(150, 190, len(days)), 2)
-    lines = ["生意参谋 - 取数 - 店铺整体", f"统计时间：{days[0]} ~ {days[-1]}", "",
-             "统计日期,访客数,浏览量,支付金额,支付买家数,支付转化率,客单价,咨询人数,询单成交人数,直通车消耗,全站推广花费"]
+    lines = [
+        "生意参谋 - 取数 - 店铺整体",
+        f"统计时间：{days[0]} ~ {days[-1]}",
+        "",
+        "统计日期,访客数,浏览量,支付金额,支付买家数,支付转化率,客单价,咨询人数,询单成交人数,直通车消耗,全站推广花费",
+    ]
     for d, v, b, s in zip(days, visitors, buyers, sales):
         inq = int(v * 0.08)
-        lines.append(f'{d},"{v:,}",{v * 3},"{s:,.2f}",{b},{b / v:.2%},{s / b:.2f},{inq},'
-                     f'{int(inq * 0.4)},{round(v * 0.3, 2)},{round(v * 0.1, 2)}')
-    lines.append(f"合计,{visitors.sum()},{visitors.sum() * 3},{sales.sum():.2f},{buyers.sum()},"
-                 f"-,-,-,-,-,-")
+        lines.append(
+            f'{d},"{v:,}",{v * 3},"{s:,.2f}",{b},{b / v:.2%},{s / b:.2f},{inq},'
+            f"{int(inq * 0.4)},{round(v * 0.3, 2)},{round(v * 0.1, 2)}"
+        )
+    lines.append(
+        f"合计,{visitors.sum()},{visitors.sum() * 3},{sales.sum():.2f},{buyers.sum()},-,-,-,-,-,-"
+    )
     path = folder / "生意参谋_店铺整体_淘宝C店.csv"
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("gb18030"))
     paths.append(path)
 
     # 赤兔 customer-service performance: xlsx, the date only in the file name.
     day = days[-1]
-    chitu = pd.DataFrame({
-        "客服昵称": ["小雨", "阿福"], "接待人数": [61, 48], "询单人数": [52, 40],
-        "询单->最终付款人数": [21, 15], "询单->最终付款转化率": ["40.38%", "37.50%"],
-        "平均响应(秒)": [14.2, 22.8]})
+    chitu = pd.DataFrame(
+        {
+            "客服昵称": ["小雨", "阿福"],
+            "接待人数": [61, 48],
+            "询单人数": [52, 40],
+            "询单->最终付款人数": [21, 15],
+            "询单->最终付款转化率": ["40.38%", "37.50%"],
+            "平均响应(秒)": [14.2, 22.8],
+        }
+    )
     path = folder / f"赤兔_客服绩效_{day}至{day}.xlsx"
     chitu.to_excel(path, index=False)
     paths.append(path)
@@ -229,34 +311,44 @@ def write_sample_files(folder: Path, end: dt.date) -> list[Path]:
     # Monthly costs and targets, as an owner would type them.
     month = end.replace(day=1)
     path = folder / "月度成本与目标.csv"
-    path.write_text("月份,店铺,人力成本,管理成本,销售目标,目标询盘成本\n"
-                    f"{month:%Y-%m},淘宝C店,\"18,000\",\"4,000\",\"120,000\",35\n",
-                    encoding="utf-8-sig")
+    path.write_text(
+        "月份,店铺,人力成本,管理成本,销售目标,目标询盘成本\n"
+        f'{month:%Y-%m},淘宝C店,"18,000","4,000","120,000",35\n',
+        encoding="utf-8-sig",
+    )
     paths.append(path)
 
     # A small team's roster (the start stage: four people) and its monthly ratings.
     path = folder / "花名册_淘宝C店.xlsx"
-    pd.DataFrame({
-        "工号": ["C01", "C02", "C03", "C04"], "姓名": ["林店长", "小雨", "阿福", "小白"],
-        "岗位": ["店长", "客服", "客服", "美工"], "上级": [None, "林店长", "林店长", "林店长"],
-        "店铺": ["淘宝C店"] * 4,
-        "入职日期": ["2026-06-01", "2026-06-15", "2026-07-01", "2026-08-01"],
-        "基本工资": [8000, 4500, 4500, 5000], "职级系数": [1.0, 1.0, 1.0, 1.0],
-        "浮动工资系数": [0.4, 0.4, 0.4, 0.3]}).to_excel(path, index=False)
+    pd.DataFrame(
+        {
+            "工号": ["C01", "C02", "C03", "C04"],
+            "姓名": ["林店长", "小雨", "阿福", "小白"],
+            "岗位": ["店长", "客服", "客服", "美工"],
+            "上级": [None, "林店长", "林店长", "林店长"],
+            "店铺": ["淘宝C店"] * 4,
+            "入职日期": ["2026-06-01", "2026-06-15", "2026-07-01", "2026-08-01"],
+            "基本工资": [8000, 4500, 4500, 5000],
+            "职级系数": [1.0, 1.0, 1.0, 1.0],
+            "浮动工资系数": [0.4, 0.4, 0.4, 0.3],
+        }
+    ).to_excel(path, index=False)
     paths.append(path)
     path = folder / "月度评分_淘宝C店.csv"
     path.write_text(
         "月份,工号,姓名,任务完成度,工作质量,上级评分,同事评分\n"
         f"{month:%Y-%m},C01,林店长,92,88,85,80\n{month:%Y-%m},C02,小雨,95,90,88,85\n"
         f"{month:%Y-%m},C03,阿福,80,85,78,82\n{month:%Y-%m},C04,小白,88,92,80,90\n",
-        encoding="utf-8-sig")
+        encoding="utf-8-sig",
+    )
     paths.append(path)
 
     # Shopify sales over time: UTF-8, English headers, dollar signs.
     path = folder / "shopify_sales_by_day.csv"
     shop = ["Day,Sessions,Orders,Total sales"] + [
         f"{d},{int(v / 3)},{max(1, int(b / 3))},${s / 20:,.2f}"
-        for d, v, b, s in zip(days, visitors, buyers, sales)]
+        for d, v, b, s in zip(days, visitors, buyers, sales)
+    ]
     path.write_text("\n".join(shop) + "\n", encoding="utf-8")
     paths.append(path)
     return paths

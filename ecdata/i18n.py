@@ -56,7 +56,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "File {file} has no usable row ({rejected} rows skipped). First problem: {first}",
     ),
     "err.no_member": (
-        "客服文件 {file} 缺少客服姓名列。", "Customer-service file {file} has no agent name column."
+        "客服文件 {file} 缺少客服姓名列。",
+        "Customer-service file {file} has no agent name column.",
     ),
     "err.unknown_batch": ("找不到批次 {batch}。", "No batch {batch}."),
     "err.batch_undone": ("批次 {batch} 已经撤销过了。", "Batch {batch} was already undone."),
@@ -64,7 +65,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "批次 {batch} 的部分数据已被后来的批次 {later} 覆盖，请先撤销 {later}。",
         "Some values of batch {batch} were overwritten by later batch {later}: undo {later} first.",
     ),
-    "err.team_no_name": ("文件 {file} 没有姓名或工号列。", "File {file} has no name or employee id column."),
+    "err.team_no_name": (
+        "文件 {file} 没有姓名或工号列。",
+        "File {file} has no name or employee id column.",
+    ),
     "err.reporting_loop": (
         "文件 {file} 的汇报关系形成了循环：{people}。请修正「上级」列。",
         "The reporting lines in {file} go round in a loop: {people}. Fix the manager column.",
@@ -91,7 +95,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "row {row}, column '{column}': date {value} is in the future",
     ),
     "row.missing_key": (
-        "第 {row} 行缺少店铺、渠道或客服名称", "row {row}: store, channel or agent name is empty"
+        "第 {row} 行缺少店铺、渠道或客服名称",
+        "row {row}: store, channel or agent name is empty",
     ),
     "row.same_name": (
         "第 {row} 行：同一店铺有两位「{value}」且没有工号区分，已跳过",
@@ -136,9 +141,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "filter.stores": ("店铺", "Stores"),
     "filter.channels": ("渠道", "Channels"),
     "filter.all": ("全部", "All"),
-    "filter.mixed_currency": ("所选店铺的币种不同（{symbols}），金额合计没有意义：请只选同一币种的店铺。",
-                              "The stores in view use different currencies ({symbols}): money "
-                              "totals do not add up. Pick stores of one currency."),
+    "filter.mixed_currency": (
+        "所选店铺的币种不同（{symbols}），金额合计没有意义：请只选同一币种的店铺。",
+        "The stores in view use different currencies ({symbols}): money "
+        "totals do not add up. Pick stores of one currency.",
+    ),
     "filter.period": ("时间范围", "Date range"),
     "filter.custom": ("自定义日期", "Custom dates"),
     "filter.grain": ("时间粒度", "Grain"),
@@ -156,35 +163,43 @@ TEXT: dict[str, tuple[str, str]] = {
     "compare.previous": ("上一周期", "Previous period"),
     "compare.last_year": ("去年同期", "Same period last year"),
     "compare.target": ("目标", "Target"),
-    "note.range": ("{first} 至 {last}（对比 {ref}）。预设范围以最新数据日期 {latest} 为准。",
-                   "{first} to {last} (vs {ref}). Presets end at the latest day with data, "
-                   "{latest}."),
-    "note.range_target": ("{first} 至 {last}（对比目标）。预设范围以最新数据日期 {latest} 为准。",
-                          "{first} to {last} (vs target). Presets end at the latest day with "
-                          "data, {latest}."),
+    "note.range": (
+        "{first} 至 {last}（对比 {ref}）。预设范围以最新数据日期 {latest} 为准。",
+        "{first} to {last} (vs {ref}). Presets end at the latest day with data, {latest}.",
+    ),
+    "note.range_target": (
+        "{first} 至 {last}（对比目标）。预设范围以最新数据日期 {latest} 为准。",
+        "{first} to {last} (vs target). Presets end at the latest day with data, {latest}.",
+    ),
     "empty.no_data": (
         "还没有数据。请在「上传数据」页上传平台导出的文件（生意参谋、京东商智、抖店、Shopify……），"
         "或在命令行运行 `python -m ecdata demo` 载入演示数据。",
         "No data yet. Upload the files your platforms export (Business Advisor, JD, Douyin, "
         "Shopify …) on the Upload page, or run `python -m ecdata demo` for the demo company.",
     ),
-    "empty.no_rows": ("所选范围内没有数据，请放宽筛选条件。",
-                      "Nothing in this range: widen the filters."),
+    "empty.no_rows": (
+        "所选范围内没有数据，请放宽筛选条件。",
+        "Nothing in this range: widen the filters.",
+    ),
     "ov.cards": ("核心指标", "Key numbers"),
     "ov.funnel": ("转化漏斗", "Funnel"),
     "ov.movers": ("变化最大", "Biggest movers"),
     "ov.movers_metric": ("按指标", "By metric"),
     "ov.flags": ("需要关注", "Needs attention"),
-    "ov.no_flags": ("本期没有未达目标或异常波动的周。", "No week missed a target or moved "
-                    "beyond the threshold."),
+    "ov.no_flags": (
+        "本期没有未达目标或异常波动的周。",
+        "No week missed a target or moved beyond the threshold.",
+    ),
     "ov.threshold": ("波动提醒阈值（环比）", "Flag week-on-week moves beyond"),
-    "ov.not_final": ("注意：{days} 的数据尚未最终确定（平台 T+1 延迟统计），数字之后还会变。",
-                     "Note: {days} still hold placeholder numbers (T+1 delayed); they will "
-                     "change."),
+    "ov.not_final": (
+        "注意：{days} 的数据尚未最终确定（平台 T+1 延迟统计），数字之后还会变。",
+        "Note: {days} still hold placeholder numbers (T+1 delayed); they will change.",
+    ),
     "ov.formulas": ("指标公式", "How each number is computed"),
-    "ov.trend_note": ("小图：最近 12 周每周数值。颜色：绿色为向好，红色为变差（成本上升为变差）。",
-                      "Sparklines: the last 12 weeks. Green is better, red is worse (a rising "
-                      "cost is worse)."),
+    "ov.trend_note": (
+        "小图：最近 12 周每周数值。颜色：绿色为向好，红色为变差（成本上升为变差）。",
+        "Sparklines: the last 12 weeks. Green is better, red is worse (a rising cost is worse).",
+    ),
     "flag.target": ("未达目标", "Missed target"),
     "flag.move": ("波动超过阈值", "Moved beyond threshold"),
     "col.period": ("周期", "Period"),
@@ -198,12 +213,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.previous": ("对比期", "Previous"),
     "col.change": ("变化", "Change"),
     "col.formula": ("公式", "Formula"),
-    "up.intro": ("拖入平台导出的原始文件即可，无需整理：自动识别格式、编码、表头和合计行。",
-                 "Drop the files as the platforms exported them: format, encoding, header row "
-                 "and total rows are recognised for you."),
-    "up.files": ("导出文件（CSV、XLSX、XLS、ZIP，可多选）", "Export files (CSV, XLSX, XLS, ZIP; "
-                                                      "several at once)"),
-    "up.store": ("店铺名称（文件没有店铺列时使用）", "Store name (for files without a store column)"),
+    "up.intro": (
+        "拖入平台导出的原始文件即可，无需整理：自动识别格式、编码、表头和合计行。",
+        "Drop the files as the platforms exported them: format, encoding, header row "
+        "and total rows are recognised for you.",
+    ),
+    "up.files": (
+        "导出文件（CSV、XLSX、XLS、ZIP，可多选）",
+        "Export files (CSV, XLSX, XLS, ZIP; several at once)",
+    ),
+    "up.store": (
+        "店铺名称（文件没有店铺列时使用）",
+        "Store name (for files without a store column)",
+    ),
     "up.reading": ("正在读取 {file} …", "Reading {file} …"),
     "up.detected": ("识别结果", "Detected"),
     "up.platform": ("平台", "Platform"),
@@ -212,12 +234,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "up.header_row": ("表头所在行", "Header row"),
     "up.dates": ("日期范围", "Dates"),
     "up.rows": ("行数", "Rows"),
-    "up.mapping": ("列映射（可修改，修改后会记住）", "Column mapping (editable; remembered for "
-                                                 "this file layout)"),
+    "up.mapping": (
+        "列映射（可修改，修改后会记住）",
+        "Column mapping (editable; remembered for this file layout)",
+    ),
     "up.column": ("文件中的列", "Column in file"),
     "up.field": ("对应指标", "Maps to"),
-    "up.preview": ("将新增 {new} 行、覆盖 {replaced} 行，跳过 {skipped} 行。",
-                   "Will add {new} rows, replace {replaced}, skip {skipped}."),
+    "up.preview": (
+        "将新增 {new} 行、覆盖 {replaced} 行，跳过 {skipped} 行。",
+        "Will add {new} rows, replace {replaced}, skip {skipped}.",
+    ),
     "up.problems": ("被跳过的行及原因", "Rows skipped and why"),
     "up.commit": ("确认导入 {file}", "Import {file}"),
     "up.committed": ("已导入", "Imported"),
@@ -249,19 +275,25 @@ TEXT: dict[str, tuple[str, str]] = {
     "kind.monthly": ("月度成本与目标", "Monthly costs and targets"),
     "kind.demo": ("演示数据", "Demo data"),
     "ic.trend": ("询盘成本走势", "Inquiry cost over time"),
-    "ic.window": ("走势图显示 {first} 至 {last}（至少 13 个周期，便于对比）。",
-                  "Trends show {first} to {last} (at least 13 periods, for comparison)."),
+    "ic.window": (
+        "走势图显示 {first} 至 {last}（至少 13 个周期，便于对比）。",
+        "Trends show {first} to {last} (at least 13 periods, for comparison).",
+    ),
     "ic.parts": ("成本构成（推广费 + 人力 + 管理）", "What the cost is made of"),
     "ic.target": ("询盘任务完成度", "Inquiry target and completion"),
-    "ic.target_note": ("询盘任务数 = 总成本 ÷ 目标询盘成本；目标询盘成本按店铺按月上传（月度成本与目标文件）。",
-                       "Inquiry target = total cost ÷ target inquiry cost; the target inquiry "
-                       "cost is set per store and month (monthly costs and targets file)."),
+    "ic.target_note": (
+        "询盘任务数 = 总成本 ÷ 目标询盘成本；目标询盘成本按店铺按月上传（月度成本与目标文件）。",
+        "Inquiry target = total cost ÷ target inquiry cost; the target inquiry "
+        "cost is set per store and month (monthly costs and targets file).",
+    ),
     "ic.formula": ("计算方法", "How it is computed"),
     "ic.split": ("拆分", "Split by"),
     "ic.split_none": ("合计", "Total"),
     "ic.targets_table": ("各店目标询盘成本", "Target inquiry cost per store"),
-    "ic.no_cost": ("没有询单数据的周期不显示询盘成本（图中留空）。",
-                   "Periods without inquiries have no inquiry cost (a gap in the chart)."),
+    "ic.no_cost": (
+        "没有询单数据的周期不显示询盘成本（图中留空）。",
+        "Periods without inquiries have no inquiry cost (a gap in the chart).",
+    ),
     "metric.inquiry_target": ("询盘任务数", "Inquiry target"),
     "metric.inquiry_task_completion": ("询盘任务完成度", "Inquiry task completion"),
     "metric.sales_target": ("销售目标", "Sales target"),
@@ -284,34 +316,44 @@ TEXT: dict[str, tuple[str, str]] = {
     "stage.start": ("初期", "Start"),
     "stage.growth": ("成长期", "Growth"),
     "stage.mature": ("成熟期", "Mature"),
-    "team.no_roster": ("还没有花名册。请在「组织架构」页上传花名册（姓名、岗位、部门、上级、入职日期、基本工资……）。",
-                       "No roster yet. Upload one on the Org structure page (name, position, "
-                       "department, manager, hire date, base pay …)."),
+    "team.no_roster": (
+        "还没有花名册。请在「组织架构」页上传花名册（姓名、岗位、部门、上级、入职日期、基本工资……）。",
+        "No roster yet. Upload one on the Org structure page (name, position, "
+        "department, manager, hire date, base pay …).",
+    ),
     "tk.month": ("月份", "Month"),
     "tk.scheme": ("绩效方案（按团队阶段）", "Performance scheme (by team stage)"),
     "tk.scheme_suggested": ("阶段诊断建议：{stage}", "Stage diagnosis suggests: {stage}"),
     "tk.scores": ("个人得分与构成", "Scores and their parts"),
-    "tk.formula.start": ("得分 = 工作成果 × {results:.0%} + 上级评分 × {supervisor:.0%} + 同事评分 × {peer:.0%}；"
-                         "工作成果 = 任务完成度 × {task:.0%} + 工作质量 × {quality:.0%}",
-                         "Score = work results × {results:.0%} + supervisor × {supervisor:.0%} + "
-                         "peers × {peer:.0%}; work results = task completion × {task:.0%} + "
-                         "quality × {quality:.0%}"),
-    "tk.formula.growth": ("得分 = {parts}（完成度最多计 {cap:.0%}）；询盘奖金阶梯：{tiers}",
-                          "Score = {parts} (completion counts up to {cap:.0%}); inquiry bonus "
-                          "tiers: {tiers}"),
-    "tk.formula.mature": ("得分 = {basis}目标完成度 × {target:.0%} + 工作任务完成度 × {task:.0%}；提成阶梯：{tiers}；"
-                          "工龄系数：{tenure}；配合人分成 {share:.0%}",
-                          "Score = {basis} target completion × {target:.0%} + task completion × "
-                          "{task:.0%}; commission tiers: {tiers}; tenure factor: {tenure}; "
-                          "collaborator share {share:.0%}"),
+    "tk.formula.start": (
+        "得分 = 工作成果 × {results:.0%} + 上级评分 × {supervisor:.0%} + 同事评分 × {peer:.0%}；"
+        "工作成果 = 任务完成度 × {task:.0%} + 工作质量 × {quality:.0%}",
+        "Score = work results × {results:.0%} + supervisor × {supervisor:.0%} + "
+        "peers × {peer:.0%}; work results = task completion × {task:.0%} + "
+        "quality × {quality:.0%}",
+    ),
+    "tk.formula.growth": (
+        "得分 = {parts}（完成度最多计 {cap:.0%}）；询盘奖金阶梯：{tiers}",
+        "Score = {parts} (completion counts up to {cap:.0%}); inquiry bonus tiers: {tiers}",
+    ),
+    "tk.formula.mature": (
+        "得分 = {basis}目标完成度 × {target:.0%} + 工作任务完成度 × {task:.0%}；提成阶梯：{tiers}；"
+        "工龄系数：{tenure}；配合人分成 {share:.0%}",
+        "Score = {basis} target completion × {target:.0%} + task completion × "
+        "{task:.0%}; commission tiers: {tiers}; tenure factor: {tenure}; "
+        "collaborator share {share:.0%}",
+    ),
     "tk.settings": ("方案参数（可修改）", "Scheme settings (editable)"),
     "tk.weights": ("各项权重（合计应为 1）", "Weights of the parts (should add up to 1)"),
     "tk.task_share": ("成果中任务完成度占比", "Task share of work results"),
-    "tk.bonus_tiers": ("询盘奖金阶梯：询盘任务完成度达到（≥，1 = 100%）→ 每个询盘奖励（元）",
-                       "Inquiry bonus tiers: inquiry task completion reached (≥, 1 = 100%) → "
-                       "yuan per inquiry"),
-    "tk.commission_tiers": ("提成阶梯：目标完成度（≥）→ 提成比例（0.02 = 2%）",
-                            "Commission tiers: target attainment (≥) → rate (0.02 = 2%)"),
+    "tk.bonus_tiers": (
+        "询盘奖金阶梯：询盘任务完成度达到（≥，1 = 100%）→ 每个询盘奖励（元）",
+        "Inquiry bonus tiers: inquiry task completion reached (≥, 1 = 100%) → yuan per inquiry",
+    ),
+    "tk.commission_tiers": (
+        "提成阶梯：目标完成度（≥）→ 提成比例（0.02 = 2%）",
+        "Commission tiers: target attainment (≥) → rate (0.02 = 2%)",
+    ),
     "tk.tenure_tiers": ("工龄系数：工龄月数（≥）→ 系数", "Tenure factor: months (≥) → factor"),
     "tk.collaborator_share": ("配合人分成比例", "Collaborator share"),
     "tk.team_score": ("团队平均得分", "Team average score"),
@@ -323,18 +365,25 @@ TEXT: dict[str, tuple[str, str]] = {
     "tk.trend": ("得分走势", "Score over the months"),
     "tk.cs": ("客服数据（与团队对比）", "Customer service, agent against team"),
     "tk.pay": ("薪酬", "Pay"),
-    "tk.pay_formula": ("工资 = 基本工资 × 职级系数 + 基本工资 × 浮动工资系数 × 绩效系数（得分 ÷ 100，限 0~2） + 奖励/提成 + 其他",
-                       "Pay = base × level coefficient + base × floating coefficient × "
-                       "performance coefficient (score ÷ 100, within 0-2) + incentive + other"),
-    "tk.labor": ("本月薪酬对应的各店人力成本（公共岗位平均分摊到各店）",
-                 "Labor cost per store implied by this month's pay (shared roles split "
-                 "equally)"),
-    "tk.apply": ("用这些金额作为 {month} 的人力成本（计入询盘成本）",
-                 "Use these as {month}'s labor cost (feeds inquiry cost)"),
-    "tk.labor_source": ("询盘成本中的人力成本目前来自：上传的月度成本。点击下方按钮改用花名册薪酬（可在上传页撤销）。",
-                        "Labor cost in inquiry cost now comes from the uploaded monthly costs. "
-                        "The button below switches a month to roster pay (undo on the Upload "
-                        "page)."),
+    "tk.pay_formula": (
+        "工资 = 基本工资 × 职级系数 + 基本工资 × 浮动工资系数 × 绩效系数（得分 ÷ 100，限 0~2） + 奖励/提成 + 其他",
+        "Pay = base × level coefficient + base × floating coefficient × "
+        "performance coefficient (score ÷ 100, within 0-2) + incentive + other",
+    ),
+    "tk.labor": (
+        "本月薪酬对应的各店人力成本（公共岗位平均分摊到各店）",
+        "Labor cost per store implied by this month's pay (shared roles split equally)",
+    ),
+    "tk.apply": (
+        "用这些金额作为 {month} 的人力成本（计入询盘成本）",
+        "Use these as {month}'s labor cost (feeds inquiry cost)",
+    ),
+    "tk.labor_source": (
+        "询盘成本中的人力成本目前来自：上传的月度成本。点击下方按钮改用花名册薪酬（可在上传页撤销）。",
+        "Labor cost in inquiry cost now comes from the uploaded monthly costs. "
+        "The button below switches a month to roster pay (undo on the Upload "
+        "page).",
+    ),
     "tk.no_ratings": ("{month} 没有评分数据。", "No ratings for {month}."),
     "part.work_results": ("工作成果", "Work results"),
     "part.supervisor_rating": ("上级评分", "Supervisor"),
@@ -353,8 +402,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "pay.other": ("其他", "Other"),
     "pay.total": ("合计", "Total"),
     "dg.stage": ("团队当前处于：{stage}", "The team is in the {stage} stage"),
-    "dg.mixed": ("证据并不一致：下表列出每条证据指向的阶段。", "The evidence is mixed: the table shows "
-                                                         "where each finding points."),
+    "dg.mixed": (
+        "证据并不一致：下表列出每条证据指向的阶段。",
+        "The evidence is mixed: the table shows where each finding points.",
+    ),
     "dg.evidence": ("判断依据", "Evidence"),
     "dg.points_to": ("指向", "Points to"),
     "dg.rule": ("阈值", "Threshold"),
@@ -362,27 +413,35 @@ TEXT: dict[str, tuple[str, str]] = {
     "dg.next_hires": ("按招聘顺序，下一步招聘：{roles}", "Next hires in the hiring order: {roles}"),
     "dg.no_gaps": ("招聘顺序中的岗位都已有人。", "Every step of the hiring order is covered."),
     "dg.current_scheme": ("现行绩效方案", "Scheme in use today"),
-    "dg.thresholds": ("阈值为默认设置：初期 ≤5 人；成立 ≥6 个月进入成长期；≥5 个岗位算分工明确；"
-                      "有询盘任务 ≥3 个月算已跟踪；近 6 个月询盘成本变异系数 ≤0.15 算稳定；"
-                      "≥4 个月达成销售目标。",
-                      "Default thresholds: start ≤ 5 people; growth from 6 months old; ≥ 5 "
-                      "roles is specialised; inquiry targets in ≥ 3 months is tracked; inquiry "
-                      "cost variation ≤ 0.15 over 6 months is stable; sales target met in ≥ 4 "
-                      "of 6 months."),
+    "dg.thresholds": (
+        "阈值为默认设置：初期 ≤5 人；成立 ≥6 个月进入成长期；≥5 个岗位算分工明确；"
+        "有询盘任务 ≥3 个月算已跟踪；近 6 个月询盘成本变异系数 ≤0.15 算稳定；"
+        "≥4 个月达成销售目标。",
+        "Default thresholds: start ≤ 5 people; growth from 6 months old; ≥ 5 "
+        "roles is specialised; inquiry targets in ≥ 3 months is tracked; inquiry "
+        "cost variation ≤ 0.15 over 6 months is stable; sales target met in ≥ 4 "
+        "of 6 months.",
+    ),
     "ev.headcount": ("在职人数", "Headcount"),
     "ev.team_age_months": ("团队成立月数", "Team age (months)"),
     "ev.distinct_roles": ("岗位数", "Distinct roles"),
     "ev.inquiry_target_months": ("有询盘任务的月数", "Months with inquiry targets"),
     "ev.inquiry_cost_variation": ("近 6 月询盘成本变异系数", "Inquiry cost variation, 6 months"),
     "ev.target_attained_months": ("近 6 月达成销售目标", "Sales target met, last 6 months"),
-    "warn.scheme_mismatch": ("现行方案是「{scheme}」，但团队已处于「{stage}」：按{stage}的方案考核。",
-                             "The team is paid under the {scheme} scheme but is in the {stage} "
-                             "stage: move to the {stage} scheme."),
-    "warn.cost_rising": ("询盘成本已连续 {months} 个月上升。", "Inquiry cost has risen {months} "
-                                                          "months in a row."),
-    "warn.untracked": ("团队已过初期，但还没有持续跟踪询盘任务数：先把询盘任务和询盘成本管起来。",
-                       "Past the start stage but inquiry targets are not tracked yet: set "
-                       "inquiry targets and watch inquiry cost."),
+    "warn.scheme_mismatch": (
+        "现行方案是「{scheme}」，但团队已处于「{stage}」：按{stage}的方案考核。",
+        "The team is paid under the {scheme} scheme but is in the {stage} "
+        "stage: move to the {stage} scheme.",
+    ),
+    "warn.cost_rising": (
+        "询盘成本已连续 {months} 个月上升。",
+        "Inquiry cost has risen {months} months in a row.",
+    ),
+    "warn.untracked": (
+        "团队已过初期，但还没有持续跟踪询盘任务数：先把询盘任务和询盘成本管起来。",
+        "Past the start stage but inquiry targets are not tracked yet: set "
+        "inquiry targets and watch inquiry cost.",
+    ),
     "org.chart": ("组织架构图（按汇报关系）", "Org chart (reporting lines)"),
     "org.departments": ("各部门人数与人力成本", "Headcount and labor cost by department"),
     "org.span": ("管理幅度（直接下属人数）", "Span of control (direct reports)"),
@@ -397,8 +456,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "org.hiring": ("招聘顺序", "Hiring order"),
     "org.hiring_step": ("第 {n} 步：{role}", "Step {n}: {role}"),
     "org.team_data": ("团队数据：花名册与月度评分", "Team data: roster and monthly ratings"),
-    "org.upload": ("上传花名册或月度评分（CSV / Excel）", "Upload a roster or monthly ratings (CSV / "
-                                                    "Excel)"),
+    "org.upload": (
+        "上传花名册或月度评分（CSV / Excel）",
+        "Upload a roster or monthly ratings (CSV / Excel)",
+    ),
     "org.save": ("保存 {file}（{rows} 行）", "Save {file} ({rows} rows)"),
     "org.edit": ("编辑花名册", "Edit the roster"),
     "org.save_edits": ("保存修改（新批次，可撤销）", "Save changes (a new batch; undo works)"),
@@ -418,8 +479,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "ex.metrics": ("指标", "Metrics"),
     "ex.dimension": ("按维度", "By"),
     "ex.pivot": ("透视表", "Pivot"),
-    "ex.chart_hint": ("在图上点击或框选可筛选下面的明细行。", "Click or box-select on the chart "
-                                                       "to filter the rows below."),
+    "ex.chart_hint": (
+        "在图上点击或框选可筛选下面的明细行。",
+        "Click or box-select on the chart to filter the rows below.",
+    ),
     "ex.rows": ("明细数据（每日 × 店铺 × 渠道）", "Rows (day × store × channel)"),
     "ex.selected": ("已按图中选择筛选：{what}", "Filtered by chart selection: {what}"),
     "ex.download_csv": ("下载 CSV", "Download CSV"),

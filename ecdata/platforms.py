@@ -36,8 +36,10 @@ def platform_markers() -> list[tuple[str, Platform]]:
     """(normalized marker header, platform), in table order: the first match wins."""
     with open(DATA_DIR / "platforms.csv", encoding="utf-8") as f:
         return [
-            (normalize_header(r["marker"]),
-             Platform(r["platform"], r["label_zh"], r["label_en"], r["channel"], r["currency"]))
+            (
+                normalize_header(r["marker"]),
+                Platform(r["platform"], r["label_zh"], r["label_en"], r["channel"], r["currency"]),
+            )
             for r in csv.DictReader(f)
         ]
 

@@ -23,20 +23,27 @@ if diagnosis.mixed:
     st.caption(tr("dg.mixed"))
 
 st.subheader(tr("dg.evidence"))
-st.dataframe(pd.DataFrame({
-    tr("dg.evidence"): [tr(f"ev.{f.name}") for f in diagnosis.findings],
-    tr("col.value"): [str("—" if f.value is None else f.value) for f in diagnosis.findings],
-    tr("dg.points_to"): [tr(f"stage.{f.points_to}") for f in diagnosis.findings],
-    tr("dg.rule"): [f.rule for f in diagnosis.findings],
-}), hide_index=True, width="stretch")
+st.dataframe(
+    pd.DataFrame(
+        {
+            tr("dg.evidence"): [tr(f"ev.{f.name}") for f in diagnosis.findings],
+            tr("col.value"): [str("—" if f.value is None else f.value) for f in diagnosis.findings],
+            tr("dg.points_to"): [tr(f"stage.{f.points_to}") for f in diagnosis.findings],
+            tr("dg.rule"): [f.rule for f in diagnosis.findings],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
 st.caption(tr("dg.thresholds"))
 
 st.subheader(tr("dg.advice"))
 st.markdown("\n".join(f"- {line}" for line in ADVICE[diagnosis.stage][lang()]))
 if diagnosis.next_hires:
     catalogue = roles()
-    names = "、".join(catalogue[r].label(lang()) if r in catalogue else r
-                     for r in diagnosis.next_hires)
+    names = "、".join(
+        catalogue[r].label(lang()) if r in catalogue else r for r in diagnosis.next_hires
+    )
     st.info(tr("dg.next_hires", roles=names))
 else:
     st.success(tr("dg.no_gaps"))

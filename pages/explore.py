@@ -19,12 +19,23 @@ view = page_start("🔎", "page.explore")
 
 pick, split_col = st.columns([3, 1])
 with pick:
-    metrics = widget(st.multiselect, "metrics", ["sales", "conversion_rate"], KPI_COLUMNS,
-                     label=tr("ex.metrics"), format_func=labeller())
+    metrics = widget(
+        st.multiselect,
+        "metrics",
+        ["sales", "conversion_rate"],
+        KPI_COLUMNS,
+        label=tr("ex.metrics"),
+        format_func=labeller(),
+    )
 with split_col:
-    by = widget(st.segmented_control, "by", "store", ["store", "channel", "none"],
-                label=tr("ex.dimension"),
-                format_func=labeller("dim"))
+    by = widget(
+        st.segmented_control,
+        "by",
+        "store",
+        ["store", "channel", "none"],
+        label=tr("ex.dimension"),
+        format_func=labeller("dim"),
+    )
 if not metrics:
     st.stop()
 frame = query(kpi_table, view.grain, by, view.filters)
@@ -33,10 +44,16 @@ if frame.empty:
     st.stop()
 lead = metrics[0]
 group = None if by == "none" else by
-fig = charts.lines(frame, "period", lead, group, metric_label(lead),
-                   percent=METRICS[lead].unit == "rate")
-event = st.plotly_chart(fig, key="ex_chart", on_select="rerun",
-                        selection_mode=("points", "box"), config={"displayModeBar": False})
+fig = charts.lines(
+    frame, "period", lead, group, metric_label(lead), percent=METRICS[lead].unit == "rate"
+)
+event = st.plotly_chart(
+    fig,
+    key="ex_chart",
+    on_select="rerun",
+    selection_mode=("points", "box"),
+    config={"displayModeBar": False},
+)
 st.caption(tr("ex.chart_hint"))
 
 st.subheader(tr("ex.pivot"))
@@ -48,8 +65,9 @@ for name in metrics:
         pivot = frame.set_index("period")[[name]]
     st.markdown(f"**{metric_label(name)}** — {METRICS[name].formula(lang())}")
     pivot.index.name = tr("col.period")
-    st.dataframe(pivot.sort_index(ascending=False).map(lambda v, u=unit: fmt(v, u)),
-                 width="stretch")
+    st.dataframe(
+        pivot.sort_index(ascending=False).map(lambda v, u=unit: fmt(v, u)), width="stretch"
+    )
 
 st.subheader(tr("ex.compare"))
 compared = query(period_comparison, view.filters, view.comparison, by, tuple(metrics))
@@ -61,9 +79,11 @@ for name in metrics:
     shown[f"{name}_change"] = [fmt(v, "rate") for v in compared[f"{name}_change"]]
 labels = {group: tr(f"col.{group}")} if group else {}
 for name in metrics:
-    labels |= {name: f"{metric_label(name)} · {tr('col.current')}",
-               f"{name}_before": f"{metric_label(name)} · {tr('col.previous')}",
-               f"{name}_change": f"{metric_label(name)} · {tr('col.change')}"}
+    labels |= {
+        name: f"{metric_label(name)} · {tr('col.current')}",
+        f"{name}_before": f"{metric_label(name)} · {tr('col.previous')}",
+        f"{name}_change": f"{metric_label(name)} · {tr('col.change')}",
+    }
 st.dataframe(shown.rename(columns=labels), hide_index=True, width="stretch")
 
 # Drill-down: the chart selection narrows the rows to the picked periods and stores/channels.
@@ -74,8 +94,9 @@ if points:
     periods = sorted({dt.date.fromisoformat(str(p["x"])[:10]) for p in points})
     first, last = selection_filter_range(periods, view.grain)
     picked = sorted({traces[p["curve_number"]] for p in points}) if group else []
-    filters = dataclasses.replace(filters, date_from=max(first, filters.date_from),
-                                  date_to=min(last, filters.date_to))
+    filters = dataclasses.replace(
+        filters, date_from=max(first, filters.date_from), date_to=min(last, filters.date_to)
+    )
     if group == "store":
         filters = dataclasses.replace(filters, stores=tuple(picked))
     elif group == "channel":
@@ -88,8 +109,13 @@ st.dataframe(rows, hide_index=True, width="stretch", height=360)
 name = f"ecdata_{filters.date_from}_{filters.date_to}"
 csv_col, xlsx_col, _ = st.columns([1, 1, 4])
 # Built only when clicked (a callable), so a large table costs nothing until exported.
-csv_col.download_button(tr("ex.download_csv"), lambda: to_csv_bytes(rows), f"{name}.csv",
-                        "text/csv", on_click="ignore")
+csv_col.download_button(
+    tr("ex.download_csv"), lambda: to_csv_bytes(rows), f"{name}.csv", "text/csv", on_click="ignore"
+)
 xlsx_col.download_button(
-    tr("ex.download_xlsx"), lambda: to_xlsx_bytes(rows), f"{name}.xlsx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
+    tr("ex.download_xlsx"),
+    lambda: to_xlsx_bytes(rows),
+    f"{name}.xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    on_click="ignore",
+)

@@ -13,13 +13,20 @@ from ui.url import widget
 
 view = page_start("💰", "page.inquiry_cost")
 
-split = widget(st.segmented_control, "split", "none", ["none", "store", "channel"],
-               label=tr("ic.split"),
-               format_func=labeller("dim"))
+split = widget(
+    st.segmented_control,
+    "split",
+    "none",
+    ["none", "store", "channel"],
+    label=tr("ic.split"),
+    format_func=labeller("dim"),
+)
 # A trend needs history: at least 13 periods up to the end of the range.
-trend_filters = with_dates(view.filters, trend_window(view.filters.date_from,
-                                                      view.filters.date_to, view.grain),
-                           view.filters.date_to)
+trend_filters = with_dates(
+    view.filters,
+    trend_window(view.filters.date_from, view.filters.date_to, view.grain),
+    view.filters.date_to,
+)
 frame = query(kpi_table, view.grain, split, trend_filters)
 st.caption(tr("ic.window", first=trend_filters.date_from, last=trend_filters.date_to))
 if frame.empty:
@@ -30,38 +37,59 @@ group = None if split == "none" else split
 left, right = st.columns(2)
 for column, name in ((left, "inquiry_cost"), (right, "closed_inquiry_cost")):
     with column:
-        st.plotly_chart(charts.lines(frame, "period", name, group, "¥",
-                                     title=metric_label(name)),
-                        config={"displayModeBar": False})
+        st.plotly_chart(
+            charts.lines(frame, "period", name, group, "¥", title=metric_label(name)),
+            config={"displayModeBar": False},
+        )
 st.caption(tr("ic.no_cost"))
 
 st.subheader(tr("ic.parts"))
 total = query(kpi_table, view.grain, "none", trend_filters)
-parts = [("spend", metric_label("spend")), ("labor_cost", metric_label("labor_cost")),
-         ("management_cost", metric_label("management_cost"))]
-st.plotly_chart(charts.stacked_bars(total, "period", parts,
-                                    line=("inquiry_cost", metric_label("inquiry_cost"))),
-                config={"displayModeBar": False})
+parts = [
+    ("spend", metric_label("spend")),
+    ("labor_cost", metric_label("labor_cost")),
+    ("management_cost", metric_label("management_cost")),
+]
+st.plotly_chart(
+    charts.stacked_bars(
+        total, "period", parts, line=("inquiry_cost", metric_label("inquiry_cost"))
+    ),
+    config={"displayModeBar": False},
+)
 
 st.subheader(tr("ic.target"))
 target = total[["period", "inquiries", "inquiry_target", "inquiry_task_completion"]]
-st.plotly_chart(charts.stacked_bars(
-    target.assign(gap=(target.inquiry_target - target.inquiries).clip(lower=0)), "period",
-    [("inquiries", metric_label("inquiries")), ("gap", metric_label("inquiry_target"))],
-    line=("inquiry_task_completion", metric_label("inquiry_task_completion"))),
-    config={"displayModeBar": False})
+st.plotly_chart(
+    charts.stacked_bars(
+        target.assign(gap=(target.inquiry_target - target.inquiries).clip(lower=0)),
+        "period",
+        [("inquiries", metric_label("inquiries")), ("gap", metric_label("inquiry_target"))],
+        line=("inquiry_task_completion", metric_label("inquiry_task_completion")),
+    ),
+    config={"displayModeBar": False},
+)
 st.caption(tr("ic.target_note"))
 targets = query(target_inquiry_costs, view.filters)
 if not targets.empty:
     with st.expander(tr("ic.targets_table")):
-        st.dataframe(targets.rename(columns={"store": tr("col.store"), "month": tr("col.period"),
-                                             "target_inquiry_cost": "¥"}),
-                     hide_index=True, width="stretch")
+        st.dataframe(
+            targets.rename(
+                columns={
+                    "store": tr("col.store"),
+                    "month": tr("col.period"),
+                    "target_inquiry_cost": "¥",
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 st.subheader(tr("ic.formula"))
 formulas = [METRICS[m] for m in ("inquiry_cost", "closed_inquiry_cost")]
-st.markdown("\n".join(f"- **{m.label(lang())}** = {m.formula(lang())}" for m in formulas) + "\n"
-            f"- **{metric_label('inquiry_target')}** = {tr('ic.target_note')}\n"
-            f"- {COST_SPREAD_METHOD[lang()]}")
+st.markdown(
+    "\n".join(f"- **{m.label(lang())}** = {m.formula(lang())}" for m in formulas) + "\n"
+    f"- **{metric_label('inquiry_target')}** = {tr('ic.target_note')}\n"
+    f"- {COST_SPREAD_METHOD[lang()]}"
+)
 with st.expander(tr("ex.rows")):
     st.dataframe(pd.DataFrame(frame), hide_index=True, width="stretch")

@@ -43,8 +43,11 @@ with st.expander(tr("org.team_data"), expanded=roster.empty):
             for problem in team.problems:
                 st.error(problem.message.text(lang()))
             st.dataframe(team.frame, hide_index=True, width="stretch")
-            if st.button(tr("org.save", file=upload.name, rows=len(team.frame)),
-                         type="primary", key="team_save"):
+            if st.button(
+                tr("org.save", file=upload.name, rows=len(team.frame)),
+                type="primary",
+                key="team_save",
+            ):
                 result = save_team_file(store, team)
                 st.success(tr("org.saved", batch=result.batch_id))
                 st.rerun()
@@ -66,12 +69,20 @@ def dept_label(department):
 
 st.subheader(tr("org.chart"))
 tree = org_tree(roster, lang())
-colors = {d: charts.PALETTE[i % len(charts.PALETTE)]
-          for i, d in enumerate(sorted(set(tree.department)))}
-fig = go.Figure(go.Treemap(
-    ids=tree.id, parents=tree.parent, labels=tree.label, branchvalues="remainder",
-    marker=dict(colors=[colors[d] if d else "#f1f3f5" for d in tree.department]),
-    textfont=dict(size=18), hovertemplate="%{label}<extra></extra>"))
+colors = {
+    d: charts.PALETTE[i % len(charts.PALETTE)] for i, d in enumerate(sorted(set(tree.department)))
+}
+fig = go.Figure(
+    go.Treemap(
+        ids=tree.id,
+        parents=tree.parent,
+        labels=tree.label,
+        branchvalues="remainder",
+        marker=dict(colors=[colors[d] if d else "#f1f3f5" for d in tree.department]),
+        textfont=dict(size=18),
+        hovertemplate="%{label}<extra></extra>",
+    )
+)
 st.plotly_chart(charts.style(fig, 560), config={"displayModeBar": False})
 
 months = query(rating_months)
@@ -81,46 +92,93 @@ with left:
     st.subheader(tr("org.departments"))
     summary = department_summary(roster, pay)
     summary["department"] = summary.department.map(dept_label)
-    fig = go.Figure(go.Bar(x=summary.department, y=summary.headcount, text=summary.headcount,
-                           textposition="outside", name=tr("org.count")))
+    fig = go.Figure(
+        go.Bar(
+            x=summary.department,
+            y=summary.headcount,
+            text=summary.headcount,
+            textposition="outside",
+            name=tr("org.count"),
+        )
+    )
     st.plotly_chart(charts.style(fig, 360), config={"displayModeBar": False})
-    st.dataframe(summary.rename(columns={"department": tr("org.slot"),
-                                         "headcount": tr("org.count"),
-                                         "labor_cost": "¥"}).round(0),
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        summary.rename(
+            columns={"department": tr("org.slot"), "headcount": tr("org.count"), "labor_cost": "¥"}
+        ).round(0),
+        hide_index=True,
+        width="stretch",
+    )
 with right:
     st.subheader(tr("org.span"))
-    st.dataframe(span_of_control(roster).rename(columns={"manager": tr("part.name"),
-                                                         "direct_reports": tr("org.count")}),
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        span_of_control(roster).rename(
+            columns={"manager": tr("part.name"), "direct_reports": tr("org.count")}
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 suggested = suggested_model(roster)
 model_labels = {m.key: m.label(lang()) for m in MODELS}
-model_key = st.selectbox(tr("org.model_pick"), list(model_labels),
-                         index=list(model_labels).index(suggested.key),
-                         format_func=model_labels.get, key="org_model")
+model_key = st.selectbox(
+    tr("org.model_pick"),
+    list(model_labels),
+    index=list(model_labels).index(suggested.key),
+    format_func=model_labels.get,
+    key="org_model",
+)
 model = next(m for m in MODELS if m.key == model_key)
 st.subheader(tr("org.model", model=model.label(lang())))
 compared = compare_with_model(roster, model)
-st.dataframe(pd.DataFrame({
-    tr("org.slot"): [dept_label(s) if model.by == "department" else role_label(s)
-                     for s in compared.slot],
-    tr("org.count"): compared["count"],
-    tr("org.status"): [tr(f"status.{s}") for s in compared.status],
-}), hide_index=True, width="stretch")
+st.dataframe(
+    pd.DataFrame(
+        {
+            tr("org.slot"): [
+                dept_label(s) if model.by == "department" else role_label(s) for s in compared.slot
+            ],
+            tr("org.count"): compared["count"],
+            tr("org.status"): [tr(f"status.{s}") for s in compared.status],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
 
 st.subheader(tr("org.hiring"))
 gaps = set(hiring_gaps(roster))
-st.markdown("\n".join(
-    f"{'❌' if step in gaps else '✅'} " + tr("org.hiring_step", n=n, role=role_label(step))
-    for n, (step, _) in enumerate(HIRING_ORDER, start=1)))
+st.markdown(
+    "\n".join(
+        f"{'❌' if step in gaps else '✅'} " + tr("org.hiring_step", n=n, role=role_label(step))
+        for n, (step, _) in enumerate(HIRING_ORDER, start=1)
+    )
+)
 
 with st.expander(tr("org.edit")):
-    editable = roster[["person_id", "name", "role_title", "department", "manager", "store",
-                       "hired", "left_on", "base_pay", "level_coef", "float_coef",
-                       "collaborator"]]
-    edited = st.data_editor(editable, key="roster_editor", hide_index=True, width="stretch",
-                            num_rows="dynamic", disabled=["person_id"])
+    editable = roster[
+        [
+            "person_id",
+            "name",
+            "role_title",
+            "department",
+            "manager",
+            "store",
+            "hired",
+            "left_on",
+            "base_pay",
+            "level_coef",
+            "float_coef",
+            "collaborator",
+        ]
+    ]
+    edited = st.data_editor(
+        editable,
+        key="roster_editor",
+        hide_index=True,
+        width="stretch",
+        num_rows="dynamic",
+        disabled=["person_id"],
+    )
     if st.button(tr("org.save_edits"), key="roster_save"):
         ok, outcome = save_roster_edits(store, edited)
         if ok:

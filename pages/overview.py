@@ -30,8 +30,11 @@ for row in (cards[:5], cards[5:]):
     for column, card in zip(st.columns(5), row):
         metric = METRICS[card.metric]
         column.metric(
-            metric.label(lang()), fmt(card.value, metric.unit),
-            delta=card.change, delta_color=DELTA_COLOR[metric.good], border=True,
+            metric.label(lang()),
+            fmt(card.value, metric.unit),
+            delta=card.change,
+            delta_color=DELTA_COLOR[metric.good],
+            border=True,
             chart_data=[v for v in card.trend if v is not None] or None,
             help=f"{metric.formula(lang())}",
         )
@@ -46,38 +49,55 @@ with left:
 with right:
     st.subheader(tr("ov.movers"))
     by_col, metric_col = st.columns(2)
-    by = by_col.segmented_control(tr("ex.dimension"), ["store", "channel"], default="store",
-                                  key="movers_by", format_func=labeller("dim")) or "store"
-    mover_metric = metric_col.selectbox(tr("ov.movers_metric"), CARD_METRICS,
-                                        format_func=labeller(), key="movers_metric")
+    by = (
+        by_col.segmented_control(
+            tr("ex.dimension"),
+            ["store", "channel"],
+            default="store",
+            key="movers_by",
+            format_func=labeller("dim"),
+        )
+        or "store"
+    )
+    mover_metric = metric_col.selectbox(
+        tr("ov.movers_metric"), CARD_METRICS, format_func=labeller(), key="movers_metric"
+    )
     moved = query(movers, view.filters, view.comparison, by, mover_metric)
     if moved.empty:
         st.info(tr("empty.no_rows"))
     else:
-        st.plotly_chart(charts.movers(moved, by, list(moved[by])),
-                        config={"displayModeBar": False})
+        st.plotly_chart(charts.movers(moved, by, list(moved[by])), config={"displayModeBar": False})
 
 st.subheader(tr("ov.flags"))
-threshold = st.slider(tr("ov.threshold"), 0.05, 0.5, DEFAULT_MOVE_THRESHOLD, 0.05,
-                      format="%.2f", key="flag_threshold")
+threshold = st.slider(
+    tr("ov.threshold"), 0.05, 0.5, DEFAULT_MOVE_THRESHOLD, 0.05, format="%.2f", key="flag_threshold"
+)
 flags = query(week_flags, view.filters, threshold)
 if flags.empty:
     st.success(tr("ov.no_flags"))
 else:
-    shown = pd.DataFrame({
-        tr("col.period"): flags.period,
-        tr("col.store"): flags.store,
-        tr("col.kind"): [tr(f"flag.{k}") for k in flags.kind],
-        tr("col.metric"): [metric_label(m) for m in flags.metric],
-        tr("col.value"): [fmt(v, METRICS[m].unit)
-                          for v, m in zip(flags.value, flags.metric)],
-        tr("col.reference"): [fmt(v, METRICS[m].unit)
-                              for v, m in zip(flags.reference, flags.metric)],
-    })
+    shown = pd.DataFrame(
+        {
+            tr("col.period"): flags.period,
+            tr("col.store"): flags.store,
+            tr("col.kind"): [tr(f"flag.{k}") for k in flags.kind],
+            tr("col.metric"): [metric_label(m) for m in flags.metric],
+            tr("col.value"): [fmt(v, METRICS[m].unit) for v, m in zip(flags.value, flags.metric)],
+            tr("col.reference"): [
+                fmt(v, METRICS[m].unit) for v, m in zip(flags.reference, flags.metric)
+            ],
+        }
+    )
     st.dataframe(shown, hide_index=True, width="stretch")
 
 with st.expander(tr("ov.formulas")):
-    st.dataframe(pd.DataFrame({
-        tr("col.metric"): [METRICS[m].label(lang()) for m in METRICS],
-        tr("col.formula"): [METRICS[m].formula(lang()) for m in METRICS],
-    }), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                tr("col.metric"): [METRICS[m].label(lang()) for m in METRICS],
+                tr("col.formula"): [METRICS[m].formula(lang()) for m in METRICS],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )

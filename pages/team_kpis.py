@@ -34,13 +34,28 @@ if roster.empty or not months:
 _, diagnosis = query(full_diagnosis, view.latest or months[-1], None, view.filters.stores)
 left, right = st.columns([1, 2])
 with left:
-    month = widget(st.selectbox, "month", months[-1], months, "index", label=tr("tk.month"),
-                   format_func=lambda m: f"{m:%Y-%m}")
+    month = widget(
+        st.selectbox,
+        "month",
+        months[-1],
+        months,
+        "index",
+        label=tr("tk.month"),
+        format_func=lambda m: f"{m:%Y-%m}",
+    )
 with right:
-    stage = widget(st.segmented_control, "scheme", diagnosis.stage, list(STAGES),
-                   label=tr("tk.scheme"), format_func=labeller("stage")) or diagnosis.stage
+    stage = (
+        widget(
+            st.segmented_control,
+            "scheme",
+            diagnosis.stage,
+            list(STAGES),
+            label=tr("tk.scheme"),
+            format_func=labeller("stage"),
+        )
+        or diagnosis.stage
+    )
 st.caption(tr("tk.scheme_suggested", stage=tr(f"stage.{diagnosis.stage}")))
-
 
 
 def tier_editor(label: str, tiers, key: str, value_label: str, numeric_key: bool = True) -> tuple:
@@ -48,13 +63,19 @@ def tier_editor(label: str, tiers, key: str, value_label: str, numeric_key: bool
     threshold when the first column is numeric)."""
     first = "≥" if numeric_key else tr("col.metric")
     frame = pd.DataFrame(tiers, columns=[first, value_label])
-    edited = st.data_editor(frame, key=key, num_rows="dynamic" if numeric_key else "fixed",
-                            hide_index=True, width="stretch",
-                            disabled=[] if numeric_key else [first])
+    edited = st.data_editor(
+        frame,
+        key=key,
+        num_rows="dynamic" if numeric_key else "fixed",
+        hide_index=True,
+        width="stretch",
+        disabled=[] if numeric_key else [first],
+    )
     st.caption(label)
     rows = edited.dropna()
-    pairs = [((float(a) if numeric_key else a), float(b))
-             for a, b in zip(rows[first], rows[value_label])]
+    pairs = [
+        ((float(a) if numeric_key else a), float(b)) for a, b in zip(rows[first], rows[value_label])
+    ]
     return tuple(sorted(pairs) if numeric_key else pairs)
 
 
@@ -64,45 +85,74 @@ with st.expander(tr("tk.settings")):
     if stage == "start":
         s = schemes.start
         cols = st.columns(4)
-        weights = [cols[i].number_input(tr(label), 0.0, 1.0, value, 0.05, key=key)
-                   for i, (label, value, key) in enumerate((
-                       ("part.work_results", s.results_weight, "w_results"),
-                       ("part.supervisor_rating", s.supervisor_weight, "w_supervisor"),
-                       ("part.peer_rating", s.peer_weight, "w_peer"),
-                       ("tk.task_share", s.task_share_of_results, "w_task_share")))]
-        schemes = dataclasses.replace(schemes, start=dataclasses.replace(
-            s, results_weight=weights[0], supervisor_weight=weights[1], peer_weight=weights[2],
-            task_share_of_results=weights[3]))
+        weights = [
+            cols[i].number_input(tr(label), 0.0, 1.0, value, 0.05, key=key)
+            for i, (label, value, key) in enumerate(
+                (
+                    ("part.work_results", s.results_weight, "w_results"),
+                    ("part.supervisor_rating", s.supervisor_weight, "w_supervisor"),
+                    ("part.peer_rating", s.peer_weight, "w_peer"),
+                    ("tk.task_share", s.task_share_of_results, "w_task_share"),
+                )
+            )
+        ]
+        schemes = dataclasses.replace(
+            schemes,
+            start=dataclasses.replace(
+                s,
+                results_weight=weights[0],
+                supervisor_weight=weights[1],
+                peer_weight=weights[2],
+                task_share_of_results=weights[3],
+            ),
+        )
     elif stage == "growth":
         left_col, right_col = st.columns(2)
         with left_col:
             names = [name for name, _ in schemes.growth.weights]
             shown = tuple((tr(f"part.{name}"), w) for name, w in schemes.growth.weights)
-            edited = tier_editor(tr("tk.weights"), shown, "growth_weights", "%",
-                                 numeric_key=False)
+            edited = tier_editor(tr("tk.weights"), shown, "growth_weights", "%", numeric_key=False)
             weights = tuple((name, w) for name, (_, w) in zip(names, edited))
         with right_col:
-            bonus = tier_editor(tr("tk.bonus_tiers"), schemes.growth.bonus_tiers, "bonus_tiers",
-                                "¥")
-        schemes = dataclasses.replace(schemes, growth=dataclasses.replace(
-            schemes.growth, bonus_tiers=bonus or schemes.growth.bonus_tiers,
-            weights=weights or schemes.growth.weights))
+            bonus = tier_editor(
+                tr("tk.bonus_tiers"), schemes.growth.bonus_tiers, "bonus_tiers", "¥"
+            )
+        schemes = dataclasses.replace(
+            schemes,
+            growth=dataclasses.replace(
+                schemes.growth,
+                bonus_tiers=bonus or schemes.growth.bonus_tiers,
+                weights=weights or schemes.growth.weights,
+            ),
+        )
     else:
-            left_col, mid_col, right_col = st.columns(3)
-            with left_col:
-                commission = tier_editor(tr("tk.commission_tiers"),
-                                         schemes.mature.commission_tiers, "commission_tiers",
-                                         "%")
-            with mid_col:
-                tenure = tier_editor(tr("tk.tenure_tiers"), schemes.mature.tenure_tiers,
-                                     "tenure_tiers", "×")
-            with right_col:
-                share = st.number_input(tr("tk.collaborator_share"), 0.0, 1.0,
-                                        schemes.mature.collaborator_share, 0.05,
-                                        key="collaborator_share")
-            schemes = dataclasses.replace(schemes, mature=dataclasses.replace(
-                schemes.mature, commission_tiers=commission or schemes.mature.commission_tiers,
-                tenure_tiers=tenure or schemes.mature.tenure_tiers, collaborator_share=share))
+        left_col, mid_col, right_col = st.columns(3)
+        with left_col:
+            commission = tier_editor(
+                tr("tk.commission_tiers"), schemes.mature.commission_tiers, "commission_tiers", "%"
+            )
+        with mid_col:
+            tenure = tier_editor(
+                tr("tk.tenure_tiers"), schemes.mature.tenure_tiers, "tenure_tiers", "×"
+            )
+        with right_col:
+            share = st.number_input(
+                tr("tk.collaborator_share"),
+                0.0,
+                1.0,
+                schemes.mature.collaborator_share,
+                0.05,
+                key="collaborator_share",
+            )
+        schemes = dataclasses.replace(
+            schemes,
+            mature=dataclasses.replace(
+                schemes.mature,
+                commission_tiers=commission or schemes.mature.commission_tiers,
+                tenure_tiers=tenure or schemes.mature.tenure_tiers,
+                collaborator_share=share,
+            ),
+        )
 
 
 def tiers_text(tiers, unit):
@@ -111,20 +161,33 @@ def tiers_text(tiers, unit):
 
 if stage == "start":
     s = schemes.start
-    formula = tr("tk.formula.start", results=s.results_weight, supervisor=s.supervisor_weight,
-                 peer=s.peer_weight, task=s.task_share_of_results,
-                 quality=1 - s.task_share_of_results)
+    formula = tr(
+        "tk.formula.start",
+        results=s.results_weight,
+        supervisor=s.supervisor_weight,
+        peer=s.peer_weight,
+        task=s.task_share_of_results,
+        quality=1 - s.task_share_of_results,
+    )
 elif stage == "growth":
     s = schemes.growth
-    formula = tr("tk.formula.growth", cap=s.completion_cap,
-                 parts=" + ".join(f"{tr('part.' + n)} × {w:.0%}" for n, w in s.weights),
-                 tiers=tiers_text(s.bonus_tiers, lambda v: f"¥{v:g}/inquiry"))
+    formula = tr(
+        "tk.formula.growth",
+        cap=s.completion_cap,
+        parts=" + ".join(f"{tr('part.' + n)} × {w:.0%}" for n, w in s.weights),
+        tiers=tiers_text(s.bonus_tiers, lambda v: f"¥{v:g}/inquiry"),
+    )
 else:
     s = schemes.mature
-    formula = tr("tk.formula.mature", basis=metric_label(s.basis), target=s.target_weight,
-                 task=s.task_weight, share=s.collaborator_share,
-                 tiers=tiers_text(s.commission_tiers, lambda v: f"{v:.0%}"),
-                 tenure=", ".join(f"≥{m:g}m ×{f:g}" for m, f in s.tenure_tiers))
+    formula = tr(
+        "tk.formula.mature",
+        basis=metric_label(s.basis),
+        target=s.target_weight,
+        task=s.task_weight,
+        share=s.collaborator_share,
+        tiers=tiers_text(s.commission_tiers, lambda v: f"{v:.0%}"),
+        tenure=", ".join(f"≥{m:g}m ×{f:g}" for m, f in s.tenure_tiers),
+    )
 st.info(formula)
 
 people, scores, pay = query(evaluate_month, month, stage, schemes)
@@ -135,43 +198,69 @@ if scores.empty:
 st.subheader(tr("tk.scores"))
 team = team_summary(scores, pay)
 team_cols = st.columns(3)
-team_cols[0].metric(tr("tk.team_score"), f"{team['mean_score']:.1f}",
-                    help=tr("tk.team_score_help"))
+team_cols[0].metric(tr("tk.team_score"), f"{team['mean_score']:.1f}", help=tr("tk.team_score_help"))
 team_cols[1].metric(tr("tk.headcount_scored"), team["people"])
 team_cols[2].metric(tr("tk.team_pay"), fmt(team["total_pay"], "currency"))
-parts = [c[:-len("_points")] for c in scores.columns if c.endswith("_points")]
+parts = [c[: -len("_points")] for c in scores.columns if c.endswith("_points")]
 table = pd.DataFrame({tr("part.rank"): scores["rank"], tr("part.name"): scores["name"]})
 # The start scheme's inputs are ratings in points; the other schemes' are fractions.
 input_unit = "count" if stage == "start" else "rate"
 for part in parts:
     table[tr(f"part.{part}")] = [fmt(v, input_unit) for v in scores[part]]
-    table[f"{tr(f'part.{part}')} · pts"] = [MISSING if is_missing(v) else f"{v:.1f}"
-                                           for v in scores[f"{part}_points"]]
+    table[f"{tr(f'part.{part}')} · pts"] = [
+        MISSING if is_missing(v) else f"{v:.1f}" for v in scores[f"{part}_points"]
+    ]
 table[tr("part.score")] = scores["score"].round(1)
 st.dataframe(table.sort_values(tr("part.rank")), hide_index=True, width="stretch")
 
 rank_col, trend_col = st.columns(2)
 with rank_col:
     ranked = scores.sort_values("score")
-    fig = go.Figure(go.Bar(x=ranked.score, y=ranked.name, orientation="h",
-                           text=ranked.score.round(1), textposition="outside"))
-    st.plotly_chart(charts.style(fig, 40 * len(ranked) + 120, tr("tk.ranking"))
-                    .update_yaxes(type="category"),
-                    config={"displayModeBar": False})
+    fig = go.Figure(
+        go.Bar(
+            x=ranked.score,
+            y=ranked.name,
+            orientation="h",
+            text=ranked.score.round(1),
+            textposition="outside",
+        )
+    )
+    st.plotly_chart(
+        charts.style(fig, 40 * len(ranked) + 120, tr("tk.ranking")).update_yaxes(type="category"),
+        config={"displayModeBar": False},
+    )
 with trend_col:
     trend = query(score_trend, stage, schemes)
     top = list(scores.sort_values("score", ascending=False).name[:6])
     shown = trend[trend.name.isin(top)].rename(columns={"month": "period"})
-    st.plotly_chart(charts.lines(shown, "period", "score", "name", tr("part.score"),
-                                 title=tr("tk.trend")), config={"displayModeBar": False})
+    st.plotly_chart(
+        charts.lines(shown, "period", "score", "name", tr("part.score"), title=tr("tk.trend")),
+        config={"displayModeBar": False},
+    )
 
 with st.expander(tr("tk.edit_ratings", month=f"{month:%Y-%m}")):
-    editable_columns = ["person_id", "name", "task_completion", "work_quality",
-                        "supervisor_rating", "peer_rating", "inquiries", "qualified_inquiries",
-                        "inquiry_target", "sales", "sales_target", "perf_coef"]
+    editable_columns = [
+        "person_id",
+        "name",
+        "task_completion",
+        "work_quality",
+        "supervisor_rating",
+        "peer_rating",
+        "inquiries",
+        "qualified_inquiries",
+        "inquiry_target",
+        "sales",
+        "sales_target",
+        "perf_coef",
+    ]
     ratings = people.reindex(columns=editable_columns)
-    edited = st.data_editor(ratings, key="ratings_editor", hide_index=True, width="stretch",
-                            disabled=["person_id", "name"])
+    edited = st.data_editor(
+        ratings,
+        key="ratings_editor",
+        hide_index=True,
+        width="stretch",
+        disabled=["person_id", "name"],
+    )
     if st.button(tr("org.save_edits"), key="ratings_save"):
         ok, outcome = save_ratings_edits(get_store(), month, edited.drop(columns=["name"]))
         if ok:
@@ -182,17 +271,25 @@ with st.expander(tr("tk.edit_ratings", month=f"{month:%Y-%m}")):
 st.subheader(tr("tk.cs"))
 agents = query(agent_kpis, Filters(view.filters.stores, (), month, period_end(month, "month")))
 if not agents.empty:
-    st.dataframe(pd.DataFrame({
-        tr("col.store"): agents.store,
-        tr("part.name"): [tr("filter.all") if m == "team" else m for m in agents.member],
-        metric_label("inquiries"): agents.inquiries,
-        metric_label("closed_inquiries"): agents.closed_inquiries,
-        metric_label("inquiry_conversion"): [fmt(v, "rate")
-                                             for v in agents.inquiry_conversion],
-        metric_label("sales"): [fmt(v, "currency") for v in agents.sales],
-        metric_label("response_seconds"): [fmt(v, "seconds")
-                                           for v in agents.response_seconds],
-    }), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                tr("col.store"): agents.store,
+                tr("part.name"): [tr("filter.all") if m == "team" else m for m in agents.member],
+                metric_label("inquiries"): agents.inquiries,
+                metric_label("closed_inquiries"): agents.closed_inquiries,
+                metric_label("inquiry_conversion"): [
+                    fmt(v, "rate") for v in agents.inquiry_conversion
+                ],
+                metric_label("sales"): [fmt(v, "currency") for v in agents.sales],
+                metric_label("response_seconds"): [
+                    fmt(v, "seconds") for v in agents.response_seconds
+                ],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 st.subheader(tr("tk.pay"))
 st.caption(tr("tk.pay_formula"))
@@ -204,9 +301,12 @@ st.dataframe(pay_table, hide_index=True, width="stretch")
 stores = sorted(s for s in roster.store.dropna().unique())
 labor = labor_cost_by_store(pay, stores)
 st.markdown(f"**{tr('tk.labor')}**")
-st.dataframe(labor.rename(columns={"store": tr("col.store"),
-                                   "labor_cost": metric_label("labor_cost")}).round(2),
-             hide_index=True)
+st.dataframe(
+    labor.rename(
+        columns={"store": tr("col.store"), "labor_cost": metric_label("labor_cost")}
+    ).round(2),
+    hide_index=True,
+)
 st.caption(tr("tk.labor_source"))
 if st.button(tr("tk.apply", month=f"{month:%Y-%m}"), key="apply_labor"):
     from ecdata.team.scoring import apply_labor_cost

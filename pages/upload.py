@@ -17,8 +17,9 @@ st.title(f"📤 {tr('page.upload')}")
 st.caption(tr("up.intro"))
 store = get_store()
 
-files = st.file_uploader(tr("up.files"), accept_multiple_files=True, key="uploads",
-                         max_upload_size=DEFAULT_MAX_MB)
+files = st.file_uploader(
+    tr("up.files"), accept_multiple_files=True, key="uploads", max_upload_size=DEFAULT_MAX_MB
+)
 store_name = st.text_input(tr("up.store"), key="up_store").strip() or None
 parsed_cache = st.session_state.setdefault("_parsed", {})
 done = st.session_state.setdefault("_committed", {})
@@ -29,8 +30,13 @@ def parsed_for(upload, override):
     key = (upload.file_id, store_name, tuple(sorted((override or {}).items())))
     if key not in parsed_cache:
         with st.status(tr("up.reading", file=upload.name)) as status:
-            parsed_cache[key] = read_for_store(store, upload.getvalue(), file_name=upload.name,
-                                               store_name=store_name, mapping_override=override)
+            parsed_cache[key] = read_for_store(
+                store,
+                upload.getvalue(),
+                file_name=upload.name,
+                store_name=store_name,
+                mapping_override=override,
+            )
             status.update(state="complete" if parsed_cache[key].ok else "error")
     return parsed_cache[key]
 
@@ -46,25 +52,42 @@ for upload in files or []:
         if upload.file_id in done:
             st.success(done[upload.file_id])
             continue
-        st.markdown(" · ".join(f"**{tr(label)}** {value}" for label, value in (
-            ("up.platform", parsed.platform.label(lang())),
-            ("up.kind", tr(f"kind.{parsed.kind}")),
-            ("up.encoding", parsed.encoding or parsed.format),
-            ("up.header_row", parsed.header_row),
-            ("up.dates", f"{parsed.date_min} ~ {parsed.date_max}"),
-            ("up.rows", parsed.rows_read))))
+        st.markdown(
+            " · ".join(
+                f"**{tr(label)}** {value}"
+                for label, value in (
+                    ("up.platform", parsed.platform.label(lang())),
+                    ("up.kind", tr(f"kind.{parsed.kind}")),
+                    ("up.encoding", parsed.encoding or parsed.format),
+                    ("up.header_row", parsed.header_row),
+                    ("up.dates", f"{parsed.date_min} ~ {parsed.date_max}"),
+                    ("up.rows", parsed.rows_read),
+                )
+            )
+        )
         if parsed.not_final_dates:
             st.warning(tr("up.not_final", days=", ".join(map(str, parsed.not_final_dates))))
 
         mapping = parsed.mapping_by_header()
         fields = [mapping.get(h, "") for h in parsed.headers]
-        table = pd.DataFrame({tr("up.column"): parsed.headers, tr("up.field"): fields,
-                              "": [metric_label(f) if f else "" for f in fields]})
+        table = pd.DataFrame(
+            {
+                tr("up.column"): parsed.headers,
+                tr("up.field"): fields,
+                "": [metric_label(f) if f else "" for f in fields],
+            }
+        )
         edited = st.data_editor(
-            table, key=f"editor_{upload.file_id}", hide_index=True, width="stretch",
+            table,
+            key=f"editor_{upload.file_id}",
+            hide_index=True,
+            width="stretch",
             disabled=[tr("up.column"), ""],
-            column_config={tr("up.field"): st.column_config.SelectboxColumn(
-                tr("up.field"), options=[""] + canonical_fields())},
+            column_config={
+                tr("up.field"): st.column_config.SelectboxColumn(
+                    tr("up.field"), options=[""] + canonical_fields()
+                )
+            },
         )
         chosen = dict(zip(edited[tr("up.column")], edited[tr("up.field")].fillna("")))
         if {h: f for h, f in chosen.items() if f} != mapping:
@@ -72,17 +95,32 @@ for upload in files or []:
             st.rerun()
 
         change = preview(store, parsed)
-        st.info(tr("up.preview", new=change.rows_new, replaced=change.rows_replaced,
-                   skipped=change.rows_skipped))
+        st.info(
+            tr(
+                "up.preview",
+                new=change.rows_new,
+                replaced=change.rows_replaced,
+                skipped=change.rows_skipped,
+            )
+        )
         if parsed.problems:
-            with st.expander(f"{tr('up.problems')} ({parsed.rows_rejected})",
-                             expanded=len(parsed.problems) <= 10):
-                st.dataframe(pd.DataFrame({"#": [p.row for p in parsed.problems],
-                                           tr("up.column"): [p.column for p in parsed.problems],
-                                           "": [p.message.text(lang()) for p in parsed.problems]}),
-                             hide_index=True, width="stretch")
-        if st.button(tr("up.commit", file=upload.name), type="primary",
-                     key=f"commit_{upload.file_id}"):
+            with st.expander(
+                f"{tr('up.problems')} ({parsed.rows_rejected})", expanded=len(parsed.problems) <= 10
+            ):
+                st.dataframe(
+                    pd.DataFrame(
+                        {
+                            "#": [p.row for p in parsed.problems],
+                            tr("up.column"): [p.column for p in parsed.problems],
+                            "": [p.message.text(lang()) for p in parsed.problems],
+                        }
+                    ),
+                    hide_index=True,
+                    width="stretch",
+                )
+        if st.button(
+            tr("up.commit", file=upload.name), type="primary", key=f"commit_{upload.file_id}"
+        ):
             outcome = commit(store, parsed)
             if st.session_state.get(override_key):
                 remember_mapping(store, parsed.headers, parsed.mapping_by_header())
@@ -93,8 +131,9 @@ if not files:
     with st.expander(tr("up.samples")):
         for path in sorted(SAMPLES.glob("*")):
             if path.is_file() and path.suffix in (".csv", ".xlsx", ".xls", ".zip"):
-                st.download_button(path.name, path.read_bytes(), path.name, key=f"s_{path.name}",
-                                   on_click="ignore")
+                st.download_button(
+                    path.name, path.read_bytes(), path.name, key=f"s_{path.name}", on_click="ignore"
+                )
 
 st.subheader(tr("up.history"))
 batches = list_batches(store)

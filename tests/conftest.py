@@ -23,8 +23,7 @@ def store(tmp_path):
 def sums(store, table="store_daily", where="true"):
     """Column totals of a fact table, as a dict: what a user would see summed up."""
     cur = store.reader()
-    cols = [r[0] for r in cur.execute(f"DESCRIBE {table}").fetchall()
-            if r[1] == "DOUBLE"]
+    cols = [r[0] for r in cur.execute(f"DESCRIBE {table}").fetchall() if r[1] == "DOUBLE"]
     row = cur.execute(
         f"SELECT {', '.join(f'sum({c})' for c in cols)}, count(*) FROM {table} WHERE {where}"
     ).fetchall()[0]

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 ENGINE = Path(__file__).resolve().parents[1] / "ecdata"
-LEAVES = {"ecdata.i18n", "ecdata.names", "ecdata.platforms", "ecdata.formatting",
-          "ecdata.export"}
+LEAVES = {"ecdata.i18n", "ecdata.names", "ecdata.platforms", "ecdata.formatting", "ecdata.export"}
 
 
 def module_name(path: Path) -> str:
@@ -29,9 +28,11 @@ def imports_of(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module:
             found.add(node.module)
             # `from ecdata.ingest import headers` imports the submodule too.
-            found.update(f"{node.module}.{alias.name}" for alias in node.names
-                         if (ENGINE.parent / node.module.replace(".", "/") / f"{alias.name}.py")
-                         .exists())
+            found.update(
+                f"{node.module}.{alias.name}"
+                for alias in node.names
+                if (ENGINE.parent / node.module.replace(".", "/") / f"{alias.name}.py").exists()
+            )
     return found
 
 
@@ -43,15 +44,21 @@ def under(name: str, package: str) -> bool:
 
 
 def offending(package: str, forbidden: tuple[str, ...]) -> dict[str, list[str]]:
-    return {mod: sorted(i for i in imps if any(under(i, f) for f in forbidden))
-            for mod, imps in MODULES.items()
-            if under(mod, package) and any(under(i, f) for i in imps for f in forbidden)}
+    return {
+        mod: sorted(i for i in imps if any(under(i, f) for f in forbidden))
+        for mod, imps in MODULES.items()
+        if under(mod, package) and any(under(i, f) for i in imps for f in forbidden)
+    }
 
 
 def test_the_scan_sees_the_engine():
     # Guards the guard: a scan that found nothing would pass every rule below.
-    assert {"ecdata.store.batches", "ecdata.ingest.facts", "ecdata.metrics.kpis",
-            "ecdata.team.scoring"} <= set(MODULES)
+    assert {
+        "ecdata.store.batches",
+        "ecdata.ingest.facts",
+        "ecdata.metrics.kpis",
+        "ecdata.team.scoring",
+    } <= set(MODULES)
     assert "ecdata.store" in MODULES["ecdata.store.batches"]
 
 
@@ -59,26 +66,37 @@ def test_the_engine_never_imports_streamlit():
     assert offending("ecdata", ("streamlit",)) == {}
 
 
-@pytest.mark.parametrize("package, forbidden", [
-    ("ecdata.store", ("ecdata.ingest", "ecdata.metrics", "ecdata.team", "ecdata.demo",
-                      "ecdata.cli")),
-    ("ecdata.ingest", ("ecdata.metrics", "ecdata.team", "ecdata.demo", "ecdata.cli")),
-    ("ecdata.metrics", ("ecdata.ingest", "ecdata.team", "ecdata.demo", "ecdata.cli")),
-    ("ecdata.team", ("ecdata.demo", "ecdata.cli")),
-])
+@pytest.mark.parametrize(
+    "package, forbidden",
+    [
+        (
+            "ecdata.store",
+            ("ecdata.ingest", "ecdata.metrics", "ecdata.team", "ecdata.demo", "ecdata.cli"),
+        ),
+        ("ecdata.ingest", ("ecdata.metrics", "ecdata.team", "ecdata.demo", "ecdata.cli")),
+        ("ecdata.metrics", ("ecdata.ingest", "ecdata.team", "ecdata.demo", "ecdata.cli")),
+        ("ecdata.team", ("ecdata.demo", "ecdata.cli")),
+    ],
+)
 def test_layers_import_only_downwards(package, forbidden):
     assert offending(package, forbidden) == {}
 
 
 def test_team_reads_files_only_through_the_ingest_package():
-    inner = {mod: sorted(i for i in imps if i.startswith("ecdata.ingest."))
-             for mod, imps in MODULES.items() if under(mod, "ecdata.team")}
+    inner = {
+        mod: sorted(i for i in imps if i.startswith("ecdata.ingest."))
+        for mod, imps in MODULES.items()
+        if under(mod, "ecdata.team")
+    }
     assert {m: i for m, i in inner.items() if i} == {}
 
 
 def test_leaf_modules_import_only_leaves():
-    bad = {mod: sorted(i for i in imps if under(i, "ecdata") and i not in LEAVES)
-           for mod, imps in MODULES.items() if mod in LEAVES}
+    bad = {
+        mod: sorted(i for i in imps if under(i, "ecdata") and i not in LEAVES)
+        for mod, imps in MODULES.items()
+        if mod in LEAVES
+    }
     assert {m: i for m, i in bad.items() if i} == {}
 
 

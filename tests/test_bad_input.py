@@ -56,8 +56,9 @@ def test_text_in_every_number_cell(seeded, tmp_path):
 
 
 def test_missing_store(seeded, tmp_path):
-    msg = reject(seeded, tmp_path, "nostore.csv", "日期,访客数\n2026-10-02,1\n".encode(),
-                 store_name=None)
+    msg = reject(
+        seeded, tmp_path, "nostore.csv", "日期,访客数\n2026-10-02,1\n".encode(), store_name=None
+    )
     assert msg.key == "err.no_store"
 
 
@@ -70,6 +71,7 @@ def test_too_large(seeded, tmp_path):
 def test_zip_with_two_files(seeded, tmp_path):
     import io
     import zipfile
+
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("a.csv", "日期,访客数\n2026-10-02,1\n")
@@ -80,22 +82,27 @@ def test_zip_with_two_files(seeded, tmp_path):
 
 def test_row_problems_are_listed_and_skipped_the_rest_lands(store, tmp_path):
     path = tmp_path / "mixed.csv"
-    path.write_text("日期,访客数,支付金额\n2026-10-01,100,1000\n2026-10-02,-5,200\n"
-                    "2026-10-03,30,abc\n2031-01-01,10,10\n2026-13-45,1,1\n2026-10-06,60,600\n",
-                    encoding="utf-8")
+    path.write_text(
+        "日期,访客数,支付金额\n2026-10-01,100,1000\n2026-10-02,-5,200\n"
+        "2026-10-03,30,abc\n2031-01-01,10,10\n2026-13-45,1,1\n2026-10-06,60,600\n",
+        encoding="utf-8",
+    )
     outcome = ingest_file(store, path, store_name="A店", today=TODAY)
     assert outcome.ok
     problems = {(p.row, p.column, p.message.key) for p in outcome.parsed.problems}
-    assert problems == {(3, "访客数", "row.negative"), (4, "支付金额", "row.bad_number"),
-                        (5, "日期", "row.future_date"), (6, "日期", "row.bad_date")}
+    assert problems == {
+        (3, "访客数", "row.negative"),
+        (4, "支付金额", "row.bad_number"),
+        (5, "日期", "row.future_date"),
+        (6, "日期", "row.bad_date"),
+    }
     assert outcome.batch.rows_written == 2
     assert outcome.parsed.rows_rejected == 4
 
 
 def test_duplicate_dates_in_a_store_report_are_skipped_not_summed(store, tmp_path):
     path = tmp_path / "dup.csv"
-    path.write_text("日期,访客数\n2026-10-01,100\n2026-10-01,100\n2026-10-02,5\n",
-                    encoding="utf-8")
+    path.write_text("日期,访客数\n2026-10-01,100\n2026-10-01,100\n2026-10-02,5\n", encoding="utf-8")
     outcome = ingest_file(store, path, store_name="A店", today=TODAY)
     assert outcome.ok and outcome.batch.rows_written == 1
     assert [p.message.key for p in outcome.parsed.problems] == ["row.duplicate"]

@@ -28,23 +28,37 @@ def test_same_content_twice_changes_nothing(store, tmp_path):
 
 
 def test_partial_file_merges_latest_wins_and_missing_metrics_stay(store, tmp_path):
-    ingest(store, write(tmp_path, "full.csv",
-                        "日期,访客数,支付金额,推广费\n2026-10-01,100,1000,50\n2026-10-02,200,2000,60\n"))
+    ingest(
+        store,
+        write(
+            tmp_path,
+            "full.csv",
+            "日期,访客数,支付金额,推广费\n2026-10-01,100,1000,50\n2026-10-02,200,2000,60\n",
+        ),
+    )
     # A later file with only sales for one day, plus a new day.
-    out = ingest(store, write(tmp_path, "fix.csv",
-                              "日期,支付金额\n2026-10-02,2500\n2026-10-03,3000\n"))
+    out = ingest(
+        store, write(tmp_path, "fix.csv", "日期,支付金额\n2026-10-02,2500\n2026-10-03,3000\n")
+    )
     assert (out.batch.rows_new, out.batch.rows_replaced) == (1, 1)
-    rows = store.reader().execute(
-        "SELECT date::VARCHAR, visitors, sales, spend FROM store_daily ORDER BY date").fetchall()
-    assert rows == [("2026-10-01", 100, 1000, 50), ("2026-10-02", 200, 2500, 60),
-                    ("2026-10-03", None, 3000, None)]
+    rows = (
+        store.reader()
+        .execute("SELECT date::VARCHAR, visitors, sales, spend FROM store_daily ORDER BY date")
+        .fetchall()
+    )
+    assert rows == [
+        ("2026-10-01", 100, 1000, 50),
+        ("2026-10-02", 200, 2500, 60),
+        ("2026-10-03", None, 3000, None),
+    ]
 
 
 def test_undo_restores_exactly_what_the_batch_replaced(store, tmp_path):
     ingest(store, write(tmp_path, "one.csv", "日期,访客数,支付金额\n2026-10-01,100,1000\n"))
     before = store.dump()["store_daily"]
-    out = ingest(store, write(tmp_path, "two.csv",
-                              "日期,支付金额\n2026-10-01,1500\n2026-10-02,700\n"))
+    out = ingest(
+        store, write(tmp_path, "two.csv", "日期,支付金额\n2026-10-01,1500\n2026-10-02,700\n")
+    )
     assert sums(store)["sales"] == 2200
     ok, _ = undo_batch(store, out.batch.batch_id)
     assert ok
@@ -68,8 +82,9 @@ def test_undo_of_an_overwritten_batch_is_refused_until_the_later_one_is_undone(s
 
 
 def test_batch_records_counts(store, tmp_path):
-    ingest(store, write(tmp_path, "c.csv",
-                        "日期,访客数\n2026-10-01,100\n2026-10-02,abc\n合计,100\n"))
+    ingest(
+        store, write(tmp_path, "c.csv", "日期,访客数\n2026-10-01,100\n2026-10-02,abc\n合计,100\n")
+    )
     row = list_batches(store).iloc[0]
     assert (row.rows_read, row.rows_written, row.rows_rejected) == (3, 1, 1)
     assert row.file_name == "c.csv" and row.target_table == "store_daily"
@@ -77,4 +92,5 @@ def test_batch_records_counts(store, tmp_path):
 
 def test_schema_version_is_recorded(store):
     from ecdata.store import SCHEMA_VERSION
+
     assert store.schema_version() == SCHEMA_VERSION >= 1

@@ -23,12 +23,21 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "test-output" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-PAGES = {"overview": "", "inquiry_cost": "inquiry_cost", "explore": "explore",
-         "team_kpis": "team_kpis", "diagnosis": "diagnosis", "org": "org", "upload": "upload"}
+PAGES = {
+    "overview": "",
+    "inquiry_cost": "inquiry_cost",
+    "explore": "explore",
+    "team_kpis": "team_kpis",
+    "diagnosis": "diagnosis",
+    "org": "org",
+    "upload": "upload",
+}
 
 if not Path(CHROMIUM).exists():
-    pytest.skip("Debian's chromium is not installed (scripts/test.sh installs it as root)",
-                allow_module_level=True)
+    pytest.skip(
+        "Debian's chromium is not installed (scripts/test.sh installs it as root)",
+        allow_module_level=True,
+    )
 sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
 
 
@@ -46,9 +55,24 @@ def server(tmp_path_factory):
     port = free_port()
     env = {**os.environ, "ECDATA_DB": str(db), "ECDATA_DEMO": "0"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -69,9 +93,17 @@ def server(tmp_path_factory):
 def browser():
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         yield b
         b.close()
 
@@ -80,15 +112,19 @@ def settle(page, timeout=30_000):
     """Wait until Streamlit has finished running the script and drawn the charts."""
     # Every page starts with its title: before it shows, the first run has not even begun.
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
-                           timeout=timeout)
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout
+    )
     page.wait_for_timeout(600)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
-                           timeout=timeout)
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout
+    )
     page.wait_for_function(
         "[...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
         ".every(c => c.querySelector('.main-svg'))"
-        " && !document.querySelector('[data-testid=stSkeleton]')", timeout=timeout)
+        " && !document.querySelector('[data-testid=stSkeleton]')",
+        timeout=timeout,
+    )
     page.wait_for_timeout(400)  # the sparklines fade in
 
 
@@ -116,9 +152,12 @@ def test_every_page_renders_and_is_screenshotted(server, browser, name):
 def test_sidebar_navigation_is_the_app_navigation_on_a_direct_link(server, browser):
     page, _ = open_page(browser, f"{server}/upload?lang=en")
     links = page.locator('[data-testid="stSidebarNavLink"]').all_inner_texts()
-    assert [t.strip() for t in links][-4:] == ["Weekly review", "Inquiry cost", "Explore",
-                                               "Upload"] or any("Weekly review" in t
-                                                                for t in links)
+    assert [t.strip() for t in links][-4:] == [
+        "Weekly review",
+        "Inquiry cost",
+        "Explore",
+        "Upload",
+    ] or any("Weekly review" in t for t in links)
     assert not any(".py" in t or t.strip() in ("overview", "inquiry cost") for t in links)
     page.get_by_text("Inquiry cost", exact=True).first.click()
     settle(page)

@@ -11,15 +11,22 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def run(*args, db, env=None):
     return subprocess.run(
-        [sys.executable, "-m", "ecdata", *args, "--db", str(db)], cwd=ROOT,
-        capture_output=True, text=True, env={**os.environ, **(env or {})})
+        [sys.executable, "-m", "ecdata", *args, "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def test_ingest_reports_each_file_and_a_bad_file_does_not_stop_the_others(tmp_path):
     db = tmp_path / "x.duckdb"
     good = tmp_path / "good.csv"
-    good.write_text("日期,访客数,询单人数,询单成交人数,推广费\n2026-10-05,100,20,5,40\n"
-                    "2026-10-06,300,20,5,60\n", encoding="utf-8")
+    good.write_text(
+        "日期,访客数,询单人数,询单成交人数,推广费\n2026-10-05,100,20,5,40\n"
+        "2026-10-06,300,20,5,60\n",
+        encoding="utf-8",
+    )
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"")
     result = run("ingest", str(bad), str(good), "--store", "A店", db=db)
@@ -58,9 +65,13 @@ def test_batches_and_undo(tmp_path):
 
 def test_demo_and_default_db_from_environment(tmp_path):
     db = tmp_path / "env.duckdb"
-    result = subprocess.run([sys.executable, "-m", "ecdata", "demo", "--end", "2026-11-15"],
-                            cwd=ROOT, capture_output=True, text=True,
-                            env={**os.environ, "ECDATA_DB": str(db)})
+    result = subprocess.run(
+        [sys.executable, "-m", "ecdata", "demo", "--end", "2026-11-15"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ECDATA_DB": str(db)},
+    )
     assert result.returncode == 0, result.stderr
     assert db.exists() and "3640" in result.stdout
 

@@ -4,9 +4,16 @@ from ecdata.team.diagnosis import Evidence, diagnose_stage
 
 
 def evidence(**kw):
-    base = dict(headcount=3, team_age_months=2, distinct_roles=2, inquiry_target_months=0,
-                inquiry_cost_variation=None, inquiry_cost_rising_months=0,
-                target_attained_months=0, target_months=0)
+    base = dict(
+        headcount=3,
+        team_age_months=2,
+        distinct_roles=2,
+        inquiry_target_months=0,
+        inquiry_cost_variation=None,
+        inquiry_cost_rising_months=0,
+        target_attained_months=0,
+        target_months=0,
+    )
     return Evidence(**{**base, **kw})
 
 
@@ -17,23 +24,40 @@ def test_small_new_team_is_in_the_start_stage():
 
 
 def test_grown_team_tracking_inquiries_is_in_the_growth_stage():
-    d = diagnose_stage(evidence(headcount=12, team_age_months=14, distinct_roles=7,
-                                inquiry_target_months=6, inquiry_cost_variation=0.3,
-                                target_attained_months=2, target_months=6))
+    d = diagnose_stage(
+        evidence(
+            headcount=12,
+            team_age_months=14,
+            distinct_roles=7,
+            inquiry_target_months=6,
+            inquiry_cost_variation=0.3,
+            target_attained_months=2,
+            target_months=6,
+        )
+    )
     assert d.stage == "growth"
 
 
 def test_stable_cost_and_targets_met_is_mature():
-    d = diagnose_stage(evidence(headcount=25, team_age_months=40, distinct_roles=10,
-                                inquiry_target_months=12, inquiry_cost_variation=0.08,
-                                target_attained_months=5, target_months=6))
+    d = diagnose_stage(
+        evidence(
+            headcount=25,
+            team_age_months=40,
+            distinct_roles=10,
+            inquiry_target_months=12,
+            inquiry_cost_variation=0.08,
+            target_attained_months=5,
+            target_months=6,
+        )
+    )
     assert d.stage == "mature" and not d.warnings
 
 
 def test_mixed_evidence_is_shown_with_where_each_finding_points():
     # Big and old, but inquiries not tracked yet: growth, with a warning and mixed findings.
-    d = diagnose_stage(evidence(headcount=9, team_age_months=18, distinct_roles=3),
-                       current_scheme="start")
+    d = diagnose_stage(
+        evidence(headcount=9, team_age_months=18, distinct_roles=3), current_scheme="start"
+    )
     assert d.stage == "growth" and d.mixed
     by_name = {f.name: f.points_to for f in d.findings}
     assert by_name["headcount"] == "growth" and by_name["inquiry_target_months"] == "start"

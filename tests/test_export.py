@@ -8,13 +8,17 @@ from ecdata.export import to_csv_bytes, to_xlsx_bytes
 
 
 def test_formula_like_cells_are_neutralised_in_csv_and_xlsx():
-    frame = pd.DataFrame({"store": ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "天猫"],
-                          "sales": [1.0, 2.0, -3.0, 4.0, 5.0]})
+    frame = pd.DataFrame(
+        {
+            "store": ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "天猫"],
+            "sales": [1.0, 2.0, -3.0, 4.0, 5.0],
+        }
+    )
     raw = to_csv_bytes(frame)
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Chinese Excel opens it as UTF-8
     csv = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
-    assert list(csv.store) == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "天猫"]
+    assert list(csv.store) == ['\'=HYPERLINK("http://x")', "'+1", "'-2", "'@SUM(A1)", "天猫"]
     assert list(csv.sales) == [1.0, 2.0, -3.0, 4.0, 5.0]  # numbers stay numbers
     back = pd.read_excel(io.BytesIO(to_xlsx_bytes(frame)), engine="calamine")
-    assert list(back.store) == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "天猫"]
+    assert list(back.store) == ['\'=HYPERLINK("http://x")', "'+1", "'-2", "'@SUM(A1)", "天猫"]
     assert list(back.sales) == [1.0, 2.0, -3.0, 4.0, 5.0]

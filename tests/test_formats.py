@@ -45,8 +45,11 @@ def test_sycm_gbk_csv_with_title_rows_total_row_and_split_spend(store, tmp_path)
     # 直通车 + 关键词 + 淘宝客 columns are all promotion spend; '-' is missing, not zero.
     assert s["spend"] == pytest.approx(100.5 + 20 + 1000 + 30 + 0)
     assert s["inquiries"] == 400  # '--' stays missing
-    day3 = store.reader().execute(
-        "SELECT visitors, not_final FROM store_daily WHERE date = '2026-10-03'").fetchall()[0]
+    day3 = (
+        store.reader()
+        .execute("SELECT visitors, not_final FROM store_daily WHERE date = '2026-10-03'")
+        .fetchall()[0]
+    )
     assert day3 == (None, True)
 
 
@@ -65,41 +68,57 @@ def test_utf8_bom_csv_and_ga4_comment_lines(store, tmp_path):
 
 def test_shopify_dollars_and_amazon_en_dash_headers(store, tmp_path):
     shop = tmp_path / "sales_over_time.csv"
-    shop.write_text('Day,Sessions,Orders,Total sales\n2026-10-01,"1,500",30,"$2,345.60"\n'
-                    "2026-10-02,1600,31,$2000\n", encoding="utf-8")
+    shop.write_text(
+        'Day,Sessions,Orders,Total sales\n2026-10-01,"1,500",30,"$2,345.60"\n'
+        "2026-10-02,1600,31,$2000\n",
+        encoding="utf-8",
+    )
     ingest(store, shop, store_name="Shopify US")
     amazon = tmp_path / "BusinessReport.csv"
     amazon.write_text(
         "Date,Sessions – Total,Page Views – Total,Units Ordered,Total Order Items,"
-        "Ordered Product Sales\n10/01/2026,900,2000,25,22,\"$1,100.00\"\n"
-        "10/13/2026,950,2100,27,24,$1200.50\n", encoding="utf-8")
+        'Ordered Product Sales\n10/01/2026,900,2000,25,22,"$1,100.00"\n'
+        "10/13/2026,950,2100,27,24,$1200.50\n",
+        encoding="utf-8",
+    )
     ingest(store, amazon, store_name="Amazon US")
     s = sums(store, where="store = 'Amazon US'")
     assert (s["visitors"], s["page_views"], s["buyers"]) == (1850, 4100, 46)
     assert s["sales"] == pytest.approx(2300.5)
-    dates = store.reader().execute(
-        "SELECT list(date ORDER BY date) FROM store_daily WHERE store = 'Amazon US'").fetchall()[0][0]
+    dates = (
+        store.reader()
+        .execute("SELECT list(date ORDER BY date) FROM store_daily WHERE store = 'Amazon US'")
+        .fetchall()[0][0]
+    )
     assert dates == [dt.date(2026, 10, 1), dt.date(2026, 10, 13)]  # month first, as US writes
     assert sums(store, where="store = 'Shopify US'")["sales"] == pytest.approx(4345.60)
 
 
 def test_day_first_dates_when_the_file_proves_it(store, tmp_path):
     path = tmp_path / "uk.csv"
-    path.write_text("Date,Sessions,Orders,Total sales\n05/10/26,10,1,£50\n13/10/26,20,2,\"£1,000\"\n",
-                    encoding="utf-8")
+    path.write_text(
+        'Date,Sessions,Orders,Total sales\n05/10/26,10,1,£50\n13/10/26,20,2,"£1,000"\n',
+        encoding="utf-8",
+    )
     ingest(store, path, store_name="UK")
-    dates = store.reader().execute("SELECT list(date ORDER BY date) FROM store_daily").fetchall()[0][0]
+    dates = (
+        store.reader().execute("SELECT list(date ORDER BY date) FROM store_daily").fetchall()[0][0]
+    )
     assert dates == [dt.date(2026, 10, 5), dt.date(2026, 10, 13)]
     assert sums(store)["sales"] == 1050
 
 
 def test_xlsx_jd_shangzhi_with_excel_dates(store, tmp_path):
     path = tmp_path / "京东商智_经营概况.xlsx"
-    frame = pd.DataFrame({
-        "时间": [dt.datetime(2026, 10, 1), dt.datetime(2026, 10, 2)],
-        "访客数(UV)": [3000, 3200], "浏览量(PV)": [9000, 9500],
-        "成交客户数": [120, 130], "成交金额": [24000.5, 26000],
-    })
+    frame = pd.DataFrame(
+        {
+            "时间": [dt.datetime(2026, 10, 1), dt.datetime(2026, 10, 2)],
+            "访客数(UV)": [3000, 3200],
+            "浏览量(PV)": [9000, 9500],
+            "成交客户数": [120, 130],
+            "成交金额": [24000.5, 26000],
+        }
+    )
     with pd.ExcelWriter(path) as w:
         pd.DataFrame([["京东商智 经营概况"]]).to_excel(w, index=False, header=False, startrow=0)
         frame.to_excel(w, index=False, startrow=2)
@@ -125,18 +144,22 @@ def test_binary_xls_with_excel_serial_dates(store, tmp_path):
     assert parsed.format == "xls"
     ingest(store, path, store_name="老店")
     assert store.reader().execute("SELECT min(date), max(date) FROM store_daily").fetchall()[0] == (
-        dt.date(2026, 10, 1), dt.date(2026, 10, 2))
+        dt.date(2026, 10, 1),
+        dt.date(2026, 10, 2),
+    )
     assert sums(store)["sales"] == pytest.approx(3000.5)
 
 
 def test_xls_that_is_really_html(store, tmp_path):
-    html = ("<html><head><meta charset='gbk'></head><body><table>"
-            "<tr><td>京东商智</td></tr>"
-            "<tr><th>日期</th><th>访客数</th><th>成交金额</th><th>成交客户数</th></tr>"
-            "<tr><td>2026-10-01</td><td>1,000</td><td>5,000.00</td><td>20</td></tr>"
-            "<tr><td>2026-10-02</td><td>1,100</td><td>6,000.00</td><td>25</td></tr>"
-            "<tr><td>合计</td><td>2,100</td><td>11,000.00</td><td>45</td></tr>"
-            "</table></body></html>")
+    html = (
+        "<html><head><meta charset='gbk'></head><body><table>"
+        "<tr><td>京东商智</td></tr>"
+        "<tr><th>日期</th><th>访客数</th><th>成交金额</th><th>成交客户数</th></tr>"
+        "<tr><td>2026-10-01</td><td>1,000</td><td>5,000.00</td><td>20</td></tr>"
+        "<tr><td>2026-10-02</td><td>1,100</td><td>6,000.00</td><td>25</td></tr>"
+        "<tr><td>合计</td><td>2,100</td><td>11,000.00</td><td>45</td></tr>"
+        "</table></body></html>"
+    )
     path = tmp_path / "经营数据.xls"
     path.write_bytes(html.encode("gbk"))
     parsed = read_export(path, store_name="京东店", today=TODAY)
@@ -148,8 +171,9 @@ def test_xls_that_is_really_html(store, tmp_path):
 
 def test_xls_that_is_really_tab_separated_gbk_text(store, tmp_path):
     path = tmp_path / "report.xls"
-    path.write_bytes("日期\t访客数\t支付金额\n2026-10-01\t10\t100\n2026-10-02\t20\t250\n"
-                     .encode("gbk"))
+    path.write_bytes(
+        "日期\t访客数\t支付金额\n2026-10-01\t10\t100\n2026-10-02\t20\t250\n".encode("gbk")
+    )
     ingest(store, path, store_name="店")
     assert sums(store)["sales"] == 350
 
@@ -163,59 +187,93 @@ def test_zip_holding_one_csv(store, tmp_path):
 
 
 def test_chitu_agent_report_dated_by_file_name(store, tmp_path):
-    frame = pd.DataFrame({
-        "客服昵称": ["小美", "阿杰", "合计"], "接待人数": [60, 40, 100], "询单人数": [50, 30, 80],
-        "询单->最终付款人数": [20, 9, 29], "询单->最终付款转化率": ["40.00%", "30.00%", "36.25%"],
-        "平均响应(秒)": [12, 30, 19.2],
-    })
+    frame = pd.DataFrame(
+        {
+            "客服昵称": ["小美", "阿杰", "合计"],
+            "接待人数": [60, 40, 100],
+            "询单人数": [50, 30, 80],
+            "询单->最终付款人数": [20, 9, 29],
+            "询单->最终付款转化率": ["40.00%", "30.00%", "36.25%"],
+            "平均响应(秒)": [12, 30, 19.2],
+        }
+    )
     path = tmp_path / "客服绩效_2026-04-20至2026-04-20.xlsx"
     frame.to_excel(path, index=False)
     out = ingest(store, path, store_name="天猫店")
     assert out.parsed.kind == "agent" and out.parsed.platform.platform == "chitu"
-    rows = store.reader().execute(
-        "SELECT date, member, inquiries, closed_inquiries, response_seconds FROM agent_daily "
-        "ORDER BY member").fetchall()
-    assert rows == [(dt.date(2026, 4, 20), "小美", 50, 20, 12),
-                    (dt.date(2026, 4, 20), "阿杰", 30, 9, 30)]
+    rows = (
+        store.reader()
+        .execute(
+            "SELECT date, member, inquiries, closed_inquiries, response_seconds FROM agent_daily "
+            "ORDER BY member"
+        )
+        .fetchall()
+    )
+    assert rows == [
+        (dt.date(2026, 4, 20), "小美", 50, 20, 12),
+        (dt.date(2026, 4, 20), "阿杰", 30, 9, 30),
+    ]
 
 
 def test_feige_durations_and_jd_service_file_date(store, tmp_path):
     feige = tmp_path / "飞鸽_客服数据_2026-08-25.csv"
-    feige.write_text("客服账号,询单人数,支付人数,客服询单支付额,全天平响时长\n"
-                     "晓晓,40,10,\"1,200\",11秒\n大鹏,30,6,800,2分30秒\n",
-                     encoding="utf-8")
+    feige.write_text(
+        "客服账号,询单人数,支付人数,客服询单支付额,全天平响时长\n"
+        '晓晓,40,10,"1,200",11秒\n大鹏,30,6,800,2分30秒\n',
+        encoding="utf-8",
+    )
     ingest(store, feige, store_name="抖音店")
     jd = tmp_path / "京东pop2026-08-25.csv"
-    jd.write_text("客服,售前接待人数,促成下单人数,促成下单商品金额\n老王,25,5,990\n",
-                  encoding="utf-8")
+    jd.write_text(
+        "客服,售前接待人数,促成下单人数,促成下单商品金额\n老王,25,5,990\n", encoding="utf-8"
+    )
     ingest(store, jd, store_name="京东店")
-    rows = store.reader().execute(
-        "SELECT store, member, inquiries, closed_inquiries, sales, response_seconds "
-        "FROM agent_daily ORDER BY store, member").fetchall()
-    assert rows == [("京东店", "老王", 25, 5, 990, None),
-                    ("抖音店", "大鹏", 30, 6, 800, 150), ("抖音店", "晓晓", 40, 10, 1200, 11)]
+    rows = (
+        store.reader()
+        .execute(
+            "SELECT store, member, inquiries, closed_inquiries, sales, response_seconds "
+            "FROM agent_daily ORDER BY store, member"
+        )
+        .fetchall()
+    )
+    assert rows == [
+        ("京东店", "老王", 25, 5, 990, None),
+        ("抖音店", "大鹏", 30, 6, 800, 150),
+        ("抖音店", "晓晓", 40, 10, 1200, 11),
+    ]
 
 
 def test_alimama_gbk_ad_report_sums_products_across_plans(store, tmp_path):
-    text = ("日期,计划名称,宝贝名称,展现量,点击量,花费,总成交金额,点击率\n"
-            "2026-10-01,计划A,连衣裙,1000,50,\"1,000.50\",3000,5.00%\n"
-            "2026-10-01,计划B,连衣裙,500,20,200,800,4.00%\n"
-            "2026-10-02,计划A,连衣裙,800,40,300,0,5.00%\n")
+    text = (
+        "日期,计划名称,宝贝名称,展现量,点击量,花费,总成交金额,点击率\n"
+        '2026-10-01,计划A,连衣裙,1000,50,"1,000.50",3000,5.00%\n'
+        "2026-10-01,计划B,连衣裙,500,20,200,800,4.00%\n"
+        "2026-10-02,计划A,连衣裙,800,40,300,0,5.00%\n"
+    )
     path = tmp_path / "阿里妈妈_推广报表.csv"
     path.write_bytes(text.encode("gbk"))
     out = ingest(store, path, store_name="天猫店")
     assert out.parsed.kind == "ad"
-    rows = store.reader().execute(
-        "SELECT date, channel, impressions, clicks, spend, ad_sales, sales FROM store_daily "
-        "ORDER BY date").fetchall()
-    assert rows == [(dt.date(2026, 10, 1), "阿里妈妈", 1500, 70, 1200.5, 3800, None),
-                    (dt.date(2026, 10, 2), "阿里妈妈", 800, 40, 300, 0, None)]
+    rows = (
+        store.reader()
+        .execute(
+            "SELECT date, channel, impressions, clicks, spend, ad_sales, sales FROM store_daily "
+            "ORDER BY date"
+        )
+        .fetchall()
+    )
+    assert rows == [
+        (dt.date(2026, 10, 1), "阿里妈妈", 1500, 70, 1200.5, 3800, None),
+        (dt.date(2026, 10, 2), "阿里妈妈", 800, 40, 300, 0, None),
+    ]
 
 
 def test_indian_thousands_and_rate_used_only_when_count_is_absent(store, tmp_path):
     path = tmp_path / "derived.csv"
-    path.write_text("日期,访客数,支付转化率,支付金额\n2026-10-01,\"1,000\",4.5%,\"₹1,08,218.36\"\n",
-                    encoding="utf-8")
+    path.write_text(
+        '日期,访客数,支付转化率,支付金额\n2026-10-01,"1,000",4.5%,"₹1,08,218.36"\n',
+        encoding="utf-8",
+    )
     ingest(store, path, store_name="店")
     s = sums(store)
     assert s["buyers"] == 45  # 1000 x 4.5%, derived because the file has no buyer count
@@ -224,43 +282,59 @@ def test_indian_thousands_and_rate_used_only_when_count_is_absent(store, tmp_pat
 
 def test_store_column_and_channel_column_come_from_the_file(store, tmp_path):
     path = tmp_path / "multi.csv"
-    path.write_text("日期,店铺,渠道,访客数,询单人数,询单成交人数\n"
-                    "2026-10-01,A店,搜索,100,10,4\n2026-10-01,A店,直播,50,5,2\n"
-                    "2026-10-01,B店,,70,7,3\n", encoding="utf-8")
+    path.write_text(
+        "日期,店铺,渠道,访客数,询单人数,询单成交人数\n"
+        "2026-10-01,A店,搜索,100,10,4\n2026-10-01,A店,直播,50,5,2\n"
+        "2026-10-01,B店,,70,7,3\n",
+        encoding="utf-8",
+    )
     ingest(store, path)
-    rows = store.reader().execute(
-        "SELECT store, channel, visitors FROM store_daily ORDER BY store, channel").fetchall()
+    rows = (
+        store.reader()
+        .execute("SELECT store, channel, visitors FROM store_daily ORDER BY store, channel")
+        .fetchall()
+    )
     assert rows == [("A店", "搜索", 100), ("A店", "直播", 50), ("B店", "all", 70)]
 
 
 def test_monthly_costs_and_targets(store, tmp_path):
     path = tmp_path / "月度成本.csv"
-    path.write_text("月份,店铺,人力成本,管理成本,销售目标,目标询盘成本\n"
-                    "2026-10,A店,\"30,000\",\"6,000\",\"500,000\",25\n"
-                    "2026年11月,A店,31000,6000,520000,25\n", encoding="utf-8")
+    path.write_text(
+        "月份,店铺,人力成本,管理成本,销售目标,目标询盘成本\n"
+        '2026-10,A店,"30,000","6,000","500,000",25\n'
+        "2026年11月,A店,31000,6000,520000,25\n",
+        encoding="utf-8",
+    )
     out = ingest(store, path)
     assert out.parsed.kind == "monthly"
-    rows = store.reader().execute(
-        "SELECT month, labor_cost, management_cost FROM store_monthly ORDER BY month").fetchall()
+    rows = (
+        store.reader()
+        .execute("SELECT month, labor_cost, management_cost FROM store_monthly ORDER BY month")
+        .fetchall()
+    )
     assert rows == [(dt.date(2026, 10, 1), 30000, 6000), (dt.date(2026, 11, 1), 31000, 6000)]
 
 
 def test_qianchuan_ad_report_and_amazon_old_and_chinese_headers(store, tmp_path):
     qc = tmp_path / "千川_计划数据.csv"
-    qc.write_text("日期,计划名称,整体消耗,整体成交金额,展示次数,点击次数\n"
-                  "2026-10-01,A,500.5,2000,10000,300\n2026-10-01,B,100,400,2000,60\n",
-                  encoding="utf-8")
+    qc.write_text(
+        "日期,计划名称,整体消耗,整体成交金额,展示次数,点击次数\n"
+        "2026-10-01,A,500.5,2000,10000,300\n2026-10-01,B,100,400,2000,60\n",
+        encoding="utf-8",
+    )
     out = ingest(store, qc, store_name="抖音店")
     assert out.parsed.platform.platform == "qianchuan" and out.parsed.kind == "ad"
     assert store.reader().execute(
-        "SELECT channel, spend, ad_sales, impressions, clicks FROM store_daily").fetchall() == [
-        ("巨量千川", 600.5, 2400, 12000, 360)]
+        "SELECT channel, spend, ad_sales, impressions, clicks FROM store_daily"
+    ).fetchall() == [("巨量千川", 600.5, 2400, 12000, 360)]
     old = tmp_path / "amazon_old.csv"
     old.write_text("Date,Sessions,Gross Product Sales\n10/01/2026,50,$100\n", encoding="utf-8")
     ingest(store, old, store_name="Amazon")
     cn = tmp_path / "amazon_cn.csv"
-    cn.write_text("日期,会话数 - 总计,页面浏览次数 - 总计,已订购商品销售额\n2026-10-02,70,150,US$200\n",
-                  encoding="utf-8")
+    cn.write_text(
+        "日期,会话数 - 总计,页面浏览次数 - 总计,已订购商品销售额\n2026-10-02,70,150,US$200\n",
+        encoding="utf-8",
+    )
     ingest(store, cn, store_name="Amazon")
     s = sums(store, where="store = 'Amazon'")
     assert (s["visitors"], s["page_views"], s["sales"]) == (120, 150, 300)
@@ -269,10 +343,16 @@ def test_qianchuan_ad_report_and_amazon_old_and_chinese_headers(store, tmp_path)
 def test_text_far_below_duckdbs_type_sample_still_reads(store, tmp_path):
     # DuckDB types columns from a sample of the first rows; a placeholder 30,000 rows down
     # must not fail the file.
-    rows = [(dt.date(2025, 1, 1) + dt.timedelta(days=d), f"店{s}") for s in range(100)
-            for d in range(300)]
-    lines = ["日期,店铺,访客数"] + [f"{d},{s},1" for d, s in rows[:-1]] + [
-        f"{rows[-1][0]},{rows[-1][1]},暂无数据"]
+    rows = [
+        (dt.date(2025, 1, 1) + dt.timedelta(days=d), f"店{s}")
+        for s in range(100)
+        for d in range(300)
+    ]
+    lines = (
+        ["日期,店铺,访客数"]
+        + [f"{d},{s},1" for d, s in rows[:-1]]
+        + [f"{rows[-1][0]},{rows[-1][1]},暂无数据"]
+    )
     path = tmp_path / "long.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = ingest(store, path)

@@ -35,7 +35,12 @@ def test_week_totals_are_ratios_of_sums(shop):
     row = kpi_table(shop.reader(), "week", "none", week).iloc[0]
     assert row.period == dt.date(2026, 9, 28)
     assert (row.visitors, row.buyers, row.sales, row.inquiries, row.closed_inquiries) == (
-        350, 12, 1480, 40, 13)
+        350,
+        12,
+        1480,
+        40,
+        13,
+    )
     assert row.spend == 90
     assert row.conversion_rate == pytest.approx(12 / 350)  # not the mean of daily rates
     assert row.aov == pytest.approx(1480 / 12)

@@ -6,8 +6,7 @@ from ecdata.team.org import compare_with_model, fitting_model, hiring_gaps, role
 
 
 def roster(*titles):
-    return pd.DataFrame({"role": [role_of(t) for t in titles],
-                         "department": [None] * len(titles)})
+    return pd.DataFrame({"role": [role_of(t) for t in titles], "department": [None] * len(titles)})
 
 
 def test_role_aliases():
@@ -37,8 +36,13 @@ def test_nine_person_team_with_a_doubled_store_manager():
 
 
 def test_forty_person_company_against_seven_departments():
-    departments = (["customer_service"] * 12 + ["marketing"] * 8 + ["logistics"] * 10
-                   + ["operations"] * 8 + ["finance"] * 2)
+    departments = (
+        ["customer_service"] * 12
+        + ["marketing"] * 8
+        + ["logistics"] * 10
+        + ["operations"] * 8
+        + ["finance"] * 2
+    )
     team = pd.DataFrame({"role": None, "department": departments})
     model = fitting_model(len(team))
     assert model.key == "b2c_company"

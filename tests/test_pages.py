@@ -81,8 +81,15 @@ def test_language_follows_the_url(db):
     assert app(lang="zh").title[0].value.endswith("周会总览")
 
 
-ALL_PAGES = ["pages/overview.py", "pages/inquiry_cost.py", "pages/explore.py",
-             "pages/team_kpis.py", "pages/diagnosis.py", "pages/org.py", "pages/upload.py"]
+ALL_PAGES = [
+    "pages/overview.py",
+    "pages/inquiry_cost.py",
+    "pages/explore.py",
+    "pages/team_kpis.py",
+    "pages/diagnosis.py",
+    "pages/org.py",
+    "pages/upload.py",
+]
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)
@@ -164,8 +171,7 @@ def test_money_shows_the_stores_currency_and_mixed_currencies_are_warned(db):
 
     sample = ROOT / "sample_data" / "shopify_sales_by_day.csv"
     with Store(db) as store:
-        assert ingest_file(store, sample, store_name="Shopify US",
-                           today=dt.date(2026, 11, 20)).ok
+        assert ingest_file(store, sample, store_name="Shopify US", today=dt.date(2026, 11, 20)).ok
         assert store_currencies(store.reader())["Shopify US"] == "$"
         assert store_currencies(store.reader())["天猫旗舰店"] == "¥"
     st.cache_data.clear()

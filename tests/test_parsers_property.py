@@ -27,9 +27,12 @@ def indian(value) -> str:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(amounts, min_size=1, max_size=20),
-       st.sampled_from(["", "¥", "￥", "$", "US$", "£", "₹", "¥ "]),
-       st.sampled_from(["", "元"]), st.booleans())
+@given(
+    st.lists(amounts, min_size=1, max_size=20),
+    st.sampled_from(["", "¥", "￥", "$", "US$", "£", "₹", "¥ "]),
+    st.sampled_from(["", "元"]),
+    st.booleans(),
+)
 def test_amounts_with_separators_and_currency(values, prefix, suffix, use_indian):
     texts = [prefix + (indian(v) if use_indian else western(v)) + suffix for v in values]
     parsed = parse_numbers(texts)
@@ -46,18 +49,29 @@ def test_percent_and_fraction_rates_agree(basis_points):
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 99), st.integers(0, 59), st.integers(0, 59)),
-                min_size=1, max_size=20))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 99), st.integers(0, 59), st.integers(0, 59)),
+        min_size=1,
+        max_size=20,
+    )
+)
 def test_chinese_durations(parts):
-    texts = [(f"{h}小时" if h else "") + (f"{m}分" if m or h else "") + f"{s}秒"
-             for h, m, s in parts]
+    texts = [
+        (f"{h}小时" if h else "") + (f"{m}分" if m or h else "") + f"{s}秒" for h, m, s in parts
+    ]
     assert parse_seconds(texts) == [h * 3600 + m * 60 + s for h, m, s in parts]
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.dates(min_value=dt.date(1995, 1, 1), max_value=dt.date(2060, 12, 31)),
-                min_size=1, max_size=20),
-       st.sampled_from(["iso", "slash", "compact", "serial", "cn", "dmy", "mdy"]))
+@given(
+    st.lists(
+        st.dates(min_value=dt.date(1995, 1, 1), max_value=dt.date(2060, 12, 31)),
+        min_size=1,
+        max_size=20,
+    ),
+    st.sampled_from(["iso", "slash", "compact", "serial", "cn", "dmy", "mdy"]),
+)
 def test_dates_in_every_exporter_style(dates, style):
     day_first = style == "dmy"
     fmt = {
@@ -74,4 +88,11 @@ def test_dates_in_every_exporter_style(dates, style):
 
 def test_placeholders_are_missing_never_zero():
     assert parse_numbers(["-", "--", "暂无数据", "延迟统计", "", None, "0"]) == [
-        None, None, None, None, None, None, 0.0]
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        0.0,
+    ]

@@ -11,12 +11,26 @@ MONTH = dt.date(2026, 10, 1)
 
 
 def test_start_stage_is_results_70_supervisor_20_peer_10():
-    people = pd.DataFrame([
-        {"person_id": "A", "name": "阿杰", "task_completion": 90, "work_quality": 80,
-         "supervisor_rating": 85, "peer_rating": 70},
-        {"person_id": "B", "name": "小美", "task_completion": 100, "work_quality": 100,
-         "supervisor_rating": 60, "peer_rating": 90},
-    ])
+    people = pd.DataFrame(
+        [
+            {
+                "person_id": "A",
+                "name": "阿杰",
+                "task_completion": 90,
+                "work_quality": 80,
+                "supervisor_rating": 85,
+                "peer_rating": 70,
+            },
+            {
+                "person_id": "B",
+                "name": "小美",
+                "task_completion": 100,
+                "work_quality": 100,
+                "supervisor_rating": 60,
+                "peer_rating": 90,
+            },
+        ]
+    )
     scores = score_people(people, "start").set_index("person_id")
     # A: results (90 + 80) / 2 = 85 -> 0.7 x 85 = 59.5; 0.2 x 85 = 17; 0.1 x 70 = 7.
     assert scores.loc["A", "score"] == pytest.approx(83.5)
@@ -27,10 +41,21 @@ def test_start_stage_is_results_70_supervisor_20_peer_10():
 
 
 def test_growth_stage_score_and_pay_with_tiered_inquiry_bonus():
-    person = {"person_id": "C", "name": "娜娜", "store": "A店", "inquiries": 330,
-              "inquiry_target": 300, "qualified_inquiries": 264, "task_completion": 90,
-              "supervisor_rating": 80, "peer_rating": 70, "base_pay": 5000, "level_coef": 1.2,
-              "float_coef": 0.4, "other_pay": 200}
+    person = {
+        "person_id": "C",
+        "name": "娜娜",
+        "store": "A店",
+        "inquiries": 330,
+        "inquiry_target": 300,
+        "qualified_inquiries": 264,
+        "task_completion": 90,
+        "supervisor_rating": 80,
+        "peer_rating": 70,
+        "base_pay": 5000,
+        "level_coef": 1.2,
+        "float_coef": 0.4,
+        "other_pay": 200,
+    }
     people = pd.DataFrame([person])
     scores = score_people(people, "growth")
     # 0.4 x 110 + 0.2 x 80 + 0.2 x 90 + 0.1 x 80 + 0.1 x 70 = 44 + 16 + 18 + 8 + 7 = 93
@@ -45,31 +70,64 @@ def test_growth_stage_score_and_pay_with_tiered_inquiry_bonus():
 
 
 def test_growth_person_without_inquiry_target_is_scored_on_the_other_parts():
-    people = pd.DataFrame([{"person_id": "W", "task_completion": 90, "supervisor_rating": 80,
-                            "peer_rating": 70}])
+    people = pd.DataFrame(
+        [{"person_id": "W", "task_completion": 90, "supervisor_rating": 80, "peer_rating": 70}]
+    )
     # Weights 20/10/10 scaled to 50/25/25: 45 + 20 + 17.5.
     assert score_people(people, "growth").iloc[0].score == pytest.approx(82.5)
 
 
 def test_growth_bonus_below_the_first_tier_is_zero_and_coefficient_is_capped():
-    people = pd.DataFrame([{"person_id": "X", "inquiries": 70, "inquiry_target": 100,
-                            "qualified_inquiries": 70, "task_completion": 100,
-                            "supervisor_rating": 100, "peer_rating": 100, "base_pay": 1000,
-                            "level_coef": 1, "float_coef": 1}])
+    people = pd.DataFrame(
+        [
+            {
+                "person_id": "X",
+                "inquiries": 70,
+                "inquiry_target": 100,
+                "qualified_inquiries": 70,
+                "task_completion": 100,
+                "supervisor_rating": 100,
+                "peer_rating": 100,
+                "base_pay": 1000,
+                "level_coef": 1,
+                "float_coef": 1,
+            }
+        ]
+    )
     scores = score_people(people, "growth")
     pay = pay_people(people, scores, "growth", MONTH).iloc[0]
     assert pay.incentive == 0  # 70% is below the 80% tier
 
 
 def test_mature_stage_commission_with_tenure_and_collaborator_share():
-    people = pd.DataFrame([
-        {"person_id": "D", "name": "老王", "store": "A店", "sales": 1_200_000,
-         "sales_target": 1_000_000, "task_completion": 90, "base_pay": 8000, "level_coef": 1.0,
-         "float_coef": 0.5, "hired": dt.date(2023, 1, 1), "collaborator": False},
-        {"person_id": "E", "name": "小林", "store": "A店", "task_completion": 100,
-         "base_pay": 6000, "level_coef": 1.0, "float_coef": 0.3, "hired": dt.date(2026, 1, 1),
-         "collaborator": True},
-    ])
+    people = pd.DataFrame(
+        [
+            {
+                "person_id": "D",
+                "name": "老王",
+                "store": "A店",
+                "sales": 1_200_000,
+                "sales_target": 1_000_000,
+                "task_completion": 90,
+                "base_pay": 8000,
+                "level_coef": 1.0,
+                "float_coef": 0.5,
+                "hired": dt.date(2023, 1, 1),
+                "collaborator": False,
+            },
+            {
+                "person_id": "E",
+                "name": "小林",
+                "store": "A店",
+                "task_completion": 100,
+                "base_pay": 6000,
+                "level_coef": 1.0,
+                "float_coef": 0.3,
+                "hired": dt.date(2026, 1, 1),
+                "collaborator": True,
+            },
+        ]
+    )
     scores = score_people(people, "mature").set_index("person_id")
     # D: 0.7 x 120 + 0.3 x 90 = 111; E has no sales target: task completion alone, 100.
     assert scores.loc["D", "score"] == pytest.approx(111)
@@ -84,8 +142,20 @@ def test_mature_stage_commission_with_tenure_and_collaborator_share():
 
 
 def test_a_performance_coefficient_from_the_ratings_wins_over_the_score():
-    people = pd.DataFrame([{"person_id": "P", "task_completion": 50, "work_quality": 50,
-                            "supervisor_rating": 50, "peer_rating": 50, "base_pay": 1000,
-                            "level_coef": 1.0, "float_coef": 1.0, "perf_coef": 1.8}])
+    people = pd.DataFrame(
+        [
+            {
+                "person_id": "P",
+                "task_completion": 50,
+                "work_quality": 50,
+                "supervisor_rating": 50,
+                "peer_rating": 50,
+                "base_pay": 1000,
+                "level_coef": 1.0,
+                "float_coef": 1.0,
+                "perf_coef": 1.8,
+            }
+        ]
+    )
     pay = pay_people(people, score_people(people, "start"), "start", MONTH).iloc[0]
     assert pay.floating_part == pytest.approx(1800)  # not 1000 x 0.5 from the score of 50

@@ -31,8 +31,10 @@ def test_an_upload_that_fails_half_way_leaves_nothing_behind(store, tmp_path, mo
 
 def test_readers_in_threads_while_a_write_lands(store, tmp_path):
     path = tmp_path / "base.csv"
-    path.write_text("日期,访客数,询单人数\n" + "".join(
-        f"2026-10-{d:02d},{d * 10},{d}\n" for d in range(1, 29)), encoding="utf-8")
+    path.write_text(
+        "日期,访客数,询单人数\n" + "".join(f"2026-10-{d:02d},{d * 10},{d}\n" for d in range(1, 29)),
+        encoding="utf-8",
+    )
     assert ingest_file(store, path, store_name="A店", today=TODAY).ok
     errors, totals = [], []
 
@@ -53,8 +55,10 @@ def test_readers_in_threads_while_a_write_lands(store, tmp_path):
         t.join()
     assert not errors
     # Every read saw the data either before or after the write, never half of it.
-    assert set(totals) <= {sum(d * 10 for d in range(1, 29)),
-                           sum(d * 10 for d in range(1, 29)) + 1000}
+    assert set(totals) <= {
+        sum(d * 10 for d in range(1, 29)),
+        sum(d * 10 for d in range(1, 29)) + 1000,
+    }
 
 
 def test_a_mapping_chosen_once_is_used_for_the_next_file_of_that_shape(store, tmp_path):

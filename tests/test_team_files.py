@@ -50,8 +50,10 @@ def test_pay_coefficients_out_of_range_are_rows_skipped():
 
 
 def test_monthly_ratings_file():
-    text = ("月份,姓名,任务完成度,工作质量,上级评分,同事评分,询盘数,有效询盘数,询盘任务数\n"
-            "2026-10,小美,95,90,88,80,120,100,110\n2026-10,阿杰,80,85,,abc,50,40,60\n")
+    text = (
+        "月份,姓名,任务完成度,工作质量,上级评分,同事评分,询盘数,有效询盘数,询盘任务数\n"
+        "2026-10,小美,95,90,88,80,120,100,110\n2026-10,阿杰,80,85,,abc,50,40,60\n"
+    )
     team = read_team_file(text.encode("utf-8-sig"), "评分.csv")
     assert team.ok and team.kind == "ratings"
     assert list(team.frame.person_id) == ["小美"]
@@ -83,8 +85,9 @@ def test_edited_ratings_are_saved_as_an_undoable_batch_and_checked(store):
     from ecdata.team.files import ratings_frame, save_ratings_edits
 
     month = dt.date(2026, 10, 1)
-    edited = pd.DataFrame({"person_id": ["A", "B"], "supervisor_rating": [90.0, 80.0],
-                           "perf_coef": [1.2, None]})
+    edited = pd.DataFrame(
+        {"person_id": ["A", "B"], "supervisor_rating": [90.0, 80.0], "perf_coef": [1.2, None]}
+    )
     ok, batch = save_ratings_edits(store, month, edited)
     assert ok and list(ratings_frame(store.reader(), month).supervisor_rating) == [90, 80]
     refused, message = save_ratings_edits(store, month, edited.assign(perf_coef=[2.5, None]))

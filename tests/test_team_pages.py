@@ -66,13 +66,17 @@ def test_editing_the_bonus_tiers_changes_the_pay(db):  # noqa: F811
     at = app(lang="en", month="2026-10-01", scheme="growth")
     at.switch_page("pages/team_kpis.py").run()
     # The 100% tier pays 9 yuan per inquiry instead of 3.
-    at.session_state["bonus_tiers"] = {"edited_rows": {2: {"¥": 9.0}}, "added_rows": [],
-                                       "deleted_rows": []}
+    at.session_state["bonus_tiers"] = {
+        "edited_rows": {2: {"¥": 9.0}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.run()
     assert not at.exception
     tiers = ((0.0, 0.0), (0.8, 2.0), (1.0, 9.0), (1.2, 4.0))
-    schemes = dataclasses.replace(Schemes(), growth=dataclasses.replace(
-        Schemes().growth, bonus_tiers=tiers))
+    schemes = dataclasses.replace(
+        Schemes(), growth=dataclasses.replace(Schemes().growth, bonus_tiers=tiers)
+    )
     with Store(db) as store:
         _, _, default_pay = evaluate_month(store.reader(), OCTOBER, "growth")
         _, _, pay = evaluate_month(store.reader(), OCTOBER, "growth", schemes)

@@ -4,30 +4,48 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-PALETTE = ["#1f6feb", "#e8590c", "#2f9e44", "#9c36b5", "#e03131", "#0c8599", "#f08c00",
-           "#5c7cfa", "#c2255c", "#495057"]
+PALETTE = [
+    "#1f6feb",
+    "#e8590c",
+    "#2f9e44",
+    "#9c36b5",
+    "#e03131",
+    "#0c8599",
+    "#f08c00",
+    "#5c7cfa",
+    "#c2255c",
+    "#495057",
+]
 GOOD, BAD, NEUTRAL = "#2f9e44", "#e03131", "#868e96"
 
 
 def style(fig: go.Figure, height: int = 420, title: str | None = None) -> go.Figure:
     fig.update_layout(
-        template="plotly_white", height=height, colorway=PALETTE,
+        template="plotly_white",
+        height=height,
+        colorway=PALETTE,
         font=dict(size=17),
         title=dict(text=title, font=dict(size=21), y=0.98, yanchor="top") if title else None,
         # The legend sits between the title and the plot, never over either.
         margin=dict(l=10, r=10, t=100 if title else 50, b=10),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0,
-                    font=dict(size=16)),
+        legend=dict(
+            orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, font=dict(size=16)
+        ),
         hoverlabel=dict(font_size=16),
     )
     return fig
 
 
 def funnel(stages: list[tuple[str, float]], title: str | None = None) -> go.Figure:
-    fig = go.Figure(go.Funnel(
-        y=[label for label, _ in stages], x=[value for _, value in stages],
-        textinfo="value+percent previous", textfont=dict(size=18),
-        marker=dict(color=PALETTE[: len(stages)])))
+    fig = go.Figure(
+        go.Funnel(
+            y=[label for label, _ in stages],
+            x=[value for _, value in stages],
+            textinfo="value+percent previous",
+            textfont=dict(size=18),
+            marker=dict(color=PALETTE[: len(stages)]),
+        )
+    )
     return style(fig, 380, title)
 
 
@@ -36,8 +54,15 @@ def periods_axis(fig: go.Figure) -> go.Figure:
     return fig.update_xaxes(type="category", categoryorder="category ascending")
 
 
-def lines(frame, x: str, y: str, group: str | None, y_title: str, percent: bool = False,
-          title: str | None = None) -> go.Figure:
+def lines(
+    frame,
+    x: str,
+    y: str,
+    group: str | None,
+    y_title: str,
+    percent: bool = False,
+    title: str | None = None,
+) -> go.Figure:
     fig = go.Figure()
     groups = [(None, frame)] if group is None else list(frame.groupby(group, sort=True))
     # One or two periods make dots, not a trend: side-by-side bars read better then.
@@ -46,39 +71,77 @@ def lines(frame, x: str, y: str, group: str | None, y_title: str, percent: bool 
         if as_bars:
             fig.add_trace(go.Bar(x=part[x], y=part[y], name=name or y_title))
         else:
-            fig.add_trace(go.Scatter(x=part[x], y=part[y], mode="lines+markers",
-                                     name=name or y_title, line=dict(width=3),
-                                     marker=dict(size=7), connectgaps=False))
+            fig.add_trace(
+                go.Scatter(
+                    x=part[x],
+                    y=part[y],
+                    mode="lines+markers",
+                    name=name or y_title,
+                    line=dict(width=3),
+                    marker=dict(size=7),
+                    connectgaps=False,
+                )
+            )
     fig.update_yaxes(title=y_title, tickformat=".1%" if percent else None, rangemode="tozero")
     return periods_axis(style(fig, 420, title))
 
 
-def stacked_bars(frame, x: str, parts: list[tuple[str, str]], title: str | None = None,
-                 line: tuple[str, str] | None = None) -> go.Figure:
+def stacked_bars(
+    frame,
+    x: str,
+    parts: list[tuple[str, str]],
+    title: str | None = None,
+    line: tuple[str, str] | None = None,
+) -> go.Figure:
     """Bars stacked from `parts` (column, label); optionally a line on a second axis."""
     fig = go.Figure()
     for column, label in parts:
         fig.add_trace(go.Bar(x=frame[x], y=frame[column], name=label))
     if line:
         column, label = line
-        fig.add_trace(go.Scatter(x=frame[x], y=frame[column], name=label, yaxis="y2",
-                                 mode="lines+markers", line=dict(width=3, color="#212529")))
-        fig.update_layout(yaxis2=dict(overlaying="y", side="right", rangemode="tozero",
-                                      showgrid=False, title=label))
+        fig.add_trace(
+            go.Scatter(
+                x=frame[x],
+                y=frame[column],
+                name=label,
+                yaxis="y2",
+                mode="lines+markers",
+                line=dict(width=3, color="#212529"),
+            )
+        )
+        fig.update_layout(
+            yaxis2=dict(
+                overlaying="y", side="right", rangemode="tozero", showgrid=False, title=label
+            )
+        )
     fig.update_layout(barmode="stack")
     return periods_axis(style(fig, 420, title))
 
 
 def movers(frame, label_col: str, labels: list[str], title: str | None = None) -> go.Figure:
     colors = [GOOD if v == "good" else BAD if v == "bad" else NEUTRAL for v in frame.verdict]
-    fig = go.Figure(go.Bar(
-        x=frame.change_pct, y=labels, orientation="h", marker_color=colors,
-        text=[f"{v:+.1%}" for v in frame.change_pct], textposition="outside",
-        textfont=dict(size=17), cliponaxis=False))
+    fig = go.Figure(
+        go.Bar(
+            x=frame.change_pct,
+            y=labels,
+            orientation="h",
+            marker_color=colors,
+            text=[f"{v:+.1%}" for v in frame.change_pct],
+            textposition="outside",
+            textfont=dict(size=17),
+            cliponaxis=False,
+        )
+    )
     # Room on both sides for the labels outside the bars.
     reach = max(abs(frame.change_pct).max() * 1.35, 0.01)
-    fig.update_xaxes(tickformat="+.0%", zeroline=True, zerolinewidth=2,
-                     range=[-reach if (frame.change_pct < 0).any() else 0,
-                            reach if (frame.change_pct > 0).any() else 0])
+    fig.update_xaxes(
+        tickformat="+.0%",
+        zeroline=True,
+        zerolinewidth=2,
+        range=[
+            -reach if (frame.change_pct < 0).any() else 0,
+            reach if (frame.change_pct > 0).any() else 0,
+        ],
+    )
     fig.update_yaxes(autorange="reversed")
     return style(fig, 380, title)

@@ -69,8 +69,9 @@ def labeller(prefix: str | None = None):
     later, outside the run). prefix None labels metric names from the catalogue."""
     language = lang()
     if prefix is None:
-        return lambda name: METRICS[name].label(language) if name in METRICS else t(
-            f"metric.{name}", language)
+        return lambda name: (
+            METRICS[name].label(language) if name in METRICS else t(f"metric.{name}", language)
+        )
     return lambda code: t(f"{prefix}.{code}", language)
 
 

@@ -53,8 +53,15 @@ def current(name: str, default, options=None, always_in_url: bool = False):
     return value
 
 
-def widget(make, name: str, default, options=None, value_arg: str = "default",
-           always_in_url: bool = False, **kwargs):
+def widget(
+    make,
+    name: str,
+    default,
+    options=None,
+    value_arg: str = "default",
+    always_in_url: bool = False,
+    **kwargs,
+):
     """Create widget `make` showing `name`'s current value; a change is stored and mirrored
     into the URL on the rerun it triggers. `value_arg` is how the widget takes its initial
     value: "default" (multiselect, segmented_control), "index" (selectbox), "value" (dates)."""

@@ -11,6 +11,13 @@ from ecdata.ingest.reader import DEFAULT_MAX_MB, read_export, read_rows
 from ecdata.ingest.upload import commit, ingest_file, preview, read_for_store
 
 __all__ = [
-    "DEFAULT_MAX_MB", "ParsedExport", "RowProblem", "commit", "ingest_file", "preview",
-    "read_export", "read_for_store", "read_rows",
+    "DEFAULT_MAX_MB",
+    "ParsedExport",
+    "RowProblem",
+    "commit",
+    "ingest_file",
+    "preview",
+    "read_export",
+    "read_for_store",
+    "read_rows",
 ]

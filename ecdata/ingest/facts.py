@@ -45,8 +45,9 @@ def _column_types(con) -> dict[str, str]:
     return {r[0]: r[1] for r in con.execute("DESCRIBE raw").fetchall()}
 
 
-def check_facts(con, parsed: ParsedExport, mapping_override, today: dt.date,
-                source=None) -> ParsedExport:
+def check_facts(
+    con, parsed: ParsedExport, mapping_override, today: dt.date, source=None
+) -> ParsedExport:
     """Map, clean and check the `raw` view into `parsed` (facts written to a Parquet file).
 
     `source` is the CsvSource behind `raw`, when it is a CSV read by DuckDB: it numbers the
@@ -104,8 +105,9 @@ def check_facts(con, parsed: ParsedExport, mapping_override, today: dt.date,
         if pos is None:
             return parsed.fail("err.no_date", file=name)
         select["month"] = f"ec_month({as_text(pos)})"
-        checks.append((f"NOT ec_missing({as_text(pos)}) AND month IS NULL",
-                       pos, "row.bad_date", as_text(pos)))
+        checks.append(
+            (f"NOT ec_missing({as_text(pos)}) AND month IS NULL", pos, "row.bad_date", as_text(pos))
+        )
     elif "date" in fields:
         pos = fields["date"][0]
         kind_of = types[col[pos]]
@@ -116,11 +118,16 @@ def check_facts(con, parsed: ParsedExport, mapping_override, today: dt.date,
         else:
             day_first = _day_first(con, as_text(pos))
             select["date"] = f"ec_date({as_text(pos)}, {str(day_first).lower()})"
-            checks.append((f"NOT ec_missing({as_text(pos)}) AND date IS NULL",
-                           pos, "row.bad_date", as_text(pos)))
+            checks.append(
+                (
+                    f"NOT ec_missing({as_text(pos)}) AND date IS NULL",
+                    pos,
+                    "row.bad_date",
+                    as_text(pos),
+                )
+            )
         future = today + dt.timedelta(days=1)
-        checks.append((f"date > DATE '{future.isoformat()}'", pos,
-                       "row.future_date", as_text(pos)))
+        checks.append((f"date > DATE '{future.isoformat()}'", pos, "row.future_date", as_text(pos)))
     else:
         start, end = date_from_file_name(name)
         if start is None:
@@ -138,8 +145,11 @@ def check_facts(con, parsed: ParsedExport, mapping_override, today: dt.date,
         select["store"] = f"COALESCE({select['store']}, {sql_str(parsed.store_param)})"
     if "channel" in table.keys:
         default_channel = parsed.platform.channel or "all"
-        select["channel"] = (f"COALESCE({select['channel']}, {sql_str(default_channel)})"
-                             if "channel" in select else sql_str(default_channel))
+        select["channel"] = (
+            f"COALESCE({select['channel']}, {sql_str(default_channel)})"
+            if "channel" in select
+            else sql_str(default_channel)
+        )
 
     # --- metrics ---
     def value(pos, f):
@@ -159,17 +169,24 @@ def check_facts(con, parsed: ParsedExport, mapping_override, today: dt.date,
             cell_values[v] = value(pos, f)
             parts.append(v)
             if is_text(pos):
-                checks.append((f"NOT ec_missing({col[pos]}) AND {v} IS NULL", pos,
-                               "row.bad_number", col[pos]))
+                checks.append(
+                    (f"NOT ec_missing({col[pos]}) AND {v} IS NULL", pos, "row.bad_number", col[pos])
+                )
                 not_final_terms.append(f"ec_not_final({col[pos]})")
                 missing_terms.append(f"ec_missing({col[pos]})")
             else:
                 missing_terms.append(f"{col[pos]} IS NULL")
             checks.append((f"{v} < 0", pos, "row.negative", as_text(pos)))
         # Several columns for one field (生意参谋's spend parts) add up; all missing stays missing.
-        select[f] = parts[0] if len(parts) == 1 else (
-            f"CASE WHEN {' AND '.join(p + ' IS NULL' for p in parts)} THEN NULL ELSE "
-            + " + ".join(f"COALESCE({p}, 0)" for p in parts) + " END")
+        select[f] = (
+            parts[0]
+            if len(parts) == 1
+            else (
+                f"CASE WHEN {' AND '.join(p + ' IS NULL' for p in parts)} THEN NULL ELSE "
+                + " + ".join(f"COALESCE({p}, 0)" for p in parts)
+                + " END"
+            )
+        )
 
     # A total row says 合计/Total where a key belongs. A cell that parsed as a date is no
     # such label, so the date column is only looked at where no date came out (CASE only
@@ -183,31 +200,47 @@ def check_facts(con, parsed: ParsedExport, mapping_override, today: dt.date,
     # Exporters also put 合计 in the first column, whatever it holds.
     other_keys = list(dict.fromkeys(other_keys + [first_col]))
     is_total = " OR ".join(
-        ([f"(CASE WHEN {date_key} IS NULL THEN lower(trim({date_text})) IN ({total_list}) "
-          f"ELSE false END)"] if date_text else [])
-        + [f"lower(trim({k})) IN ({total_list})" for k in other_keys if k != date_text])
+        (
+            [
+                f"(CASE WHEN {date_key} IS NULL THEN lower(trim({date_text})) IN ({total_list}) "
+                f"ELSE false END)"
+            ]
+            if date_text
+            else []
+        )
+        + [f"lower(trim({k})) IN ({total_list})" for k in other_keys if k != date_text]
+    )
     numeric_missing = [f"c{p} IS NULL" for p in parsed.mapping if not is_text(p)]
     text_missing = [f"ec_missing({as_text(p)})" for p in parsed.mapping if is_text(p)]
-    all_missing = (f"CASE WHEN {' AND '.join(numeric_missing)} THEN "
-                   f"{' AND '.join(text_missing) or 'true'} ELSE false END"
-                   if numeric_missing else " AND ".join(text_missing))
+    all_missing = (
+        f"CASE WHEN {' AND '.join(numeric_missing)} THEN "
+        f"{' AND '.join(text_missing) or 'true'} ELSE false END"
+        if numeric_missing
+        else " AND ".join(text_missing)
+    )
     # One flag column per check, computed in the same single pass as the values.
     check_flags = [f"COALESCE({cond}, false) AS __p{i}" for i, (cond, *_) in enumerate(checks)]
     has_problem = " OR ".join(f"__p{i}" for i in range(len(checks))) or "false"
     flags = ""
     if "not_final" in table.flags:
         nf = " OR ".join(not_final_terms) if not_final_terms else "false"
-        flags = (f", ({nf}) OR ({' AND '.join(missing_terms) or 'false'}) AS not_final")
+        flags = f", ({nf}) OR ({' AND '.join(missing_terms) or 'false'}) AS not_final"
 
     key_names = [k for k in select if k in KEY_NAMES]
-    inner = ("SELECT *, " + ", ".join(
-        [f"{select[k]} AS {k}" for k in key_names]
-        + [f"{expr} AS {v}" for v, expr in cell_values.items()]) + " FROM raw")
+    inner = (
+        "SELECT *, "
+        + ", ".join(
+            [f"{select[k]} AS {k}" for k in key_names]
+            + [f"{expr} AS {v}" for v, expr in cell_values.items()]
+        )
+        + " FROM raw"
+    )
     con.execute(
         "CREATE OR REPLACE TEMP VIEW cleaned AS SELECT *, " + has_problem + " AS has_problem FROM ("
         "SELECT __row, "
-        + ", ".join(key_names + [f"{expr} AS {f}" for f, expr in select.items()
-                                 if f not in KEY_NAMES])
+        + ", ".join(
+            key_names + [f"{expr} AS {f}" for f, expr in select.items() if f not in KEY_NAMES]
+        )
         + flags
         + f", COALESCE({is_total}, false) AS is_total, ({all_missing}) AS is_blank"
         + "".join(", " + c for c in check_flags)
@@ -215,15 +248,22 @@ def check_facts(con, parsed: ParsedExport, mapping_override, today: dt.date,
     )
 
     # Counts derived from a rate only when the file lacks the count itself.
-    derive = {"buyers": ("visitors", "conversion_rate"),
-              "closed_inquiries": ("inquiries", "inquiry_conversion"),
-              "sales": ("buyers", "aov")}
+    derive = {
+        "buyers": ("visitors", "conversion_rate"),
+        "closed_inquiries": ("inquiries", "inquiry_conversion"),
+        "sales": ("buyers", "aov"),
+    }
     metric_exprs = {m: m for m in metric_fields if m in table.metrics}
     for target, (base, rate) in derive.items():
-        if target in table.metrics and target not in metric_exprs and base in metric_exprs \
-                and rate in metric_fields:
-            metric_exprs[target] = (f"round({base} * {rate})" if target != "sales"
-                                    else f"{base} * {rate}")
+        if (
+            target in table.metrics
+            and target not in metric_exprs
+            and base in metric_exprs
+            and rate in metric_fields
+        ):
+            metric_exprs[target] = (
+                f"round({base} * {rate})" if target != "sales" else f"{base} * {rate}"
+            )
 
     # One streaming pass over the file writes every row's key, values and verdict; no hash
     # table over millions of keys unless rows must be summed (ad reports). Rows are listed
@@ -239,23 +279,34 @@ def check_facts(con, parsed: ParsedExport, mapping_override, today: dt.date,
     con.execute(
         f"CREATE TEMP TABLE checked AS SELECT {grouped}, {', '.join(values)}, is_total, "
         f"NOT is_total AND NOT is_blank AND has_problem AS __problem, "
-        f"{ok} AND ({missing_key}) AS __missing_key, {keep} AS __keep FROM cleaned")
+        f"{ok} AND ({missing_key}) AS __missing_key, {keep} AS __keep FROM cleaned"
+    )
     total, totals, problems, missing = con.execute(
         "SELECT count(*), count_if(is_total), count_if(__problem), count_if(__missing_key) "
-        "FROM checked").fetchall()[0]
+        "FROM checked"
+    ).fetchall()[0]
     if parsed.kind == "ad":
         # One product appears once per plan: additive columns are summed per day.
         sums = [f"sum({m}) AS {m}" for m in metric_exprs] + (
-            ["bool_or(not_final) AS not_final"] if "not_final" in table.flags else [])
-        con.execute(f"CREATE TEMP TABLE staged AS SELECT {grouped}, {', '.join(sums)} "
-                    f"FROM checked WHERE __keep GROUP BY {grouped}")
+            ["bool_or(not_final) AS not_final"] if "not_final" in table.flags else []
+        )
+        con.execute(
+            f"CREATE TEMP TABLE staged AS SELECT {grouped}, {', '.join(sums)} "
+            f"FROM checked WHERE __keep GROUP BY {grouped}"
+        )
         dup_rows = 0
     else:
-        con.execute(f"CREATE TEMP TABLE dup_keys AS SELECT {grouped}, count(*) AS n "
-                    f"FROM checked WHERE __keep GROUP BY {grouped} HAVING count(*) > 1")
+        con.execute(
+            f"CREATE TEMP TABLE dup_keys AS SELECT {grouped}, count(*) AS n "
+            f"FROM checked WHERE __keep GROUP BY {grouped} HAVING count(*) > 1"
+        )
         dup_rows = con.execute("SELECT COALESCE(sum(n), 0) FROM dup_keys").fetchall()[0][0]
-        anti = (f" AND NOT EXISTS (SELECT 1 FROM dup_keys d WHERE "
-                f"{' AND '.join(f'd.{k} = c.{k}' for k in keys)})" if dup_rows else "")
+        anti = (
+            f" AND NOT EXISTS (SELECT 1 FROM dup_keys d WHERE "
+            f"{' AND '.join(f'd.{k} = c.{k}' for k in keys)})"
+            if dup_rows
+            else ""
+        )
         con.execute(f"CREATE TEMP VIEW staged AS SELECT * FROM checked c WHERE __keep{anti}")
     if source is not None:
         parsed.rows_read = int(total or 0)
@@ -264,61 +315,90 @@ def check_facts(con, parsed: ParsedExport, mapping_override, today: dt.date,
     if problems or missing or dup_rows:
         if source is not None:
             source.number_rows(con)
-        _list_problems(con, parsed, checks, headers, keys, keep, ok, missing_key,
-                       dup_rows > 0)
+        _list_problems(con, parsed, checks, headers, keys, keep, ok, missing_key, dup_rows > 0)
 
-    out_cols = keys + [m for m in table.metrics if m in metric_exprs] + (
-        ["not_final"] if "not_final" in table.flags else [])
+    out_cols = (
+        keys
+        + [m for m in table.metrics if m in metric_exprs]
+        + (["not_final"] if "not_final" in table.flags else [])
+    )
     folder = tempfile.mkdtemp(prefix="ecdata-staged-")
     weakref.finalize(parsed, shutil.rmtree, folder, True)  # the file lives as long as parsed
     parsed.staged_file = str(Path(folder) / "staged.parquet")
-    con.execute(f"COPY (SELECT {', '.join(out_cols)} FROM staged) "
-                f"TO '{sql_path(Path(parsed.staged_file))}' (FORMAT parquet)")
-    stats = con.execute(
-        f"SELECT min({keys[0]}), max({keys[0]}) FROM staged").fetchall()[0]
+    con.execute(
+        f"COPY (SELECT {', '.join(out_cols)} FROM staged) "
+        f"TO '{sql_path(Path(parsed.staged_file))}' (FORMAT parquet)"
+    )
+    stats = con.execute(f"SELECT min({keys[0]}), max({keys[0]}) FROM staged").fetchall()[0]
     parsed.date_min, parsed.date_max = stats
     if "not_final" in table.flags:
-        parsed.not_final_dates = [r[0] for r in con.execute(
-            "SELECT DISTINCT date FROM staged WHERE not_final ORDER BY 1").fetchall()]
+        parsed.not_final_dates = [
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT date FROM staged WHERE not_final ORDER BY 1"
+            ).fetchall()
+        ]
     if parsed.staged_rows == 0:
-        first = parsed.problems[0].message if parsed.problems else Message("err.empty", {
-            "file": name})
-        return parsed.fail("err.no_valid_rows", file=name, rejected=parsed.rows_rejected,
-                     first=first.text("zh") + " / " + first.text("en"))
+        first = (
+            parsed.problems[0].message if parsed.problems else Message("err.empty", {"file": name})
+        )
+        return parsed.fail(
+            "err.no_valid_rows",
+            file=name,
+            rejected=parsed.rows_rejected,
+            first=first.text("zh") + " / " + first.text("en"),
+        )
     return parsed
 
 
-def _list_problems(con, parsed: ParsedExport, checks, headers, keys, keep, ok, missing_key,
-                   reject_dups: bool) -> None:
+def _list_problems(
+    con, parsed: ParsedExport, checks, headers, keys, keep, ok, missing_key, reject_dups: bool
+) -> None:
     """Name each skipped row with its row number, column and value (up to 200 of each)."""
     if checks:
         flagged = con.execute(
             f"SELECT __row, {', '.join(f'__p{i}' for i in range(len(checks)))} FROM cleaned "
             f"WHERE has_problem AND NOT is_total AND NOT is_blank ORDER BY __row "
-            f"LIMIT {MAX_PROBLEMS_LISTED}").fetchall()
+            f"LIMIT {MAX_PROBLEMS_LISTED}"
+        ).fetchall()
         if flagged:
-            values = {r[0]: r[1:] for r in con.execute(
-                f"SELECT __row, {', '.join(v for *_, v in checks)} FROM raw "
-                f"WHERE __row IN ({', '.join(str(r[0]) for r in flagged)})").fetchall()}
+            values = {
+                r[0]: r[1:]
+                for r in con.execute(
+                    f"SELECT __row, {', '.join(v for *_, v in checks)} FROM raw "
+                    f"WHERE __row IN ({', '.join(str(r[0]) for r in flagged)})"
+                ).fetchall()
+            }
             for row, *hits in flagged:
                 for i, hit in enumerate(hits):
                     if hit:
                         _, pos, key, _ = checks[i]
-                        parsed.problems.append(RowProblem(row, headers[pos], Message(
-                            key, {"row": row, "column": headers[pos], "value": values[row][i]})))
+                        parsed.problems.append(
+                            RowProblem(
+                                row,
+                                headers[pos],
+                                Message(
+                                    key,
+                                    {"row": row, "column": headers[pos], "value": values[row][i]},
+                                ),
+                            )
+                        )
     # Rows with a key cell left empty (a store or agent name missing) are problems too.
-    for row, in con.execute(
-            f"SELECT __row FROM cleaned WHERE {ok} AND ({missing_key}) ORDER BY __row "
-            f"LIMIT {MAX_PROBLEMS_LISTED}").fetchall():
+    for (row,) in con.execute(
+        f"SELECT __row FROM cleaned WHERE {ok} AND ({missing_key}) ORDER BY __row "
+        f"LIMIT {MAX_PROBLEMS_LISTED}"
+    ).fetchall():
         parsed.problems.append(RowProblem(row, "", Message("row.missing_key", {"row": row})))
     if reject_dups:
         key_text = " || ' / ' || ".join(f"CAST({k} AS VARCHAR)" for k in keys)
         for row, n, key in con.execute(
-                f"SELECT min(__row), count(*), {key_text} FROM cleaned WHERE {keep} "
-                f"GROUP BY {', '.join(keys)} HAVING count(*) > 1 ORDER BY 1 "
-                f"LIMIT {MAX_PROBLEMS_LISTED}").fetchall():
-            parsed.problems.append(RowProblem(
-                row, "", Message("row.duplicate", {"row": row, "key": key, "count": n})))
+            f"SELECT min(__row), count(*), {key_text} FROM cleaned WHERE {keep} "
+            f"GROUP BY {', '.join(keys)} HAVING count(*) > 1 ORDER BY 1 "
+            f"LIMIT {MAX_PROBLEMS_LISTED}"
+        ).fetchall():
+            parsed.problems.append(
+                RowProblem(row, "", Message("row.duplicate", {"row": row, "key": key, "count": n}))
+            )
     parsed.problems.sort(key=lambda p: p.row)
 
 
@@ -329,8 +409,11 @@ def _day_first(con, text_column: str) -> bool:
     ).fetchall()[0][0]
     if not has_slash:
         return False
-    return bool(con.execute(
-        f"SELECT bool_or(ec_day_first_evidence({text_column})) FROM raw").fetchall()[0][0])
+    return bool(
+        con.execute(f"SELECT bool_or(ec_day_first_evidence({text_column})) FROM raw").fetchall()[0][
+            0
+        ]
+    )
 
 
 def _rate_expr(con, column: str, text: bool) -> str:
@@ -338,7 +421,8 @@ def _rate_expr(con, column: str, text: bool) -> str:
     if text:
         plain_max = con.execute(
             f"SELECT max(ec_number({column})) FROM raw "
-            f"WHERE NOT regexp_matches(trim({column}), '[%％]$')").fetchall()[0][0]
+            f"WHERE NOT regexp_matches(trim({column}), '[%％]$')"
+        ).fetchall()[0][0]
         return f"ec_rate({column}, {str(bool(plain_max and plain_max > 1)).lower()})"
     plain_max = con.execute(f"SELECT max({column}) FROM raw").fetchall()[0][0]
     divisor = " / 100" if plain_max and plain_max > 1 else ""

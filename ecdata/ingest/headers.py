@@ -23,8 +23,21 @@ DURATION_FIELDS = ("response_seconds",)
 
 # Rows that summarise others; dropped wherever they appear in a key column.
 TOTAL_LABELS = (
-    "合计", "总计", "汇总", "均值", "汇总值", "平均值", "全店汇总值", "同行同层均值", "店铺汇总值",
-    "店铺平均值", "total", "grand total", "totals", "average", "summary",
+    "合计",
+    "总计",
+    "汇总",
+    "均值",
+    "汇总值",
+    "平均值",
+    "全店汇总值",
+    "同行同层均值",
+    "店铺汇总值",
+    "店铺平均值",
+    "total",
+    "grand total",
+    "totals",
+    "average",
+    "summary",
 )
 
 

@@ -12,8 +12,12 @@ from ecdata.i18n import Message
 from ecdata.ingest import headers as hd
 from ecdata.store import AGENT_DAILY, STORE_DAILY, STORE_MONTHLY, FactTable
 
-TABLE_FOR_KIND = {"store": STORE_DAILY, "ad": STORE_DAILY, "agent": AGENT_DAILY,
-                  "monthly": STORE_MONTHLY}
+TABLE_FOR_KIND = {
+    "store": STORE_DAILY,
+    "ad": STORE_DAILY,
+    "agent": AGENT_DAILY,
+    "monthly": STORE_MONTHLY,
+}
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ DEFAULT_MAX_MB = 150
 PARSE_MEMORY_LIMIT = "1GB"
 HEAD_BYTES = 256 * 1024
 
+
 def file_hash(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -74,8 +75,7 @@ def read_export(
         if size == 0:
             return parsed.fail("err.empty", file=name)
         if size > max_mb * 1024 * 1024:
-            return parsed.fail("err.too_large", file=name, size_mb=size / 2**20,
-                         limit_mb=max_mb)
+            return parsed.fail("err.too_large", file=name, size_mb=size / 2**20, limit_mb=max_mb)
         parsed.content_hash = file_hash(path)
         con = duckdb.connect()
         try:
@@ -101,8 +101,9 @@ def _read(con, path: Path, tmp: Path, parsed: ParsedExport, mapping_override, to
         return parsed.fail("err.binary", file=parsed.file_name, what=fmt.split(":", 1)[1])
     if fmt == "zip":
         with zipfile.ZipFile(path) as z:
-            members = [n for n in z.namelist()
-                       if not n.endswith("/") and not n.startswith("__MACOSX")]
+            members = [
+                n for n in z.namelist() if not n.endswith("/") and not n.startswith("__MACOSX")
+            ]
             if len(members) != 1:
                 return parsed.fail("err.zip", file=parsed.file_name, count=len(members))
             inner = tmp / "inner.bin"
@@ -166,6 +167,7 @@ def read_rows(data: bytes) -> list[list]:
 
 def excel_cells(frame: pd.DataFrame) -> list[list]:
     """Excel cells as text, the way the sheet shows them (dates as ISO, 3.0 as 3)."""
+
     def cell(v):
         if v is None or (isinstance(v, float) and pd.isna(v)):
             return None
@@ -176,6 +178,7 @@ def excel_cells(frame: pd.DataFrame) -> list[list]:
         if isinstance(v, float) and v.is_integer():
             return str(int(v))
         return str(v)
+
     return [[cell(v) for v in row] for row in frame.itertuples(index=False, name=None)]
 
 
@@ -186,9 +189,11 @@ def _load_rows(con, rows: list[list], parsed: ParsedExport) -> bool:
         return False
     width = max(len(r) for r in rows[header_idx:])
     parsed.header_row = header_idx + 1
-    parsed.headers = [_header_text(c, i) for i, c in enumerate(
-        list(rows[header_idx]) + [None] * (width - len(rows[header_idx])))]
-    body = [list(r) + [None] * (width - len(r)) for r in rows[header_idx + 1:]]
+    parsed.headers = [
+        _header_text(c, i)
+        for i, c in enumerate(list(rows[header_idx]) + [None] * (width - len(rows[header_idx])))
+    ]
+    body = [list(r) + [None] * (width - len(r)) for r in rows[header_idx + 1 :]]
     frame = pd.DataFrame(body, columns=[f"c{i}" for i in range(width)], dtype="object")
     frame = frame.astype("string")
     frame.insert(0, "__row", range(header_idx + 2, header_idx + 2 + len(body)))
@@ -238,8 +243,9 @@ def _load_text(con, path: Path, tmp: Path, head: bytes, parsed: ParsedExport):
     described = con.execute(f"DESCRIBE SELECT * FROM {source.read()}").fetchall()
     columns = [r[0] for r in described]
     source.types = [r[1] for r in described]
-    parsed.headers = [_header_text(h, i) for i, h in enumerate(
-        header + [None] * (len(columns) - len(header)))][: len(columns)]
+    parsed.headers = [
+        _header_text(h, i) for i, h in enumerate(header + [None] * (len(columns) - len(header)))
+    ][: len(columns)]
     source.columns = columns
     source.create_view(con)
     return source
@@ -260,32 +266,45 @@ class CsvSource:
     types: list = field(default_factory=list)  # fixed after the first sniff
 
     def read(self) -> str:
-        options = (f"skip={self.header_idx}, header=true, delim='{self.delim}', quote='\"', "
-                   "null_padding=true, strict_mode=false")
+        options = (
+            f"skip={self.header_idx}, header=true, delim='{self.delim}', quote='\"', "
+            "null_padding=true, strict_mode=false"
+        )
         if self.types:
             # Later reads reuse the first sniff's columns: no second guess, no sniffing cost.
-            columns = ", ".join(f"'{c.replace(chr(39), chr(39) * 2)}': '{t}'"
-                                for c, t in zip(self.columns, self.types))
-            return (f"read_csv('{sql_path(self.path)}', {options}, auto_detect=false, "
-                    f"columns={{{columns}}})")
+            columns = ", ".join(
+                f"'{c.replace(chr(39), chr(39) * 2)}': '{t}'"
+                for c, t in zip(self.columns, self.types)
+            )
+            return (
+                f"read_csv('{sql_path(self.path)}', {options}, auto_detect=false, "
+                f"columns={{{columns}}})"
+            )
         # Dates stay text for ec_date: the sniffer would read 05/10/26 as 2005-10-26.
-        return (f"read_csv('{sql_path(self.path)}', {options}, "
-                "auto_type_candidates=['BIGINT', 'DOUBLE', 'VARCHAR'])")
+        return (
+            f"read_csv('{sql_path(self.path)}', {options}, "
+            "auto_type_candidates=['BIGINT', 'DOUBLE', 'VARCHAR'])"
+        )
 
     def all_text(self) -> None:
         self.types = ["VARCHAR"] * len(self.columns)
 
     def _renamed(self) -> str:
-        return ", ".join(f'"{c.replace(chr(34), chr(34) * 2)}" AS c{i}'
-                         for i, c in enumerate(self.columns))
+        return ", ".join(
+            f'"{c.replace(chr(34), chr(34) * 2)}" AS c{i}' for i, c in enumerate(self.columns)
+        )
 
     def create_view(self, con) -> None:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW raw AS SELECT CAST(NULL AS BIGINT) AS __row, "
-                    f"{self._renamed()} FROM {self.read()}")
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW raw AS SELECT CAST(NULL AS BIGINT) AS __row, "
+            f"{self._renamed()} FROM {self.read()}"
+        )
 
     def number_rows(self, con) -> None:
         # Numbered as a spreadsheet would (header = row header_idx + 1); the table keeps file
         # order, so rowid is the position in the file.
         con.execute(f"CREATE OR REPLACE TEMP TABLE raw_numbered AS SELECT * FROM {self.read()}")
-        con.execute(f"CREATE OR REPLACE TEMP VIEW raw AS SELECT rowid + {self.header_idx + 2} "
-                    f"AS __row, {self._renamed()} FROM raw_numbered")
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW raw AS SELECT rowid + {self.header_idx + 2} "
+            f"AS __row, {self._renamed()} FROM raw_numbered"
+        )

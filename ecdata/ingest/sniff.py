@@ -58,7 +58,7 @@ def zip_member_kind(path: Path) -> str:
 def _strip_bom(head: bytes) -> bytes:
     for bom in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         if head.startswith(bom):
-            return head[len(bom):]
+            return head[len(bom) :]
     return head
 
 

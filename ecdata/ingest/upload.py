@@ -41,9 +41,11 @@ class Preview:
 
 def remembered_mapping(store: Store, headers: list[str]) -> dict[str, str] | None:
     """The mapping a user chose earlier for a file with exactly these headers, if any."""
-    row = store.reader().execute(
-        "SELECT mapping FROM header_mappings WHERE shape = ?", [hd.header_shape(headers)]
-    ).fetchall()
+    row = (
+        store.reader()
+        .execute("SELECT mapping FROM header_mappings WHERE shape = ?", [hd.header_shape(headers)])
+        .fetchall()
+    )
     return json.loads(row[0][0]) if row else None
 
 
@@ -69,9 +71,13 @@ def commit(store: Store, parsed: ParsedExport) -> IngestOutcome:
     name = parsed.file_name
     duplicate = find_same_upload(store, parsed.content_hash, parsed.store_param)
     if duplicate is not None:
-        return IngestOutcome(name, True, Message("ok.duplicate_upload",
-                                                 {"file": name, "batch": duplicate}),
-                             BatchResult(duplicate, 0, 0, 0, duplicate_of=duplicate), parsed)
+        return IngestOutcome(
+            name,
+            True,
+            Message("ok.duplicate_upload", {"file": name, "batch": duplicate}),
+            BatchResult(duplicate, 0, 0, 0, duplicate_of=duplicate),
+            parsed,
+        )
     meta = {
         "file_name": name,
         "content_hash": parsed.content_hash,
@@ -86,23 +92,38 @@ def commit(store: Store, parsed: ParsedExport) -> IngestOutcome:
         "date_max": parsed.date_max,
     }
     result = write_batch(store, parsed.table, parsed.staged_file, meta)
-    message = Message("ok.ingested", {
-        "file": name, "read": parsed.rows_read, "written": result.rows_written,
-        "new": result.rows_new, "replaced": result.rows_replaced,
-        "skipped": parsed.rows_rejected, "batch": result.batch_id})
+    message = Message(
+        "ok.ingested",
+        {
+            "file": name,
+            "read": parsed.rows_read,
+            "written": result.rows_written,
+            "new": result.rows_new,
+            "replaced": result.rows_replaced,
+            "skipped": parsed.rows_rejected,
+            "batch": result.batch_id,
+        },
+    )
     return IngestOutcome(name, True, message, result, parsed)
 
 
-def read_for_store(store: Store, source, store_name: str | None = None,
-                   mapping_override: dict[str, str] | None = None, **read_options) -> ParsedExport:
+def read_for_store(
+    store: Store,
+    source,
+    store_name: str | None = None,
+    mapping_override: dict[str, str] | None = None,
+    **read_options,
+) -> ParsedExport:
     """`read_export`, applying the mapping a user chose earlier for this file layout."""
-    parsed = read_export(source, store_name=store_name, mapping_override=mapping_override,
-                         **read_options)
+    parsed = read_export(
+        source, store_name=store_name, mapping_override=mapping_override, **read_options
+    )
     if parsed.ok and mapping_override is None:
         remembered = remembered_mapping(store, parsed.headers)
         if remembered and remembered != parsed.mapping_by_header():
-            parsed = read_export(source, store_name=store_name, mapping_override=remembered,
-                                 **read_options)
+            parsed = read_export(
+                source, store_name=store_name, mapping_override=remembered, **read_options
+            )
     return parsed
 
 

@@ -20,10 +20,10 @@ DIMENSIONS = ("store", "channel", "none")
 
 COST_SPREAD_METHOD = {
     "zh": "月度人力、管理成本与销售目标按天数平均分摊到每一天（月成本 ÷ 当月天数），再汇总到所选周期；"
-          "按渠道查看时，每店每天的成本按各渠道询单人数占比分摊。",
+    "按渠道查看时，每店每天的成本按各渠道询单人数占比分摊。",
     "en": "Monthly labor and management costs and sales targets are spread evenly over the days "
-          "of their month (monthly cost ÷ days in month), then summed per period; split by "
-          "channel, a store-day's cost is shared by each channel's share of inquiries.",
+    "of their month (monthly cost ÷ days in month), then summed per period; split by "
+    "channel, a store-day's cost is shared by each channel's share of inquiries.",
 }
 
 # Targets, spread like costs; completion metrics are ratios of sums too.
@@ -42,9 +42,11 @@ class Filters:
 
 def scope_sql(filters: Filters, with_channel: bool = True, prefix: str = "") -> str:
     """SQL condition for the filters, over named parameters (see `_params`)."""
-    terms = [f"(len($stores) = 0 OR list_contains($stores, {prefix}store))",
-             f"{prefix}date BETWEEN COALESCE($date_from, DATE '0001-01-01') "
-             f"AND COALESCE($date_to, DATE '9999-12-31')"]
+    terms = [
+        f"(len($stores) = 0 OR list_contains($stores, {prefix}store))",
+        f"{prefix}date BETWEEN COALESCE($date_from, DATE '0001-01-01') "
+        f"AND COALESCE($date_to, DATE '9999-12-31')",
+    ]
     if with_channel:
         terms.append(f"(len($channels) = 0 OR list_contains($channels, {prefix}channel))")
     return " AND ".join(terms)
@@ -52,15 +54,19 @@ def scope_sql(filters: Filters, with_channel: bool = True, prefix: str = "") -> 
 
 def scope_params(filters: Filters, with_channel: bool = True) -> dict:
     """The named parameters `scope_sql` refers to."""
-    params = {"stores": list(filters.stores), "date_from": filters.date_from,
-              "date_to": filters.date_to}
+    params = {
+        "stores": list(filters.stores),
+        "date_from": filters.date_from,
+        "date_to": filters.date_to,
+    }
     if with_channel:
         params["channels"] = list(filters.channels)
     return params
 
 
-def kpi_table(cur, grain: str = "week", by: str = "store",
-              filters: Filters = Filters()) -> pd.DataFrame:
+def kpi_table(
+    cur, grain: str = "week", by: str = "store", filters: Filters = Filters()
+) -> pd.DataFrame:
     """One row per period (and store or channel unless `by` is 'none').
 
     Columns: period (first day of the period; weeks start Monday), the dimension, then
@@ -69,10 +75,11 @@ def kpi_table(cur, grain: str = "week", by: str = "store",
     """
     if grain not in GRAINS or by not in DIMENSIONS:
         raise ValueError(f"grain must be one of {GRAINS} and by one of {DIMENSIONS}")
-    period = {"day": "date",
-              # One row for the whole range, labelled with its first day.
-              "total": "CAST(COALESCE($date_from, DATE '1970-01-01') AS DATE)"}.get(
-        grain, f"CAST(date_trunc('{grain}', date) AS DATE)")
+    period = {
+        "day": "date",
+        # One row for the whole range, labelled with its first day.
+        "total": "CAST(COALESCE($date_from, DATE '1970-01-01') AS DATE)",
+    }.get(grain, f"CAST(date_trunc('{grain}', date) AS DATE)")
     dim = "" if by == "none" else by
     dim_select = f", {dim}" if dim else ""
     by_channel = by == "channel" or bool(filters.channels)
@@ -141,18 +148,21 @@ def kpi_table(cur, grain: str = "week", by: str = "store",
             GROUP BY ALL
         ),
         joined AS (
-            SELECT * FROM fact_agg FULL OUTER JOIN cost_agg USING ({', '.join(join_keys)})
+            SELECT * FROM fact_agg FULL OUTER JOIN cost_agg USING ({", ".join(join_keys)})
         )
         SELECT *, {derived},
                sales / NULLIF(sales_target, 0) AS sales_target_completion,
                inquiries / NULLIF(inquiry_target, 0) AS inquiry_task_completion
-        FROM joined ORDER BY {', '.join(join_keys)}
+        FROM joined ORDER BY {", ".join(join_keys)}
     """
     frame = cur.execute(sql, scope_params(filters)).df()
     frame["period"] = pd.to_datetime(frame["period"]).dt.date
-    return frame[join_keys + KPI_COLUMNS + TARGET_COLUMNS +
-                 ["sales_target_completion", "inquiry_task_completion"]]
-
+    return frame[
+        join_keys
+        + KPI_COLUMNS
+        + TARGET_COLUMNS
+        + ["sales_target_completion", "inquiry_task_completion"]
+    ]
 
 
 def totals(cur, filters: Filters) -> pd.Series:
@@ -176,8 +186,11 @@ def target_inquiry_costs(cur, filters: Filters) -> pd.DataFrame:
              AND month BETWEEN date_trunc('month', COALESCE($date_from, DATE '0001-01-01'))
                            AND COALESCE($date_to, DATE '9999-12-31')
            ORDER BY store, month""",
-        {"stores": list(filters.stores), "date_from": filters.date_from,
-         "date_to": filters.date_to},
+        {
+            "stores": list(filters.stores),
+            "date_from": filters.date_from,
+            "date_to": filters.date_to,
+        },
     ).df()
 
 

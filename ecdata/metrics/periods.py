@@ -8,8 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-PRESETS = ("this_week", "last_week", "last_4_weeks", "last_13_weeks", "last_52_weeks",
-           "month_to_date", "custom")
+PRESETS = (
+    "this_week",
+    "last_week",
+    "last_4_weeks",
+    "last_13_weeks",
+    "last_52_weeks",
+    "month_to_date",
+    "custom",
+)
 COMPARISONS = ("previous", "last_year", "target")
 
 

@@ -17,8 +17,18 @@ from ecdata.metrics.kpis import Filters, kpi_table, scope_params, scope_sql, tot
 from ecdata.metrics.periods import comparison_range, week_start
 from ecdata.platforms import currency_of
 
-CARD_METRICS = ("visitors", "conversion_rate", "sales", "aov", "inquiries",
-                "inquiry_conversion", "spend", "roi", "inquiry_cost", "closed_inquiry_cost")
+CARD_METRICS = (
+    "visitors",
+    "conversion_rate",
+    "sales",
+    "aov",
+    "inquiries",
+    "inquiry_conversion",
+    "spend",
+    "roi",
+    "inquiry_cost",
+    "closed_inquiry_cost",
+)
 # With "compare with target", these cards compare against a target; the others show none.
 TARGET_FOR = {"sales": "sales_target", "inquiries": "inquiry_target"}
 FUNNEL = ("visitors", "inquiries", "closed_inquiries", "buyers")
@@ -44,8 +54,8 @@ def store_currencies(cur) -> dict[str, str]:
     whose files came from Shopify, Amazon or GA4 is in $; otherwise ¥)."""
     out: dict[str, str] = {}
     for store, platform in cur.execute(
-            "SELECT DISTINCT d.store, b.platform FROM store_daily d "
-            "JOIN batches b USING (batch_id)").fetchall():
+        "SELECT DISTINCT d.store, b.platform FROM store_daily d JOIN batches b USING (batch_id)"
+    ).fetchall():
         symbol = currency_of(platform)
         out[store] = symbol if out.get(store, symbol) == symbol else "?"
     return out
@@ -54,8 +64,10 @@ def store_currencies(cur) -> dict[str, str]:
 def dimension_values(cur, column: str) -> list[str]:
     if column not in ("store", "channel"):
         raise ValueError(column)
-    return [r[0] for r in cur.execute(
-        f"SELECT DISTINCT {column} FROM store_daily ORDER BY 1").fetchall()]
+    return [
+        r[0]
+        for r in cur.execute(f"SELECT DISTINCT {column} FROM store_daily ORDER BY 1").fetchall()
+    ]
 
 
 def _verdict(metric: str, change: float) -> str:
@@ -83,9 +95,16 @@ def kpi_cards(cur, filters: Filters, comparison: str, trend_weeks: int = 12) -> 
         unit = METRICS[name].unit
         change = format_change(value, reference, unit)
         diff = value - reference if change else float("nan")
-        cards.append(Card(name, value, reference, change,
-                          _verdict(name, diff) if change else "neutral",
-                          [None if is_missing(v) else float(v) for v in weekly[name]]))
+        cards.append(
+            Card(
+                name,
+                value,
+                reference,
+                change,
+                _verdict(name, diff) if change else "neutral",
+                [None if is_missing(v) else float(v) for v in weekly[name]],
+            )
+        )
     return cards
 
 
@@ -93,8 +112,9 @@ def funnel(row: pd.Series) -> list[tuple[str, float]]:
     return [(m, row[m]) for m in FUNNEL]
 
 
-def movers(cur, filters: Filters, comparison: str, by: str, metric: str,
-           top: int = 5) -> pd.DataFrame:
+def movers(
+    cur, filters: Filters, comparison: str, by: str, metric: str, top: int = 5
+) -> pd.DataFrame:
     """Stores or channels whose `metric` moved most against the comparison period.
 
     Columns: the dimension, current, previous, change (absolute), change_pct, verdict.
@@ -108,14 +128,17 @@ def movers(cur, filters: Filters, comparison: str, by: str, metric: str,
     both.columns = [by, "current", "previous"]
     both["change"] = both.current - both.previous
     both["change_pct"] = both.change / both.previous.abs().where(both.previous != 0)
-    both["verdict"] = [_verdict(metric, c) if not math.isnan(c) else "neutral"
-                       for c in both.change]
+    both["verdict"] = [_verdict(metric, c) if not math.isnan(c) else "neutral" for c in both.change]
     both = both.dropna(subset=["change"])
     return both.reindex(both.change_pct.abs().sort_values(ascending=False).index).head(top)
 
 
-def week_flags(cur, filters: Filters, threshold: float = DEFAULT_MOVE_THRESHOLD,
-               metrics=("conversion_rate", "inquiry_cost", "sales")) -> pd.DataFrame:
+def week_flags(
+    cur,
+    filters: Filters,
+    threshold: float = DEFAULT_MOVE_THRESHOLD,
+    metrics=("conversion_rate", "inquiry_cost", "sales"),
+) -> pd.DataFrame:
     """Weeks per store that missed a target or moved more than `threshold` week on week.
 
     Columns: period, store, metric, value, reference, kind ('target' or 'move').
@@ -128,8 +151,10 @@ def week_flags(cur, filters: Filters, threshold: float = DEFAULT_MOVE_THRESHOLD,
         for (_, prev), (_, cur_row) in zip(frame.iloc[:-1].iterrows(), frame.iloc[1:].iterrows()):
             if cur_row.period < filters.date_from:
                 continue
-            for target_metric, target in (("sales", "sales_target"),
-                                          ("inquiries", "inquiry_target")):
+            for target_metric, target in (
+                ("sales", "sales_target"),
+                ("inquiries", "inquiry_target"),
+            ):
                 value, goal = cur_row[target_metric], cur_row[target]
                 if not is_missing(value) and not is_missing(goal) and value < goal:
                     rows.append((cur_row.period, store, target_metric, value, goal, "target"))
@@ -142,9 +167,14 @@ def week_flags(cur, filters: Filters, threshold: float = DEFAULT_MOVE_THRESHOLD,
 
 def not_final_days(cur, filters: Filters) -> list[dt.date]:
     """Days in range whose numbers are still placeholders (T+1 delayed exports)."""
-    return [r[0] for r in cur.execute(
-        f"SELECT DISTINCT date FROM store_daily WHERE not_final AND {scope_sql(filters)} "
-        "ORDER BY 1", scope_params(filters)).fetchall()]
+    return [
+        r[0]
+        for r in cur.execute(
+            f"SELECT DISTINCT date FROM store_daily WHERE not_final AND {scope_sql(filters)} "
+            "ORDER BY 1",
+            scope_params(filters),
+        ).fetchall()
+    ]
 
 
 def fact_rows(cur, filters: Filters, limit: int = 50_000) -> pd.DataFrame:
@@ -158,24 +188,29 @@ def fact_rows(cur, filters: Filters, limit: int = 50_000) -> pd.DataFrame:
     ).df()
 
 
-def period_comparison(cur, filters: Filters, comparison: str, by: str,
-                      metrics: tuple[str, ...]) -> pd.DataFrame:
+def period_comparison(
+    cur, filters: Filters, comparison: str, by: str, metrics: tuple[str, ...]
+) -> pd.DataFrame:
     """Each metric for the range and its comparison range, per store/channel (or in total).
 
     Columns: the dimension (unless by == 'none'), then per metric: <m>, <m>_before,
     <m>_change (relative; percentage points are left to the reader for rates).
     """
-    span = comparison_range(filters.date_from, filters.date_to, comparison) or \
-        comparison_range(filters.date_from, filters.date_to, "previous")
+    span = comparison_range(filters.date_from, filters.date_to, comparison) or comparison_range(
+        filters.date_from, filters.date_to, "previous"
+    )
     keys = [] if by == "none" else [by]
     now = kpi_table(cur, "total", by, filters)[keys + list(metrics)]
     before = kpi_table(cur, "total", by, with_dates(filters, *span))[keys + list(metrics)]
     if keys:
         both = now.merge(before, on=keys, how="outer", suffixes=("", "_before"))
     else:
-        both = pd.concat([now.reset_index(drop=True),
-                          before.add_suffix("_before").reset_index(drop=True)], axis=1)
+        both = pd.concat(
+            [now.reset_index(drop=True), before.add_suffix("_before").reset_index(drop=True)],
+            axis=1,
+        )
     for m in metrics:
         both[f"{m}_change"] = (both[m] - both[f"{m}_before"]) / both[f"{m}_before"].abs().where(
-            both[f"{m}_before"] != 0)
+            both[f"{m}_before"] != 0
+        )
     return both

@@ -17,6 +17,15 @@ from ecdata.store.schema import (
 )
 
 __all__ = [
-    "AGENT_DAILY", "DEFAULT_DB", "FACT_TABLES", "RATINGS", "ROSTER", "SCHEMA_VERSION",
-    "STORE_DAILY", "STORE_MONTHLY", "FactTable", "Store", "default_db_path",
+    "AGENT_DAILY",
+    "DEFAULT_DB",
+    "FACT_TABLES",
+    "RATINGS",
+    "ROSTER",
+    "SCHEMA_VERSION",
+    "STORE_DAILY",
+    "STORE_MONTHLY",
+    "FactTable",
+    "Store",
+    "default_db_path",
 ]

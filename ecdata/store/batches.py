@@ -33,11 +33,15 @@ def _key_join(table: FactTable, left: str, right: str) -> str:
 
 def find_same_upload(store: Store, content_hash: str, store_param: str | None) -> int | None:
     """The active batch that stored this exact content (with the same store option), if any."""
-    row = store.reader().execute(
-        """SELECT batch_id FROM batches WHERE content_hash = ? AND undone_at IS NULL
+    row = (
+        store.reader()
+        .execute(
+            """SELECT batch_id FROM batches WHERE content_hash = ? AND undone_at IS NULL
            AND store_param IS NOT DISTINCT FROM ? ORDER BY batch_id DESC LIMIT 1""",
-        [content_hash, store_param],
-    ).fetchall()
+            [content_hash, store_param],
+        )
+        .fetchall()
+    )
     return row[0][0] if row else None
 
 
@@ -81,8 +85,9 @@ def write_batch(
     with store.writer() as cur:
         staged_cols = use_staged(cur, "staged_upload", staged)
         provided = [m for m in table.metrics if m in staged_cols]
-        batch_id = cur.execute(
-            "SELECT COALESCE(max(batch_id), 0) + 1 FROM batches").fetchall()[0][0]
+        batch_id = cur.execute("SELECT COALESCE(max(batch_id), 0) + 1 FROM batches").fetchall()[0][
+            0
+        ]
         join = _key_join(table, "s", "o")
         cur.execute(
             f"CREATE TEMP TABLE prior_rows AS SELECT f.* FROM {table.name} f "
@@ -90,19 +95,22 @@ def write_batch(
         )
         replaced = cur.execute("SELECT count(*) FROM prior_rows").fetchall()[0][0]
         if replaced:
-            cur.execute(
-                f"INSERT INTO replaced_{table.name} SELECT *, {batch_id} FROM prior_rows")
+            cur.execute(f"INSERT INTO replaced_{table.name} SELECT *, {batch_id} FROM prior_rows")
             cur.execute(
                 f"DELETE FROM {table.name} f USING staged_upload s "
-                f"WHERE {_key_join(table, 's', 'f')}")
+                f"WHERE {_key_join(table, 's', 'f')}"
+            )
         select = [f"s.{k}" for k in table.keys]
         for m in table.metrics:
             select.append(f"COALESCE(s.{m}, o.{m})" if m in provided else f"o.{m}")
         for flag in table.flags:
             select.append(f"s.{flag}" if flag in staged_cols else f"o.{flag}")
         select.append(str(batch_id))
-        source = (f"staged_upload s LEFT JOIN prior_rows o ON {join}" if replaced
-                  else "staged_upload s LEFT JOIN (SELECT * FROM prior_rows LIMIT 0) o ON true")
+        source = (
+            f"staged_upload s LEFT JOIN prior_rows o ON {join}"
+            if replaced
+            else "staged_upload s LEFT JOIN (SELECT * FROM prior_rows LIMIT 0) o ON true"
+        )
         written = cur.execute(
             f"INSERT INTO {table.name} SELECT {', '.join(select)} FROM {source}"
         ).fetchall()[0][0]
@@ -149,24 +157,32 @@ def undo_batch(store: Store, batch_id: int) -> tuple[bool, Message]:
     table = FACT_TABLES[table_name]
     cols = ", ".join(table.columns)
     with store.writer() as w:
-        removed = w.execute(
-            f"DELETE FROM {table_name} WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
+        removed = w.execute(f"DELETE FROM {table_name} WHERE batch_id = ?", [batch_id]).fetchall()[
+            0
+        ][0]
         restored = w.execute(
             f"INSERT INTO {table_name} SELECT {cols} FROM replaced_{table_name} "
-            "WHERE replaced_by = ?", [batch_id]).fetchall()[0][0]
+            "WHERE replaced_by = ?",
+            [batch_id],
+        ).fetchall()[0][0]
         w.execute(f"DELETE FROM replaced_{table_name} WHERE replaced_by = ?", [batch_id])
-        w.execute("UPDATE batches SET undone_at = current_timestamp WHERE batch_id = ?",
-                  [batch_id])
+        w.execute("UPDATE batches SET undone_at = current_timestamp WHERE batch_id = ?", [batch_id])
     # `removed` counts every row the batch wrote; those it had replaced came back.
-    return True, Message("ok.undone", {"batch": batch_id, "restored": restored,
-                                       "removed": max(removed - restored, 0)})
+    return True, Message(
+        "ok.undone",
+        {"batch": batch_id, "restored": restored, "removed": max(removed - restored, 0)},
+    )
 
 
 def list_batches(store: Store) -> pd.DataFrame:
     """Every batch, newest first, with its counts and whether it was undone."""
-    return store.reader().execute(
-        """SELECT batch_id, file_name, kind, platform, target_table, store_param,
+    return (
+        store.reader()
+        .execute(
+            """SELECT batch_id, file_name, kind, platform, target_table, store_param,
                   rows_read, rows_written, rows_new, rows_replaced, rows_rejected,
                   date_min, date_max, created_at, undone_at
            FROM batches ORDER BY batch_id DESC"""
-    ).df()
+        )
+        .df()
+    )

@@ -23,9 +23,6 @@ def default_db_path() -> Path:
     return Path(os.environ.get("ECDATA_DB") or DEFAULT_DB)
 
 
-
-
-
 class Store:
     """Owns one DuckDB connection to a file (or ":memory:").
 
@@ -100,14 +97,16 @@ class Store:
 
     def data_version(self) -> int:
         """Changes whenever a batch lands or is undone: the key that invalidates caches."""
-        row = self.reader().execute(
-            "SELECT count(*) + count(undone_at) FROM batches"
-        ).fetchall()
+        row = self.reader().execute("SELECT count(*) + count(undone_at) FROM batches").fetchall()
         return int(row[0][0])
 
     def dump(self) -> dict[str, list[tuple]]:
         """Every row of every table, sorted: for tests that prove a store was left untouched."""
         cur = self.reader()
-        tables = [r[0] for r in cur.execute(
-            "SELECT table_name FROM information_schema.tables ORDER BY table_name").fetchall()]
+        tables = [
+            r[0]
+            for r in cur.execute(
+                "SELECT table_name FROM information_schema.tables ORDER BY table_name"
+            ).fetchall()
+        ]
         return {t: sorted(cur.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}

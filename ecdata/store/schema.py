@@ -29,8 +29,19 @@ class FactTable:
 STORE_DAILY = FactTable(
     "store_daily",
     ("date", "store", "channel"),
-    ("visitors", "page_views", "buyers", "sales", "inquiries", "closed_inquiries", "spend",
-     "refunds", "impressions", "clicks", "ad_sales"),
+    (
+        "visitors",
+        "page_views",
+        "buyers",
+        "sales",
+        "inquiries",
+        "closed_inquiries",
+        "spend",
+        "refunds",
+        "impressions",
+        "clicks",
+        "ad_sales",
+    ),
     ("not_final",),
 )
 AGENT_DAILY = FactTable(
@@ -49,18 +60,51 @@ STORE_MONTHLY = FactTable(
 ROSTER = FactTable(
     "roster",
     ("person_id",),
-    ("name", "role_title", "role", "department", "manager", "store", "hired", "left_on",
-     "base_pay", "level_coef", "float_coef", "other_pay", "collaborator"),
-    types=(("name", "VARCHAR"), ("role_title", "VARCHAR"), ("role", "VARCHAR"),
-           ("department", "VARCHAR"), ("manager", "VARCHAR"), ("store", "VARCHAR"),
-           ("hired", "DATE"), ("left_on", "DATE"), ("collaborator", "BOOLEAN")),
+    (
+        "name",
+        "role_title",
+        "role",
+        "department",
+        "manager",
+        "store",
+        "hired",
+        "left_on",
+        "base_pay",
+        "level_coef",
+        "float_coef",
+        "other_pay",
+        "collaborator",
+    ),
+    types=(
+        ("name", "VARCHAR"),
+        ("role_title", "VARCHAR"),
+        ("role", "VARCHAR"),
+        ("department", "VARCHAR"),
+        ("manager", "VARCHAR"),
+        ("store", "VARCHAR"),
+        ("hired", "DATE"),
+        ("left_on", "DATE"),
+        ("collaborator", "BOOLEAN"),
+    ),
 )
 RATINGS = FactTable(
     "ratings",
     ("month", "person_id"),
-    ("task_completion", "work_quality", "supervisor_rating", "peer_rating",
-     "qualified_inquiries", "inquiries", "inquiry_target", "sales", "sales_target", "profit",
-     "profit_target", "other_incentive", "perf_coef"),
+    (
+        "task_completion",
+        "work_quality",
+        "supervisor_rating",
+        "peer_rating",
+        "qualified_inquiries",
+        "inquiries",
+        "inquiry_target",
+        "sales",
+        "sales_target",
+        "profit",
+        "profit_target",
+        "other_incentive",
+        "perf_coef",
+    ),
 )
 FACT_TABLES = {t.name: t for t in (STORE_DAILY, AGENT_DAILY, STORE_MONTHLY, ROSTER, RATINGS)}
 _V1_TABLES = (STORE_DAILY, AGENT_DAILY, STORE_MONTHLY)
@@ -110,13 +154,14 @@ MIGRATIONS: list[list[str]] = [
         )""",
         *[_fact_ddl(t, t.name) for t in _V1_TABLES],
         # The rows a batch replaced, kept so that undoing it restores them exactly.
-        *[_fact_ddl(t, f"replaced_{t.name}", "replaced_by INTEGER NOT NULL")
-          for t in _V1_TABLES],
+        *[_fact_ddl(t, f"replaced_{t.name}", "replaced_by INTEGER NOT NULL") for t in _V1_TABLES],
     ],
     [
         *[_fact_ddl(t, t.name) for t in (ROSTER, RATINGS)],
-        *[_fact_ddl(t, f"replaced_{t.name}", "replaced_by INTEGER NOT NULL")
-          for t in (ROSTER, RATINGS)],
+        *[
+            _fact_ddl(t, f"replaced_{t.name}", "replaced_by INTEGER NOT NULL")
+            for t in (ROSTER, RATINGS)
+        ],
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -55,38 +55,61 @@ class Diagnosis:
     next_hires: list[str] = field(default_factory=list)
 
 
-def diagnose_stage(e: Evidence, current_scheme: str | None = None,
-                   t: Thresholds = Thresholds()) -> Diagnosis:
+def diagnose_stage(
+    e: Evidence, current_scheme: str | None = None, t: Thresholds = Thresholds()
+) -> Diagnosis:
     """The stage the evidence supports, every finding with the stage it points to, and
     warnings (a scheme that does not fit the stage, inquiry cost rising three months)."""
     findings = [
-        Finding("headcount", e.headcount,
-                "start" if e.headcount <= t.start_max_headcount else "growth",
-                f"<= {t.start_max_headcount}"),
-        Finding("team_age_months", round(e.team_age_months, 1),
-                "start" if e.team_age_months < t.growth_min_age_months else "growth",
-                f">= {t.growth_min_age_months}"),
-        Finding("distinct_roles", e.distinct_roles,
-                "growth" if e.distinct_roles >= t.specialised_min_roles else "start",
-                f">= {t.specialised_min_roles}"),
-        Finding("inquiry_target_months", e.inquiry_target_months,
-                "growth" if e.inquiry_target_months >= t.tracked_min_months else "start",
-                f">= {t.tracked_min_months}"),
+        Finding(
+            "headcount",
+            e.headcount,
+            "start" if e.headcount <= t.start_max_headcount else "growth",
+            f"<= {t.start_max_headcount}",
+        ),
+        Finding(
+            "team_age_months",
+            round(e.team_age_months, 1),
+            "start" if e.team_age_months < t.growth_min_age_months else "growth",
+            f">= {t.growth_min_age_months}",
+        ),
+        Finding(
+            "distinct_roles",
+            e.distinct_roles,
+            "growth" if e.distinct_roles >= t.specialised_min_roles else "start",
+            f">= {t.specialised_min_roles}",
+        ),
+        Finding(
+            "inquiry_target_months",
+            e.inquiry_target_months,
+            "growth" if e.inquiry_target_months >= t.tracked_min_months else "start",
+            f">= {t.tracked_min_months}",
+        ),
     ]
-    stable = (e.inquiry_cost_variation is not None
-              and e.inquiry_cost_variation <= t.stable_max_variation)
-    findings.append(Finding("inquiry_cost_variation",
-                            None if e.inquiry_cost_variation is None
-                            else round(e.inquiry_cost_variation, 3),
-                            "mature" if stable else "growth", f"<= {t.stable_max_variation}"))
+    stable = (
+        e.inquiry_cost_variation is not None and e.inquiry_cost_variation <= t.stable_max_variation
+    )
+    findings.append(
+        Finding(
+            "inquiry_cost_variation",
+            None if e.inquiry_cost_variation is None else round(e.inquiry_cost_variation, 3),
+            "mature" if stable else "growth",
+            f"<= {t.stable_max_variation}",
+        )
+    )
     attained = e.target_attained_months >= t.mature_min_attained_months
-    findings.append(Finding("target_attained_months",
-                            f"{e.target_attained_months}/{e.target_months}",
-                            "mature" if attained else "growth",
-                            f">= {t.mature_min_attained_months}/6"))
+    findings.append(
+        Finding(
+            "target_attained_months",
+            f"{e.target_attained_months}/{e.target_months}",
+            "mature" if attained else "growth",
+            f">= {t.mature_min_attained_months}/6",
+        )
+    )
 
-    growth_base = (e.headcount > t.start_max_headcount
-                   and e.team_age_months >= t.growth_min_age_months)
+    growth_base = (
+        e.headcount > t.start_max_headcount and e.team_age_months >= t.growth_min_age_months
+    )
     if growth_base and stable and attained and e.inquiry_target_months >= t.tracked_min_months:
         stage = "mature"
     elif growth_base:
@@ -106,8 +129,7 @@ def diagnose_stage(e: Evidence, current_scheme: str | None = None,
 
 
 def _months_between(first: dt.date, last: dt.date) -> float:
-    return (last.year - first.year) * 12 + (last.month - first.month) + (
-        last.day - first.day) / 30
+    return (last.year - first.year) * 12 + (last.month - first.month) + (last.day - first.day) / 30
 
 
 def gather_evidence(cur, as_of: dt.date, stores: tuple[str, ...] = ()) -> Evidence:
@@ -122,13 +144,18 @@ def gather_evidence(cur, as_of: dt.date, stores: tuple[str, ...] = ()) -> Eviden
     if not ratings.empty and "inquiry_target" in ratings:
         target_months = ratings.dropna(subset=["inquiry_target"]).month.nunique()
     six_back = (pd.Timestamp(as_of).to_period("M") - 6).start_time.date()
-    monthly = kpi_table(cur, "month", "none",
-                        Filters(stores=stores, date_from=six_back, date_to=as_of))
-    monthly = monthly[pd.to_datetime(monthly.period).dt.date < as_of.replace(day=1)] \
-        if not monthly.empty else monthly
+    monthly = kpi_table(
+        cur, "month", "none", Filters(stores=stores, date_from=six_back, date_to=as_of)
+    )
+    monthly = (
+        monthly[pd.to_datetime(monthly.period).dt.date < as_of.replace(day=1)]
+        if not monthly.empty
+        else monthly
+    )
     costs = monthly.inquiry_cost.dropna() if not monthly.empty else pd.Series(dtype=float)
-    variation = float(costs.std(ddof=0) / costs.mean()) if len(costs) >= 3 and costs.mean() \
-        else None
+    variation = (
+        float(costs.std(ddof=0) / costs.mean()) if len(costs) >= 3 and costs.mean() else None
+    )
     rising = 0
     values = list(costs)
     for a, b in zip(reversed(values[:-1]), reversed(values[1:])):
@@ -137,21 +164,27 @@ def gather_evidence(cur, as_of: dt.date, stores: tuple[str, ...] = ()) -> Eviden
         else:
             break
     with_target = monthly.dropna(subset=["sales_target"]) if not monthly.empty else monthly
-    attained = int((with_target.sales >= with_target.sales_target).sum()) if len(
-        with_target) else 0
+    attained = int((with_target.sales >= with_target.sales_target).sum()) if len(with_target) else 0
     return Evidence(
-        headcount=len(roster), team_age_months=age,
+        headcount=len(roster),
+        team_age_months=age,
         distinct_roles=int(roster.role.nunique()) if not roster.empty else 0,
         inquiry_target_months=int(target_months),
         inquiry_cost_variation=None if variation is None or math.isnan(variation) else variation,
-        inquiry_cost_rising_months=rising, target_attained_months=attained,
+        inquiry_cost_rising_months=rising,
+        target_attained_months=attained,
         target_months=len(with_target),
-        roles_present=frozenset(roster.role.dropna()) if not roster.empty else frozenset())
+        roles_present=frozenset(roster.role.dropna()) if not roster.empty else frozenset(),
+    )
 
 
-def full_diagnosis(cur, as_of: dt.date, current_scheme: str | None = None,
-                   stores: tuple[str, ...] = (), thresholds: Thresholds = Thresholds()
-                   ) -> tuple[Evidence, Diagnosis]:
+def full_diagnosis(
+    cur,
+    as_of: dt.date,
+    current_scheme: str | None = None,
+    stores: tuple[str, ...] = (),
+    thresholds: Thresholds = Thresholds(),
+) -> tuple[Evidence, Diagnosis]:
     evidence = gather_evidence(cur, as_of, stores)
     diagnosis = diagnose_stage(evidence, current_scheme, thresholds)
     roster = pd.DataFrame({"role": list(evidence.roles_present)})
@@ -162,30 +195,41 @@ def full_diagnosis(cur, as_of: dt.date, current_scheme: str | None = None,
 # What follows from each stage (brief §4): the scheme, and the metrics to add.
 ADVICE = {
     "start": {
-        "zh": ["绩效方案：工作成果 70% + 上级评分 20% + 同事评分 10%。",
-               "用项目管理思路定月度目标：目标、工作内容、时间节点三要素（适合甘特图）。",
-               "工作成果尽量量化：任务完成度 + 工作质量。"],
-        "en": ["Scheme: work results 70% + supervisor 20% + peers 10%.",
-               "Monthly goals as a project: goal, work content, time node (a Gantt view "
-               "suits).",
-               "Quantify work results wherever possible: task completion + quality."],
+        "zh": [
+            "绩效方案：工作成果 70% + 上级评分 20% + 同事评分 10%。",
+            "用项目管理思路定月度目标：目标、工作内容、时间节点三要素（适合甘特图）。",
+            "工作成果尽量量化：任务完成度 + 工作质量。",
+        ],
+        "en": [
+            "Scheme: work results 70% + supervisor 20% + peers 10%.",
+            "Monthly goals as a project: goal, work content, time node (a Gantt view suits).",
+            "Quantify work results wherever possible: task completion + quality.",
+        ],
     },
     "growth": {
-        "zh": ["绩效方案：以询盘任务数为核心指标，询盘成本为相关指标。",
-               "考核询盘任务完成度、询盘质量度、工作任务完成度、上级与同事评分。",
-               "询盘奖金按阶梯发放；工资 = 基本工资×职级系数 + 基本工资×浮动系数×绩效系数 + 奖励 + 其他。"],
-        "en": ["Scheme: the inquiry target is the core metric, inquiry cost the related one.",
-               "Measure inquiry task completion, inquiry quality, work task completion, "
-               "supervisor and peer ratings.",
-               "Pay an inquiry bonus in tiers; pay = base × level + base × floating × "
-               "performance coefficient + incentive + other."],
+        "zh": [
+            "绩效方案：以询盘任务数为核心指标，询盘成本为相关指标。",
+            "考核询盘任务完成度、询盘质量度、工作任务完成度、上级与同事评分。",
+            "询盘奖金按阶梯发放；工资 = 基本工资×职级系数 + 基本工资×浮动系数×绩效系数 + 奖励 + 其他。",
+        ],
+        "en": [
+            "Scheme: the inquiry target is the core metric, inquiry cost the related one.",
+            "Measure inquiry task completion, inquiry quality, work task completion, "
+            "supervisor and peer ratings.",
+            "Pay an inquiry bonus in tiers; pay = base × level + base × floating × "
+            "performance coefficient + incentive + other.",
+        ],
     },
     "mature": {
-        "zh": ["绩效方案：看结果与利润，以销售（利润）目标完成度为核心。",
-               "阶梯式提成，完成度越高提成比例越高；加工龄系数稳定团队。",
-               "设置配合人分成，让支持岗位也从成交中受益。"],
-        "en": ["Scheme: results and profit; sales (profit) target completion is the core.",
-               "Tiered commission rising with attainment; a tenure factor for stability.",
-               "A collaborator (配合人) share so supporting roles gain from a sale too."],
+        "zh": [
+            "绩效方案：看结果与利润，以销售（利润）目标完成度为核心。",
+            "阶梯式提成，完成度越高提成比例越高；加工龄系数稳定团队。",
+            "设置配合人分成，让支持岗位也从成交中受益。",
+        ],
+        "en": [
+            "Scheme: results and profit; sales (profit) target completion is the core.",
+            "Tiered commission rising with attainment; a tenure factor for stability.",
+            "A collaborator (配合人) share so supporting roles gain from a sale too.",
+        ],
     },
 }

@@ -30,8 +30,11 @@ LEVEL_COEF_RANGE = (0.0, 5.0)
 FLOAT_COEF_RANGE = (0.0, 2.0)
 RATING_RANGE = (0.0, 100.0)
 PERFORMANCE_COEF_RANGE = (0.0, 2.0)  # brief: the performance coefficient runs from 0 to 2
-VALUE_RANGES = {"supervisor_rating": RATING_RANGE, "peer_rating": RATING_RANGE,
-                "perf_coef": PERFORMANCE_COEF_RANGE}
+VALUE_RANGES = {
+    "supervisor_rating": RATING_RANGE,
+    "peer_rating": RATING_RANGE,
+    "perf_coef": PERFORMANCE_COEF_RANGE,
+}
 
 
 @lru_cache(maxsize=1)
@@ -57,8 +60,11 @@ class TeamFile:
 
 def _missing(value) -> bool:
     # pandas' string columns hand a missing cell over as NaN or as the text "nan".
-    return value is None or (not isinstance(value, str) and pd.isna(value)) or str(
-        value).strip().lower() in ("", "-", "--", "nan", "none")
+    return (
+        value is None
+        or (not isinstance(value, str) and pd.isna(value))
+        or str(value).strip().lower() in ("", "-", "--", "nan", "none")
+    )
 
 
 def _number(value) -> float | None:
@@ -76,8 +82,7 @@ def _number(value) -> float | None:
 def _date(value) -> dt.date | None:
     if _missing(value):
         return None
-    parsed = pd.to_datetime(str(value).strip().replace("/", "-").replace(".", "-"),
-                            errors="coerce")
+    parsed = pd.to_datetime(str(value).strip().replace("/", "-").replace(".", "-"), errors="coerce")
     return None if pd.isna(parsed) else parsed.date()
 
 
@@ -93,8 +98,10 @@ def read_team_file(data: bytes, file_name: str) -> TeamFile:
         out.error = Message("err.binary", {"file": file_name, "what": str(exc)})
         return out
     aliases = team_aliases()
-    header_idx = next((i for i, r in enumerate(rows[:30])
-                       if sum(normalize_header(c) in aliases for c in r) >= 2), None)
+    header_idx = next(
+        (i for i, r in enumerate(rows[:30]) if sum(normalize_header(c) in aliases for c in r) >= 2),
+        None,
+    )
     if header_idx is None:
         out.error = Message("err.no_header", {"file": file_name, "rows": 30})
         return out
@@ -105,7 +112,7 @@ def read_team_file(data: bytes, file_name: str) -> TeamFile:
         if name and name not in mapping.values():
             mapping[i] = name
     records = []
-    for offset, row in enumerate(rows[header_idx + 1:]):
+    for offset, row in enumerate(rows[header_idx + 1 :]):
         if not any(str(c or "").strip() for c in row):
             continue
         record = {"__row": header_idx + 2 + offset}
@@ -123,8 +130,9 @@ def read_team_file(data: bytes, file_name: str) -> TeamFile:
 
 
 def _problem(out: TeamFile, row: int, column: str, key: str, value) -> None:
-    out.problems.append(RowProblem(row, column, Message(
-        key, {"row": row, "column": column, "value": value})))
+    out.problems.append(
+        RowProblem(row, column, Message(key, {"row": row, "column": column, "value": value}))
+    )
 
 
 def _person_ids(frame: pd.DataFrame) -> pd.Series:
@@ -148,8 +156,12 @@ def _roster(out: TeamFile, frame: pd.DataFrame, header_of: dict) -> TeamFile:
         for _, r in dup.iterrows():
             _problem(out, r["__row"], header_of["name"], "row.same_name", r["name"])
             bad.add(r["__row"])
-    for column, (lo, hi) in (("level_coef", LEVEL_COEF_RANGE), ("float_coef", FLOAT_COEF_RANGE),
-                             ("base_pay", (0.0, 10_000_000.0)), ("other_pay", (0.0, 10_000_000.0))):
+    for column, (lo, hi) in (
+        ("level_coef", LEVEL_COEF_RANGE),
+        ("float_coef", FLOAT_COEF_RANGE),
+        ("base_pay", (0.0, 10_000_000.0)),
+        ("other_pay", (0.0, 10_000_000.0)),
+    ):
         if column not in frame:
             continue
         # A list keeps None (missing) apart from NaN (text that is not a number).
@@ -166,26 +178,38 @@ def _roster(out: TeamFile, frame: pd.DataFrame, header_of: dict) -> TeamFile:
         frame["role"] = frame["role_title"].map(role_of)
         frame["department"] = frame.get("department", pd.Series(index=frame.index)).where(
             frame.get("department", pd.Series(index=frame.index)).notna(),
-            frame["role"].map(lambda r: roles()[r].department if r in roles() else None))
+            frame["role"].map(lambda r: roles()[r].department if r in roles() else None),
+        )
     if "collaborator" in frame:
         frame["collaborator"] = frame["collaborator"].map(
-            lambda v: str(v).strip().lower() in ("是", "y", "yes", "true", "1", "√"))
+            lambda v: str(v).strip().lower() in ("是", "y", "yes", "true", "1", "√")
+        )
     frame = frame[~frame["__row"].isin(bad)]
     if frame.empty:
-        out.error = Message("err.no_valid_rows", {
-            "file": out.file_name, "rejected": len(bad),
-            "first": str(out.problems[0].message) if out.problems else ""})
+        out.error = Message(
+            "err.no_valid_rows",
+            {
+                "file": out.file_name,
+                "rejected": len(bad),
+                "first": str(out.problems[0].message) if out.problems else "",
+            },
+        )
         return out
     names = set(frame["name"])
     for _, r in frame.iterrows():
         manager = r.get("manager")
         if isinstance(manager, str) and manager.strip() and manager.strip() not in names:
-            out.warnings.append(Message("warn.unknown_manager", {
-                "row": r["__row"], "name": r["name"], "manager": manager.strip()}))
+            out.warnings.append(
+                Message(
+                    "warn.unknown_manager",
+                    {"row": r["__row"], "name": r["name"], "manager": manager.strip()},
+                )
+            )
     loop = reporting_loop(frame)
     if loop:
-        out.error = Message("err.reporting_loop", {"file": out.file_name,
-                                                   "people": " → ".join(loop)})
+        out.error = Message(
+            "err.reporting_loop", {"file": out.file_name, "people": " → ".join(loop)}
+        )
         return out
     cols = [c for c in ROSTER.keys + ROSTER.metrics if c in frame]
     out.frame = frame[cols].reset_index(drop=True)
@@ -196,13 +220,16 @@ def reporting_loop(frame: pd.DataFrame) -> list[str]:
     """A chain of managers that comes back to where it started, or [] when there is none."""
     if "manager" not in frame:
         return []
-    boss = {r["name"]: str(r["manager"]).strip() for _, r in frame.iterrows()
-            if isinstance(r.get("manager"), str) and r["manager"].strip()}
+    boss = {
+        r["name"]: str(r["manager"]).strip()
+        for _, r in frame.iterrows()
+        if isinstance(r.get("manager"), str) and r["manager"].strip()
+    }
     for start in boss:
         seen, person = [start], boss.get(start)
         while person is not None:
             if person in seen:
-                return seen[seen.index(person):] + [person]
+                return seen[seen.index(person) :] + [person]
             seen.append(person)
             person = boss.get(person)
     return []
@@ -212,11 +239,16 @@ def _ratings(out: TeamFile, frame: pd.DataFrame, header_of: dict) -> TeamFile:
     frame = frame.copy()
     if "name" in frame:
         frame["name"] = frame["name"].astype(str).str.strip()
-    frame["person_id"] = _person_ids(frame) if "name" in frame else frame["person_id"].astype(
-        str).str.strip()
+    frame["person_id"] = (
+        _person_ids(frame) if "name" in frame else frame["person_id"].astype(str).str.strip()
+    )
     frame["month"] = frame["month"].map(
-        lambda v: (_date(str(v).strip() + ("-01" if len(str(v).strip()) <= 7 else ""))
-                   if v is not None else None))
+        lambda v: (
+            _date(str(v).strip() + ("-01" if len(str(v).strip()) <= 7 else ""))
+            if v is not None
+            else None
+        )
+    )
     frame["month"] = frame["month"].map(lambda d: d.replace(day=1) if d else None)
     bad = set(frame.loc[frame["month"].isna(), "__row"])
     for r in frame.loc[frame["month"].isna(), "__row"]:
@@ -233,24 +265,31 @@ def _ratings(out: TeamFile, frame: pd.DataFrame, header_of: dict) -> TeamFile:
             elif v is not None and v < 0:
                 _problem(out, row, header_of[column], "row.negative", raw)
                 bad.add(row)
-            elif v is not None and not (lo_hi := VALUE_RANGES.get(column, (0, float("inf"))))[
-                    0] <= v <= lo_hi[1]:
+            elif (
+                v is not None
+                and not (lo_hi := VALUE_RANGES.get(column, (0, float("inf"))))[0] <= v <= lo_hi[1]
+            ):
                 _problem(out, row, header_of[column], "row.out_of_range", raw)
                 bad.add(row)
         frame[column] = values
     frame = frame[~frame["__row"].isin(bad)]
     cols = [c for c in RATINGS.keys + RATINGS.metrics if c in frame]
-    out.frame = frame[cols].drop_duplicates(["month", "person_id"], keep="last").reset_index(
-        drop=True)
+    out.frame = (
+        frame[cols].drop_duplicates(["month", "person_id"], keep="last").reset_index(drop=True)
+    )
     return out
 
 
 def save_team_file(store: Store, team_file: TeamFile):
     """Store a roster or ratings file as one batch (undo works as for any upload)."""
     table = ROSTER if team_file.kind == "roster" else RATINGS
-    meta = {"file_name": team_file.file_name, "content_hash": team_file.content_hash,
-            "kind": team_file.kind, "rows_read": len(team_file.frame),
-            "rows_rejected": len({p.row for p in team_file.problems})}
+    meta = {
+        "file_name": team_file.file_name,
+        "content_hash": team_file.content_hash,
+        "kind": team_file.kind,
+        "rows_read": len(team_file.frame),
+        "rows_rejected": len({p.row for p in team_file.problems}),
+    }
     return write_batch(store, table, team_file.frame, meta)
 
 
@@ -258,8 +297,11 @@ def roster_frame(cur, on: dt.date | None = None) -> pd.DataFrame:
     """The people on the team on day `on` (everyone not yet left when None)."""
     frame = cur.execute("SELECT * EXCLUDE (batch_id) FROM roster ORDER BY department, name").df()
     if on is not None and not frame.empty:
-        hired, left, day = (pd.to_datetime(frame.hired), pd.to_datetime(frame.left_on),
-                            pd.Timestamp(on))
+        hired, left, day = (
+            pd.to_datetime(frame.hired),
+            pd.to_datetime(frame.left_on),
+            pd.Timestamp(on),
+        )
         frame = frame[(hired.isna() | (hired <= day)) & (left.isna() | (left > day))]
     elif not frame.empty:
         frame = frame[frame.left_on.isna()]
@@ -268,8 +310,9 @@ def roster_frame(cur, on: dt.date | None = None) -> pd.DataFrame:
 
 def ratings_frame(cur, month: dt.date | None = None) -> pd.DataFrame:
     sql = "SELECT * EXCLUDE (batch_id) FROM ratings"
-    return cur.execute(sql + (" WHERE month = ?" if month else "") + " ORDER BY month",
-                       [month] if month else []).df()
+    return cur.execute(
+        sql + (" WHERE month = ?" if month else "") + " ORDER BY month", [month] if month else []
+    ).df()
 
 
 def rating_months(cur) -> list[dt.date]:
@@ -283,16 +326,25 @@ def save_roster_edits(store: Store, edited: pd.DataFrame) -> tuple[bool, Message
     frame["role"] = frame["role_title"].map(role_of)
     frame["department"] = frame["department"].where(
         frame["department"].notna() & (frame["department"] != ""),
-        frame["role"].map(lambda r: roles()[r].department if r in roles() else None))
+        frame["role"].map(lambda r: roles()[r].department if r in roles() else None),
+    )
     loop = reporting_loop(frame)
     if loop:
-        return False, Message("err.reporting_loop", {"file": "roster",
-                                                     "people": " → ".join(loop)})
+        return False, Message("err.reporting_loop", {"file": "roster", "people": " → ".join(loop)})
     cols = [c for c in ROSTER.keys + ROSTER.metrics if c in frame]
     digest = hashlib.sha256(frame[cols].to_csv(index=False).encode()).hexdigest()
-    result = write_batch(store, ROSTER, frame[cols], {
-        "file_name": "roster (edited)", "content_hash": digest, "kind": "roster",
-        "rows_read": len(frame), "rows_rejected": 0})
+    result = write_batch(
+        store,
+        ROSTER,
+        frame[cols],
+        {
+            "file_name": "roster (edited)",
+            "content_hash": digest,
+            "kind": "roster",
+            "rows_read": len(frame),
+            "rows_rejected": 0,
+        },
+    )
     return True, result.batch_id
 
 
@@ -306,13 +358,28 @@ def save_ratings_edits(store: Store, month: dt.date, edited: pd.DataFrame):
             bad = frame[(frame[column].notna()) & ((frame[column] < lo) | (frame[column] > hi))]
             if not bad.empty:
                 who = bad.iloc[0]
-                return False, Message("row.out_of_range", {
-                    "row": who.get("name", who["person_id"]), "column": column,
-                    "value": who[column]})
+                return False, Message(
+                    "row.out_of_range",
+                    {
+                        "row": who.get("name", who["person_id"]),
+                        "column": column,
+                        "value": who[column],
+                    },
+                )
     cols = [c for c in RATINGS.keys + RATINGS.metrics if c in frame]
     digest = hashlib.sha256(frame[cols].to_csv(index=False).encode()).hexdigest()
-    result = write_batch(store, RATINGS, frame[cols], {
-        "file_name": f"ratings {month:%Y-%m} (edited)", "content_hash": digest,
-        "kind": "ratings", "rows_read": len(frame), "rows_rejected": 0,
-        "date_min": month, "date_max": month})
+    result = write_batch(
+        store,
+        RATINGS,
+        frame[cols],
+        {
+            "file_name": f"ratings {month:%Y-%m} (edited)",
+            "content_hash": digest,
+            "kind": "ratings",
+            "rows_read": len(frame),
+            "rows_rejected": 0,
+            "date_min": month,
+            "date_max": month,
+        },
+    )
     return True, result.batch_id

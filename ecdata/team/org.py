@@ -30,8 +30,10 @@ class Role:
 @lru_cache(maxsize=1)
 def roles() -> dict[str, Role]:
     with open(DATA, encoding="utf-8") as f:
-        return {r["role"]: Role(r["role"], r["label_zh"], r["label_en"], r["department"],
-                                r["area"]) for r in csv.DictReader(f)}
+        return {
+            r["role"]: Role(r["role"], r["label_zh"], r["label_en"], r["department"], r["area"])
+            for r in csv.DictReader(f)
+        }
 
 
 @lru_cache(maxsize=1)
@@ -60,11 +62,13 @@ def role_of(title: str | None) -> str | None:
 
 # Each reference model: the roles it expects (a role set in a tuple means "any of these").
 # "customer_service" is covered by pre-sales, after-sales or a CS lead as well.
-COVERS = {"customer_service": {"customer_service", "presales", "aftersales", "cs_lead"},
-          "operations": {"operations", "store_manager"},
-          "promotion": {"promotion", "content"},
-          "designer": {"designer"},
-          "warehouse": {"warehouse", "purchasing"}}
+COVERS = {
+    "customer_service": {"customer_service", "presales", "aftersales", "cs_lead"},
+    "operations": {"operations", "store_manager"},
+    "promotion": {"promotion", "content"},
+    "designer": {"designer"},
+    "warehouse": {"warehouse", "purchasing"},
+}
 
 
 @dataclass(frozen=True)
@@ -81,19 +85,52 @@ class TeamModel:
 
 
 MODELS = [
-    TeamModel("basic", "基础型（5-10 人）", "Basic team (5-10 people)", (1, 10),
-              ("boss", "operations", "product", "customer_service", "designer", "warehouse")),
-    TeamModel("ops_core", "运营团队七岗", "Operations core, seven roles", (7, 15),
-              ("customer_service", "operations", "planning_lead", "photographer", "designer",
-               "store_manager", "ecommerce_lead")),
-    TeamModel("four_departments", "标准四部门", "Standard four departments", (10, 30),
-              ("operations", "design", "customer_service", "logistics"), by="department"),
-    TeamModel("b2c_company", "完整 B2C 公司七部门", "Complete B2C company, seven departments",
-              (30, 10_000),
-              ("customer_service", "marketing", "logistics", "technology", "operations",
-               "finance", "hr"), by="department"),
-    TeamModel("douyin", "抖音团队", "Douyin team", (3, 10_000),
-              ("live_host", "operations", "content"), by="role"),
+    TeamModel(
+        "basic",
+        "基础型（5-10 人）",
+        "Basic team (5-10 people)",
+        (1, 10),
+        ("boss", "operations", "product", "customer_service", "designer", "warehouse"),
+    ),
+    TeamModel(
+        "ops_core",
+        "运营团队七岗",
+        "Operations core, seven roles",
+        (7, 15),
+        (
+            "customer_service",
+            "operations",
+            "planning_lead",
+            "photographer",
+            "designer",
+            "store_manager",
+            "ecommerce_lead",
+        ),
+    ),
+    TeamModel(
+        "four_departments",
+        "标准四部门",
+        "Standard four departments",
+        (10, 30),
+        ("operations", "design", "customer_service", "logistics"),
+        by="department",
+    ),
+    TeamModel(
+        "b2c_company",
+        "完整 B2C 公司七部门",
+        "Complete B2C company, seven departments",
+        (30, 10_000),
+        ("customer_service", "marketing", "logistics", "technology", "operations", "finance", "hr"),
+        by="department",
+    ),
+    TeamModel(
+        "douyin",
+        "抖音团队",
+        "Douyin team",
+        (3, 10_000),
+        ("live_host", "operations", "content"),
+        by="role",
+    ),
 ]
 MODELS_BY_KEY = {m.key: m for m in MODELS}
 
@@ -145,12 +182,18 @@ def compare_with_model(roster: pd.DataFrame, model: TeamModel) -> pd.DataFrame:
             count = int((roster.department == slot).sum())
         else:
             count = int(roster.role.isin(COVERS.get(slot, {slot})).sum())
-        status = "missing" if count == 0 else (
-            "doubled" if model.by == "role" and count > 1 and slot in ("boss", "store_manager",
-                                                                         "ecommerce_lead",
-                                                                         "planning_lead",
-                                                                         "photographer")
-            else "ok")
+        status = (
+            "missing"
+            if count == 0
+            else (
+                "doubled"
+                if model.by == "role"
+                and count > 1
+                and slot
+                in ("boss", "store_manager", "ecommerce_lead", "planning_lead", "photographer")
+                else "ok"
+            )
+        )
         rows.append((slot, count, status))
     return pd.DataFrame(rows, columns=["slot", "count", "status"])
 
@@ -184,8 +227,14 @@ def org_tree(roster: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         role = catalogue.get(p.role)
         title = role.label(lang) if role else (p.role_title or "")
         manager = p.manager if isinstance(p.manager, str) and p.manager in names else None
-        rows.append({"id": p["name"], "parent": manager or "__team",
-                     "label": f"{p['name']}<br>{title}", "department": p.department or ""})
+        rows.append(
+            {
+                "id": p["name"],
+                "parent": manager or "__team",
+                "label": f"{p['name']}<br>{title}",
+                "department": p.department or "",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -194,8 +243,12 @@ def department_summary(roster: pd.DataFrame, pay: pd.DataFrame | None = None) ->
     counts = roster.groupby(roster.department.fillna("")).size().rename("headcount")
     out = counts.reset_index().rename(columns={"department": "department"})
     if pay is not None and not pay.empty:
-        cost = roster[["person_id", "department"]].merge(pay[["person_id", "total"]],
-                                                         on="person_id")
-        out = out.merge(cost.groupby(cost.department.fillna("")).total.sum().rename(
-            "labor_cost").reset_index(), on="department", how="left")
+        cost = roster[["person_id", "department"]].merge(
+            pay[["person_id", "total"]], on="person_id"
+        )
+        out = out.merge(
+            cost.groupby(cost.department.fillna("")).total.sum().rename("labor_cost").reset_index(),
+            on="department",
+            how="left",
+        )
     return out.sort_values("headcount", ascending=False).reset_index(drop=True)

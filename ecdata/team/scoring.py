@@ -48,12 +48,15 @@ class GrowthScheme:
     defaults are ours, shown on the page and editable."""
 
     weights: tuple[tuple[str, float], ...] = (
-        ("inquiry_completion", 0.4), ("inquiry_quality", 0.2), ("task_completion", 0.2),
-        ("supervisor_rating", 0.1), ("peer_rating", 0.1))
+        ("inquiry_completion", 0.4),
+        ("inquiry_quality", 0.2),
+        ("task_completion", 0.2),
+        ("supervisor_rating", 0.1),
+        ("peer_rating", 0.1),
+    )
     completion_cap: float = 1.5  # completion above 150% earns no more points
     # (inquiry task completion reached, yuan per inquiry for all of the month's inquiries)
-    bonus_tiers: tuple[tuple[float, float], ...] = ((0.0, 0.0), (0.8, 2.0), (1.0, 3.0),
-                                                    (1.2, 4.0))
+    bonus_tiers: tuple[tuple[float, float], ...] = ((0.0, 0.0), (0.8, 2.0), (1.0, 3.0), (1.2, 4.0))
 
 
 @dataclass(frozen=True)
@@ -66,8 +69,12 @@ class MatureScheme:
     basis: str = "sales"  # or "profit": what the target and the commission are on
     completion_cap: float = 1.5
     # (target attainment reached, commission rate on the basis)
-    commission_tiers: tuple[tuple[float, float], ...] = ((0.0, 0.0), (0.8, 0.01), (1.0, 0.02),
-                                                         (1.2, 0.03))
+    commission_tiers: tuple[tuple[float, float], ...] = (
+        (0.0, 0.0),
+        (0.8, 0.01),
+        (1.0, 0.02),
+        (1.2, 0.03),
+    )
     # (months of tenure reached, factor on the commission)
     tenure_tiers: tuple[tuple[float, float], ...] = ((0, 1.0), (12, 1.1), (36, 1.2))
     collaborator_share: float = 0.2  # of the sellers' commission, shared by the store's 配合人
@@ -110,21 +117,31 @@ def score_people(people: pd.DataFrame, stage: str, schemes: Schemes = Schemes())
         row = {"person_id": p["person_id"], "name": p.get("name")}
         if stage == "start":
             s = schemes.start
-            results = (s.task_share_of_results * _num(p.get("task_completion"))
-                       + (1 - s.task_share_of_results) * _num(p.get("work_quality")))
-            parts = {"work_results": (results, s.results_weight * results),
-                     "supervisor_rating": (_num(p.get("supervisor_rating")),
-                                           s.supervisor_weight * _num(p.get("supervisor_rating"))),
-                     "peer_rating": (_num(p.get("peer_rating")),
-                                     s.peer_weight * _num(p.get("peer_rating")))}
+            results = s.task_share_of_results * _num(p.get("task_completion")) + (
+                1 - s.task_share_of_results
+            ) * _num(p.get("work_quality"))
+            parts = {
+                "work_results": (results, s.results_weight * results),
+                "supervisor_rating": (
+                    _num(p.get("supervisor_rating")),
+                    s.supervisor_weight * _num(p.get("supervisor_rating")),
+                ),
+                "peer_rating": (
+                    _num(p.get("peer_rating")),
+                    s.peer_weight * _num(p.get("peer_rating")),
+                ),
+            }
         elif stage == "growth":
             s = schemes.growth
             completion = _ratio(p.get("inquiries"), p.get("inquiry_target"))
             quality = _ratio(p.get("qualified_inquiries"), p.get("inquiries"))
-            inputs = {"inquiry_completion": completion, "inquiry_quality": quality,
-                      "task_completion": _num(p.get("task_completion")) / 100,
-                      "supervisor_rating": _num(p.get("supervisor_rating")) / 100,
-                      "peer_rating": _num(p.get("peer_rating")) / 100}
+            inputs = {
+                "inquiry_completion": completion,
+                "inquiry_quality": quality,
+                "task_completion": _num(p.get("task_completion")) / 100,
+                "supervisor_rating": _num(p.get("supervisor_rating")) / 100,
+                "peer_rating": _num(p.get("peer_rating")) / 100,
+            }
             # Someone with no inquiry target (a designer, the boss) is scored on the other
             # parts, their weights scaled up to a full 100%.
             weights = dict(s.weights)
@@ -143,9 +160,13 @@ def score_people(people: pd.DataFrame, stage: str, schemes: Schemes = Schemes())
             capped = min(completion or 0.0, s.completion_cap)
             # Without a target of their own (supporting roles) the task part is the score.
             task_weight = s.task_weight if completion is not None else 1.0
-            parts = {"target_completion": (completion, s.target_weight * capped * 100),
-                     "task_completion": (_num(p.get("task_completion")) / 100,
-                                         task_weight * _num(p.get("task_completion")))}
+            parts = {
+                "target_completion": (completion, s.target_weight * capped * 100),
+                "task_completion": (
+                    _num(p.get("task_completion")) / 100,
+                    task_weight * _num(p.get("task_completion")),
+                ),
+            }
         else:
             raise ValueError(f"stage must be one of {STAGES}")
         for name, (value, points) in parts.items():
@@ -166,8 +187,13 @@ def tenure_months(hired, month: dt.date) -> float:
     return max(0.0, (month.year - hired.year) * 12 + (month.month - hired.month))
 
 
-def pay_people(people: pd.DataFrame, scores: pd.DataFrame, stage: str, month: dt.date,
-               schemes: Schemes = Schemes()) -> pd.DataFrame:
+def pay_people(
+    people: pd.DataFrame,
+    scores: pd.DataFrame,
+    stage: str,
+    month: dt.date,
+    schemes: Schemes = Schemes(),
+) -> pd.DataFrame:
     """Each person's pay for the month, by part (yuan).
 
     `people`: person_id, name, store, base_pay, level_coef, float_coef, other_pay, hired,
@@ -182,25 +208,38 @@ def pay_people(people: pd.DataFrame, scores: pd.DataFrame, stage: str, month: dt
         base = _num(p.get("base_pay"))
         # A coefficient set in the ratings file wins over the one derived from the score.
         given = p.get("perf_coef")
-        coefficient = float(given) if given is not None and pd.notna(given) else min(
-            max(_num(p.get("score")) / schemes.pay.points_per_coefficient, lo), hi)
+        coefficient = (
+            float(given)
+            if given is not None and pd.notna(given)
+            else min(max(_num(p.get("score")) / schemes.pay.points_per_coefficient, lo), hi)
+        )
         incentive = 0.0
         if stage == "growth":
             completion = _ratio(p.get("inquiries"), p.get("inquiry_target")) or 0.0
-            incentive = tier_value(schemes.growth.bonus_tiers, completion) * _num(p.get("inquiries"))
-        rows.append({
-            "person_id": p["person_id"], "name": p.get("name"), "store": p.get("store"),
-            "collaborator": bool(p.get("collaborator")) if pd.notna(p.get("collaborator")) else False,
-            "base_part": base * _num(p.get("level_coef")),
-            "performance_coef": coefficient,
-            "floating_part": base * _num(p.get("float_coef")) * coefficient,
-            "incentive": incentive,
-            "other": _num(p.get("other_pay")) + _num(p.get("other_incentive")),
-            "_basis": _num(p.get(schemes.mature.basis)),
-            "_completion": _ratio(p.get(schemes.mature.basis),
-                                  p.get(f"{schemes.mature.basis}_target")) or 0.0,
-            "_tenure": tenure_months(p.get("hired"), month),
-        })
+            incentive = tier_value(schemes.growth.bonus_tiers, completion) * _num(
+                p.get("inquiries")
+            )
+        rows.append(
+            {
+                "person_id": p["person_id"],
+                "name": p.get("name"),
+                "store": p.get("store"),
+                "collaborator": bool(p.get("collaborator"))
+                if pd.notna(p.get("collaborator"))
+                else False,
+                "base_part": base * _num(p.get("level_coef")),
+                "performance_coef": coefficient,
+                "floating_part": base * _num(p.get("float_coef")) * coefficient,
+                "incentive": incentive,
+                "other": _num(p.get("other_pay")) + _num(p.get("other_incentive")),
+                "_basis": _num(p.get(schemes.mature.basis)),
+                "_completion": _ratio(
+                    p.get(schemes.mature.basis), p.get(f"{schemes.mature.basis}_target")
+                )
+                or 0.0,
+                "_tenure": tenure_months(p.get("hired"), month),
+            }
+        )
     out = pd.DataFrame(rows)
     if out.empty:
         return out
@@ -208,7 +247,8 @@ def pay_people(people: pd.DataFrame, scores: pd.DataFrame, stage: str, month: dt
         s = schemes.mature
         out["incentive"] = [
             tier_value(s.commission_tiers, c) * b * tier_value(s.tenure_tiers, t)
-            for c, b, t in zip(out._completion, out._basis, out._tenure)]
+            for c, b, t in zip(out._completion, out._basis, out._tenure)
+        ]
         # 谁参与谁受益: the store's collaborators share part of its sellers' commission.
         for _, group in out.groupby("store", dropna=False):
             helpers = group.index[group.collaborator]
@@ -222,20 +262,30 @@ def pay_people(people: pd.DataFrame, scores: pd.DataFrame, stage: str, month: dt
     return out.drop(columns=["_basis", "_completion", "_tenure"])
 
 
-def month_inputs(roster: pd.DataFrame, ratings: pd.DataFrame, agents: pd.DataFrame,
-                 month: dt.date) -> pd.DataFrame:
+def month_inputs(
+    roster: pd.DataFrame, ratings: pd.DataFrame, agents: pd.DataFrame, month: dt.date
+) -> pd.DataFrame:
     """The roster joined with the month's ratings; a person's inquiries come from the
     customer-service exports (by name and store) when the ratings do not give them."""
     people = roster.copy()
-    month_ratings = ratings[pd.to_datetime(ratings.month).dt.date == month] if not \
-        ratings.empty else ratings
+    month_ratings = (
+        ratings[pd.to_datetime(ratings.month).dt.date == month] if not ratings.empty else ratings
+    )
     if not month_ratings.empty:
         people = people.merge(month_ratings.drop(columns=["month"]), on="person_id", how="left")
     if not agents.empty:
-        served = agents.rename(columns={"member": "name", "inquiries": "_cs_inquiries",
-                                        "closed_inquiries": "closed_inquiries"})
-        people = people.merge(served[["name", "store", "_cs_inquiries", "closed_inquiries"]],
-                              on=["name", "store"], how="left")
+        served = agents.rename(
+            columns={
+                "member": "name",
+                "inquiries": "_cs_inquiries",
+                "closed_inquiries": "closed_inquiries",
+            }
+        )
+        people = people.merge(
+            served[["name", "store", "_cs_inquiries", "closed_inquiries"]],
+            on=["name", "store"],
+            how="left",
+        )
         if "inquiries" in people:
             people["inquiries"] = people["inquiries"].fillna(people["_cs_inquiries"])
         else:
@@ -250,11 +300,13 @@ def agent_month(cur, month: dt.date) -> pd.DataFrame:
         """SELECT member, store, sum(inquiries) AS inquiries,
                   sum(closed_inquiries) AS closed_inquiries, sum(sales) AS sales
            FROM agent_daily WHERE date_trunc('month', date) = ? GROUP BY ALL""",
-        [month]).df()
+        [month],
+    ).df()
 
 
-def evaluate_month(cur, month: dt.date, stage: str, schemes: Schemes = Schemes()
-                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def evaluate_month(
+    cur, month: dt.date, stage: str, schemes: Schemes = Schemes()
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(inputs, scores, pay) for everyone on the roster in `month` under `stage`."""
     from ecdata.team.files import ratings_frame, roster_frame
 
@@ -270,22 +322,27 @@ def evaluate_month(cur, month: dt.date, stage: str, schemes: Schemes = Schemes()
 
 def score_trend(cur, stage: str, schemes: Schemes = Schemes()) -> pd.DataFrame:
     """Every person's score per month that has ratings: month, person_id, name, score."""
-    months = [r[0] for r in cur.execute(
-        "SELECT DISTINCT month FROM ratings ORDER BY 1").fetchall()]
+    months = [r[0] for r in cur.execute("SELECT DISTINCT month FROM ratings ORDER BY 1").fetchall()]
     frames = []
     for month in months:
         _, scores, _ = evaluate_month(cur, month, stage, schemes)
         if not scores.empty:
             frames.append(scores[["person_id", "name", "score"]].assign(month=month))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["person_id", "name", "score", "month"])
+    return (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=["person_id", "name", "score", "month"])
+    )
 
 
 def team_summary(scores: pd.DataFrame, pay: pd.DataFrame) -> dict:
     """The team line of the month: mean score (each person counts once), people scored, and
     total pay (yuan)."""
-    return {"mean_score": float(scores.score.mean()) if len(scores) else float("nan"),
-            "people": len(scores), "total_pay": float(pay.total.sum()) if len(pay) else 0.0}
+    return {
+        "mean_score": float(scores.score.mean()) if len(scores) else float("nan"),
+        "people": len(scores),
+        "total_pay": float(pay.total.sum()) if len(pay) else 0.0,
+    }
 
 
 def labor_cost_by_store(pay: pd.DataFrame, stores: list[str]) -> pd.DataFrame:
@@ -295,8 +352,9 @@ def labor_cost_by_store(pay: pd.DataFrame, stores: list[str]) -> pd.DataFrame:
         return pd.DataFrame(columns=["store", "labor_cost"])
     own = pay[pay.store.isin(stores)].groupby("store").total.sum()
     shared = pay[~pay.store.isin(stores)].total.sum() / len(stores)
-    return pd.DataFrame({"store": stores,
-                         "labor_cost": [float(own.get(s, 0.0)) + shared for s in stores]})
+    return pd.DataFrame(
+        {"store": stores, "labor_cost": [float(own.get(s, 0.0)) + shared for s in stores]}
+    )
 
 
 def apply_labor_cost(store, month: dt.date, costs: pd.DataFrame, stage: str):
@@ -306,8 +364,13 @@ def apply_labor_cost(store, month: dt.date, costs: pd.DataFrame, stage: str):
     from ecdata.store.batches import write_batch
 
     frame = costs.assign(month=month)[["month", "store", "labor_cost"]]
-    meta = {"file_name": f"roster pay {month:%Y-%m} ({stage})",
-            "content_hash": f"roster-pay:{month}:{stage}:{frame.labor_cost.sum():.2f}",
-            "kind": "roster_pay", "rows_read": len(frame), "rows_rejected": 0,
-            "date_min": month, "date_max": month}
+    meta = {
+        "file_name": f"roster pay {month:%Y-%m} ({stage})",
+        "content_hash": f"roster-pay:{month}:{stage}:{frame.labor_cost.sum():.2f}",
+        "kind": "roster_pay",
+        "rows_read": len(frame),
+        "rows_rejected": 0,
+        "date_min": month,
+        "date_max": month,
+    }
     return write_batch(store, STORE_MONTHLY, frame, meta)

@@ -1,12 +1,16 @@
 import datetime as dt
+import shutil
 import sys
 from pathlib import Path
 
 import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from ecdata.demo import load_demo  # noqa: E402
 from ecdata.store import Store  # noqa: E402
 
 # Every parser test pretends "today" is this day, so fixture dates are never in the future.
@@ -30,3 +34,36 @@ def sums(store, table="store_daily", where="true"):
     out = dict(zip(cols, row[:-1]))
     out["rows"] = row[-1]
     return out
+
+
+# --- the demo company, for page tests: built once, each test opens a private copy ---
+DEMO_END = dt.date(2026, 11, 15)  # a Sunday: the default view is that week
+WEEK = (dt.date(2026, 11, 9), DEMO_END)
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    with Store(path) as store:
+        load_demo(store, DEMO_END)
+    return path
+
+
+@pytest.fixture
+def db(demo_file, tmp_path, monkeypatch):
+    """A private copy of the demo database, opened by the app."""
+    path = tmp_path / "app.duckdb"
+    shutil.copy(demo_file, path)
+    monkeypatch.setenv("ECDATA_DB", str(path))
+    monkeypatch.setenv("ECDATA_DEMO", "0")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield path
+    st.cache_resource.clear()
+
+
+def app(**params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()

@@ -1,50 +1,15 @@
 """The pages driven as a person would, through Streamlit's AppTest, on a demo database."""
 
 import datetime as dt
-import shutil
-from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
+from conftest import ROOT, WEEK, app
 
-from ecdata.demo import load_demo
 from ecdata.formatting import format_value
 from ecdata.metrics.catalogue import METRICS
 from ecdata.metrics.kpis import Filters, totals
 from ecdata.store import Store
-
-ROOT = Path(__file__).resolve().parents[1]
-DEMO_END = dt.date(2026, 11, 15)  # a Sunday: the default view is that week
-WEEK = (dt.date(2026, 11, 9), DEMO_END)
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    with Store(path) as store:
-        load_demo(store, DEMO_END)
-    return path
-
-
-@pytest.fixture
-def db(demo_file, tmp_path, monkeypatch):
-    """A private copy of the demo database, opened by the app."""
-    path = tmp_path / "app.duckdb"
-    shutil.copy(demo_file, path)
-    monkeypatch.setenv("ECDATA_DB", str(path))
-    monkeypatch.setenv("ECDATA_DEMO", "0")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield path
-    st.cache_resource.clear()
-
-
-def app(**params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
 
 
 def engine_totals(path, **filters):

@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from test_pages import app, db, demo_file  # noqa: F401  (fixtures)
+from conftest import app
 
 from ecdata.metrics.kpis import Filters, kpi_table
 from ecdata.store import Store
@@ -12,7 +12,7 @@ from ecdata.team.scoring import apply_labor_cost, evaluate_month, labor_cost_by_
 OCTOBER = dt.date(2026, 10, 1)
 
 
-def test_team_kpis_scores_follow_the_scheme_in_the_url(db):  # noqa: F811
+def test_team_kpis_scores_follow_the_scheme_in_the_url(db):
     at = app(lang="en", month="2026-10-01", scheme="start")
     at.switch_page("pages/team_kpis.py").run()
     assert not at.exception
@@ -25,7 +25,7 @@ def test_team_kpis_scores_follow_the_scheme_in_the_url(db):  # noqa: F811
     assert top["Name"] == best["name"] and top["Score"] == pytest.approx(round(best.score, 1))
 
 
-def test_diagnosis_page_states_the_stage_and_the_evidence(db):  # noqa: F811
+def test_diagnosis_page_states_the_stage_and_the_evidence(db):
     at = app(lang="en")
     at.switch_page("pages/diagnosis.py").run()
     assert not at.exception
@@ -36,7 +36,7 @@ def test_diagnosis_page_states_the_stage_and_the_evidence(db):  # noqa: F811
     assert evidence.set_index("Evidence").loc["Headcount", "Value"] == "18"
 
 
-def test_org_page_compares_with_the_model_for_its_size(db):  # noqa: F811
+def test_org_page_compares_with_the_model_for_its_size(db):
     at = app(lang="en")
     at.switch_page("pages/org.py").run()
     assert not at.exception
@@ -44,7 +44,7 @@ def test_org_page_compares_with_the_model_for_its_size(db):  # noqa: F811
     assert any("Standard four departments" in s for s in subheaders)  # 18 people
 
 
-def test_roster_pay_becomes_the_labor_cost_in_inquiry_cost(db):  # noqa: F811
+def test_roster_pay_becomes_the_labor_cost_in_inquiry_cost(db):
     with Store(db) as store:
         cur = store.reader()
         _, _, pay = evaluate_month(cur, OCTOBER, "growth")
@@ -57,7 +57,7 @@ def test_roster_pay_becomes_the_labor_cost_in_inquiry_cost(db):  # noqa: F811
         assert row.labor_cost == pytest.approx(pay.total.sum())
 
 
-def test_editing_the_bonus_tiers_changes_the_pay(db):  # noqa: F811
+def test_editing_the_bonus_tiers_changes_the_pay(db):
     import dataclasses
 
     from ecdata.formatting import format_value
@@ -86,7 +86,7 @@ def test_editing_the_bonus_tiers_changes_the_pay(db):  # noqa: F811
     assert pay.total.sum() > default_pay.total.sum()  # some agents reached 100% in October
 
 
-def test_start_scheme_weights_are_settings_on_the_page(db):  # noqa: F811
+def test_start_scheme_weights_are_settings_on_the_page(db):
     at = app(lang="en", month="2026-10-01", scheme="start")
     at.switch_page("pages/team_kpis.py").run()
     at.number_input(key="w_results").set_value(0.5).run()

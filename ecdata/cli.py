@@ -14,8 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from ecdata.demo import load_demo, write_sample_files
+from ecdata.export import neutralise
 from ecdata.i18n import Message
 from ecdata.ingest.reader import DEFAULT_MAX_MB
+from ecdata.ingest.scratch import remove_leftovers
 from ecdata.ingest.upload import ingest_file
 from ecdata.metrics.catalogue import KPI_COLUMNS
 from ecdata.metrics.kpis import DIMENSIONS, GRAINS, Filters, kpi_table
@@ -71,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    remove_leftovers()  # scratch folders of an ingest that was killed
     if args.command == "samples":
         for path in write_sample_files(args.folder, args.end):
             print(path)
@@ -133,7 +136,8 @@ def _kpis(store: Store, args) -> int:
     dims = ["period"] + ([args.by] if args.by != "none" else [])
     frame = frame[dims + KPI_COLUMNS]
     if args.format == "csv":
-        frame.to_csv(sys.stdout, index=False)
+        # Names starting = + - @ are made inert, as in the UI's downloads.
+        neutralise(frame).to_csv(sys.stdout, index=False)
     elif args.format == "json":
         records = json.loads(frame.to_json(orient="records", date_format="iso"))
         for r in records:

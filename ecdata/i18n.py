@@ -26,6 +26,22 @@ TEXT: dict[str, tuple[str, str]] = {
         "ZIP 文件 {file} 里应当只有一个 CSV/Excel 文件，实际有 {count} 个。",
         "ZIP file {file} should hold exactly one CSV/Excel file; it holds {count}.",
     ),
+    "err.archive_too_large": (
+        "压缩文件 {file} 解压后有 {size_mb:.0f} MB，超过上限 {limit_mb:.0f} MB。请拆分后再上传。",
+        "Archive {file} holds {size_mb:.0f} MB once unpacked, over the {limit_mb:.0f} MB limit. "
+        "Split it and upload the parts.",
+    ),
+    "err.archive_ratio": (
+        "压缩文件 {file} 解压后会膨胀 {ratio:.0f} 倍（上限 {max_ratio} 倍），不像正常的导出文件，已拒绝。",
+        "Archive {file} would inflate {ratio:.0f} times (at most {max_ratio} allowed): not an "
+        "export file; refused.",
+    ),
+    "err.decode": (
+        "文件 {file} 从第 {offset} 字节起不是 {encoding} 编码的文字：文件里混用了两种编码"
+        "（例如把 GBK 的内容粘进了 UTF-8 文件）。请用 Excel 或记事本统一另存为 UTF-8 后再上传。",
+        "File {file} stops being {encoding} text at byte {offset}: it mixes two encodings "
+        "(e.g. GBK lines pasted into a UTF-8 file). Save it again as UTF-8 and upload that.",
+    ),
     "err.unreadable": ("无法读取文件 {file}：{detail}", "Could not read file {file}: {detail}"),
     "err.no_header": (
         "在文件 {file} 的前 {rows} 行里找不到表头：没有认出日期或指标列（如 统计日期、访客数、支付金额）。",
@@ -93,6 +109,28 @@ TEXT: dict[str, tuple[str, str]] = {
     "row.future_date": (
         "第 {row} 行「{column}」列的日期 {value} 在未来",
         "row {row}, column '{column}': date {value} is in the future",
+    ),
+    "row.bad_count": (
+        "第 {row} 行「{column}」列的值「{value}」不是合理的人数/次数（应为小于 10¹² 的整数）",
+        "row {row}, column '{column}': '{value}' is not a plausible count "
+        "(a whole number below 10^12)",
+    ),
+    "row.bad_money": (
+        "第 {row} 行「{column}」列的金额「{value}」不合理（应为小于 10¹³ 的有限数）",
+        "row {row}, column '{column}': amount '{value}' is not plausible "
+        "(a finite number below 10^13)",
+    ),
+    "row.bad_rate": (
+        "第 {row} 行「{column}」列的比率「{value}」不在 0–100% 之间",
+        "row {row}, column '{column}': rate '{value}' is not between 0 and 100%",
+    ),
+    "row.bad_duration": (
+        "第 {row} 行「{column}」列的时长「{value}」不合理（应短于一天）",
+        "row {row}, column '{column}': duration '{value}' is not plausible (under a day)",
+    ),
+    "row.old_date": (
+        "第 {row} 行「{column}」列的日期 {value} 早于 2000 年",
+        "row {row}, column '{column}': date {value} is before 2000",
     ),
     "row.missing_key": (
         "第 {row} 行缺少店铺、渠道或客服名称",
@@ -494,8 +532,10 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 
-def t(key: str, lang: str = "zh", **params) -> str:
+def t(key: str, lang: str = "zh", /, **params) -> str:
     """The text for `key` in `lang` ("zh" or "en"), with `params` filled in.
+
+    `key` and `lang` are positional-only, so a template may have fields named `key` or `lang`.
 
     An unknown key returns the key itself, so a missing translation is visible, not fatal.
     """

@@ -359,3 +359,28 @@ def test_text_far_below_duckdbs_type_sample_still_reads(store, tmp_path):
     assert out.batch.rows_written == 30_000
     assert sums(store)["visitors"] == 29_999
     assert out.parsed.not_final_dates == [rows[-1][0]]
+
+
+def test_uk_business_report_saved_by_excel_in_windows_1252(store, tmp_path):
+    """Excel on a Western Windows saves CSV in Windows-1252: `£` is the single byte 0xA3."""
+    report = tmp_path / "BusinessReport-23-11-2026.csv"
+    report.write_bytes(
+        (
+            '"Date","Ordered Product Sales","Ordered Product Sales - B2B","Units Ordered",'
+            '"Total Order Items","Sessions - Total","Page Views - Total"\r\n'
+            '"28/10/2026","£1,234.56","£0.00","41","40","5,824","9,120"\r\n'
+            '"29/10/2026","£980.10","£12.00","33","31","4,310","7,002"\r\n'
+            '"30/10/2026","£0.00","£0.00","0","0","3,001","4,500"\r\n'
+        ).encode("cp1252")
+    )
+    outcome = ingest(store, report, store_name="Amazon UK Café")
+    assert outcome.parsed.encoding == "cp1252"
+    s = sums(store, where="store = 'Amazon UK Café'")
+    assert (s["visitors"], s["page_views"], s["buyers"]) == (
+        5824 + 4310 + 3001,
+        9120 + 7002 + 4500,
+        40 + 31,
+    )
+    assert s["sales"] == pytest.approx(1234.56 + 980.10)
+    days = store.reader().execute("SELECT min(date), max(date) FROM store_daily").fetchone()
+    assert days == (dt.date(2026, 10, 28), dt.date(2026, 10, 30))  # day first, proven by 28

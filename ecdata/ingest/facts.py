@@ -20,6 +20,7 @@ from ecdata.i18n import Message
 from ecdata.ingest import headers as hd
 from ecdata.ingest.cleaning import sql_path, sql_str
 from ecdata.ingest.parsed import ParsedExport, RowProblem
+from ecdata.ingest.scratch import scratch_prefix
 
 MAX_PROBLEMS_LISTED = 200
 KEY_NAMES = ("date", "month", "store", "channel", "member")
@@ -108,6 +109,10 @@ def check_facts(
         checks.append(
             (f"NOT ec_missing({as_text(pos)}) AND month IS NULL", pos, "row.bad_date", as_text(pos))
         )
+        # Monthly targets may be set ahead, but not beyond next year.
+        last_month = f"{today.year + 1}-12-01"
+        checks.append((f"month > DATE '{last_month}'", pos, "row.future_date", as_text(pos)))
+        checks.append((f"month < DATE '{hd.EARLIEST_DATE}'", pos, "row.old_date", as_text(pos)))
     elif "date" in fields:
         pos = fields["date"][0]
         kind_of = types[col[pos]]
@@ -128,12 +133,15 @@ def check_facts(
             )
         future = today + dt.timedelta(days=1)
         checks.append((f"date > DATE '{future.isoformat()}'", pos, "row.future_date", as_text(pos)))
+        checks.append((f"date < DATE '{hd.EARLIEST_DATE}'", pos, "row.old_date", as_text(pos)))
     else:
         start, end = date_from_file_name(name)
         if start is None:
             return parsed.fail("err.no_date", file=name)
         if start != end:
             return parsed.fail("err.date_range_name", file=name, start=start, end=end)
+        if not dt.date.fromisoformat(hd.EARLIEST_DATE) <= start <= today + dt.timedelta(days=1):
+            return parsed.fail("err.no_date", file=name)
         select["date"] = f"DATE '{start.isoformat()}'"
 
     for key in ("store", "channel", "member"):
@@ -177,6 +185,9 @@ def check_facts(
             else:
                 missing_terms.append(f"{col[pos]} IS NULL")
             checks.append((f"{v} < 0", pos, "row.negative", as_text(pos)))
+            if f in hd.FIELD_LIMITS:
+                kind = hd.FIELD_LIMITS[f][0]
+                checks.append((_implausible(f, v), pos, f"row.bad_{kind}", as_text(pos)))
         # Several columns for one field (生意参谋's spend parts) add up; all missing stays missing.
         select[f] = (
             parts[0]
@@ -264,6 +275,10 @@ def check_facts(
             metric_exprs[target] = (
                 f"round({base} * {rate})" if target != "sales" else f"{base} * {rate}"
             )
+    if not metric_exprs:
+        # Only rates, and nothing to multiply them by (a monthly file with 转化率): no fact.
+        recognised = ", ".join(headers[p] for p in parsed.mapping) or "-"
+        return parsed.fail("err.no_metric", file=name, columns=recognised)
 
     # One streaming pass over the file writes every row's key, values and verdict; no hash
     # table over millions of keys unless rows must be summed (ad reports). Rows are listed
@@ -322,7 +337,7 @@ def check_facts(
         + [m for m in table.metrics if m in metric_exprs]
         + (["not_final"] if "not_final" in table.flags else [])
     )
-    folder = tempfile.mkdtemp(prefix="ecdata-staged-")
+    folder = tempfile.mkdtemp(prefix=scratch_prefix("staged"))
     weakref.finalize(parsed, shutil.rmtree, folder, True)  # the file lives as long as parsed
     parsed.staged_file = str(Path(folder) / "staged.parquet")
     con.execute(
@@ -400,6 +415,19 @@ def _list_problems(
                 RowProblem(row, "", Message("row.duplicate", {"row": row, "key": key, "count": n}))
             )
     parsed.problems.sort(key=lambda p: p.row)
+
+
+def _implausible(field: str, value: str) -> str:
+    """SQL: the parsed cell `value` is outside what `field` can plausibly hold (NaN, inf,
+    beyond its bound, a fractional count). Negative values have their own check."""
+    kind, limit = hd.FIELD_LIMITS[field]
+    # NaN compares greater than every number in DuckDB; isfinite names it anyway.
+    # Rates may be exactly 100%; counts, money and durations stay below their bound.
+    above = ">" if kind == "rate" else ">="
+    out = f"(NOT isfinite({value}) OR {value} {above} {limit!r}"
+    if kind == "count":
+        out += f" OR {value} <> floor({value})"
+    return out + ")"
 
 
 def _day_first(con, text_column: str) -> bool:

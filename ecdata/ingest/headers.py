@@ -21,6 +21,44 @@ KEY_FIELDS = ("date", "month", "store", "channel", "member")
 RATE_FIELDS = ("conversion_rate", "aov", "inquiry_conversion")
 DURATION_FIELDS = ("response_seconds",)
 
+# What a plausible cell holds, per field, after parsing: (kind, upper bound). A value outside
+# it (or NaN, inf) skips the row, named, instead of turning a month's totals into nonsense.
+MONEY_LIMIT = 1e13
+COUNT_LIMIT = 1e12
+FIELD_LIMITS: dict[str, tuple[str, float]] = {
+    **{
+        f: ("count", COUNT_LIMIT)
+        for f in (
+            "visitors",
+            "page_views",
+            "buyers",
+            "inquiries",
+            "closed_inquiries",
+            "received",
+            "impressions",
+            "clicks",
+        )
+    },
+    **{
+        f: ("money", MONEY_LIMIT)
+        for f in (
+            "sales",
+            "spend",
+            "refunds",
+            "ad_sales",
+            "aov",
+            "labor_cost",
+            "management_cost",
+            "sales_target",
+            "target_inquiry_cost",
+        )
+    },
+    **{f: ("rate", 1.0) for f in ("conversion_rate", "inquiry_conversion")},
+    "response_seconds": ("duration", 86400.0),
+}
+# Dates a row may carry: nothing before this, nothing after tomorrow.
+EARLIEST_DATE = "2000-01-01"
+
 # Rows that summarise others; dropped wherever they appear in a key column.
 TOTAL_LABELS = (
     "合计",

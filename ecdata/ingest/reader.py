@@ -20,13 +20,19 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+from python_calamine import CalamineError
 
 from ecdata.ingest import headers as hd
 from ecdata.ingest.cleaning import install_macros, sql_path
 from ecdata.ingest.facts import check_facts
 from ecdata.ingest.parsed import ParsedExport
+from ecdata.ingest.scratch import scratch_prefix
 from ecdata.ingest.sniff import (
+    UndecodableText,
+    archive_problem,
     detect_encoding,
+    extract_bounded,
+    first_undecodable,
     html_table_rows,
     sniff_format,
     transcode_to_utf8,
@@ -34,6 +40,10 @@ from ecdata.ingest.sniff import (
 )
 
 DEFAULT_MAX_MB = 150
+# What a broken or truncated file raises while it is read: DuckDB's CSV reader, the zip
+# directory, calamine's Excel reader. Anything else (a binder error in our own SQL, a
+# TypeError) is a bug and propagates.
+UNREADABLE = (duckdb.InvalidInputException, zipfile.BadZipFile, CalamineError, EOFError)
 PARSE_MEMORY_LIMIT = "1GB"
 HEAD_BYTES = 256 * 1024
 
@@ -62,7 +72,7 @@ def read_export(
     rates as fractions (0.05 = 5%), durations in seconds; missing cells stay missing.
     """
     today = today or dt.date.today()
-    with tempfile.TemporaryDirectory(prefix="ecdata-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=scratch_prefix("read")) as tmp:
         if isinstance(source, bytes):
             name = file_name or "upload"
             path = Path(tmp) / "upload.bin"
@@ -84,14 +94,19 @@ def read_export(
             con.execute(f"SET temp_directory = '{sql_path(spill)}'")
             con.execute(f"SET memory_limit = '{PARSE_MEMORY_LIMIT}'")
             install_macros(con)
-            return _read(con, path, Path(tmp), parsed, mapping_override, today)
-        except (duckdb.Error, ValueError, zipfile.BadZipFile, OSError) as exc:
+            limit = max_mb * 1024 * 1024
+            return _read(con, path, Path(tmp), parsed, mapping_override, today, limit)
+        except UndecodableText as exc:
+            return parsed.fail(
+                "err.decode", file=name, offset=exc.offset, encoding=exc.encoding.upper()
+            )
+        except UNREADABLE as exc:
             return parsed.fail("err.unreadable", file=name, detail=str(exc).splitlines()[0])
         finally:
             con.close()
 
 
-def _read(con, path: Path, tmp: Path, parsed: ParsedExport, mapping_override, today):
+def _read(con, path: Path, tmp: Path, parsed: ParsedExport, mapping_override, today, limit):
     with open(path, "rb") as f:
         head = f.read(HEAD_BYTES)
     fmt = sniff_format(head)
@@ -99,6 +114,8 @@ def _read(con, path: Path, tmp: Path, parsed: ParsedExport, mapping_override, to
         fmt = zip_member_kind(path)
     if fmt.startswith("binary:"):
         return parsed.fail("err.binary", file=parsed.file_name, what=fmt.split(":", 1)[1])
+    if fmt in ("xlsx", "zip") and (problem := archive_problem(path, limit)):
+        return parsed.fail(problem[0], file=parsed.file_name, **problem[1])
     if fmt == "zip":
         with zipfile.ZipFile(path) as z:
             members = [
@@ -107,7 +124,13 @@ def _read(con, path: Path, tmp: Path, parsed: ParsedExport, mapping_override, to
             if len(members) != 1:
                 return parsed.fail("err.zip", file=parsed.file_name, count=len(members))
             inner = tmp / "inner.bin"
-            inner.write_bytes(z.read(members[0]))
+            if not extract_bounded(z, members[0], inner, limit):
+                return parsed.fail(
+                    "err.archive_too_large",
+                    file=parsed.file_name,
+                    size_mb=limit / 2**20,
+                    limit_mb=limit / 2**20,
+                )
         # The member's own name may carry the date (customer-service reports).
         parsed.file_name = f"{parsed.file_name}/{members[0]}"
         with open(inner, "rb") as f:
@@ -115,10 +138,28 @@ def _read(con, path: Path, tmp: Path, parsed: ParsedExport, mapping_override, to
         path, fmt = inner, sniff_format(head)
         if fmt in ("xlsx", "zip"):
             fmt = zip_member_kind(path)
+            if problem := archive_problem(path, limit):
+                return parsed.fail(problem[0], file=parsed.file_name, **problem[1])
         if fmt.startswith("binary:") or fmt == "zip":
             return parsed.fail("err.binary", file=parsed.file_name, what=fmt)
     parsed.format = fmt
+    try:
+        return _facts_from(con, path, tmp, head, parsed, mapping_override, today)
+    except duckdb.InvalidInputException:
+        # DuckDB's CSV reader met bytes that are not UTF-8 beyond the sample the encoding was
+        # judged from: say where, rather than a line number in DuckDB's terms.
+        if fmt == "text" and parsed.encoding in ("utf-8", "utf-8-sig"):
+            offset = first_undecodable(path, "utf-8")
+            if offset is not None:
+                raise UndecodableText(offset, "utf-8") from None
+        raise
 
+
+def _facts_from(
+    con, path: Path, tmp: Path, head: bytes, parsed: ParsedExport, mapping_override, today
+) -> ParsedExport:
+    """The file's cells into the `raw` view, then checked into facts (facts.py)."""
+    fmt = parsed.format
     if fmt == "text":
         found = _load_text(con, path, tmp, head, parsed)
     elif fmt == "html":
@@ -169,8 +210,8 @@ def excel_cells(frame: pd.DataFrame) -> list[list]:
     """Excel cells as text, the way the sheet shows them (dates as ISO, 3.0 as 3)."""
 
     def cell(v):
-        if v is None or (isinstance(v, float) and pd.isna(v)):
-            return None
+        if v is None or v is pd.NaT or (isinstance(v, float) and pd.isna(v)):
+            return None  # NaT (an empty cell in a date column) is a datetime too
         if isinstance(v, dt.datetime):  # pd.Timestamp included
             return v.strftime("%Y-%m-%d %H:%M:%S" if v.time() != dt.time() else "%Y-%m-%d")
         if isinstance(v, dt.date):

@@ -49,6 +49,45 @@ def sniff_format(head: bytes) -> str:
     return "text"
 
 
+# An archive that inflates more than this is refused before it is read: real exports compress
+# 5-20 times, a decompression bomb thousands of times.
+MAX_INFLATION = 100
+
+
+def archive_problem(path: Path, limit_bytes: float) -> tuple[str, dict] | None:
+    """(message key, fields) when a ZIP or xlsx declares more than `limit_bytes` uncompressed
+    or inflates more than MAX_INFLATION:1; None when it may be read. Reads only the directory.
+    """
+    with zipfile.ZipFile(path) as z:
+        infos = [i for i in z.infolist() if not i.is_dir()]
+    inflated = sum(i.file_size for i in infos)
+    packed = max(sum(i.compress_size for i in infos), 1)
+    if inflated > limit_bytes:
+        return "err.archive_too_large", {
+            "size_mb": inflated / 2**20,
+            "limit_mb": limit_bytes / 2**20,
+        }
+    if inflated / packed > MAX_INFLATION:
+        return "err.archive_ratio", {"ratio": inflated / packed, "max_ratio": MAX_INFLATION}
+    return None
+
+
+def extract_bounded(z: zipfile.ZipFile, member: str, dst: Path, limit_bytes: float) -> bool:
+    """Stream `member` to `dst`, 1 MB at a time; False (and `dst` removed) as soon as more
+    than `limit_bytes` came out, whatever the directory declared."""
+    written = 0
+    with z.open(member) as src, open(dst, "wb") as out:
+        while chunk := src.read(1 << 20):
+            written += len(chunk)
+            if written > limit_bytes:
+                break
+            out.write(chunk)
+    if written > limit_bytes:
+        dst.unlink()
+        return False
+    return True
+
+
 def zip_member_kind(path: Path) -> str:
     """'xlsx' or 'zip' for a file starting with PK, by looking at its directory."""
     with zipfile.ZipFile(path) as z:
@@ -63,7 +102,9 @@ def _strip_bom(head: bytes) -> bytes:
 
 
 def detect_encoding(sample: bytes, at_eof: bool) -> str:
-    """BOM first, then strict UTF-8, then GB18030 (what Chinese Excel's "save as CSV" writes).
+    """BOM first, then strict UTF-8, then GB18030 (what Chinese Excel's "save as CSV" writes),
+    then Windows-1252 (Western Excel: `£` is byte 0xA3) when the GB18030 reading is
+    implausible: a byte sequence GB18030 does not have, or not one Chinese character.
 
     `sample` is the start of the file; unless `at_eof`, a multi-byte character cut at its end
     is forgiven.
@@ -76,16 +117,60 @@ def detect_encoding(sample: bytes, at_eof: bool) -> str:
         codecs.getincrementaldecoder("utf-8")("strict").decode(sample, final=at_eof)
         return "utf-8"
     except UnicodeDecodeError:
+        pass
+    text = codecs.getincrementaldecoder("gb18030")("replace").decode(sample, final=at_eof)
+    # Chinese text read as GB18030 is nearly all valid characters (a stray byte is an error to
+    # report, not a reason to switch); Western bytes read as GB18030 give many invalid pairs.
+    chinese = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+    if chinese and text.count("\ufffd") * 20 < chinese:
         return "gb18030"
+    return "cp1252"
+
+
+class UndecodableText(Exception):
+    """A file's bytes stop being `encoding` at byte `offset` (0-based): the user's file mixes
+    encodings (a GBK line pasted into a UTF-8 file), which no reading can fix."""
+
+    def __init__(self, offset: int, encoding: str):
+        super().__init__(f"not {encoding} at byte {offset}")
+        self.offset, self.encoding = offset, encoding
+
+
+def first_undecodable(path: Path, encoding: str, chunk_bytes: int = 8 << 20) -> int | None:
+    """The offset of the first byte of `path` that is not valid `encoding`, or None."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    done = 0
+    with open(path, "rb") as f:
+        while True:
+            chunk = f.read(chunk_bytes)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                return done + exc.start
+            if not chunk:
+                return None
+            done += len(chunk)
 
 
 def transcode_to_utf8(src: Path, dst: Path, encoding: str, chunk_bytes: int = 8 << 20) -> None:
-    """Stream `src` in `encoding` to UTF-8 at `dst`, 8 MB at a time (never one big string)."""
-    decoder = codecs.getincrementaldecoder(encoding)("replace")
+    """Stream `src` in `encoding` to UTF-8 at `dst`, 8 MB at a time (never one big string).
+
+    Raises UndecodableText where a byte is not `encoding` (Windows-1252, the last resort,
+    keeps its five unassigned bytes as replacement characters instead).
+    """
+    errors = "replace" if encoding == "cp1252" else "strict"
+    decoder = codecs.getincrementaldecoder(encoding)(errors)
+    done = 0
     with open(src, "rb") as fin, open(dst, "w", encoding="utf-8", newline="") as fout:
-        while chunk := fin.read(chunk_bytes):
-            fout.write(decoder.decode(chunk))
-        fout.write(decoder.decode(b"", final=True))
+        while True:
+            chunk = fin.read(chunk_bytes)
+            try:
+                fout.write(decoder.decode(chunk, final=not chunk))
+            except UnicodeDecodeError as exc:
+                raise UndecodableText(done + exc.start, encoding) from None
+            if not chunk:
+                return
+            done += len(chunk)
 
 
 class _TableParser(HTMLParser):

@@ -5,13 +5,15 @@ import streamlit as st
 
 from ecdata.team.diagnosis import ADVICE, full_diagnosis
 from ecdata.team.org import roles
+from ecdata.team.scoring import STAGES
 from ui.sidebar import page_start
 from ui.state import lang, query, tr
 from ui.url import current
 
 view = page_start("🧭", "page.diagnosis", show_range=False)
 
-scheme_in_use = current("scheme", None)  # chosen on the Team KPIs page, when it was
+# Chosen on the Team KPIs page, when it was.
+scheme_in_use = current("scheme", None, list(STAGES))
 evidence, diagnosis = query(full_diagnosis, view.latest, scheme_in_use, view.filters.stores)
 
 stage_label = tr(f"stage.{diagnosis.stage}")

@@ -12,7 +12,7 @@ from ecdata.metrics.periods import selection_filter_range
 from ecdata.metrics.review import fact_rows, period_comparison
 from ui import charts
 from ui.sidebar import page_start
-from ui.state import fmt, labeller, lang, metric_label, query, tr
+from ui.state import fmt, labeller, lang, metric_label, query, say, tr
 from ui.url import widget
 
 view = page_start("🔎", "page.explore")
@@ -101,7 +101,7 @@ if points:
         filters = dataclasses.replace(filters, stores=tuple(picked))
     elif group == "channel":
         filters = dataclasses.replace(filters, channels=tuple(picked))
-    st.info(tr("ex.selected", what=f"{first} ~ {last} {' '.join(picked)}"))
+    st.info(say("ex.selected", what=f"{first} ~ {last} {' '.join(picked)}"))
 
 st.subheader(tr("ex.rows"))
 rows = query(fact_rows, filters)

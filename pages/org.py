@@ -22,9 +22,9 @@ from ecdata.team.org import (
     span_of_control,
     suggested_model,
 )
-from ecdata.team.scoring import evaluate_month
+from ecdata.team.scoring import STAGES, evaluate_month
 from ui import charts
-from ui.state import get_store, lang, query, tr
+from ui.state import get_store, lang, query, say, tr
 from ui.url import current
 
 st.title(f"🏢 {tr('page.org')}")
@@ -36,15 +36,15 @@ with st.expander(tr("org.team_data"), expanded=roster.empty):
     if upload is not None:
         team = read_team_file(upload.getvalue(), upload.name)
         if not team.ok:
-            st.error(team.error.text(lang()))
+            st.error(say(team.error))
         else:
             for warning in team.warnings:
-                st.warning(warning.text(lang()))
+                st.warning(say(warning))
             for problem in team.problems:
-                st.error(problem.message.text(lang()))
+                st.error(say(problem.message))
             st.dataframe(team.frame, hide_index=True, width="stretch")
             if st.button(
-                tr("org.save", file=upload.name, rows=len(team.frame)),
+                say("org.save", file=upload.name, rows=len(team.frame)),
                 type="primary",
                 key="team_save",
             ):
@@ -86,7 +86,11 @@ fig = go.Figure(
 st.plotly_chart(charts.style(fig, 560), config={"displayModeBar": False})
 
 months = query(rating_months)
-pay = query(evaluate_month, months[-1], current("scheme", "growth"))[2] if months else None
+pay = (
+    query(evaluate_month, months[-1], current("scheme", "growth", list(STAGES)))[2]
+    if months
+    else None
+)
 left, right = st.columns(2)
 with left:
     st.subheader(tr("org.departments"))
@@ -184,4 +188,4 @@ with st.expander(tr("org.edit")):
         if ok:
             st.success(tr("org.saved", batch=outcome))
         else:
-            st.error(outcome.text(lang()))
+            st.error(say(outcome))

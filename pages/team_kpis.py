@@ -20,7 +20,7 @@ from ecdata.team.scoring import (
     team_summary,
 )
 from ui import charts
-from ui.state import current_view, fmt, get_store, labeller, lang, metric_label, query, tr
+from ui.state import current_view, fmt, get_store, labeller, metric_label, query, say, tr
 from ui.url import widget
 
 view = current_view()
@@ -266,7 +266,7 @@ with st.expander(tr("tk.edit_ratings", month=f"{month:%Y-%m}")):
         if ok:
             st.success(tr("org.saved", batch=outcome))
         else:
-            st.error(outcome.text(lang()))
+            st.error(say(outcome))
 
 st.subheader(tr("tk.cs"))
 agents = query(agent_kpis, Filters(view.filters.stores, (), month, period_end(month, "month")))

@@ -9,7 +9,7 @@ from ecdata.ingest.headers import canonical_fields
 from ecdata.ingest.reader import DEFAULT_MAX_MB
 from ecdata.ingest.upload import commit, preview, read_for_store, remember_mapping
 from ecdata.store.batches import list_batches, undo_batch
-from ui.state import get_store, lang, metric_label, tr
+from ui.state import get_store, lang, metric_label, say, tr
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
 
@@ -47,7 +47,7 @@ for upload in files or []:
         override_key = f"override_{upload.file_id}"
         parsed = parsed_for(upload, st.session_state.get(override_key))
         if not parsed.ok:
-            st.error(parsed.error.text(lang()))
+            st.error(say(parsed.error))
             continue
         if upload.file_id in done:
             st.success(done[upload.file_id])
@@ -119,12 +119,12 @@ for upload in files or []:
                     width="stretch",
                 )
         if st.button(
-            tr("up.commit", file=upload.name), type="primary", key=f"commit_{upload.file_id}"
+            say("up.commit", file=upload.name), type="primary", key=f"commit_{upload.file_id}"
         ):
             outcome = commit(store, parsed)
             if st.session_state.get(override_key):
                 remember_mapping(store, parsed.headers, parsed.mapping_by_header())
-            done[upload.file_id] = outcome.message.text(lang())
+            done[upload.file_id] = say(outcome.message)
             st.rerun()
 
 if not files:
@@ -147,4 +147,4 @@ if not batches.empty:
         batch = pick_col.selectbox("batch", active, key="undo_pick", label_visibility="collapsed")
         if button_col.button(tr("up.undo", batch=batch), key="undo_button"):
             ok, message = undo_batch(store, batch)
-            (st.success if ok else st.error)(message.text(lang()))
+            (st.success if ok else st.error)(say(message))

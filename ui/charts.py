@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import plotly.graph_objects as go
 
 PALETTE = [
@@ -19,7 +21,34 @@ PALETTE = [
 GOOD, BAD, NEUTRAL = "#2f9e44", "#e03131", "#868e96"
 
 
+# Trace fields that may hold names (stores, channels, products, people) as text.
+_NAME_FIELDS = ("x", "y", "labels", "parents", "ids", "text", "hovertext")
+
+
+def plain(text):
+    """`text` as plotly shows it literally: plotly reads <b>, <a href>, <br> in any text as
+    markup, so a store called '<a href=…>' would become a link. A newline becomes a line
+    break (the one piece of markup our own labels use)."""
+    if not isinstance(text, str):
+        return text
+    return html.escape(text, quote=False).replace("\n", "<br>")
+
+
+def _names_as_text(fig: go.Figure) -> None:
+    for trace in fig.data:
+        if isinstance(trace["name"], str):
+            trace.name = plain(trace.name)
+        for field in _NAME_FIELDS:
+            values = trace[field] if field in trace else None
+            if values is None or isinstance(values, str):
+                continue
+            if any(isinstance(v, str) for v in values):
+                trace[field] = [plain(v) for v in values]
+
+
 def style(fig: go.Figure, height: int = 420, title: str | None = None) -> go.Figure:
+    """Every figure the app shows passes here: projector-sized type, and names as text."""
+    _names_as_text(fig)
     fig.update_layout(
         template="plotly_white",
         height=height,

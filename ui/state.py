@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import os
+import re
 from dataclasses import dataclass
 
 import streamlit as st
 
 from ecdata.demo import load_demo
 from ecdata.formatting import format_value
-from ecdata.i18n import LANGUAGES, t
+from ecdata.i18n import LANGUAGES, Message, t
+from ecdata.ingest.scratch import remove_leftovers
 from ecdata.metrics.catalogue import METRICS
 from ecdata.metrics.kpis import Filters
 from ecdata.metrics.periods import comparison_range, preset_range
@@ -20,6 +22,7 @@ from ecdata.store import Store, default_db_path
 
 @st.cache_resource
 def _open_store(path: str) -> Store:
+    remove_leftovers()  # scratch folders of an ingest that was killed; once per process
     store = Store(path)
     if os.environ.get("ECDATA_DEMO", "1") != "0" and store.is_empty():
         load_demo(store)
@@ -55,7 +58,28 @@ def lang() -> str:
 
 
 def tr(key: str, **params) -> str:
+    """The text for `key` in the page's language; for labels, tables and charts, which show
+    text as it is. Markdown elements (st.error, st.info, buttons, …) take `say`."""
     return t(key, lang(), **params)
+
+
+# Characters that format in Streamlit's markdown: emphasis, links, code, HTML, LaTeX ($),
+# colour and icon directives (:red[…], :material/…:), tables, headings.
+_MARKDOWN_ACTIVE = re.compile(r"([\\`*_\[\]{}()<>#|~$:!])")
+
+
+def markdown_safe(text: str) -> str:
+    """`text` (a store, file, person or cell value) shown literally inside markdown."""
+    return _MARKDOWN_ACTIVE.sub(r"\\\1", str(text))
+
+
+def say(message: Message | str, **params) -> str:
+    """A message for a markdown element, in the page's language, every field it fills in
+    (names, file names, cell values: anything a user typed) escaped so it shows literally."""
+    if isinstance(message, Message):
+        message, params = message.key, message.params
+    safe = {k: markdown_safe(v) if isinstance(v, str) else v for k, v in params.items()}
+    return t(message, lang(), **safe)
 
 
 def metric_label(name: str) -> str:

@@ -34,16 +34,30 @@ def _valid(value, default, options) -> bool:
     return value in options
 
 
-def current(name: str, default, options=None, always_in_url: bool = False):
+def _clamp(value, bounds):
+    lo, hi = bounds
+    if lo is not None and value < lo:
+        return lo
+    if hi is not None and value > hi:
+        return hi
+    return value
+
+
+def current(name: str, default, options=None, always_in_url: bool = False, bounds=None):
     """The value of `name`: chosen this session, else from the URL, else `default`; the URL
     is updated to match (a value equal to the default is left out, to keep links short,
-    unless `always_in_url`: the language, whose default differs between browsers)."""
+    unless `always_in_url`: the language, whose default differs between browsers).
+
+    Whatever a URL says, the value returned is valid: unknown options fall back to `default`,
+    and a date outside `bounds` (lo, hi) is moved to the nearer end."""
     slot = f"v_{name}"
     if slot not in st.session_state:
         st.session_state[slot] = _decode(st.query_params.get_all(name), default, options)
     value = st.session_state[slot]
     if not _valid(value, default, options):
         value = st.session_state[slot] = default
+    if bounds is not None and value is not None:
+        value = st.session_state[slot] = _clamp(value, bounds)
     if value == default and not always_in_url:
         st.query_params.pop(name, None)
     elif isinstance(value, list):
@@ -65,7 +79,8 @@ def widget(
     """Create widget `make` showing `name`'s current value; a change is stored and mirrored
     into the URL on the rerun it triggers. `value_arg` is how the widget takes its initial
     value: "default" (multiselect, segmented_control), "index" (selectbox), "value" (dates)."""
-    value = current(name, default, options, always_in_url)
+    bounds = (kwargs.get("min_value"), kwargs.get("max_value"))
+    value = current(name, default, options, always_in_url, bounds)
     widget_key = f"w_{name}"
 
     def remember():

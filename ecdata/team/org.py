@@ -231,7 +231,7 @@ def org_tree(roster: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
             {
                 "id": p["name"],
                 "parent": manager or "__team",
-                "label": f"{p['name']}<br>{title}",
+                "label": f"{p['name']}\n{title}",  # two lines
                 "department": p.department or "",
             }
         )

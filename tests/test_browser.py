@@ -202,3 +202,21 @@ def test_upload_commit_and_see_the_new_number(server, browser):
     assert "—" not in visitors.splitlines()[1]  # the new store has numbers now
     overview.screenshot(path=str(SHOTS / "overview_after_upload_1920x1080.png"))
     overview.context.close()
+
+
+def listening_addresses(port: int) -> set[str]:
+    """The local addresses of sockets listening on `port` (from /proc, IPv4 and IPv6)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, port_hex = local.rsplit(":", 1)
+            if state == "0A" and int(port_hex, 16) == port:  # 0A: LISTEN
+                found.add(address)
+    return found
+
+
+def test_the_server_listens_on_this_machine_only(server):
+    port = int(server.rsplit(":", 1)[1])
+    # 0100007F is 127.0.0.1 as /proc writes it; 00000000 would be every interface.
+    assert listening_addresses(port) == {"0100007F"}

@@ -89,6 +89,18 @@ TEXT: dict[str, tuple[str, str]] = {
         "文件 {file} 的汇报关系形成了循环：{people}。请修正「上级」列。",
         "The reporting lines in {file} go round in a loop: {people}. Fix the manager column.",
     ),
+    "note.service_inquiries": (
+        "询单人数 {total:,.0f} 中有 {service:,.0f} 来自客服报表（这些天没有店铺级询单数据，按客服汇总）。",
+        "{service:,.0f} of {total:,.0f} inquiries come from customer-service reports (summed "
+        "over agents on days with no store-level figure).",
+    ),
+    "warn.spend_breakdown": (
+        "店铺报表的推广费 {stated:,.2f} 与广告报表明细合计 {breakdown:,.2f} 相差 {diff:+.1%}："
+        "合计按店铺报表计算，广告报表只作明细，不重复计入。",
+        "The store files' promotion spend {stated:,.2f} and the ad reports' breakdown of it "
+        "{breakdown:,.2f} differ by {diff:+.1%}: totals use the store files; the ad reports "
+        "are a breakdown and are not added.",
+    ),
     "warn.unknown_manager": (
         "第 {row} 行：{name} 的上级「{manager}」不在花名册中",
         "row {row}: {name}'s manager '{manager}' is not on the roster",

@@ -23,6 +23,9 @@ class Platform:
     label_en: str
     channel: str  # an ad platform's rows become this channel; "" for store/service reports
     currency: str = "¥"  # what its money columns are in (Shopify, Amazon, GA4: $)
+    # An ad platform whose spend the store files of this other platform already include
+    # (Alimama's plans are inside 生意参谋's 推广花费): its report is a breakdown, not more.
+    spend_also_in: str = ""
 
     def label(self, lang: str = "zh") -> str:
         return self.label_zh if lang == "zh" else self.label_en
@@ -38,7 +41,14 @@ def platform_markers() -> list[tuple[str, Platform]]:
         return [
             (
                 normalize_header(r["marker"]),
-                Platform(r["platform"], r["label_zh"], r["label_en"], r["channel"], r["currency"]),
+                Platform(
+                    r["platform"],
+                    r["label_zh"],
+                    r["label_en"],
+                    r["channel"],
+                    r["currency"],
+                    r["spend_also_in"],
+                ),
             )
             for r in csv.DictReader(f)
         ]
@@ -47,3 +57,8 @@ def platform_markers() -> list[tuple[str, Platform]]:
 def currency_of(platform: str | None) -> str:
     """The currency symbol of a platform's money columns (¥ when unknown)."""
     return next((p.currency for _, p in platform_markers() if p.platform == platform), "¥")
+
+
+def spend_overlaps() -> list[tuple[str, str]]:
+    """(ad platform, store-file platform whose spend already includes it), each pair once."""
+    return sorted({(p.platform, p.spend_also_in) for _, p in platform_markers() if p.spend_also_in})

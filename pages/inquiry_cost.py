@@ -6,12 +6,15 @@ import streamlit as st
 from ecdata.metrics.catalogue import METRICS
 from ecdata.metrics.kpis import COST_SPREAD_METHOD, kpi_table, target_inquiry_costs, with_dates
 from ecdata.metrics.periods import trend_window
+from ecdata.metrics.review import source_notes
 from ui import charts
 from ui.sidebar import page_start
-from ui.state import labeller, lang, metric_label, query, tr
+from ui.state import labeller, lang, metric_label, query, say, tr
 from ui.url import widget
 
 view = page_start("💰", "page.inquiry_cost")
+for note in query(source_notes, view.filters):
+    (st.warning if note.key.startswith("warn.") else st.caption)(say(note))
 
 split = widget(
     st.segmented_control,

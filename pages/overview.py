@@ -12,14 +12,17 @@ from ecdata.metrics.review import (
     kpi_cards,
     movers,
     not_final_days,
+    source_notes,
     week_flags,
 )
 from ui import charts
 from ui.sidebar import page_start
-from ui.state import fmt, labeller, lang, metric_label, query, tr
+from ui.state import fmt, labeller, lang, metric_label, query, say, tr
 
 view = page_start("📊", "page.overview")
 
+for note in query(source_notes, view.filters):
+    (st.warning if note.key.startswith("warn.") else st.caption)(say(note))
 pending = query(not_final_days, view.filters)
 if pending:
     st.warning(tr("ov.not_final", days=", ".join(str(d) for d in pending)))

@@ -85,10 +85,17 @@ def check_facts(
         return parsed.fail("err.no_metric", file=name, columns=recognised)
     if parsed.kind == "agent" and "member" not in fields:
         return parsed.fail("err.no_member", file=name)
-    if "store" not in fields and not parsed.store_param:
+    types = _column_types(con)
+    # Taobao sub-accounts are written 店铺:客服 (赤兔, 千牛): the prefix names the store.
+    store_from_member = (
+        parsed.kind == "agent"
+        and "store" not in fields
+        and not parsed.store_param
+        and _has_store_prefix(con, f"c{fields['member'][0]}")
+    )
+    if "store" not in fields and not parsed.store_param and not store_from_member:
         return parsed.fail("err.no_store", file=name)
 
-    types = _column_types(con)
     col = {pos: f"c{pos}" for pos in parsed.mapping}
 
     def is_text(pos):
@@ -147,7 +154,11 @@ def check_facts(
     for key in ("store", "channel", "member"):
         if key in fields:
             select[key] = f"NULLIF(trim({as_text(fields[key][0])}), '')"
-    if "store" not in fields:
+    if store_from_member:
+        select["store"] = (
+            f"NULLIF(trim(regexp_extract({select['member']}, '^([^:：]+)[:：]', 1)), '')"
+        )
+    elif "store" not in fields:
         select["store"] = sql_str(parsed.store_param)
     elif parsed.store_param:
         select["store"] = f"COALESCE({select['store']}, {sql_str(parsed.store_param)})"
@@ -415,6 +426,15 @@ def _list_problems(
                 RowProblem(row, "", Message("row.duplicate", {"row": row, "key": key, "count": n}))
             )
     parsed.problems.sort(key=lambda p: p.row)
+
+
+def _has_store_prefix(con, member_column: str) -> bool:
+    return bool(
+        con.execute(
+            f"SELECT bool_or(regexp_matches(CAST({member_column} AS VARCHAR), '^[^:：]+[:：].'))"
+            " FROM raw"
+        ).fetchall()[0][0]
+    )
 
 
 def _implausible(field: str, value: str) -> str:

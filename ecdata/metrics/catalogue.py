@@ -58,6 +58,24 @@ STORE_BASE = [
     _base("refunds", "退款金额", "Refunds", "currency", "down"),
 ]
 
+# Where the numbers came from (sources.py): shown next to the totals they are part of.
+SOURCE_BASE = [
+    _base(
+        "service_inquiries",
+        "来自客服报表的询单人数",
+        "Inquiries from service reports",
+        "count",
+        None,
+    ),
+    _base(
+        "breakdown_spend",
+        "推广明细花费（已含在店铺推广费中）",
+        "Ad report spend (already in the store's spend)",
+        "currency",
+        None,
+    ),
+]
+
 # Monthly costs arrive per store and month; kpis.py spreads them over days before summing.
 COST_BASE = [
     _base("labor_cost", "人力成本", "Labor cost", "currency", None),
@@ -172,7 +190,7 @@ AGENT_DERIVED = [
     ),
 ]
 
-METRICS: dict[str, Metric] = {m.name: m for m in STORE_BASE + COST_BASE + DERIVED}
+METRICS: dict[str, Metric] = {m.name: m for m in STORE_BASE + SOURCE_BASE + COST_BASE + DERIVED}
 
 # The column order of `python -m ecdata kpis` and of the KPI tables in the UI.
 KPI_COLUMNS = [

@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from ecdata.metrics.catalogue import COST_BASE, DERIVED, KPI_COLUMNS, STORE_BASE
+from ecdata.metrics.catalogue import COST_BASE, DERIVED, KPI_COLUMNS, SOURCE_BASE, STORE_BASE
+from ecdata.metrics.sources import facts_sql
 
 GRAINS = ("day", "week", "month", "total")
 DIMENSIONS = ("store", "channel", "none")
@@ -25,6 +26,13 @@ COST_SPREAD_METHOD = {
     "of their month (monthly cost ÷ days in month), then summed per period; split by "
     "channel, a store-day's cost is shared by each channel's share of inquiries.",
 }
+
+# A channel's share of its store-day's monthly costs: its share of the day's inquiries, or an
+# equal share when the day had none. Shares add up to exactly one (a channel without
+# inquiries on a day with some gets none).
+CHANNEL_SHARE = """CASE WHEN sum(inquiries) OVER (PARTITION BY date, store) > 0
+    THEN COALESCE(inquiries, 0) / sum(inquiries) OVER (PARTITION BY date, store)
+    ELSE 1.0 / count(*) OVER (PARTITION BY date, store) END"""
 
 # Targets, spread like costs; completion metrics are ratios of sums too.
 TARGET_COLUMNS = ["sales_target", "inquiry_target"]
@@ -83,7 +91,7 @@ def kpi_table(
     dim = "" if by == "none" else by
     dim_select = f", {dim}" if dim else ""
     by_channel = by == "channel" or bool(filters.channels)
-    base_sums = ", ".join(f"{m.expr} AS {m.name}" for m in STORE_BASE)
+    base_sums = ", ".join(f"{m.expr} AS {m.name}" for m in STORE_BASE + SOURCE_BASE)
 
     daily_costs = """
         SELECT d.date, m.store,
@@ -99,19 +107,18 @@ def kpi_table(
     if by_channel:
         # Each store-day's cost goes to its channels by their share of inquiries (equal
         # shares when the day had none).
-        cost_rows = """
+        cost_rows = f"""
             SELECT f.date, f.store, f.channel,
-                   c.labor_cost * s.share AS labor_cost,
-                   c.management_cost * s.share AS management_cost,
-                   c.sales_target * s.share AS sales_target,
-                   (COALESCE(f.spend, 0) + COALESCE(c.labor_cost * s.share, 0)
-                    + COALESCE(c.management_cost * s.share, 0)) / NULLIF(c.target_inquiry_cost, 0)
+                   c.labor_cost * f.share AS labor_cost,
+                   c.management_cost * f.share AS management_cost,
+                   c.sales_target * f.share AS sales_target,
+                   (COALESCE(f.spend, 0) + COALESCE(c.labor_cost * f.share, 0)
+                    + COALESCE(c.management_cost * f.share, 0)) / NULLIF(c.target_inquiry_cost, 0)
                        AS inquiry_target
-            FROM store_daily f
-            JOIN (SELECT date, store, channel, COALESCE(
-                      inquiries / NULLIF(sum(inquiries) OVER (PARTITION BY date, store), 0),
-                      1.0 / count(*) OVER (PARTITION BY date, store)) AS share
-                  FROM store_daily) s USING (date, store, channel)
+            FROM (SELECT date, store, channel, spend, {CHANNEL_SHARE} AS share
+                  FROM (SELECT date, store, channel, sum(inquiries) AS inquiries,
+                               sum(spend) AS spend
+                        FROM facts GROUP BY ALL)) f
             JOIN daily_costs c USING (date, store)
         """
     else:
@@ -122,7 +129,7 @@ def kpi_table(
                     + COALESCE(c.management_cost, 0)) / NULLIF(c.target_inquiry_cost, 0)
                        AS inquiry_target
             FROM daily_costs c
-            LEFT JOIN (SELECT date, store, sum(spend) AS spend FROM store_daily
+            LEFT JOIN (SELECT date, store, sum(spend) AS spend FROM facts
                        GROUP BY ALL) f USING (date, store)
         """
     cost_sums = ", ".join(f"{m.expr} AS {m.name}" for m in COST_BASE)
@@ -130,15 +137,16 @@ def kpi_table(
     derived = ", ".join(f"{m.expr} AS {m.name}" for m in DERIVED)
     sql = f"""
         -- Costs are spread over the filter's dates, else over the span of the facts.
-        WITH span AS (
+        WITH facts AS ({facts_sql()}),
+        span AS (
             SELECT COALESCE($date_from, min(date)) AS lo, COALESCE($date_to, max(date)) AS hi
-            FROM store_daily WHERE {scope_sql(filters, with_channel=False)}
+            FROM facts WHERE {scope_sql(filters, with_channel=False)}
         ),
         daily_costs AS ({daily_costs}),
         cost_rows AS ({cost_rows}),
         fact_agg AS (
             SELECT {period} AS period{dim_select}, {base_sums}
-            FROM store_daily WHERE {scope_sql(filters)} GROUP BY ALL
+            FROM facts WHERE {scope_sql(filters)} GROUP BY ALL
         ),
         cost_agg AS (
             SELECT {period} AS period{dim_select}, {cost_sums},
@@ -162,6 +170,7 @@ def kpi_table(
         + KPI_COLUMNS
         + TARGET_COLUMNS
         + ["sales_target_completion", "inquiry_task_completion"]
+        + [m.name for m in SOURCE_BASE]
     ]
 
 

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ecdata.formatting import format_change, is_missing
+from ecdata.i18n import Message
 from ecdata.metrics.catalogue import METRICS
 from ecdata.metrics.kpis import Filters, kpi_table, scope_params, scope_sql, totals, with_dates
 from ecdata.metrics.periods import comparison_range, week_start
+from ecdata.metrics.sources import spend_breakdown_check
 from ecdata.platforms import currency_of
 
 CARD_METRICS = (
@@ -214,3 +216,28 @@ def period_comparison(
             both[f"{m}_before"] != 0
         )
     return both
+
+
+def source_notes(cur, filters: Filters) -> list[Message]:
+    """What a reader should know about where the range's numbers came from (sources.py):
+    inquiries taken from customer-service reports, and an ad report's breakdown of spend that
+    disagrees with the store file's figure."""
+    notes = []
+    row = totals(cur, filters)
+    if not is_missing(row.service_inquiries) and row.service_inquiries > 0:
+        notes.append(
+            Message(
+                "note.service_inquiries", {"service": row.service_inquiries, "total": row.inquiries}
+            )
+        )
+    where = scope_sql(filters, with_channel=False)
+    mismatch = spend_breakdown_check(cur, where, scope_params(filters, with_channel=False))
+    if mismatch:
+        stated, breakdown = mismatch
+        notes.append(
+            Message(
+                "warn.spend_breakdown",
+                {"stated": stated, "breakdown": breakdown, "diff": breakdown / stated - 1},
+            )
+        )
+    return notes

@@ -1,0 +1,101 @@
+"""Which stored numbers count, and where each came from: the fact view every KPI reads.
+
+Uploads are stored as they were sent (so undo stays exact); two corrections are made when
+they are read, because owners upload overlapping reports:
+
+- **Inquiries from customer-service reports.** A store-day with no store-level inquiries
+  takes the sum of its agents' inquiries and closed inquiries that day (赤兔, 千牛, 飞鸽, 京东
+  service reports), as channel 'all'. A store-level figure, when uploaded, wins.
+- **Spend counted once.** An ad report of a platform whose store file already includes that
+  spend (Alimama plans inside 生意参谋's 推广花费) is a breakdown: on a store-day whose store
+  file states its spend, the ad report's spend is kept as `breakdown_spend`, not added.
+  Ad platforms the store file does not cover (千川 for a Tmall store) still add.
+
+Every row says its `source`: the platform of the batch that stored it, or 'service' for
+inquiries taken from agents.
+"""
+
+from __future__ import annotations
+
+from ecdata.platforms import spend_overlaps
+
+SERVICE_SOURCE = "service"  # inquiries summed from customer-service (agent) reports
+STORE_CHANNEL = "all"  # the channel of store-level figures
+
+_FACT_COLUMNS = (
+    "visitors, page_views, buyers, sales, inquiries, closed_inquiries, refunds, impressions, "
+    "clicks, ad_sales, not_final"
+)
+
+
+def facts_sql() -> str:
+    """A SELECT (to use as a CTE or subquery) with store_daily's keys and metrics, `spend`
+    counted once, `breakdown_spend`, `service_inquiries` and `source` for every row."""
+    overlaps = spend_overlaps()
+    pairs = ", ".join(f"('{ad}', '{store}')" for ad, store in overlaps) or "(NULL, NULL)"
+    return f"""
+        WITH stored AS (
+            SELECT f.*, COALESCE(b.platform, 'generic') AS source
+            FROM store_daily f LEFT JOIN batches b USING (batch_id)
+        ),
+        overlap(ad_platform, store_platform) AS (VALUES {pairs}),
+        -- Store-days whose store file (of a platform that includes some ad platform's spend)
+        -- states that spend.
+        spend_stated AS (
+            SELECT DISTINCT s.date, s.store, o.ad_platform
+            FROM stored s JOIN overlap o ON s.source = o.store_platform
+            WHERE s.spend IS NOT NULL
+        ),
+        store_rows AS (
+            SELECT s.date, s.store, s.channel, {_FACT_COLUMNS}, s.source,
+                   CASE WHEN t.ad_platform IS NULL THEN s.spend END AS spend,
+                   CASE WHEN t.ad_platform IS NOT NULL THEN s.spend END AS breakdown_spend,
+                   CAST(NULL AS DOUBLE) AS service_inquiries
+            FROM stored s
+            LEFT JOIN spend_stated t
+              ON t.date = s.date AND t.store = s.store AND t.ad_platform = s.source
+        ),
+        service_rows AS (
+            SELECT a.date, a.store, '{STORE_CHANNEL}' AS channel,
+                   sum(a.inquiries) AS inquiries, sum(a.closed_inquiries) AS closed_inquiries,
+                   sum(a.inquiries) AS service_inquiries
+            FROM agent_daily a
+            ANTI JOIN (SELECT DISTINCT date, store FROM store_daily
+                       WHERE inquiries IS NOT NULL) s
+              ON s.date = a.date AND s.store = a.store
+            GROUP BY a.date, a.store
+            HAVING sum(a.inquiries) IS NOT NULL
+        )
+        SELECT * FROM store_rows
+        UNION ALL BY NAME
+        SELECT *, '{SERVICE_SOURCE}' AS source FROM service_rows
+    """
+
+
+# The store file's spend and an ad report's breakdown of it may differ a little (rounding,
+# late attribution); beyond this the page says so.
+SPEND_MISMATCH_TOLERANCE = 0.02
+
+
+def spend_breakdown_check(cur, scope_where: str, params: dict) -> tuple[float, float] | None:
+    """(spend stated by store files, ad reports' breakdown of it) over the store-days in scope
+    that have both, when they differ by more than SPEND_MISMATCH_TOLERANCE; else None.
+
+    `scope_where` and `params` are kpis.scope_sql / scope_params without the channel term.
+    """
+    store_platforms = ", ".join(f"'{p}'" for _, p in spend_overlaps()) or "NULL"
+    stated, breakdown = cur.execute(
+        f"""WITH facts AS ({facts_sql()}),
+            days AS (SELECT date, store,
+                            sum(spend) FILTER (WHERE source IN ({store_platforms})) AS spend,
+                            sum(breakdown_spend) AS breakdown
+                     FROM facts WHERE {scope_where} GROUP BY ALL)
+            SELECT sum(spend), sum(breakdown) FROM days
+            WHERE breakdown IS NOT NULL AND spend IS NOT NULL""",
+        params,
+    ).fetchall()[0]
+    if not stated or breakdown is None:
+        return None
+    if abs(breakdown - stated) <= SPEND_MISMATCH_TOLERANCE * stated:
+        return None
+    return float(stated), float(breakdown)

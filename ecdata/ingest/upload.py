@@ -58,8 +58,8 @@ def remember_mapping(store: Store, headers: list[str], mapping: dict[str, str]) 
 
 
 def preview(store: Store, parsed: ParsedExport) -> Preview:
-    duplicate = find_same_upload(store, parsed.content_hash, parsed.store_param)
     cur = store.reader()
+    duplicate = find_same_upload(cur, parsed.content_hash, parsed.store_param)
     use_staged(cur, "staged_preview", parsed.staged_file)
     existing = count_existing(cur, parsed.table, "staged_preview")
     drop_staged(cur, "staged_preview", parsed.staged_file)
@@ -69,15 +69,6 @@ def preview(store: Store, parsed: ParsedExport) -> Preview:
 def commit(store: Store, parsed: ParsedExport) -> IngestOutcome:
     """Store a parsed file as one batch (all or nothing); the same content twice is a no-op."""
     name = parsed.file_name
-    duplicate = find_same_upload(store, parsed.content_hash, parsed.store_param)
-    if duplicate is not None:
-        return IngestOutcome(
-            name,
-            True,
-            Message("ok.duplicate_upload", {"file": name, "batch": duplicate}),
-            BatchResult(duplicate, 0, 0, 0, duplicate_of=duplicate),
-            parsed,
-        )
     meta = {
         "file_name": name,
         "content_hash": parsed.content_hash,
@@ -91,7 +82,10 @@ def commit(store: Store, parsed: ParsedExport) -> IngestOutcome:
         "date_min": parsed.date_min,
         "date_max": parsed.date_max,
     }
-    result = write_batch(store, parsed.table, parsed.staged_file, meta)
+    result = write_batch(store, parsed.table, parsed.staged_file, meta, once=True)
+    if result.duplicate_of is not None:
+        message = Message("ok.duplicate_upload", {"file": name, "batch": result.duplicate_of})
+        return IngestOutcome(name, True, message, result, parsed)
     message = Message(
         "ok.ingested",
         {

@@ -31,17 +31,15 @@ def _key_join(table: FactTable, left: str, right: str) -> str:
     return " AND ".join(f"{left}.{k} = {right}.{k}" for k in table.keys)
 
 
-def find_same_upload(store: Store, content_hash: str, store_param: str | None) -> int | None:
-    """The active batch that stored this exact content (with the same store option), if any."""
-    row = (
-        store.reader()
-        .execute(
-            """SELECT batch_id FROM batches WHERE content_hash = ? AND undone_at IS NULL
+def find_same_upload(cur, content_hash: str, store_param: str | None) -> int | None:
+    """The active batch that stored this exact content (with the same store option), if any.
+
+    `cur`: a reader for a preview; `write_batch` checks again on its writer cursor."""
+    row = cur.execute(
+        """SELECT batch_id FROM batches WHERE content_hash = ? AND undone_at IS NULL
            AND store_param IS NOT DISTINCT FROM ? ORDER BY batch_id DESC LIMIT 1""",
-            [content_hash, store_param],
-        )
-        .fetchall()
-    )
+        [content_hash, store_param],
+    ).fetchall()
     return row[0][0] if row else None
 
 
@@ -75,14 +73,21 @@ def write_batch(
     table: FactTable,
     staged: pa.Table | pd.DataFrame | str | Path,
     meta: dict,
+    once: bool = False,
 ) -> BatchResult:
     """Merge `staged` (key columns + the metric columns the file carries; in memory or a
     Parquet file) into `table`.
 
     `meta` fills the batches row (file_name, content_hash, kind, platform, ...). Everything
-    happens in one transaction.
+    happens in one transaction. With `once`, content already stored (same content_hash and
+    store_param) is not written again: `duplicate_of` names the batch that has it. That check
+    runs inside the transaction: one made before taking the writer could be stale.
     """
     with store.writer() as cur:
+        if once:
+            same = find_same_upload(cur, meta["content_hash"], meta.get("store_param"))
+            if same is not None:
+                return BatchResult(same, 0, 0, 0, duplicate_of=same)
         staged_cols = use_staged(cur, "staged_upload", staged)
         provided = [m for m in table.metrics if m in staged_cols]
         batch_id = cur.execute("SELECT COALESCE(max(batch_id), 0) + 1 FROM batches").fetchall()[0][
@@ -135,31 +140,29 @@ def undo_batch(store: Store, batch_id: int) -> tuple[bool, Message]:
     """Put back what batch `batch_id` replaced and remove what it added.
 
     Refused (False, message) when a later active batch overwrote some of its rows, since
-    restoring then would silently throw away the later upload: undo that one first.
+    restoring then would silently throw away the later upload: undo that one first. The
+    check runs inside the write transaction, so no upload can land between it and the undo.
     """
-    cur = store.reader()
-    row = cur.execute(
-        "SELECT target_table, undone_at FROM batches WHERE batch_id = ?", [batch_id]
-    ).fetchall()
-    if not row:
-        return False, Message("err.unknown_batch", {"batch": batch_id})
-    table_name, undone_at = row[0]
-    if undone_at is not None:
-        return False, Message("err.batch_undone", {"batch": batch_id})
-    later = cur.execute(
-        f"""SELECT min(r.replaced_by) FROM replaced_{table_name} r
-            JOIN batches b ON b.batch_id = r.replaced_by
-            WHERE r.batch_id = ? AND b.undone_at IS NULL""",
-        [batch_id],
-    ).fetchall()[0][0]
-    if later is not None:
-        return False, Message("err.undo_blocked", {"batch": batch_id, "later": later})
-    table = FACT_TABLES[table_name]
-    cols = ", ".join(table.columns)
     with store.writer() as w:
-        removed = w.execute(f"DELETE FROM {table_name} WHERE batch_id = ?", [batch_id]).fetchall()[
-            0
-        ][0]
+        row = w.execute(
+            "SELECT target_table, undone_at FROM batches WHERE batch_id = ?", [batch_id]
+        ).fetchall()
+        if not row:
+            return False, Message("err.unknown_batch", {"batch": batch_id})
+        table_name, undone_at = row[0]
+        if undone_at is not None:
+            return False, Message("err.batch_undone", {"batch": batch_id})
+        later = w.execute(
+            f"""SELECT min(r.replaced_by) FROM replaced_{table_name} r
+                JOIN batches b ON b.batch_id = r.replaced_by
+                WHERE r.batch_id = ? AND b.undone_at IS NULL""",
+            [batch_id],
+        ).fetchall()[0][0]
+        if later is not None:
+            return False, Message("err.undo_blocked", {"batch": batch_id, "later": later})
+        cols = ", ".join(FACT_TABLES[table_name].columns)
+        removed = w.execute(f"DELETE FROM {table_name} WHERE batch_id = ?", [batch_id])
+        removed = removed.fetchall()[0][0]
         restored = w.execute(
             f"INSERT INTO {table_name} SELECT {cols} FROM replaced_{table_name} "
             "WHERE replaced_by = ?",

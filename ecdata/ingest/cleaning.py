@@ -8,6 +8,7 @@ and for callers holding a handful of cells.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import duckdb
 
@@ -105,14 +106,28 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(statement)
 
 
+_local = threading.local()
+
+
+def _macro_connection() -> duckdb.DuckDBPyConnection:
+    # One in-memory connection per thread with the macros installed: opening one per call
+    # cost more than the parsing it serves.
+    if getattr(_local, "con", None) is None:
+        _local.con = duckdb.connect()
+        install_macros(_local.con)
+    return _local.con
+
+
 def _run(expr: str, values: list) -> list:
-    con = duckdb.connect()
-    install_macros(con)
-    rows = con.execute(
-        f"SELECT {expr} FROM (SELECT unnest(?::VARCHAR[]) AS x, generate_subscripts(?::VARCHAR[], 1) AS i) ORDER BY i",
-        [values, values],
-    ).fetchall()
-    con.close()
+    rows = (
+        _macro_connection()
+        .execute(
+            f"SELECT {expr} FROM (SELECT unnest(?::VARCHAR[]) AS x, "
+            "generate_subscripts(?::VARCHAR[], 1) AS i) ORDER BY i",
+            [values, values],
+        )
+        .fetchall()
+    )
     return [r[0] for r in rows]
 
 

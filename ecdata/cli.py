@@ -1,6 +1,7 @@
 """`python -m ecdata`: the command-line face of the engine, for scripted weekly imports.
 
-Commands: ingest, kpis, demo, samples, batches, undo. Messages print in both languages.
+Commands: ingest, kpis, products, team, demo, samples, batches, undo. Messages print in both
+languages.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ecdata.ingest.scratch import remove_leftovers
 from ecdata.ingest.upload import ingest_file
 from ecdata.metrics.catalogue import KPI_COLUMNS
 from ecdata.metrics.kpis import DIMENSIONS, GRAINS, Filters, kpi_table
+from ecdata.metrics.products import product_table
 from ecdata.store import Store, default_db_path
 from ecdata.store.batches import list_batches, undo_batch
 from ecdata.team.files import read_team_file, save_team_file
@@ -56,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", choices=DIMENSIONS, default="store")
     p.add_argument("--store", action="append", default=[], help="repeat for several")
     p.add_argument("--channel", action="append", default=[], help="repeat for several")
+    p.add_argument("--from", dest="date_from", type=_date)
+    p.add_argument("--to", dest="date_to", type=_date)
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    p = with_db(sub.add_parser("products", help="print sales per store and product"))
+    p.add_argument("--store", action="append", default=[], help="repeat for several")
     p.add_argument("--from", dest="date_from", type=_date)
     p.add_argument("--to", dest="date_to", type=_date)
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
@@ -134,14 +142,23 @@ def _kpis(store: Store, args) -> int:
     filters = Filters(tuple(args.store), tuple(args.channel), args.date_from, args.date_to)
     frame = kpi_table(store.reader(), args.grain, args.by, filters)
     dims = ["period"] + ([args.by] if args.by != "none" else [])
-    frame = frame[dims + KPI_COLUMNS]
-    if args.format == "csv":
+    return _print_table(frame[dims + KPI_COLUMNS], args.format)
+
+
+def _products(store: Store, args) -> int:
+    filters = Filters(tuple(args.store), (), args.date_from, args.date_to)
+    return _print_table(product_table(store.reader(), filters), args.format)
+
+
+def _print_table(frame: pd.DataFrame, style: str) -> int:
+    if style == "csv":
         # Names starting = + - @ are made inert, as in the UI's downloads.
         neutralise(frame).to_csv(sys.stdout, index=False)
-    elif args.format == "json":
+    elif style == "json":
         records = json.loads(frame.to_json(orient="records", date_format="iso"))
         for r in records:
-            r["period"] = r["period"][:10]
+            if "period" in r:
+                r["period"] = r["period"][:10]
         print(json.dumps(records, ensure_ascii=False, indent=1))
     else:
         with pd.option_context("display.width", 250, "display.max_columns", 30):
@@ -175,6 +192,7 @@ COMMANDS = {
     "ingest": _ingest,
     "team": _team,
     "kpis": _kpis,
+    "products": _products,
     "demo": _demo,
     "batches": _batches,
     "undo": _undo,

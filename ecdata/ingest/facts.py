@@ -23,7 +23,7 @@ from ecdata.ingest.parsed import ParsedExport, RowProblem
 from ecdata.ingest.scratch import scratch_prefix
 
 MAX_PROBLEMS_LISTED = 200
-KEY_NAMES = ("date", "month", "store", "channel", "member")
+KEY_NAMES = ("date", "month", "store", "channel", "member", "product_id")
 
 
 _NAME_DATE = r"(\d{4})[-_.年/]?(\d{1,2})[-_.月/]?(\d{1,2})日?"
@@ -79,7 +79,9 @@ def check_facts(
         # An ad report's GMV is what the ads brought in, not the store's sales.
         fields["ad_sales"] = fields.pop("sales")
 
-    metric_fields = [f for f in fields if f in table.metrics or f in hd.RATE_FIELDS]
+    metric_fields = [
+        f for f in fields if (f in table.metrics or f in hd.RATE_FIELDS) and f not in hd.TEXT_FIELDS
+    ]
     if not metric_fields:
         recognised = ", ".join(headers[p] for p in parsed.mapping) or "-"
         return parsed.fail("err.no_metric", file=name, columns=recognised)
@@ -151,9 +153,12 @@ def check_facts(
             return parsed.fail("err.no_date", file=name)
         select["date"] = f"DATE '{start.isoformat()}'"
 
-    for key in ("store", "channel", "member"):
+    for key in ("store", "channel", "member", "product_id", "terminal", *hd.TEXT_FIELDS):
         if key in fields:
             select[key] = f"NULLIF(trim({as_text(fields[key][0])}), '')"
+    if parsed.kind == "product" and "product_id" not in select:
+        # Shopify's sales by product names products only by title: the title is the key.
+        select["product_id"] = select["product_name"]
     if store_from_member:
         select["store"] = (
             f"NULLIF(trim(regexp_extract({select['member']}, '^([^:：]+)[:：]', 1)), '')"
@@ -276,6 +281,7 @@ def check_facts(
         "sales": ("buyers", "aov"),
     }
     metric_exprs = {m: m for m in metric_fields if m in table.metrics}
+    text_exprs = {f: f for f in hd.TEXT_FIELDS if f in select and f in table.metrics}
     for target, (base, rate) in derive.items():
         if (
             target in table.metrics
@@ -299,11 +305,22 @@ def check_facts(
     ok = "NOT is_total AND NOT is_blank AND NOT has_problem"
     missing_key = " OR ".join(f"{k} IS NULL" for k in keys)
     keep = f"{ok} AND NOT ({missing_key})"
-    values = [f"{e} AS {m}" for m, e in metric_exprs.items()]
+    values = [f"{e} AS {m}" for m, e in {**metric_exprs, **text_exprs}.items()]
     if "not_final" in table.flags:
         values.append("not_final")
+    terminal = _terminal_rule(con, select) if parsed.kind == "product" else None
+    if terminal == "all_rows":
+        # 所属终端 gives an all-terminals row per product: the PC/wireless rows are its
+        # breakdown, dropped like total rows.
+        labels = ", ".join(sql_str(x) for x in hd.ALL_TERMINALS)
+        values.append(f"lower(trim(terminal)) NOT IN ({labels}) AS __breakdown")
+        ok = f"NOT __breakdown AND {ok}"
+        keep = f"{ok} AND NOT ({missing_key})"
+    else:
+        values.append("false AS __breakdown")
     con.execute(
-        f"CREATE TEMP TABLE checked AS SELECT {grouped}, {', '.join(values)}, is_total, "
+        f"CREATE TEMP TABLE checked AS SELECT {grouped}, {', '.join(values)}, "
+        f"is_total OR __breakdown AS is_total, "
         f"NOT is_total AND NOT is_blank AND has_problem AS __problem, "
         f"{ok} AND ({missing_key}) AS __missing_key, {keep} AS __keep FROM cleaned"
     )
@@ -311,10 +328,13 @@ def check_facts(
         "SELECT count(*), count_if(is_total), count_if(__problem), count_if(__missing_key) "
         "FROM checked"
     ).fetchall()[0]
-    if parsed.kind == "ad":
-        # One product appears once per plan: additive columns are summed per day.
-        sums = [f"sum({m}) AS {m}" for m in metric_exprs] + (
-            ["bool_or(not_final) AS not_final"] if "not_final" in table.flags else []
+    if parsed.kind == "ad" or terminal == "sum":
+        # One product appears once per plan (ad reports) or once per terminal (product
+        # reports without an all-terminals row): additive columns are summed per key.
+        sums = (
+            [f"sum({m}) AS {m}" for m in metric_exprs]
+            + [f"any_value({f}) AS {f}" for f in text_exprs]
+            + (["bool_or(not_final) AS not_final"] if "not_final" in table.flags else [])
         )
         con.execute(
             f"CREATE TEMP TABLE staged AS SELECT {grouped}, {', '.join(sums)} "
@@ -345,7 +365,7 @@ def check_facts(
 
     out_cols = (
         keys
-        + [m for m in table.metrics if m in metric_exprs]
+        + [m for m in table.metrics if m in metric_exprs or m in text_exprs]
         + (["not_final"] if "not_final" in table.flags else [])
     )
     folder = tempfile.mkdtemp(prefix=scratch_prefix("staged"))
@@ -426,6 +446,19 @@ def _list_problems(
                 RowProblem(row, "", Message("row.duplicate", {"row": row, "key": key, "count": n}))
             )
     parsed.problems.sort(key=lambda p: p.row)
+
+
+def _terminal_rule(con, select: dict) -> str | None:
+    """How a product report's 所属终端 rows combine: 'all_rows' when it has all-terminal
+    rows (the rest are their breakdown), 'sum' when it has only per-terminal rows, None
+    without the column."""
+    if "terminal" not in select:
+        return None
+    labels = ", ".join(sql_str(x) for x in hd.ALL_TERMINALS)
+    found = con.execute(
+        f"SELECT count_if(lower({select['terminal']}) IN ({labels})) FROM raw"
+    ).fetchall()[0][0]
+    return "all_rows" if found else "sum"
 
 
 def _has_store_prefix(con, member_column: str) -> bool:

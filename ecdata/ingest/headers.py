@@ -17,7 +17,11 @@ from ecdata.platforms import DATA_DIR, GENERIC, Platform, platform_markers
 # How far down a file the header may sit: 生意参谋 puts up to 7 title rows above it.
 HEADER_SCAN_ROWS = 30
 
-KEY_FIELDS = ("date", "month", "store", "channel", "member")
+KEY_FIELDS = ("date", "month", "store", "channel", "member", "product_id", "terminal")
+# Text that describes a row rather than measuring it (kept as text, never summed).
+TEXT_FIELDS = ("product_name",)
+# 所属终端 values that mean "every terminal": the other rows are its breakdown.
+ALL_TERMINALS = ("所有终端", "全部终端", "全部", "all", "all terminals")
 RATE_FIELDS = ("conversion_rate", "aov", "inquiry_conversion")
 DURATION_FIELDS = ("response_seconds",)
 
@@ -37,6 +41,7 @@ FIELD_LIMITS: dict[str, tuple[str, float]] = {
             "received",
             "impressions",
             "clicks",
+            "units",
         )
     },
     **{
@@ -121,7 +126,8 @@ def find_header_row(rows: list[list]) -> int | None:
 
 
 def file_kind(headers: list[str], platform: Platform) -> str:
-    """'agent' (per-person service report), 'monthly' (costs/targets), 'ad' or 'store'."""
+    """'agent' (per-person service report), 'monthly' (costs/targets), 'ad', 'product'
+    (one row per product) or 'store'."""
     fields = {a.canonical for h in headers for a in alias_table().get(normalize_header(h), [])}
     if "member" in fields:
         return "agent"
@@ -129,6 +135,8 @@ def file_kind(headers: list[str], platform: Platform) -> str:
         return "monthly"
     if platform.channel:
         return "ad"
+    if "product_id" in fields or "product_name" in fields:
+        return "product"
     return "store"
 
 

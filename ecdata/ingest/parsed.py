@@ -10,9 +10,10 @@ import pyarrow.parquet as pq
 
 from ecdata.i18n import Message
 from ecdata.ingest import headers as hd
-from ecdata.store import AGENT_DAILY, STORE_DAILY, STORE_MONTHLY, FactTable
+from ecdata.store import AGENT_DAILY, PRODUCT_DAILY, STORE_DAILY, STORE_MONTHLY, FactTable
 
 TABLE_FOR_KIND = {
+    "product": PRODUCT_DAILY,
     "store": STORE_DAILY,
     "ad": STORE_DAILY,
     "agent": AGENT_DAILY,

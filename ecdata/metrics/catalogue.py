@@ -58,6 +58,14 @@ STORE_BASE = [
     _base("refunds", "退款金额", "Refunds", "currency", "down"),
 ]
 
+# Product reports (product_daily): the store metrics a product row carries, and units.
+UNITS = _base("units", "支付件数", "Units sold", "count", "up")
+PRODUCT_BASE = [
+    *(m for m in STORE_BASE if m.name in ("visitors", "page_views", "buyers", "sales")),
+    UNITS,
+]
+PRODUCT_COLUMNS = ["visitors", "page_views", "buyers", "units", "sales", "conversion_rate"]
+
 # Where the numbers came from (sources.py): shown next to the totals they are part of.
 SOURCE_BASE = [
     _base(

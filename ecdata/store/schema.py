@@ -106,7 +106,19 @@ RATINGS = FactTable(
         "perf_coef",
     ),
 )
-FACT_TABLES = {t.name: t for t in (STORE_DAILY, AGENT_DAILY, STORE_MONTHLY, ROSTER, RATINGS)}
+# Product-level reports (生意参谋 商品, 京东商智 商品, 抖店 商品, Shopify by product): one row
+# per day, store and product. Never mixed into store facts: product visitors are not store
+# visitors (one person views several products).
+PRODUCT_DAILY = FactTable(
+    "product_daily",
+    ("date", "store", "product_id"),
+    ("product_name", "visitors", "page_views", "buyers", "units", "sales"),
+    ("not_final",),
+    types=(("product_name", "VARCHAR"),),
+)
+FACT_TABLES = {
+    t.name: t for t in (STORE_DAILY, AGENT_DAILY, STORE_MONTHLY, ROSTER, RATINGS, PRODUCT_DAILY)
+}
 _V1_TABLES = (STORE_DAILY, AGENT_DAILY, STORE_MONTHLY)
 
 _KEY_TYPES = {"date": "DATE", "month": "DATE"}
@@ -162,6 +174,10 @@ MIGRATIONS: list[list[str]] = [
             _fact_ddl(t, f"replaced_{t.name}", "replaced_by INTEGER NOT NULL")
             for t in (ROSTER, RATINGS)
         ],
+    ],
+    [
+        _fact_ddl(PRODUCT_DAILY, PRODUCT_DAILY.name),
+        _fact_ddl(PRODUCT_DAILY, f"replaced_{PRODUCT_DAILY.name}", "replaced_by INTEGER NOT NULL"),
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -255,6 +255,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.period": ("周期", "Period"),
     "col.store": ("店铺", "Store"),
     "col.channel": ("渠道", "Channel"),
+    "col.product_id": ("商品 ID", "Product ID"),
+    "col.product_name": ("商品名称", "Product"),
     "col.metric": ("指标", "Metric"),
     "col.value": ("数值", "Value"),
     "col.reference": ("对比值", "Compared with"),
@@ -533,6 +535,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "在图上点击或框选可筛选下面的明细行。",
         "Click or box-select on the chart to filter the rows below.",
     ),
+    "ex.products": ("商品（按销售额）", "Products (by sales)"),
+    "ex.no_products": (
+        "这个范围内没有商品级数据：上传生意参谋「商品效果」、京东商智「商品明细」等商品报表后，这里按商品下钻。",
+        "No product-level data in this range: upload a product report (生意参谋 商品效果, "
+        "京东商智 SKU details, Shopify sales by product) to drill down to products here.",
+    ),
+    "ov.top_products": ("本期销售额前五的商品", "Top five products by sales"),
     "ex.rows": ("明细数据（每日 × 店铺 × 渠道）", "Rows (day × store × channel)"),
     "ex.selected": ("已按图中选择筛选：{what}", "Filtered by chart selection: {what}"),
     "ex.download_csv": ("下载 CSV", "Download CSV"),

@@ -63,6 +63,8 @@ def db(demo_file, tmp_path, monkeypatch):
 
 
 def app(**params) -> AppTest:
+    # The server hides error details from visitors (.streamlit/config.toml); a test wants them.
+    st.config.set_option("client.showErrorDetails", "full")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     for key, value in params.items():
         at.query_params[key] = value

@@ -201,3 +201,24 @@ def test_cli_products_prints_one_row_per_store_and_product(store, tmp_path, caps
     assert capsys.readouterr().out.strip() == (
         "store,product_id,product_name,visitors,page_views,buyers,units,sales,conversion_rate"
     )
+
+
+def test_explore_and_the_weekly_review_show_the_products(db, tmp_path):
+    import streamlit
+    from conftest import app
+
+    from ecdata.store import Store
+
+    with Store(db) as store:
+        ingest(store, sycm_product_xls(tmp_path), store_name="天猫旗舰店")
+    streamlit.cache_data.clear()
+    at = app(lang="zh", range="custom", **{"from": "2026-11-02", "to": "2026-11-02"})
+    assert not at.exception
+    top = at.dataframe[-1].value
+    assert list(top["商品名称"]) == ["加绒卫衣 女 秋冬", "羊毛围巾"]
+    assert list(top["支付金额"]) == ["¥1,788", "¥297.00"]
+    at.switch_page("pages/explore.py").run()
+    assert not at.exception
+    products = next(d.value for d in at.dataframe if "商品 ID" in d.value.columns)
+    assert list(products["商品 ID"]) == ["600012345678", "600087654321"]
+    assert list(products["支付转化率"]) == ["4.0%", "2.0%"]

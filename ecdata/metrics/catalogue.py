@@ -198,7 +198,9 @@ AGENT_DERIVED = [
     ),
 ]
 
-METRICS: dict[str, Metric] = {m.name: m for m in STORE_BASE + SOURCE_BASE + COST_BASE + DERIVED}
+METRICS: dict[str, Metric] = {
+    m.name: m for m in STORE_BASE + [UNITS] + SOURCE_BASE + COST_BASE + DERIVED
+}
 
 # The column order of `python -m ecdata kpis` and of the KPI tables in the UI.
 KPI_COLUMNS = [

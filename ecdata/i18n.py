@@ -94,6 +94,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "{service:,.0f} of {total:,.0f} inquiries come from customer-service reports (summed "
         "over agents on days with no store-level figure).",
     ),
+    "warn.cost_parts_missing": (
+        "询盘成本未包含{missing_zh}：这些成本没有上传（月度成本文件），所以此处的询盘成本偏低。",
+        "Inquiry cost here leaves out {missing_en}: not uploaded (monthly costs file), so "
+        "it reads lower than the full cost.",
+    ),
     "warn.spend_breakdown": (
         "店铺报表的推广费 {stated:,.2f} 与广告报表明细合计 {breakdown:,.2f} 相差 {diff:+.1%}："
         "合计按店铺报表计算，广告报表只作明细，不重复计入。",
@@ -236,6 +241,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "ov.movers": ("变化最大", "Biggest movers"),
     "ov.movers_metric": ("按指标", "By metric"),
     "ov.flags": ("需要关注", "Needs attention"),
+    "ov.no_moves": (
+        "本期没有超过阈值的波动。尚未上传销售目标或目标询盘成本，所以无法判断是否达标。",
+        "Nothing moved beyond the threshold. No sales target or target inquiry cost has been "
+        "uploaded, so whether targets were met cannot be told.",
+    ),
+    "ov.funnel_traffic": ("访客 → 支付买家", "Visitors → buyers"),
+    "ov.funnel_inquiry": ("询单 → 询单成交", "Inquiries → closed inquiries"),
     "ov.no_flags": (
         "本期没有未达目标或异常波动的周。",
         "No week missed a target or moved beyond the threshold.",

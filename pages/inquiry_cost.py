@@ -41,7 +41,7 @@ left, right = st.columns(2)
 for column, name in ((left, "inquiry_cost"), (right, "closed_inquiry_cost")):
     with column:
         st.plotly_chart(
-            charts.lines(frame, "period", name, group, "¥", title=metric_label(name)),
+            charts.lines(frame, "period", name, group, view.currency, title=metric_label(name)),
             config={"displayModeBar": False},
         )
 st.caption(tr("ic.no_cost"))
@@ -80,7 +80,7 @@ if not targets.empty:
                 columns={
                     "store": tr("col.store"),
                     "month": tr("col.period"),
-                    "target_inquiry_cost": "¥",
+                    "target_inquiry_cost": metric_label("target_inquiry_cost"),
                 }
             ),
             hide_index=True,
@@ -91,7 +91,7 @@ st.subheader(tr("ic.formula"))
 formulas = [METRICS[m] for m in ("inquiry_cost", "closed_inquiry_cost")]
 st.markdown(
     "\n".join(f"- **{m.label(lang())}** = {m.formula(lang())}" for m in formulas) + "\n"
-    f"- **{metric_label('inquiry_target')}** = {tr('ic.target_note')}\n"
+    f"- {tr('ic.target_note')}\n"
     f"- {COST_SPREAD_METHOD[lang()]}"
 )
 with st.expander(tr("ex.rows")):

@@ -24,7 +24,7 @@ from ecdata.team.org import (
 )
 from ecdata.team.scoring import STAGES, evaluate_month
 from ui import charts
-from ui.state import get_store, lang, query, say, tr
+from ui.state import get_store, lang, metric_label, query, say, tr
 from ui.url import current
 
 st.title(f"🏢 {tr('page.org')}")
@@ -108,7 +108,11 @@ with left:
     st.plotly_chart(charts.style(fig, 360), config={"displayModeBar": False})
     st.dataframe(
         summary.rename(
-            columns={"department": tr("org.slot"), "headcount": tr("org.count"), "labor_cost": "¥"}
+            columns={
+                "department": tr("org.slot"),
+                "headcount": tr("org.count"),
+                "labor_cost": metric_label("labor_cost"),
+            }
         ).round(0),
         hide_index=True,
         width="stretch",

@@ -10,6 +10,7 @@ from ecdata.metrics.review import (
     CARD_METRICS,
     DEFAULT_MOVE_THRESHOLD,
     funnel,
+    has_targets,
     kpi_cards,
     movers,
     not_final_days,
@@ -48,8 +49,12 @@ left, right = st.columns([2, 3])
 with left:
     st.subheader(tr("ov.funnel"))
     now = query(totals, view.filters)
-    stages = [(metric_label(m), v) for m, v in funnel(now)]
-    st.plotly_chart(charts.funnel(stages), config={"displayModeBar": False})
+    for which in ("traffic", "inquiry"):
+        stages = [(metric_label(m), v) for m, v in funnel(now, which)]
+        st.plotly_chart(
+            charts.funnel(stages, tr(f"ov.funnel_{which}"), height=240),
+            config={"displayModeBar": False},
+        )
 with right:
     st.subheader(tr("ov.movers"))
     by_col, metric_col = st.columns(2)
@@ -78,7 +83,7 @@ threshold = st.slider(
 )
 flags = query(week_flags, view.filters, threshold)
 if flags.empty:
-    st.success(tr("ov.no_flags"))
+    st.success(tr("ov.no_flags" if query(has_targets, view.filters) else "ov.no_moves"))
 else:
     shown = pd.DataFrame(
         {

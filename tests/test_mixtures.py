@@ -220,3 +220,35 @@ def test_the_inquiry_cost_page_shows_the_number_and_says_where_it_came_from(
     warning = " ".join(w.value for w in at.warning)
     assert "600.00" in warning and "630.00" in warning and "+5.0%" in warning
     streamlit.cache_resource.clear()
+
+
+def test_an_inquiry_to_payment_workbook_with_a_title_row(store, tmp_path):
+    """千牛's 询单到付款 export: a title row, then 日期 / 当日询单人数 / 当日付款人数."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["询单到付款转化（2026-10-01 至 2026-10-03）"])
+    sheet.append(["日期", "当日询单人数", "当日付款人数", "当日询单转化率"])
+    for row in (["2026-10-01", 80, 29, "36.25%"], ["2026-10-02", 60, 21, "35.00%"]):
+        sheet.append(row)
+    path = tmp_path / "询单到付款.xlsx"
+    book.save(path)
+    out = ingest(store, path, store_name=STORE)
+    assert out.parsed.header_row == 2 and out.parsed.kind == "store"
+    k = totals(store.reader(), SCOPE)
+    assert (k.inquiries, k.closed_inquiries) == (140, 50)
+    assert k.inquiry_conversion == pytest.approx(50 / 140)
+
+
+def test_inquiry_cost_without_labour_and_management_says_so(store, tmp_path):
+    from ecdata.metrics.review import source_notes
+
+    ingest(store, sycm_store_file(tmp_path), store_name=STORE)
+    for path in chitu_day_files(tmp_path):
+        ingest(store, path)
+    k = totals(store.reader(), SCOPE)
+    assert k.inquiry_cost == pytest.approx(600 / 180)  # spend only: what is known
+    (note,) = [n for n in source_notes(store.reader(), SCOPE) if n.key.startswith("warn.")]
+    assert note.text("zh").startswith("询盘成本未包含人力成本、管理成本")
+    assert "leaves out labor cost, management cost" in note.text("en")

@@ -1,6 +1,7 @@
 """The pages driven as a person would, through Streamlit's AppTest, on a demo database."""
 
 import datetime as dt
+import json
 
 import pytest
 import streamlit as st
@@ -145,3 +146,37 @@ def test_money_shows_the_stores_currency_and_mixed_currencies_are_warned(db):
     assert not dollars.sidebar.warning
     mixed = app(lang="en")
     assert "different currencies" in mixed.sidebar.warning[0].value
+
+
+def test_two_funnels_because_buyers_are_not_a_subset_of_closed_inquiries(db):
+    at = app(lang="en")
+    assert not at.exception
+    titles = [
+        json.loads(c.proto.spec)["layout"].get("title", {}).get("text")
+        for c in at.get("plotly_chart")
+    ]
+    assert "Visitors → buyers" in titles and "Inquiries → closed inquiries" in titles
+    funnels = {
+        json.loads(c.proto.spec)["layout"]["title"]["text"]: json.loads(c.proto.spec)["data"][0]
+        for c in at.get("plotly_chart")
+        if json.loads(c.proto.spec)["data"][0]["type"] == "funnel"
+    }
+    assert funnels["Visitors → buyers"]["y"] == ["Visitors", "Buyers"]
+    assert funnels["Inquiries → closed inquiries"]["y"] == ["Inquiries", "Closed inquiries"]
+
+
+def test_no_target_uploaded_is_not_called_targets_met(tmp_path, monkeypatch):
+    path = tmp_path / "store.csv"
+    path.write_text("日期,访客数,支付金额\n2026-11-10,100,1000\n2026-11-11,100,1000\n", "utf-8")
+    with Store(tmp_path / "t.duckdb") as store:
+        from ecdata.ingest.upload import ingest_file
+
+        assert ingest_file(store, path, store_name="A店", today=dt.date(2026, 11, 20)).ok
+    monkeypatch.setenv("ECDATA_DB", str(tmp_path / "t.duckdb"))
+    monkeypatch.setenv("ECDATA_DEMO", "0")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = app(lang="en")
+    assert not at.exception
+    assert any("No sales target or target inquiry cost" in s.value for s in at.success)
+    st.cache_resource.clear()

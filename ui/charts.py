@@ -65,7 +65,9 @@ def style(fig: go.Figure, height: int = 420, title: str | None = None) -> go.Fig
     return fig
 
 
-def funnel(stages: list[tuple[str, float]], title: str | None = None) -> go.Figure:
+def funnel(
+    stages: list[tuple[str, float]], title: str | None = None, height: int = 380
+) -> go.Figure:
     fig = go.Figure(
         go.Funnel(
             y=[label for label, _ in stages],
@@ -75,7 +77,7 @@ def funnel(stages: list[tuple[str, float]], title: str | None = None) -> go.Figu
             marker=dict(color=PALETTE[: len(stages)]),
         )
     )
-    return style(fig, 380, title)
+    return style(fig, height, title)
 
 
 def periods_axis(fig: go.Figure) -> go.Figure:

@@ -33,7 +33,11 @@ CARD_METRICS = (
 )
 # With "compare with target", these cards compare against a target; the others show none.
 TARGET_FOR = {"sales": "sales_target", "inquiries": "inquiry_target"}
-FUNNEL = ("visitors", "inquiries", "closed_inquiries", "buyers")
+# Two funnels: buyers are not a subset of closed inquiries (most buy without asking).
+FUNNELS = {
+    "traffic": ("visitors", "buyers"),
+    "inquiry": ("inquiries", "closed_inquiries"),
+}
 DEFAULT_MOVE_THRESHOLD = 0.15  # a week-on-week move beyond ±15% is flagged (a setting)
 
 
@@ -110,8 +114,21 @@ def kpi_cards(cur, filters: Filters, comparison: str, trend_weeks: int = 12) -> 
     return cards
 
 
-def funnel(row: pd.Series) -> list[tuple[str, float]]:
-    return [(m, row[m]) for m in FUNNEL]
+def funnel(row: pd.Series, which: str) -> list[tuple[str, float]]:
+    """The stages of FUNNELS[which] with the range's values (a totals row)."""
+    return [(m, row[m]) for m in FUNNELS[which]]
+
+
+def has_targets(cur, filters: Filters) -> bool:
+    """Whether any store in scope has a sales target or a target inquiry cost uploaded."""
+    return bool(
+        cur.execute(
+            """SELECT count(*) FROM store_monthly
+               WHERE (sales_target IS NOT NULL OR target_inquiry_cost IS NOT NULL)
+                 AND (len($stores) = 0 OR list_contains($stores, store))""",
+            {"stores": list(filters.stores)},
+        ).fetchall()[0][0]
+    )
 
 
 def movers(
@@ -230,6 +247,20 @@ def source_notes(cur, filters: Filters) -> list[Message]:
                 "note.service_inquiries", {"service": row.service_inquiries, "total": row.inquiries}
             )
         )
+    # Inquiry cost adds whatever cost parts are known: say which are missing, so "¥3 per
+    # inquiry" from spend alone is not read as the full cost.
+    if not is_missing(row.inquiries) and row.inquiries > 0:
+        parts = [m for m in ("spend", "labor_cost", "management_cost") if is_missing(row[m])]
+        if parts:
+            notes.append(
+                Message(
+                    "warn.cost_parts_missing",
+                    {
+                        "missing_zh": "、".join(METRICS[m].label("zh") for m in parts),
+                        "missing_en": ", ".join(METRICS[m].label("en").lower() for m in parts),
+                    },
+                )
+            )
     where = scope_sql(filters, with_channel=False)
     mismatch = spend_breakdown_check(cur, where, scope_params(filters, with_channel=False))
     if mismatch:

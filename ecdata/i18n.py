@@ -268,6 +268,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.store": ("店铺", "Store"),
     "col.channel": ("渠道", "Channel"),
     "col.product_id": ("商品 ID", "Product ID"),
+    "col.before": ("现有值", "Now"),
+    "col.after": ("导入后", "After import"),
+    "up.overwrites": (
+        "这个文件会改写已有的数据（来自 {files}）：请核对下面每个指标导入前后的合计，确认后再导入。",
+        "This file would change values already stored (from {files}): check each metric's "
+        "total before and after, and confirm before importing.",
+    ),
+    "up.confirm_replace": ("确认用这个文件的数据替换", "Replace them with this file's values"),
     "col.product_name": ("商品名称", "Product"),
     "col.metric": ("指标", "Metric"),
     "col.value": ("数值", "Value"),

@@ -9,7 +9,7 @@ from ecdata.ingest.headers import canonical_fields
 from ecdata.ingest.reader import DEFAULT_MAX_MB
 from ecdata.ingest.upload import commit, preview, read_for_store, remember_mapping
 from ecdata.store.batches import list_batches, undo_batch
-from ui.state import get_store, lang, metric_label, say, tr
+from ui.state import fmt, get_store, lang, metric_label, say, tr, unit_of
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
 
@@ -118,8 +118,30 @@ for upload in files or []:
                     hide_index=True,
                     width="stretch",
                 )
+        confirmed = True
+        if change.changes:
+            # Values from another file or platform would change: show them and ask first.
+            st.warning(say("up.overwrites", files=", ".join(change.replaced_files)))
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        tr("col.metric"): [metric_label(m) for m in change.changes],
+                        tr("col.before"): [
+                            fmt(b, unit_of(m)) for m, (b, _) in change.changes.items()
+                        ],
+                        tr("col.after"): [
+                            fmt(a, unit_of(m)) for m, (_, a) in change.changes.items()
+                        ],
+                    }
+                ),
+                hide_index=True,
+            )
+            confirmed = st.checkbox(tr("up.confirm_replace"), key=f"confirm_{upload.file_id}")
         if st.button(
-            say("up.commit", file=upload.name), type="primary", key=f"commit_{upload.file_id}"
+            say("up.commit", file=upload.name),
+            type="primary",
+            key=f"commit_{upload.file_id}",
+            disabled=not confirmed,
         ):
             outcome = commit(store, parsed)
             if st.session_state.get(override_key):

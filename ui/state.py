@@ -88,6 +88,11 @@ def metric_label(name: str) -> str:
     return tr(f"metric.{name}")
 
 
+def unit_of(name: str) -> str:
+    """The catalogue's unit of a metric; stored columns outside it (clicks, impressions) count."""
+    return METRICS[name].unit if name in METRICS else "count"
+
+
 def labeller(prefix: str | None = None):
     """A format_func for option codes, fixed to this run's language (Streamlit may call it
     later, outside the run). prefix None labels metric names from the catalogue."""

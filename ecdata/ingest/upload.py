@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ecdata.i18n import Message
 from ecdata.ingest import headers as hd
@@ -37,6 +37,10 @@ class Preview:
     rows_replaced: int
     rows_skipped: int
     duplicate_of: int | None
+    # Stored values this file would change: metric -> (sum before, sum after) over the keys
+    # it replaces, and the files those values came from. Empty when nothing changes.
+    changes: dict[str, tuple[float, float]] = field(default_factory=dict)
+    replaced_files: tuple[str, ...] = ()
 
 
 def remembered_mapping(store: Store, headers: list[str]) -> dict[str, str] | None:
@@ -62,8 +66,38 @@ def preview(store: Store, parsed: ParsedExport) -> Preview:
     duplicate = find_same_upload(cur, parsed.content_hash, parsed.store_param)
     use_staged(cur, "staged_preview", parsed.staged_file)
     existing = count_existing(cur, parsed.table, "staged_preview")
+    changes, files = _value_changes(cur, parsed) if existing else ({}, ())
     drop_staged(cur, "staged_preview", parsed.staged_file)
-    return Preview(parsed.staged_rows - existing, existing, parsed.rows_rejected, duplicate)
+    return Preview(
+        parsed.staged_rows - existing, existing, parsed.rows_rejected, duplicate, changes, files
+    )
+
+
+def _value_changes(cur, parsed: ParsedExport) -> tuple[dict, tuple[str, ...]]:
+    """Before/after sums of the stored values the staged file would replace, per metric it
+    carries (only those that change), and the names of the files they came from."""
+    table = parsed.table
+    metrics = [m for m in parsed.metrics if m not in dict(table.types)]
+    if not metrics:
+        return {}, ()
+    on = " AND ".join(f"f.{k} = s.{k}" for k in table.keys)
+    sums = ", ".join(f"sum(f.{m}), sum(COALESCE(s.{m}, f.{m}))" for m in metrics)
+    row = cur.execute(
+        f"SELECT {sums} FROM {table.name} f JOIN staged_preview s ON {on}"
+    ).fetchall()[0]
+    changes = {
+        m: (row[2 * i], row[2 * i + 1])
+        for i, m in enumerate(metrics)
+        if row[2 * i] is not None and row[2 * i] != row[2 * i + 1]
+    }
+    files = tuple(
+        r[0]
+        for r in cur.execute(
+            f"""SELECT DISTINCT b.file_name FROM {table.name} f
+                JOIN staged_preview s ON {on} JOIN batches b USING (batch_id) ORDER BY 1"""
+        ).fetchall()
+    )
+    return changes, files if changes else ()
 
 
 def commit(store: Store, parsed: ParsedExport) -> IngestOutcome:

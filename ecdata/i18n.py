@@ -197,9 +197,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "filter.channels": ("渠道", "Channels"),
     "filter.all": ("全部", "All"),
     "filter.mixed_currency": (
-        "所选店铺的币种不同（{symbols}），金额合计没有意义：请只选同一币种的店铺。",
-        "The stores in view use different currencies ({symbols}): money "
-        "totals do not add up. Pick stores of one currency.",
+        "所选店铺的币种不同（{symbols}）：金额不跨币种相加，卡片按币种分别显示，合计图表中的金额留空。"
+        "只选同一币种的店铺，或按店铺拆分查看。",
+        "The stores in view use different currencies ({symbols}): money is never added across "
+        "them, so cards show one figure per currency and combined charts leave money empty. "
+        "Pick stores of one currency, or split by store.",
     ),
     "filter.period": ("时间范围", "Date range"),
     "filter.custom": ("自定义日期", "Custom dates"),

@@ -34,9 +34,14 @@ DELTA_COLOR = {"up": "normal", "down": "inverse", None: "off"}
 for row in (cards[:5], cards[5:]):
     for column, card in zip(st.columns(5), row):
         metric = METRICS[card.metric]
+        shown = (
+            " · ".join(fmt(v, metric.unit, symbol) for symbol, v in card.by_currency.items())
+            if card.by_currency
+            else fmt(card.value, metric.unit)
+        )
         column.metric(
             metric.label(lang()),
-            fmt(card.value, metric.unit),
+            shown,
             delta=card.change,
             delta_color=DELTA_COLOR[metric.good],
             border=True,

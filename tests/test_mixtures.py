@@ -252,3 +252,20 @@ def test_inquiry_cost_without_labour_and_management_says_so(store, tmp_path):
     (note,) = [n for n in source_notes(store.reader(), SCOPE) if n.key.startswith("warn.")]
     assert note.text("zh").startswith("询盘成本未包含人力成本、管理成本")
     assert "leaves out labor cost, management cost" in note.text("en")
+
+
+def test_two_platforms_in_two_currencies_are_never_added(store, tmp_path):
+    """A Tmall store in ¥ and a Shopify store in $: totals per store, none across them."""
+    ingest(store, sycm_store_file(tmp_path), store_name=STORE)
+    shop = tmp_path / "sales_over_time.csv"
+    shop.write_text(
+        'Day,Sessions,Orders,Total sales\n2026-10-01,"1,500",30,"$2,345.60"\n', encoding="utf-8"
+    )
+    ingest(store, shop, store_name="Shopify US")
+    days = Filters(date_from=DAYS[0], date_to=DAYS[1])
+    both = totals(store.reader(), days)
+    assert both.visitors == 3000 + 1500  # counts add
+    assert pd.isna(both.sales) and pd.isna(both.spend) and pd.isna(both.roi)
+    by_store = kpi_table(store.reader(), "total", "store", days).set_index("store")
+    assert by_store.loc[STORE, "sales"] == 30000
+    assert by_store.loc["Shopify US", "sales"] == pytest.approx(2345.60)

@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 
+import pandas as pd
 import pytest
 import streamlit as st
 from conftest import ROOT, WEEK, app
@@ -145,7 +146,17 @@ def test_money_shows_the_stores_currency_and_mixed_currencies_are_warned(db):
     assert shown_metrics(dollars)["Sales"].startswith("$")
     assert not dollars.sidebar.warning
     mixed = app(lang="en")
-    assert "different currencies" in mixed.sidebar.warning[0].value
+    assert "different currencies" in mixed.warning[0].value  # at the top of the page
+    with Store(db) as store:
+        cur = store.reader()
+        yuan = engine_totals(db, stores=("天猫旗舰店", "京东自营店", "抖音小店")).sales
+        dollar = totals(cur, Filters(stores=("Shopify US",), date_from=WEEK[0], date_to=WEEK[1]))
+        assert pd.isna(totals(cur, Filters(date_from=WEEK[0], date_to=WEEK[1])).sales)
+    card = shown_metrics(mixed)["Sales"]
+    # One figure per currency, in the order of their symbols: never one added-up number.
+    assert card == f"{format_value(dollar.sales, 'currency', 'en', '$')} · " + format_value(
+        yuan, "currency", "en", "¥"
+    )
 
 
 def test_two_funnels_because_buyers_are_not_a_subset_of_closed_inquiries(db):

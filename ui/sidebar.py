@@ -116,8 +116,7 @@ def render_sidebar() -> View:
     currencies = query(store_currencies)
     in_view = {currencies.get(s, "¥") for s in (chosen_stores or stores)}
     currency = next(iter(in_view)) if len(in_view) == 1 and "?" not in in_view else ""
-    if not currency and stores:
-        st.sidebar.warning(tr("filter.mixed_currency", symbols=" ".join(sorted(in_view))))
+    mixed = tuple(sorted(in_view)) if not currency and stores else ()
     if latest is None:
         view = View(Filters(), grain, comparison, None)
     else:
@@ -128,6 +127,7 @@ def render_sidebar() -> View:
             comparison,
             latest,
             currency,
+            mixed,
         )
     set_view(view)
     return view
@@ -148,6 +148,9 @@ def page_start(icon: str, title_key: str, show_range: bool = True) -> View:
     if view.latest is None:
         st.info(tr("empty.no_data"))
         st.stop()
+    if view.currencies:
+        # At the top, not below the sidebar's fold: money on this page is per currency.
+        st.warning(tr("filter.mixed_currency", symbols=" ".join(view.currencies)))
     if show_range:
         st.caption(range_caption(view))
     return view

@@ -111,16 +111,18 @@ class View:
     comparison: str
     latest: dt.date | None
     currency: str = "¥"  # of the stores in view; "" when they mix currencies
+    currencies: tuple[str, ...] = ()  # the symbols in view, when they mix
 
     @property
     def compare_range(self):
         return comparison_range(self.filters.date_from, self.filters.date_to, self.comparison)
 
 
-def fmt(value, unit: str) -> str:
-    """A number as this run's language and the view's currency show it."""
+def fmt(value, unit: str, currency: str | None = None) -> str:
+    """A number as this run's language and the view's currency (or `currency`) show it."""
     view = st.session_state.get("_view")
-    return format_value(value, unit, lang(), view.currency if view else "¥")
+    symbol = currency if currency is not None else (view.currency if view else "¥")
+    return format_value(value, unit, lang(), symbol)
 
 
 def current_view() -> View:

@@ -34,6 +34,14 @@ CHANNEL_SHARE = """CASE WHEN sum(inquiries) OVER (PARTITION BY date, store) > 0
     THEN COALESCE(inquiries, 0) / sum(inquiries) OVER (PARTITION BY date, store)
     ELSE 1.0 / count(*) OVER (PARTITION BY date, store) END"""
 
+# Columns that are money, or ratios of money: undefined across currencies.
+MONEY_COLUMNS = [
+    *(m.name for m in STORE_BASE + COST_BASE + DERIVED + SOURCE_BASE if m.unit == "currency"),
+    "roi",
+    "sales_target",
+    "sales_target_completion",
+]
+
 # Targets, spread like costs; completion metrics are ratios of sums too.
 TARGET_COLUMNS = ["sales_target", "inquiry_target"]
 
@@ -135,6 +143,11 @@ def kpi_table(
     cost_sums = ", ".join(f"{m.expr} AS {m.name}" for m in COST_BASE)
     join_keys = ["period"] + ([dim] if dim else [])
     derived = ", ".join(f"{m.expr} AS {m.name}" for m in DERIVED)
+    # Money is never added across currencies: a row mixing stores in ¥ and $ has no total
+    # for it (nor for ratios of money); callers show one figure per currency instead.
+    money_masks = ", ".join(
+        f"CASE WHEN currencies > 1 THEN NULL ELSE {c} END AS {c}" for c in MONEY_COLUMNS
+    )
     sql = f"""
         -- Costs are spread over the filter's dates, else over the span of the facts.
         WITH facts AS ({facts_sql()}),
@@ -145,7 +158,8 @@ def kpi_table(
         daily_costs AS ({daily_costs}),
         cost_rows AS ({cost_rows}),
         fact_agg AS (
-            SELECT {period} AS period{dim_select}, {base_sums}
+            SELECT {period} AS period{dim_select}, {base_sums},
+                   count(DISTINCT currency) AS currencies
             FROM facts WHERE {scope_sql(filters)} GROUP BY ALL
         ),
         cost_agg AS (
@@ -158,10 +172,12 @@ def kpi_table(
         joined AS (
             SELECT * FROM fact_agg FULL OUTER JOIN cost_agg USING ({", ".join(join_keys)})
         )
-        SELECT *, {derived},
-               sales / NULLIF(sales_target, 0) AS sales_target_completion,
-               inquiries / NULLIF(inquiry_target, 0) AS inquiry_task_completion
-        FROM joined ORDER BY {", ".join(join_keys)}
+        SELECT * REPLACE ({money_masks}) FROM (
+            SELECT *, {derived},
+                   sales / NULLIF(sales_target, 0) AS sales_target_completion,
+                   inquiries / NULLIF(inquiry_target, 0) AS inquiry_task_completion
+            FROM joined)
+        ORDER BY {", ".join(join_keys)}
     """
     frame = cur.execute(sql, scope_params(filters)).df()
     frame["period"] = pd.to_datetime(frame["period"]).dt.date

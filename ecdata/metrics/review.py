@@ -7,14 +7,22 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from ecdata.formatting import format_change, is_missing
 from ecdata.i18n import Message
 from ecdata.metrics.catalogue import METRICS
-from ecdata.metrics.kpis import Filters, kpi_table, scope_params, scope_sql, totals, with_dates
+from ecdata.metrics.kpis import (
+    MONEY_COLUMNS,
+    Filters,
+    kpi_table,
+    scope_params,
+    scope_sql,
+    totals,
+    with_dates,
+)
 from ecdata.metrics.periods import comparison_range, week_start
 from ecdata.metrics.sources import spend_breakdown_check
 from ecdata.platforms import currency_of
@@ -49,6 +57,9 @@ class Card:
     change: str | None  # text such as "+4.2%" or "-0.3 pp"
     verdict: str  # "good", "bad" or "neutral"
     trend: list  # weekly values up to the range's end, for the sparkline
+    # When the stores in view mix currencies, a money card has no single value: one figure
+    # per currency symbol instead (kpis.MONEY_COLUMNS are never added across currencies).
+    by_currency: dict = field(default_factory=dict)
 
 
 def data_bounds(cur) -> tuple[dt.date | None, dt.date | None]:
@@ -111,7 +122,30 @@ def kpi_cards(cur, filters: Filters, comparison: str, trend_weeks: int = 12) -> 
                 [None if is_missing(v) else float(v) for v in weekly[name]],
             )
         )
+    groups = currency_groups(cur, filters)
+    if len(groups) > 1:
+        per_currency = {
+            symbol: totals(cur, replace(filters, stores=stores))
+            for symbol, stores in groups.items()
+        }
+        cards = [
+            replace(c, by_currency={s: row[c.metric] for s, row in per_currency.items()})
+            if c.metric in MONEY_COLUMNS
+            else c
+            for c in cards
+        ]
     return cards
+
+
+def currency_groups(cur, filters: Filters) -> dict[str, tuple[str, ...]]:
+    """The stores in scope grouped by their currency symbol ('?' for a store whose files came
+    in different currencies), each group sorted."""
+    currencies = store_currencies(cur)
+    stores = filters.stores or tuple(sorted(currencies))
+    groups: dict[str, list[str]] = {}
+    for store in stores:
+        groups.setdefault(currencies.get(store, "¥"), []).append(store)
+    return {symbol: tuple(sorted(names)) for symbol, names in sorted(groups.items())}
 
 
 def funnel(row: pd.Series, which: str) -> list[tuple[str, float]]:

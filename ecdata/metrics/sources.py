@@ -12,12 +12,12 @@ they are read, because owners upload overlapping reports:
   Ad platforms the store file does not cover (千川 for a Tmall store) still add.
 
 Every row says its `source`: the platform of the batch that stored it, or 'service' for
-inquiries taken from agents.
+inquiries taken from agents; and its store's `currency` (kpis.py never adds two currencies).
 """
 
 from __future__ import annotations
 
-from ecdata.platforms import spend_overlaps
+from ecdata.platforms import platform_markers, spend_overlaps
 
 SERVICE_SOURCE = "service"  # inquiries summed from customer-service (agent) reports
 STORE_CHANNEL = "all"  # the channel of store-level figures
@@ -33,8 +33,21 @@ def facts_sql() -> str:
     counted once, `breakdown_spend`, `service_inquiries` and `source` for every row."""
     overlaps = spend_overlaps()
     pairs = ", ".join(f"('{ad}', '{store}')" for ad, store in overlaps) or "(NULL, NULL)"
+    symbols = ", ".join(
+        sorted({f"('{p.platform}', '{p.currency}')" for _, p in platform_markers()})
+    )
     return f"""
-        WITH stored AS (
+        WITH platform_currency(platform, currency) AS (VALUES {symbols}),
+        -- A store's currency: that of every platform its rows came from ('?' when they differ).
+        store_currency AS (
+            SELECT f.store,
+                   CASE WHEN count(DISTINCT COALESCE(p.currency, '¥')) = 1
+                        THEN any_value(COALESCE(p.currency, '¥')) ELSE '?' END AS currency
+            FROM store_daily f LEFT JOIN batches b USING (batch_id)
+            LEFT JOIN platform_currency p ON p.platform = b.platform
+            GROUP BY f.store
+        ),
+        stored AS (
             SELECT f.*, COALESCE(b.platform, 'generic') AS source
             FROM store_daily f LEFT JOIN batches b USING (batch_id)
         ),
@@ -66,9 +79,11 @@ def facts_sql() -> str:
             GROUP BY a.date, a.store
             HAVING sum(a.inquiries) IS NOT NULL
         )
-        SELECT * FROM store_rows
-        UNION ALL BY NAME
-        SELECT *, '{SERVICE_SOURCE}' AS source FROM service_rows
+        SELECT u.*, COALESCE(c.currency, '¥') AS currency FROM (
+            SELECT * FROM store_rows
+            UNION ALL BY NAME
+            SELECT *, '{SERVICE_SOURCE}' AS source FROM service_rows
+        ) u LEFT JOIN store_currency c USING (store)
     """
 
 

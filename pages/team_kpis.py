@@ -10,7 +10,12 @@ from ecdata.formatting import MISSING, is_missing
 from ecdata.metrics.kpis import Filters, agent_kpis
 from ecdata.metrics.periods import period_end
 from ecdata.team.diagnosis import full_diagnosis
-from ecdata.team.files import rating_months, roster_frame, save_ratings_edits
+from ecdata.team.files import (
+    rating_months,
+    ratings_for_editing,
+    roster_frame,
+    save_ratings_edits,
+)
 from ecdata.team.scoring import (
     STAGES,
     Schemes,
@@ -239,21 +244,7 @@ with trend_col:
     )
 
 with st.expander(tr("tk.edit_ratings", month=f"{month:%Y-%m}")):
-    editable_columns = [
-        "person_id",
-        "name",
-        "task_completion",
-        "work_quality",
-        "supervisor_rating",
-        "peer_rating",
-        "inquiries",
-        "qualified_inquiries",
-        "inquiry_target",
-        "sales",
-        "sales_target",
-        "perf_coef",
-    ]
-    ratings = people.reindex(columns=editable_columns)
+    ratings = query(ratings_for_editing, month)
     edited = st.data_editor(
         ratings,
         key="ratings_editor",

@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import pandas as pd
+
 from ecdata.store.batches import undo_batch
 from ecdata.team.files import read_team_file, roster_frame, save_team_file
 
@@ -30,7 +32,7 @@ def test_reporting_loop_is_rejected(store):
     text = "姓名,岗位,上级\nA,店长,C\nB,运营,A\nC,客服,B\n"
     team = read_team_file(text.encode(), "loop.csv")
     assert not team.ok and team.error.key == "err.reporting_loop"
-    assert "A → C → B → A" in team.error.text("en") or "→" in team.error.text("en")
+    assert "A → C → B → A" in team.error.text("en") and "A → C → B → A" in team.error.text("zh")
 
 
 def test_unknown_manager_is_flagged_and_same_names_without_id_are_skipped():
@@ -94,3 +96,65 @@ def test_edited_ratings_are_saved_as_an_undoable_batch_and_checked(store):
     assert not refused and message.key == "row.out_of_range"
     assert undo_batch(store, batch)[0]
     assert ratings_frame(store.reader(), month).empty
+
+
+def editor_rows(store):
+    """The roster as the Org page's editor shows it."""
+    return roster_frame(store.reader())[
+        [
+            "person_id",
+            "name",
+            "role_title",
+            "department",
+            "manager",
+            "store",
+            "hired",
+            "left_on",
+            "base_pay",
+            "level_coef",
+            "float_coef",
+            "collaborator",
+        ]
+    ]
+
+
+def test_a_row_added_in_the_roster_editor_gets_an_id_and_is_saved(store):
+    from ecdata.team.files import save_roster_edits
+
+    save_team_file(store, read_team_file(ROSTER.encode(), "花名册.csv"))
+    edited = editor_rows(store)
+    added = {c: None for c in edited.columns} | {
+        "name": "娜娜",
+        "role_title": "售后客服",
+        "store": "A店",
+        "manager": "王总",
+    }
+    edited = pd.concat([edited, pd.DataFrame([added])], ignore_index=True)
+    ok, batch = save_roster_edits(store, edited)
+    assert ok
+    after = roster_frame(store.reader()).set_index("person_id")
+    assert after.loc["A店/娜娜", "role"] == "aftersales" and len(after) == 4
+    assert undo_batch(store, batch)[0] and len(roster_frame(store.reader())) == 3
+
+
+def test_a_row_added_without_a_name_is_refused(store):
+    from ecdata.team.files import save_roster_edits
+
+    save_team_file(store, read_team_file(ROSTER.encode(), "花名册.csv"))
+    edited = pd.concat([editor_rows(store), pd.DataFrame([{"role_title": "美工"}])])
+    before = store.dump()
+    ok, message = save_roster_edits(store, edited)
+    assert not ok and message.key == "err.team_no_name"
+    assert store.dump() == before
+
+
+def test_a_row_deleted_in_the_roster_editor_leaves_the_roster_until_undone(store):
+    from ecdata.team.files import save_roster_edits
+
+    save_team_file(store, read_team_file(ROSTER.encode(), "花名册.csv"))
+    edited = editor_rows(store)
+    ok, batch = save_roster_edits(store, edited[edited.name != "阿杰"])
+    assert ok
+    assert sorted(roster_frame(store.reader()).name) == ["小美", "王总"]
+    assert undo_batch(store, batch)[0]
+    assert sorted(roster_frame(store.reader()).name) == ["小美", "王总", "阿杰"]

@@ -103,3 +103,26 @@ def test_start_scheme_weights_are_settings_on_the_page(db):
     best = scores.sort_values("score", ascending=False).iloc[0]
     top = at.dataframe[0].value.sort_values("Rank").iloc[0]
     assert top["Score"] == pytest.approx(round(best.score, 1))
+
+
+def test_saving_the_ratings_editor_keeps_service_inquiries_out_of_ratings(db):
+    """The editor shows only what was typed in; the scores keep reading the customer-service
+    reports, so a corrected report still reaches them after a save."""
+    from ecdata.team.files import ratings_for_editing, ratings_frame
+
+    with Store(db) as store:
+        # Nobody typed inquiries in for October: the agents' come from the service reports.
+        with store.writer() as w:
+            w.execute("UPDATE ratings SET inquiries = NULL WHERE month = ?", [OCTOBER])
+        stored = ratings_frame(store.reader(), OCTOBER).set_index("person_id")
+        editor = ratings_for_editing(store.reader(), OCTOBER).set_index("person_id")
+    typed = stored.reindex(editor.index)["inquiries"]
+    assert editor["inquiries"].equals(typed)  # nothing filled in from service reports
+    at = app(lang="en", month="2026-10-01", scheme="growth")
+    at.switch_page("pages/team_kpis.py").run()
+    assert not at.exception
+    next(b for b in at.button if b.key == "ratings_save").click().run()
+    assert not at.exception
+    with Store(db) as store:
+        after = ratings_frame(store.reader(), OCTOBER).set_index("person_id")
+    assert after["inquiries"].isna().all()

@@ -74,6 +74,7 @@ def write_batch(
     staged: pa.Table | pd.DataFrame | str | Path,
     meta: dict,
     once: bool = False,
+    delete_missing: bool = False,
 ) -> BatchResult:
     """Merge `staged` (key columns + the metric columns the file carries; in memory or a
     Parquet file) into `table`.
@@ -81,7 +82,10 @@ def write_batch(
     `meta` fills the batches row (file_name, content_hash, kind, platform, ...). Everything
     happens in one transaction. With `once`, content already stored (same content_hash and
     store_param) is not written again: `duplicate_of` names the batch that has it. That check
-    runs inside the transaction: one made before taking the writer could be stale.
+    runs inside the transaction: one made before taking the writer could be stale. With
+    `delete_missing`, `staged` is the whole table (an editor's content): stored rows whose
+    key it lacks are removed, kept in replaced_<table> like any replaced row, so undo brings
+    them back.
     """
     with store.writer() as cur:
         if once:
@@ -98,6 +102,16 @@ def write_batch(
             f"CREATE TEMP TABLE prior_rows AS SELECT f.* FROM {table.name} f "
             f"SEMI JOIN staged_upload s ON {_key_join(table, 's', 'f')}"
         )
+        if delete_missing:
+            gone = cur.execute(
+                f"INSERT INTO replaced_{table.name} SELECT f.*, {batch_id} FROM {table.name} f "
+                f"ANTI JOIN staged_upload s ON {_key_join(table, 's', 'f')}"
+            ).fetchall()[0][0]
+            if gone:
+                cur.execute(
+                    f"DELETE FROM {table.name} f WHERE NOT EXISTS (SELECT 1 FROM staged_upload s "
+                    f"WHERE {_key_join(table, 's', 'f')})"
+                )
         replaced = cur.execute("SELECT count(*) FROM prior_rows").fetchall()[0][0]
         if replaced:
             cur.execute(f"INSERT INTO replaced_{table.name} SELECT *, {batch_id} FROM prior_rows")

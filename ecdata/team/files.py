@@ -315,6 +315,35 @@ def ratings_frame(cur, month: dt.date | None = None) -> pd.DataFrame:
     ).df()
 
 
+# What the ratings editor shows and saves: only what people type in. Inquiries and sales that
+# come from customer-service reports are read at scoring time, never copied into ratings
+# (a corrected service report must still reach the scores).
+EDITABLE_RATINGS = [
+    "task_completion",
+    "work_quality",
+    "supervisor_rating",
+    "peer_rating",
+    "inquiries",
+    "qualified_inquiries",
+    "inquiry_target",
+    "sales",
+    "sales_target",
+    "perf_coef",
+]
+
+
+def ratings_for_editing(cur, month: dt.date) -> pd.DataFrame:
+    """Everyone on the roster with the ratings stored for `month` (empty where none):
+    person_id, name, then EDITABLE_RATINGS."""
+    return cur.execute(
+        f"""SELECT p.person_id, p.name, {", ".join(f"r.{c}" for c in EDITABLE_RATINGS)}
+            FROM roster p LEFT JOIN ratings r ON r.person_id = p.person_id AND r.month = ?
+            WHERE p.left_on IS NULL OR p.left_on >= ?
+            ORDER BY p.person_id""",
+        [month, month],
+    ).df()
+
+
 def rating_months(cur) -> list[dt.date]:
     return [r[0] for r in cur.execute("SELECT DISTINCT month FROM ratings ORDER BY 1").fetchall()]
 
@@ -323,6 +352,12 @@ def save_roster_edits(store: Store, edited: pd.DataFrame) -> tuple[bool, Message
     """Save an edited roster as one batch: roles follow the job titles, and a reporting loop
     is refused as it would be in a file."""
     frame = edited.copy()
+    named = frame["name"].notna() & (frame["name"].astype(str).str.strip() != "")
+    if not named.all():
+        # A row added in the editor and left without a name: nobody to store.
+        return False, Message("err.team_no_name", {"file": "roster"})
+    frame["name"] = frame["name"].astype(str).str.strip()
+    frame["person_id"] = _person_ids(frame)  # new rows get store/name, like a file without 工号
     frame["role"] = frame["role_title"].map(role_of)
     frame["department"] = frame["department"].where(
         frame["department"].notna() & (frame["department"] != ""),
@@ -333,11 +368,13 @@ def save_roster_edits(store: Store, edited: pd.DataFrame) -> tuple[bool, Message
         return False, Message("err.reporting_loop", {"file": "roster", "people": " → ".join(loop)})
     cols = [c for c in ROSTER.keys + ROSTER.metrics if c in frame]
     digest = hashlib.sha256(frame[cols].to_csv(index=False).encode()).hexdigest()
+    # The editor shows the whole roster: a row deleted there leaves the roster (undoably).
     result = write_batch(
         store,
         ROSTER,
         frame[cols],
-        {
+        delete_missing=True,
+        meta={
             "file_name": "roster (edited)",
             "content_hash": digest,
             "kind": "roster",

@@ -482,6 +482,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "dg.evidence": ("判断依据", "Evidence"),
     "dg.points_to": ("指向", "Points to"),
+    "dg.no_data": ("尚无数据", "No data yet"),
     "dg.rule": ("阈值", "Threshold"),
     "dg.advice": ("接下来怎么做", "What follows"),
     "dg.next_hires": ("按招聘顺序，下一步招聘：{roles}", "Next hires in the hiring order: {roles}"),

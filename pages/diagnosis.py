@@ -30,7 +30,10 @@ st.dataframe(
         {
             tr("dg.evidence"): [tr(f"ev.{f.name}") for f in diagnosis.findings],
             tr("col.value"): [str("—" if f.value is None else f.value) for f in diagnosis.findings],
-            tr("dg.points_to"): [tr(f"stage.{f.points_to}") for f in diagnosis.findings],
+            tr("dg.points_to"): [
+                tr(f"stage.{f.points_to}") if f.points_to else tr("dg.no_data")
+                for f in diagnosis.findings
+            ],
             tr("dg.rule"): [f.rule for f in diagnosis.findings],
         }
     ),

@@ -2,7 +2,14 @@
 
 import pandas as pd
 
-from ecdata.team.org import compare_with_model, fitting_model, hiring_gaps, role_of, span_of_control
+from ecdata.team.org import (
+    MODELS_BY_KEY,
+    compare_with_model,
+    fitting_model,
+    hiring_gaps,
+    role_of,
+    span_of_control,
+)
 
 
 def roster(*titles):
@@ -32,6 +39,11 @@ def test_nine_person_team_with_a_doubled_store_manager():
     result = compare_with_model(team, fitting_model(len(team))).set_index("slot")
     assert result.loc["customer_service", "count"] == 2
     assert (result.status == "missing").sum() == 0
+    # The basic model groups store managers under operations, where several are normal...
+    assert result.loc["operations", ["count", "status"]].tolist() == [3, "ok"]
+    # ...the operations-team core has one store manager's seat: two are doubled.
+    core = compare_with_model(team, MODELS_BY_KEY["ops_core"]).set_index("slot")
+    assert core.loc["store_manager", ["count", "status"]].tolist() == [2, "doubled"]
     assert hiring_gaps(team) == ["promotion", "brand", "finance"]
 
 

@@ -78,25 +78,32 @@ def test_growth_person_without_inquiry_target_is_scored_on_the_other_parts():
 
 
 def test_growth_bonus_below_the_first_tier_is_zero_and_coefficient_is_capped():
-    people = pd.DataFrame(
-        [
-            {
-                "person_id": "X",
-                "inquiries": 70,
-                "inquiry_target": 100,
-                "qualified_inquiries": 70,
-                "task_completion": 100,
-                "supervisor_rating": 100,
-                "peer_rating": 100,
-                "base_pay": 1000,
-                "level_coef": 1,
-                "float_coef": 1,
-            }
-        ]
-    )
-    scores = score_people(people, "growth")
-    pay = pay_people(people, scores, "growth", MONTH).iloc[0]
-    assert pay.incentive == 0  # 70% is below the 80% tier
+    def person(pid, inquiries, perf_coef=None):
+        return {
+            "person_id": pid,
+            "inquiries": inquiries,
+            "inquiry_target": 100,
+            "qualified_inquiries": inquiries,
+            "task_completion": 100,
+            "supervisor_rating": 100,
+            "peer_rating": 100,
+            "base_pay": 1000,
+            "level_coef": 1,
+            "float_coef": 1,
+            "perf_coef": perf_coef,
+        }
+
+    # X: 70% of the inquiry target. Y: 300%, and a typed-in coefficient of 2.5.
+    people = pd.DataFrame([person("X", 70), person("Y", 300, perf_coef=2.5)])
+    scores = score_people(people, "growth").set_index("person_id")
+    # 0.7 x 40 + 20 + 20 + 10 + 10 = 88 points; 300% completion earns at most 1.5 x 40 = 60,
+    # so Y has 60 + 60 = 120.
+    assert scores.score.tolist() == [88.0, 120.0]
+    pay = pay_people(people, scores.reset_index(), "growth", MONTH).set_index("person_id")
+    assert pay.loc["X", "incentive"] == 0  # 70% is below the 80% tier
+    assert pay.loc["X", "performance_coef"] == pytest.approx(0.88)
+    assert pay.loc["Y", "performance_coef"] == 2.0  # the brief's range ends at 2
+    assert pay.loc["X", "total"] == pytest.approx(1000 + 1000 * 0.88)
 
 
 def test_mature_stage_commission_with_tenure_and_collaborator_share():

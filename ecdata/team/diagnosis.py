@@ -42,7 +42,7 @@ class Evidence:
 class Finding:
     name: str  # evidence name, for the label
     value: object
-    points_to: str  # "start", "growth" or "mature"
+    points_to: str | None  # "start", "growth" or "mature"; None when there is no data yet
     rule: str  # the threshold, in words (zh/en via the page's table)
 
 
@@ -93,7 +93,8 @@ def diagnose_stage(
         Finding(
             "inquiry_cost_variation",
             None if e.inquiry_cost_variation is None else round(e.inquiry_cost_variation, 3),
-            "mature" if stable else "growth",
+            # Without six months of inquiry cost there is nothing to point anywhere.
+            None if e.inquiry_cost_variation is None else "mature" if stable else "growth",
             f"<= {t.stable_max_variation}",
         )
     )
@@ -102,7 +103,7 @@ def diagnose_stage(
         Finding(
             "target_attained_months",
             f"{e.target_attained_months}/{e.target_months}",
-            "mature" if attained else "growth",
+            None if e.target_months == 0 else "mature" if attained else "growth",
             f">= {t.mature_min_attained_months}/6",
         )
     )
@@ -116,7 +117,7 @@ def diagnose_stage(
         stage = "growth"
     else:
         stage = "start"
-    mixed = len({f.points_to for f in findings}) > 1
+    mixed = len({f.points_to for f in findings} - {None}) > 1
 
     warnings = []
     if current_scheme and current_scheme != stage:

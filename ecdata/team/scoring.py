@@ -208,11 +208,12 @@ def pay_people(
         base = _num(p.get("base_pay"))
         # A coefficient set in the ratings file wins over the one derived from the score.
         given = p.get("perf_coef")
-        coefficient = (
+        raw = (
             float(given)
             if given is not None and pd.notna(given)
-            else min(max(_num(p.get("score")) / schemes.pay.points_per_coefficient, lo), hi)
+            else _num(p.get("score")) / schemes.pay.points_per_coefficient
         )
+        coefficient = min(max(raw, lo), hi)  # the brief's 0-2, whichever way it was set
         incentive = 0.0
         if stage == "growth":
             completion = _ratio(p.get("inquiries"), p.get("inquiry_target")) or 0.0

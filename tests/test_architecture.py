@@ -104,3 +104,15 @@ def test_every_package_says_what_it_owns():
     for init in ENGINE.rglob("__init__.py"):
         doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
         assert doc and len(doc) > 40, init
+
+
+def test_streamlit_still_has_the_switch_ui_state_flips_for_shared_links():
+    """ui/state._leave_folder_navigation sets PagesManager.uses_pages_directory, the switch
+    st.navigation sets itself; an upgrade that renames it must fail here, not in a browser."""
+    import inspect
+
+    from streamlit.commands import navigation
+    from streamlit.runtime.pages_manager import PagesManager
+
+    assert "uses_pages_directory" in vars(PagesManager)
+    assert "PagesManager.uses_pages_directory = False" in inspect.getsource(navigation.navigation)

@@ -139,6 +139,11 @@ def _leave_folder_navigation() -> None:
     names a page (a shared link such as /explore?stores=…) with its old folder navigation:
     the page runs without app.py, so without the sidebar and with file names as the menu.
     Turning that mode off and rerunning makes app.py's st.navigation serve the same URL.
+
+    Why a private attribute: Streamlit 1.67 has no public switch (its config only hides the
+    folder menu, `client.showSidebarNavigation`; its advice is to rename pages/, which this
+    project's layout keeps). `st.navigation` itself sets this same class attribute on its
+    first run; tests/test_architecture.py fails loudly if an upgrade removes it.
     """
     from streamlit.runtime.pages_manager import PagesManager
 

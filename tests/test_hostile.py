@@ -319,3 +319,12 @@ def test_cli_json_is_valid_for_hostile_names(tmp_path, capsys):
     capsys.readouterr()
     assert cli(["kpis", "--db", db, "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["store"] == '<script>"x"</script>'
+
+
+def test_an_xlsx_with_a_broken_inside_is_unreadable_not_a_crash(seeded, tmp_path):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", "<worksheet><sheetData><row><c><v>1</v")
+    msg = rejected(seeded, tmp_path, "broken.xlsx", buf.getvalue())
+    assert msg.key == "err.unreadable"

@@ -55,7 +55,7 @@ MACROS = [
     # Dates as exporters write them. D/M/Y vs M/D/Y is decided per file (`day_first`).
     r"""CREATE OR REPLACE MACRO ec_date(x, day_first) AS CASE WHEN ec_missing(x) THEN NULL ELSE
         CAST(COALESCE(
-            TRY_CAST(CASE WHEN regexp_full_match(x, '\d{4}-\d{2}-\d{2}') THEN x END AS TIMESTAMP),
+            TRY_CAST(CASE WHEN regexp_full_match(x, '\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?') THEN x END AS TIMESTAMP),
             CASE WHEN regexp_matches(trim(x), '^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}') THEN COALESCE(
                 try_strptime(split_part(replace(trim(x), 'T', ' '), ' ', 1), '%Y-%m-%d'),
                 try_strptime(split_part(trim(x), ' ', 1), '%Y/%m/%d'),

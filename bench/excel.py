@@ -29,8 +29,16 @@ def make_xlsx(path: Path, rows: int) -> None:
     sheet.append(["统计日期", "店铺", "渠道", "访客数", "支付金额", "支付转化率"])
     start = dt.date(2020, 1, 1)
     for i in range(rows):
-        sheet.append([start + dt.timedelta(days=i // 50), f"店铺{i % 5}", f"渠道{(i // 5) % 10}",
-                      1000 + i % 900, round(4000 + (i % 5000) / 3, 2), "4.50%"])
+        sheet.append(
+            [
+                start + dt.timedelta(days=i // 50),
+                f"店铺{i % 5}",
+                f"渠道{(i // 5) % 10}",
+                1000 + i % 900,
+                round(4000 + (i % 5000) / 3, 2),
+                "4.50%",
+            ]
+        )
     book.save(path)
 
 

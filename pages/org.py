@@ -24,9 +24,10 @@ from ecdata.team.org import (
 )
 from ecdata.team.scoring import STAGES, evaluate_month
 from ui import charts
-from ui.state import get_store, lang, metric_label, query, say, tr
+from ui.state import current_view, get_store, lang, metric_label, query, say, tr
 from ui.url import current
 
+current_view()  # inside the app's shell, also when a shared link is the first request
 st.title(f"🏢 {tr('page.org')}")
 store = get_store()
 roster = query(roster_frame)

@@ -61,13 +61,13 @@ st.plotly_chart(
 )
 
 st.subheader(tr("ic.target"))
-target = total[["period", "inquiries", "inquiry_target", "inquiry_task_completion"]]
 st.plotly_chart(
-    charts.stacked_bars(
-        target.assign(gap=(target.inquiry_target - target.inquiries).clip(lower=0)),
+    charts.against_target(
+        total,
         "period",
-        [("inquiries", metric_label("inquiries")), ("gap", metric_label("inquiry_target"))],
-        line=("inquiry_task_completion", metric_label("inquiry_task_completion")),
+        ("inquiries", metric_label("inquiries")),
+        ("inquiry_target", metric_label("inquiry_target")),
+        ("inquiry_task_completion", metric_label("inquiry_task_completion")),
     ),
     config={"displayModeBar": False},
 )

@@ -269,3 +269,51 @@ def test_two_platforms_in_two_currencies_are_never_added(store, tmp_path):
     by_store = kpi_table(store.reader(), "total", "store", days).set_index("store")
     assert by_store.loc[STORE, "sales"] == 30000
     assert by_store.loc["Shopify US", "sales"] == pytest.approx(2345.60)
+
+
+def plotly_values(value):
+    """A trace field as a list: plotly ships numeric arrays as base64 typed arrays."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    return value
+
+
+def test_the_inquiry_target_chart_shows_target_actual_and_completion_in_percent(
+    tmall_week, monkeypatch
+):
+    import json
+
+    import streamlit
+    from conftest import app
+
+    monkeypatch.setenv("ECDATA_DB", tmall_week.path)
+    monkeypatch.setenv("ECDATA_DEMO", "0")
+    streamlit.cache_resource.clear()
+    streamlit.cache_data.clear()
+    at = app(
+        lang="en",
+        stores=STORE,
+        range="custom",
+        grain="day",
+        **{"from": "2026-10-01", "to": "2026-10-03"},
+    )
+    at.switch_page("pages/inquiry_cost.py").run()
+    assert not at.exception
+    spec = next(
+        json.loads(c.proto.spec)
+        for c in at.get("plotly_chart")
+        if any(t.get("name") == "Inquiry target" for t in json.loads(c.proto.spec)["data"])
+    )
+    traces = {t["name"]: {k: plotly_values(v) for k, v in t.items()} for t in spec["data"]}
+    day1 = traces["Inquiries"]["x"].index("2026-10-01")
+    # Day 1: 80 inquiries; cost 200 (生意参谋) + 90 (千川) + 1,000 + 100 = 1,390, over a
+    # target inquiry cost of 20: a target of 69.5 inquiries, beaten (115%).
+    assert traces["Inquiries"]["y"][day1] == 80
+    assert traces["Inquiry target"]["y"][day1] == pytest.approx(1390 / 20)
+    assert traces["Inquiry task completion"]["y"][day1] == pytest.approx(80 / 69.5)
+    assert spec["layout"]["yaxis2"]["tickformat"] == ".0%"
+    streamlit.cache_resource.clear()

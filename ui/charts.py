@@ -149,6 +149,51 @@ def stacked_bars(
     return periods_axis(style(fig, 420, title))
 
 
+def against_target(
+    frame,
+    x: str,
+    actual: tuple[str, str],
+    target: tuple[str, str],
+    completion: tuple[str, str],
+    title: str | None = None,
+) -> go.Figure:
+    """Actual as bars, the target as a dashed line on the same axis (visible whether it was
+    beaten or missed), and completion in percent on a second axis. Each pair: (column, label)."""
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=frame[x], y=frame[actual[0]], name=actual[1]))
+    fig.add_trace(
+        go.Scatter(
+            x=frame[x],
+            y=frame[target[0]],
+            name=target[1],
+            mode="lines+markers",
+            line=dict(width=3, dash="dash", color="#212529"),
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=frame[x],
+            y=frame[completion[0]],
+            name=completion[1],
+            yaxis="y2",
+            mode="lines+markers",
+            line=dict(width=3, color=GOOD),
+        )
+    )
+    fig.update_layout(
+        yaxis2=dict(
+            overlaying="y",
+            side="right",
+            rangemode="tozero",
+            showgrid=False,
+            tickformat=".0%",
+            title=completion[1],
+        )
+    )
+    fig.update_yaxes(rangemode="tozero", selector=dict(overlaying=None))
+    return periods_axis(style(fig, 420, title))
+
+
 def movers(frame, label_col: str, labels: list[str], title: str | None = None) -> go.Figure:
     colors = [GOOD if v == "good" else BAD if v == "bad" else NEUTRAL for v in frame.verdict]
     fig = go.Figure(

@@ -17,9 +17,10 @@ import pandas as pd
 from ecdata.demo import load_demo, write_sample_files
 from ecdata.export import neutralise
 from ecdata.i18n import Message
+from ecdata.ingest.headers import canonical_fields
 from ecdata.ingest.reader import DEFAULT_MAX_MB
 from ecdata.ingest.scratch import remove_leftovers
-from ecdata.ingest.upload import ingest_file
+from ecdata.ingest.upload import ingest_file, remember_mapping
 from ecdata.metrics.catalogue import KPI_COLUMNS
 from ecdata.metrics.kpis import DIMENSIONS, GRAINS, Filters, kpi_table
 from ecdata.metrics.products import product_table
@@ -49,6 +50,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", type=Path)
     p.add_argument("--store", help="store name for files without a store column")
     p.add_argument("--max-mb", type=float, default=DEFAULT_MAX_MB)
+    p.add_argument(
+        "--header-row", type=int, help="the header's row (1-based) when it is not recognised"
+    )
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        help="map a column to a field (e.g. '当日咨询=inquiries'; 'COLUMN=' ignores it); repeat",
+    )
 
     p = with_db(sub.add_parser("team", help="read roster or monthly ratings files"))
     p.add_argument("paths", nargs="+", type=Path)
@@ -90,14 +101,42 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](store, args)
 
 
+def _column_map(pairs: list[str]) -> dict[str, str] | Message | None:
+    """--map COLUMN=FIELD pairs as a mapping override, or a Message naming a bad pair."""
+    if not pairs:
+        return None
+    known = set(canonical_fields())
+    mapping = {}
+    for pair in pairs:
+        column, sep, field_name = pair.partition("=")
+        if not sep or not column.strip() or (field_name and field_name not in known):
+            return Message("err.bad_map", {"pair": pair, "fields": ", ".join(sorted(known))})
+        mapping[column.strip()] = field_name.strip()
+    return mapping
+
+
 def _ingest(store: Store, args) -> int:
+    override = _column_map(args.map)
+    if isinstance(override, Message):
+        print(override, file=sys.stderr)
+        return 2
     failed = 0
     for path in args.paths:
         if not path.exists():
             print(f"{path}: 文件不存在 / file not found", file=sys.stderr)
             failed += 1
             continue
-        outcome = ingest_file(store, path, store_name=args.store, max_mb=args.max_mb)
+        outcome = ingest_file(
+            store,
+            path,
+            store_name=args.store,
+            max_mb=args.max_mb,
+            header_row=args.header_row,
+            mapping_override=override,
+        )
+        if outcome.ok and override and outcome.parsed:
+            # Remembered for this layout, as the Upload page does: next week needs no --map.
+            remember_mapping(store, outcome.parsed.headers, outcome.parsed.mapping_by_header())
         stream = sys.stdout if outcome.ok else sys.stderr
         print(outcome.message, file=stream)
         parsed = outcome.parsed

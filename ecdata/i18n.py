@@ -42,6 +42,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "File {file} stops being {encoding} text at byte {offset}: it mixes two encodings "
         "(e.g. GBK lines pasted into a UTF-8 file). Save it again as UTF-8 and upload that.",
     ),
+    "err.bad_map": (
+        "--map 参数「{pair}」应写成「列名=字段」，字段为以下之一：{fields}",
+        "--map '{pair}' should read COLUMN=FIELD, with FIELD one of: {fields}",
+    ),
     "err.unreadable": ("无法读取文件 {file}：{detail}", "Could not read file {file}: {detail}"),
     "err.no_header": (
         "在文件 {file} 的前 {rows} 行里找不到表头：没有认出日期或指标列（如 统计日期、访客数、支付金额）。",
@@ -276,6 +280,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "这个文件会改写已有的数据（来自 {files}）：请核对下面每个指标导入前后的合计，确认后再导入。",
         "This file would change values already stored (from {files}): check each metric's "
         "total before and after, and confirm before importing.",
+    ),
+    "up.pick_header_hint": (
+        "没有认出这个文件的表头。下面是文件的前 30 行：填写表头所在的行号，再在下方为每一列选择字段（会记住这种格式）。",
+        "This file's header was not recognised. Below are its first 30 rows: enter the row "
+        "the header is on, then choose a field for each column (the layout is remembered).",
     ),
     "up.confirm_replace": ("确认用这个文件的数据替换", "Replace them with this file's values"),
     "col.product_name": ("商品名称", "Product"),

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from ecdata.ingest.headers import canonical_fields
-from ecdata.ingest.reader import DEFAULT_MAX_MB
+from ecdata.ingest.reader import DEFAULT_MAX_MB, first_rows
 from ecdata.ingest.upload import commit, preview, read_for_store, remember_mapping
 from ecdata.store.batches import list_batches, undo_batch
 from ui.state import current_view, fmt, get_store, lang, metric_label, say, tr, unit_of
@@ -26,9 +26,9 @@ parsed_cache = st.session_state.setdefault("_parsed", {})
 done = st.session_state.setdefault("_committed", {})
 
 
-def parsed_for(upload, override):
-    """Read each upload once per (store name, mapping), not on every rerun."""
-    key = (upload.file_id, store_name, tuple(sorted((override or {}).items())))
+def parsed_for(upload, override, header_row):
+    """Read each upload once per (store name, mapping, header row), not on every rerun."""
+    key = (upload.file_id, store_name, tuple(sorted((override or {}).items())), header_row)
     if key not in parsed_cache:
         with st.status(tr("up.reading", file=upload.name)) as status:
             parsed_cache[key] = read_for_store(
@@ -37,18 +37,80 @@ def parsed_for(upload, override):
                 file_name=upload.name,
                 store_name=store_name,
                 mapping_override=override,
+                header_row=header_row,
             )
             status.update(state="complete" if parsed_cache[key].ok else "error")
     return parsed_cache[key]
+
+
+def mapping_editor(upload, parsed, override_key) -> None:
+    """Each column and the field it maps to, editable; a change re-reads the file with it."""
+    mapping = parsed.mapping_by_header()
+    fields = [mapping.get(h, "") for h in parsed.headers]
+    table = pd.DataFrame(
+        {
+            tr("up.column"): parsed.headers,
+            tr("up.field"): fields,
+            "": [metric_label(f) if f else "" for f in fields],
+        }
+    )
+    edited = st.data_editor(
+        table,
+        key=f"editor_{upload.file_id}",
+        hide_index=True,
+        width="stretch",
+        disabled=[tr("up.column"), ""],
+        column_config={
+            tr("up.field"): st.column_config.SelectboxColumn(
+                tr("up.field"), options=[""] + canonical_fields()
+            )
+        },
+    )
+    chosen = dict(zip(edited[tr("up.column")], edited[tr("up.field")].fillna("")))
+    if {h: f for h, f in chosen.items() if f} != mapping:
+        st.session_state[override_key] = chosen
+        st.rerun()
 
 
 for upload in files or []:
     with st.container(border=True):
         st.subheader(f"📄 {upload.name}")
         override_key = f"override_{upload.file_id}"
-        parsed = parsed_for(upload, st.session_state.get(override_key))
+        header_key = f"header_{upload.file_id}"
+        parsed = parsed_for(
+            upload, st.session_state.get(override_key), st.session_state.get(header_key)
+        )
         if not parsed.ok:
             st.error(say(parsed.error))
+            if parsed.error.key in ("err.no_header", "err.no_metric", "err.no_date"):
+                # A layout the aliases do not know: the person points at the header row and
+                # maps the columns; the mapping is remembered for the next such file.
+                rows = first_rows(upload.getvalue())
+                if rows:
+                    st.caption(tr("up.pick_header_hint"))
+                    width = max(len(r) for r in rows)
+                    st.dataframe(
+                        pd.DataFrame(
+                            [list(r) + [""] * (width - len(r)) for r in rows],
+                            index=range(1, len(rows) + 1),
+                        ),
+                        width="stretch",
+                        height=240,
+                    )
+                    # Kept under a key of its own: the input is gone once the file reads.
+                    st.number_input(
+                        tr("up.header_row"),
+                        1,
+                        len(rows),
+                        value=None,
+                        step=1,
+                        key=f"pick_{header_key}",
+                        on_change=lambda k=header_key: st.session_state.update(
+                            {k: st.session_state[f"pick_{k}"]}
+                        ),
+                    )
+                if parsed.headers:
+                    mapping_editor(upload, parsed, override_key)
             continue
         if upload.file_id in done:
             st.success(done[upload.file_id])
@@ -69,31 +131,7 @@ for upload in files or []:
         if parsed.not_final_dates:
             st.warning(tr("up.not_final", days=", ".join(map(str, parsed.not_final_dates))))
 
-        mapping = parsed.mapping_by_header()
-        fields = [mapping.get(h, "") for h in parsed.headers]
-        table = pd.DataFrame(
-            {
-                tr("up.column"): parsed.headers,
-                tr("up.field"): fields,
-                "": [metric_label(f) if f else "" for f in fields],
-            }
-        )
-        edited = st.data_editor(
-            table,
-            key=f"editor_{upload.file_id}",
-            hide_index=True,
-            width="stretch",
-            disabled=[tr("up.column"), ""],
-            column_config={
-                tr("up.field"): st.column_config.SelectboxColumn(
-                    tr("up.field"), options=[""] + canonical_fields()
-                )
-            },
-        )
-        chosen = dict(zip(edited[tr("up.column")], edited[tr("up.field")].fillna("")))
-        if {h: f for h, f in chosen.items() if f} != mapping:
-            st.session_state[override_key] = chosen
-            st.rerun()
+        mapping_editor(upload, parsed, override_key)
 
         change = preview(store, parsed)
         st.info(

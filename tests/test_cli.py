@@ -87,3 +87,59 @@ def test_team_files_from_the_command_line(tmp_path):
     bad.write_text("姓名,岗位,上级\nA,店长,B\nB,运营,A\n", encoding="utf-8")
     looped = run("team", str(bad), db=db)
     assert looped.returncode == 1 and "loop" in looped.stderr
+
+
+def test_an_unknown_layout_is_read_with_header_row_and_map_then_remembered(tmp_path, capsys):
+    from ecdata.cli import main
+
+    db = str(tmp_path / "m.duckdb")
+    text = "客服日报（自制）\n日子,当日咨询,当日成交\n2026-10-01,80,29\n2026-10-02,60,21\n"
+    first = tmp_path / "自制日报_10月.csv"
+    first.write_text(text, encoding="utf-8")
+    assert main(["ingest", str(first), "--db", db, "--store", "A店"]) == 1
+    assert "No header found" in capsys.readouterr().err
+    assert (
+        main(
+            [
+                "ingest",
+                str(first),
+                "--db",
+                db,
+                "--store",
+                "A店",
+                "--header-row",
+                "2",
+                "--map",
+                "日子=date",
+                "--map",
+                "当日咨询=inquiries",
+                "--map",
+                "当日成交=closed_inquiries",
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    nxt = tmp_path / "自制日报_11月.csv"
+    nxt.write_text(text.replace("2026-10", "2026-11"), encoding="utf-8")
+    assert main(["ingest", str(nxt), "--db", db, "--store", "A店", "--header-row", "2"]) == 0
+    capsys.readouterr()
+    assert main(["kpis", "--db", db, "--grain", "month", "--by", "none", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["period"], r["inquiries"], r["closed_inquiries"]) for r in rows] == [
+        ("2026-10-01", 140, 50),
+        ("2026-11-01", 140, 50),
+    ]
+
+
+def test_a_map_to_an_unknown_field_is_refused_with_the_fields(tmp_path, capsys):
+    from ecdata.cli import main
+
+    path = tmp_path / "a.csv"
+    path.write_text("日期,访客数\n2026-10-01,1\n", encoding="utf-8")
+    assert (
+        main(["ingest", str(path), "--db", str(tmp_path / "x.duckdb"), "--map", "访客数=visitorz"])
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert "visitorz" in err and "visitors" in err and "COLUMN=FIELD" in err

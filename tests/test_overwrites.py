@@ -59,3 +59,55 @@ def test_the_upload_page_asks_before_replacing(tmp_path, monkeypatch):
     commit = next(b for b in at.button if "ga4.csv" in b.label)
     assert not commit.disabled
     st.cache_resource.clear()
+
+
+def upload_id(at) -> str:
+    """The file id Streamlit gave the one upload on the page (keys of its widgets end in it)."""
+    return at.file_uploader[0].value[0].file_id
+
+
+def test_an_unknown_layout_is_mapped_on_the_upload_page_and_remembered(tmp_path, monkeypatch):
+    db = tmp_path / "u.duckdb"
+    Store(db).close()
+    monkeypatch.setenv("ECDATA_DB", str(db))
+    monkeypatch.setenv("ECDATA_DEMO", "0")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    text = "客服日报（自制）\n日子,当日咨询,当日成交\n2026-10-01,80,29\n2026-10-02,60,21\n"
+    at = app(lang="en")
+    at.switch_page("pages/upload.py").run()
+    at.text_input(key="up_store").set_value("A店").run()
+    at.file_uploader[0].upload("日报.csv", text.encode(), "text/csv").run()
+    assert not at.exception
+    assert any("No header found" in e.value for e in at.error)
+    first_rows = at.dataframe[0].value
+    assert list(first_rows.iloc[1])[:3] == ["日子", "当日咨询", "当日成交"]
+    at.number_input[0].set_value(2).run()
+    assert any("no metric column we recognise" in e.value for e in at.error)
+    at.session_state[f"editor_{upload_id(at)}"] = {
+        "edited_rows": {
+            0: {"Maps to": "date"},
+            1: {"Maps to": "inquiries"},
+            2: {"Maps to": "closed_inquiries"},
+        },
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert not at.exception and not at.error
+    next(b for b in at.button if "日报.csv" in b.label).click().run()
+    assert [x.value for x in at.success] == [
+        "日报.csv: read 2 rows, wrote 2 (2 new, 0 replaced), skipped 0 → batch 1"
+    ]
+    with Store(db) as store:
+        assert store.reader().execute(
+            "SELECT sum(inquiries), sum(closed_inquiries) FROM store_daily"
+        ).fetchall() == [(140, 50)]
+        from ecdata.ingest.upload import remembered_mapping
+
+        assert remembered_mapping(store, ["日子", "当日咨询", "当日成交"]) == {
+            "日子": "date",
+            "当日咨询": "inquiries",
+            "当日成交": "closed_inquiries",
+        }
+    st.cache_resource.clear()

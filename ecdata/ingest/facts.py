@@ -69,6 +69,8 @@ def check_facts(
             parsed.kind = "agent"
         elif "month" in kind_fields:
             parsed.kind = "monthly"
+        elif kind_fields & {"product_id", "product_name"} and parsed.kind == "store":
+            parsed.kind = "product"
     parsed.mapping = dict(sorted(mapping.items()))
     table = parsed.table
     name = parsed.file_name

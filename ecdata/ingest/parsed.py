@@ -41,6 +41,8 @@ class ParsedExport:
     kind: str = ""
     mapping: dict[int, str] = field(default_factory=dict)
     store_param: str | None = None
+    # The header row a person chose (1-based) for a layout no alias recognises; None: found.
+    header_row_chosen: int | None = None
     # The facts at their grain, as a Parquet file: a million rows cost no memory until they
     # are read (`staged`), and the store inserts straight from it.
     staged_file: str | None = None

@@ -73,12 +73,14 @@ def read_export(
     mapping_override: dict[str, str] | None = None,
     today: dt.date | None = None,
     max_mb: float = DEFAULT_MAX_MB,
+    header_row: int | None = None,
 ) -> ParsedExport:
     """Read one export file into facts at their grain.
 
     `store_name` is used when the file has no store column. `mapping_override` maps header
     text to a canonical field ('' to ignore a column) and wins over the alias table. Dates
-    after `today` + 1 day are rejected as rows. Units: money as in the file (yuan, dollars),
+    after `today` + 1 day are rejected as rows. `header_row` (1-based) says where the header
+    is when the alias table recognises none of it (with `mapping_override` naming columns). Units: money as in the file (yuan, dollars),
     rates as fractions (0.05 = 5%), durations in seconds; missing cells stay missing.
     """
     today = today or dt.date.today()
@@ -90,7 +92,7 @@ def read_export(
         else:
             path = Path(source)
             name = file_name or path.name
-        parsed = ParsedExport(file_name=name, store_param=store_name)
+        parsed = ParsedExport(file_name=name, store_param=store_name, header_row_chosen=header_row)
         size = path.stat().st_size
         if size == 0:
             return parsed.fail("err.empty", file=name)
@@ -196,6 +198,35 @@ def _facts_from(
         return check_facts(con, start, mapping_override, today, source)
 
 
+def first_rows(data: bytes, n: int = hd.HEADER_SCAN_ROWS) -> list[list[str]]:
+    """The first `n` rows of an upload as text cells, for a person to point at its header.
+
+    Reads only the start of a text file; an empty list for what is not a table."""
+    fmt = sniff_format(data[:HEAD_BYTES])
+    if fmt == "zip":
+        fmt = sniff_format(data)  # the directory that tells an xlsx sits at the end
+    if fmt in ("xlsx", "xls"):
+        try:
+            sheet = fastexcel.read_excel(data).load_sheet(
+                0, header_row=None, dtypes="string", skip_rows=0, n_rows=n
+            )
+        except UNREADABLE:
+            return []
+        return [list(r.values()) for r in sheet.to_arrow().to_pylist()]
+    if fmt not in ("text", "html"):
+        return []
+    head = data[:HEAD_BYTES]
+    encoding = detect_encoding(head, at_eof=len(data) <= HEAD_BYTES)
+    text = head.decode(encoding, errors="replace").lstrip("\ufeff")
+    if fmt == "html":
+        return html_table_rows(text)[:n]
+    lines = text.splitlines()[:n]
+    delimiter = (
+        "\t" if sum(x.count("\t") for x in lines) > sum(x.count(",") for x in lines) else ","
+    )
+    return [row for row in csv.reader(lines, delimiter=delimiter)]
+
+
 def read_rows(data: bytes) -> list[list]:
     """A small table file (CSV/TSV, xlsx, binary xls, HTML-as-xls) as rows of cells.
 
@@ -232,9 +263,17 @@ def excel_cells(frame: pd.DataFrame) -> list[list]:
     return [[cell(v) for v in row] for row in frame.itertuples(index=False, name=None)]
 
 
+def _header_index(rows: list[list], parsed: ParsedExport) -> int | None:
+    """The 0-based header row: the one a person chose, else the first the aliases know."""
+    if parsed.header_row_chosen is not None:
+        chosen = parsed.header_row_chosen - 1
+        return chosen if 0 <= chosen < len(rows) else None
+    return hd.find_header_row(rows)
+
+
 def _load_rows(con, rows: list[list], parsed: ParsedExport) -> bool:
     """Put already-split rows (Excel, HTML) into the `raw` view: text columns + __row."""
-    header_idx = hd.find_header_row(rows)
+    header_idx = _header_index(rows, parsed)
     if header_idx is None:
         return False
     width = max(len(r) for r in rows[header_idx:])
@@ -266,7 +305,7 @@ def _load_excel(con, path: Path, parsed: ParsedExport) -> bool:
     )
     table = sheet.to_arrow()
     head = [list(r.values()) for r in table.slice(0, hd.HEADER_SCAN_ROWS).to_pylist()]
-    header_idx = hd.find_header_row(head)
+    header_idx = _header_index(head, parsed)
     if header_idx is None:
         return False
     parsed.header_row = header_idx + 1
@@ -288,12 +327,12 @@ def _header_text(cell, i: int) -> str:
     return text or f"column{i + 1}"
 
 
-def _sniff_delimiter(lines: list[str]) -> tuple[str, int | None, list[str]]:
+def _sniff_delimiter(lines: list[str], parsed: ParsedExport) -> tuple[str, int | None, list[str]]:
     """The delimiter under which a header row is found with the most cells."""
     best = (",", None, [])
     for delim in (",", "\t", ";", "|"):
         rows = list(csv.reader(lines, delimiter=delim))
-        idx = hd.find_header_row(rows)
+        idx = _header_index(rows, parsed)
         if idx is not None and (best[1] is None or len(rows[idx]) > len(best[2])):
             best = (delim, idx, rows[idx])
     return best
@@ -314,7 +353,7 @@ def _load_text(con, path: Path, tmp: Path, head: bytes, parsed: ParsedExport):
     lines = text.splitlines()
     if not at_eof:
         lines = lines[:-1]  # possibly cut mid-line
-    delim, header_idx, header = _sniff_delimiter(lines[: hd.HEADER_SCAN_ROWS + 1])
+    delim, header_idx, header = _sniff_delimiter(lines[: hd.HEADER_SCAN_ROWS + 1], parsed)
     if header_idx is None:
         return None
     parsed.header_row = header_idx + 1

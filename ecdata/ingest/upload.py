@@ -146,7 +146,9 @@ def read_for_store(
     parsed = read_export(
         source, store_name=store_name, mapping_override=mapping_override, **read_options
     )
-    if parsed.ok and mapping_override is None:
+    # A layout read before: its columns as the person mapped them (also when the alias table
+    # recognises none of them and the file failed on its own).
+    if parsed.headers and mapping_override is None:
         remembered = remembered_mapping(store, parsed.headers)
         if remembered and remembered != parsed.mapping_by_header():
             parsed = read_export(

@@ -384,3 +384,25 @@ def test_uk_business_report_saved_by_excel_in_windows_1252(store, tmp_path):
     assert s["sales"] == pytest.approx(1234.56 + 980.10)
     days = store.reader().execute("SELECT min(date), max(date) FROM store_daily").fetchone()
     assert days == (dt.date(2026, 10, 28), dt.date(2026, 10, 30))  # day first, proven by 28
+
+
+def test_european_decimals_when_the_file_proves_them(store, tmp_path):
+    """A German Amazon report: 1.234,56 € and 4,5 %; the 12,50 cell proves the comma style."""
+    path = tmp_path / "Geschaeftsbericht.csv"
+    path.write_text(
+        "Date;Sessions – Total;Total Order Items;Ordered Product Sales\n"
+        '01/10/2026;"1.500";30;"1.234,56 €"\n'
+        "02/10/2026;900;18;12,50 €\n",
+        encoding="utf-8",
+    )
+    ingest(store, path, store_name="Amazon DE")
+    s = sums(store)
+    assert (s["visitors"], s["buyers"]) == (2400, 48)
+    assert s["sales"] == pytest.approx(1234.56 + 12.50)
+
+
+def test_us_thousands_are_not_mistaken_for_decimals(store, tmp_path):
+    path = tmp_path / "us.csv"
+    path.write_text('Date,Sessions,Total sales\n2026-10-01,"7,001","$1,234"\n', encoding="utf-8")
+    ingest(store, path, store_name="US")
+    assert (sums(store)["visitors"], sums(store)["sales"]) == (7001, 1234)

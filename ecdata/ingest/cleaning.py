@@ -27,7 +27,10 @@ MACROS = [
     # Thousands separators (also Indian 1,08,218.36), currency signs and words, spaces.
     r"""CREATE OR REPLACE MACRO ec_number(x) AS CASE WHEN ec_missing(x) THEN NULL ELSE
         TRY_CAST(regexp_replace(replace(replace(trim(x), 'US$', ''), 'RMB', ''),
-                                '[,\s¥￥$£₹元]', '', 'g') AS DOUBLE) END""",
+                                '[,\s¥￥$£₹€元]', '', 'g') AS DOUBLE) END""",
+    # 1.234,56 (a file that proved it writes decimals with a comma) as 1234.56.
+    r"""CREATE OR REPLACE MACRO ec_decimal_comma(x) AS
+        replace(replace(x, '.', ''), ',', '.')""",
     # A cell with a percent sign is a percentage; `plain_is_percent` says how the file's plain
     # numbers in this column read (decided per column, so 12.96 and 0.1296 never mix).
     r"""CREATE OR REPLACE MACRO ec_rate(x, plain_is_percent) AS CASE

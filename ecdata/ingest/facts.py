@@ -178,12 +178,34 @@ def check_facts(
         )
 
     # --- metrics ---
+    # European exports write 1.234,56: only a cell that proves it switches the whole file.
+    text_numbers = [
+        col[p]
+        for f in metric_fields
+        if f not in hd.DURATION_FIELDS
+        for p in fields[f]
+        if is_text(p)
+    ]
+    decimal_comma = _decimal_comma(con, text_numbers)
+    if (
+        decimal_comma
+        and source is not None
+        and not all(is_text(p) for f in metric_fields for p in fields[f])
+    ):
+        # DuckDB's sniffer read "1.500" as the number 1.5: in this file it is 1500.
+        source.all_text()
+        source.create_view(con)
+        types.update(_column_types(con))
+
+    def cell(pos):
+        return f"ec_decimal_comma({col[pos]})" if decimal_comma else col[pos]
+
     def value(pos, f):
         if f in hd.RATE_FIELDS and f != "aov":
-            return _rate_expr(con, col[pos], is_text(pos))
+            return _rate_expr(con, cell(pos) if is_text(pos) else col[pos], is_text(pos))
         if f in hd.DURATION_FIELDS:
             return f"ec_seconds({col[pos]})" if is_text(pos) else f"CAST({col[pos]} AS DOUBLE)"
-        return f"ec_number({col[pos]})" if is_text(pos) else f"CAST({col[pos]} AS DOUBLE)"
+        return f"ec_number({cell(pos)})" if is_text(pos) else f"CAST({col[pos]} AS DOUBLE)"
 
     # Values are computed once per cell (v<pos>) in an inner query; checks and sums use them.
     cell_values: dict[str, str] = {}
@@ -497,6 +519,18 @@ def _day_first(con, text_column: str) -> bool:
             0
         ]
     )
+
+
+def _decimal_comma(con, columns: list[str]) -> bool:
+    """Whether this file writes numbers the European way (1.234,56 / 12,5%): a cell whose
+    comma is followed by one or two digits at its end proves it; 7,001 proves nothing."""
+    if not columns:
+        return False
+    proof = " OR ".join(
+        f"regexp_matches(trim({c}), '^[^0-9-]*-?[0-9]{{1,3}}(\\.[0-9]{{3}})*,[0-9]{{1,2}}[^0-9]*$')"
+        for c in columns
+    )
+    return bool(con.execute(f"SELECT bool_or({proof}) FROM raw").fetchall()[0][0])
 
 
 def _rate_expr(con, column: str, text: bool) -> str:

@@ -5,6 +5,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ecdata.team.files import (
+    EDITABLE_ROSTER,
     rating_months,
     read_team_file,
     roster_frame,
@@ -164,22 +165,7 @@ st.markdown(
 )
 
 with st.expander(tr("org.edit")):
-    editable = roster[
-        [
-            "person_id",
-            "name",
-            "role_title",
-            "department",
-            "manager",
-            "store",
-            "hired",
-            "left_on",
-            "base_pay",
-            "level_coef",
-            "float_coef",
-            "collaborator",
-        ]
-    ]
+    editable = roster[EDITABLE_ROSTER]
     edited = st.data_editor(
         editable,
         key="roster_editor",

@@ -50,16 +50,53 @@ def demo_file(tmp_path_factory):
 
 
 @pytest.fixture
-def db(demo_file, tmp_path, monkeypatch):
+def app_on(monkeypatch):
+    """`app_on(path)`: the app (AppTest) opens that database file next, without the demo."""
+
+    def use(path):
+        monkeypatch.setenv("ECDATA_DB", str(path))
+        monkeypatch.setenv("ECDATA_DEMO", "0")
+        st.cache_resource.clear()
+        st.cache_data.clear()
+
+    yield use
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def db(demo_file, tmp_path, app_on):
     """A private copy of the demo database, opened by the app."""
     path = tmp_path / "app.duckdb"
     shutil.copy(demo_file, path)
-    monkeypatch.setenv("ECDATA_DB", str(path))
-    monkeypatch.setenv("ECDATA_DEMO", "0")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield path
-    st.cache_resource.clear()
+    app_on(path)
+    return path
+
+
+@pytest.fixture
+def seeded(store, tmp_path):
+    """A store holding one good day, to prove a refused file changes nothing."""
+    from ecdata.ingest.upload import ingest_file
+
+    good = tmp_path / "good.csv"
+    good.write_text("日期,访客数,支付金额\n2026-10-01,100,1000\n", encoding="utf-8")
+    assert ingest_file(store, good, store_name="A店", today=TODAY).ok
+    return store
+
+
+def rejected(store, tmp_path, name, content: bytes, **kw):
+    """Upload `content` as file `name`: it must be refused, named in both languages, and
+    leave every table as it was. Returns the message."""
+    from ecdata.ingest.upload import ingest_file
+
+    path = tmp_path / name
+    path.write_bytes(content)
+    before = store.dump()
+    outcome = ingest_file(store, path, store_name=kw.pop("store_name", "A店"), today=TODAY, **kw)
+    assert not outcome.ok
+    assert store.dump() == before
+    for lang in ("zh", "en"):
+        assert name in outcome.message.text(lang)
+    return outcome.message
 
 
 def app(**params) -> AppTest:

@@ -1,62 +1,43 @@
 """Bad input gets a clear message naming file, row and column, and the store stays as it was."""
 
-import pytest
-from conftest import TODAY
+from conftest import TODAY, rejected
 
 from ecdata.ingest.upload import ingest_file
 
 
-@pytest.fixture
-def seeded(store, tmp_path):
-    good = tmp_path / "good.csv"
-    good.write_text("日期,访客数,支付金额\n2026-10-01,100,1000\n", encoding="utf-8")
-    assert ingest_file(store, good, store_name="A店", today=TODAY).ok
-    return store
-
-
-def reject(store, tmp_path, name, content: bytes, **kw):
-    path = tmp_path / name
-    path.write_bytes(content)
-    before = store.dump()
-    outcome = ingest_file(store, path, store_name=kw.pop("store_name", "A店"), today=TODAY, **kw)
-    assert not outcome.ok
-    assert store.dump() == before
-    return outcome.message
-
-
 def test_empty_file(seeded, tmp_path):
-    msg = reject(seeded, tmp_path, "empty.csv", b"")
+    msg = rejected(seeded, tmp_path, "empty.csv", b"")
     assert msg.key == "err.empty" and "empty.csv" in msg.text("en") and "空" in msg.text("zh")
 
 
 def test_picture_renamed_csv(seeded, tmp_path):
-    msg = reject(seeded, tmp_path, "photo.csv", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    msg = rejected(seeded, tmp_path, "photo.csv", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
     assert msg.key == "err.binary" and "PNG" in msg.text("en")
 
 
 def test_no_recognisable_columns(seeded, tmp_path):
-    msg = reject(seeded, tmp_path, "notes.csv", "名字,备注\n张三,你好\n".encode())
+    msg = rejected(seeded, tmp_path, "notes.csv", "名字,备注\n张三,你好\n".encode())
     assert msg.key == "err.no_header"
 
 
 def test_no_date_column_and_no_date_in_name(seeded, tmp_path):
-    msg = reject(seeded, tmp_path, "stats.csv", "访客数,支付金额\n100,1000\n".encode())
+    msg = rejected(seeded, tmp_path, "stats.csv", "访客数,支付金额\n100,1000\n".encode())
     assert msg.key == "err.no_date" and "stats.csv" in msg.text("zh")
 
 
 def test_no_metric_column(seeded, tmp_path):
-    msg = reject(seeded, tmp_path, "keys.csv", "日期,店铺\n2026-10-01,A店\n".encode())
+    msg = rejected(seeded, tmp_path, "keys.csv", "日期,店铺\n2026-10-01,A店\n".encode())
     assert msg.key == "err.no_metric"
 
 
 def test_text_in_every_number_cell(seeded, tmp_path):
-    msg = reject(seeded, tmp_path, "text.csv", "日期,访客数\n2026-10-02,很多\n".encode())
+    msg = rejected(seeded, tmp_path, "text.csv", "日期,访客数\n2026-10-02,很多\n".encode())
     assert msg.key == "err.no_valid_rows"
     assert "第 2 行" in msg.text("zh") and "'访客数'" in msg.text("en") and "很多" in msg.text("en")
 
 
 def test_missing_store(seeded, tmp_path):
-    msg = reject(
+    msg = rejected(
         seeded, tmp_path, "nostore.csv", "日期,访客数\n2026-10-02,1\n".encode(), store_name=None
     )
     assert msg.key == "err.no_store"
@@ -64,7 +45,7 @@ def test_missing_store(seeded, tmp_path):
 
 def test_too_large(seeded, tmp_path):
     content = ("日期,访客数\n" + "2026-10-02,1\n" * 120_000).encode()
-    msg = reject(seeded, tmp_path, "big.csv", content, max_mb=1)
+    msg = rejected(seeded, tmp_path, "big.csv", content, max_mb=1)
     assert msg.key == "err.too_large" and "1 MB" in msg.text("en")
 
 
@@ -76,7 +57,7 @@ def test_zip_with_two_files(seeded, tmp_path):
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("a.csv", "日期,访客数\n2026-10-02,1\n")
         z.writestr("b.csv", "日期,访客数\n2026-10-03,1\n")
-    msg = reject(seeded, tmp_path, "two.zip", buf.getvalue())
+    msg = rejected(seeded, tmp_path, "two.zip", buf.getvalue())
     assert msg.key == "err.zip"
 
 

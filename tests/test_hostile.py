@@ -13,35 +13,12 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
-from conftest import ROOT, TODAY, sums
+from conftest import ROOT, TODAY, rejected, sums
 
 from ecdata.cli import main as cli
 from ecdata.ingest.reader import read_export
 from ecdata.ingest.scratch import remove_leftovers
 from ecdata.ingest.upload import ingest_file
-
-
-@pytest.fixture
-def seeded(store, tmp_path):
-    good = tmp_path / "good.csv"
-    good.write_text("日期,访客数,支付金额\n2026-10-01,100,1000\n", encoding="utf-8")
-    assert ingest_file(store, good, store_name="A店", today=TODAY).ok
-    return store
-
-
-def rejected(store, tmp_path, name, content: bytes, **kw):
-    """Upload `content`; it must be refused and leave every table as it was."""
-    path = tmp_path / name
-    path.write_bytes(content)
-    before = store.dump()
-    outcome = ingest_file(store, path, store_name="A店", today=TODAY, **kw)
-    assert not outcome.ok
-    assert store.dump() == before
-    for lang in ("zh", "en"):
-        assert name in outcome.message.text(lang)
-    return outcome.message
-
 
 # --- a repeated key: the message renders (it once crashed on a field named `key`) ---
 

@@ -200,16 +200,12 @@ def test_channel_shares_of_a_days_cost_sum_to_one(tmp_path_factory, inquiries):
 
 
 def test_the_inquiry_cost_page_shows_the_number_and_says_where_it_came_from(
-    tmall_week, tmp_path, monkeypatch
+    tmall_week, tmp_path, app_on
 ):
-    import streamlit
     from conftest import app
 
     ingest(tmall_week, alimama_plans(tmp_path, day2_spend=330), store_name=STORE)
-    monkeypatch.setenv("ECDATA_DB", tmall_week.path)
-    monkeypatch.setenv("ECDATA_DEMO", "0")
-    streamlit.cache_resource.clear()
-    streamlit.cache_data.clear()
+    app_on(tmall_week.path)
     at = app(lang="en", stores=STORE, range="custom", **{"from": "2026-10-01", "to": "2026-10-03"})
     assert not at.exception
     assert any(m.label == "Inquiry cost" and m.value == "¥22.17" for m in at.metric)
@@ -219,7 +215,6 @@ def test_the_inquiry_cost_page_shows_the_number_and_says_where_it_came_from(
     assert "180 of 180 inquiries come from customer-service reports" in captions
     warning = " ".join(w.value for w in at.warning)
     assert "600.00" in warning and "630.00" in warning and "+5.0%" in warning
-    streamlit.cache_resource.clear()
 
 
 def test_an_inquiry_to_payment_workbook_with_a_title_row(store, tmp_path):
@@ -282,18 +277,12 @@ def plotly_values(value):
     return value
 
 
-def test_the_inquiry_target_chart_shows_target_actual_and_completion_in_percent(
-    tmall_week, monkeypatch
-):
+def test_the_inquiry_target_chart_shows_target_actual_and_completion_in_percent(tmall_week, app_on):
     import json
 
-    import streamlit
     from conftest import app
 
-    monkeypatch.setenv("ECDATA_DB", tmall_week.path)
-    monkeypatch.setenv("ECDATA_DEMO", "0")
-    streamlit.cache_resource.clear()
-    streamlit.cache_data.clear()
+    app_on(tmall_week.path)
     at = app(
         lang="en",
         stores=STORE,
@@ -316,4 +305,3 @@ def test_the_inquiry_target_chart_shows_target_actual_and_completion_in_percent(
     assert traces["Inquiry target"]["y"][day1] == pytest.approx(1390 / 20)
     assert traces["Inquiry task completion"]["y"][day1] == pytest.approx(80 / 69.5)
     assert spec["layout"]["yaxis2"]["tickformat"] == ".0%"
-    streamlit.cache_resource.clear()

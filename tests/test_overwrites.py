@@ -1,7 +1,6 @@
 """An upload that would change stored values from another file shows before and after, and
 is imported only once the person confirms."""
 
-import streamlit as st
 from conftest import TODAY, app
 
 from ecdata.ingest.upload import ingest_file, preview, read_for_store
@@ -33,16 +32,13 @@ def test_the_preview_lists_each_changed_metric_before_and_after(store, tmp_path)
     assert change.replaced_files == ("sales_over_time.csv",)
 
 
-def test_the_upload_page_asks_before_replacing(tmp_path, monkeypatch):
+def test_the_upload_page_asks_before_replacing(tmp_path, app_on):
     db = tmp_path / "o.duckdb"
     with Store(db) as store:
         shop = tmp_path / "sales_over_time.csv"
         shop.write_text(SHOPIFY, encoding="utf-8")
         assert ingest_file(store, shop, store_name="US", today=TODAY).ok
-    monkeypatch.setenv("ECDATA_DB", str(db))
-    monkeypatch.setenv("ECDATA_DEMO", "0")
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    app_on(str(db))
     at = app(lang="en")
     at.switch_page("pages/upload.py").run()
     at.text_input(key="up_store").set_value("US").run()
@@ -58,7 +54,6 @@ def test_the_upload_page_asks_before_replacing(tmp_path, monkeypatch):
     at.checkbox[0].check().run()
     commit = next(b for b in at.button if "ga4.csv" in b.label)
     assert not commit.disabled
-    st.cache_resource.clear()
 
 
 def upload_id(at) -> str:
@@ -66,13 +61,10 @@ def upload_id(at) -> str:
     return at.file_uploader[0].value[0].file_id
 
 
-def test_an_unknown_layout_is_mapped_on_the_upload_page_and_remembered(tmp_path, monkeypatch):
+def test_an_unknown_layout_is_mapped_on_the_upload_page_and_remembered(tmp_path, app_on):
     db = tmp_path / "u.duckdb"
     Store(db).close()
-    monkeypatch.setenv("ECDATA_DB", str(db))
-    monkeypatch.setenv("ECDATA_DEMO", "0")
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    app_on(str(db))
     text = "客服日报（自制）\n日子,当日咨询,当日成交\n2026-10-01,80,29\n2026-10-02,60,21\n"
     at = app(lang="en")
     at.switch_page("pages/upload.py").run()
@@ -110,4 +102,3 @@ def test_an_unknown_layout_is_mapped_on_the_upload_page_and_remembered(tmp_path,
             "当日咨询": "inquiries",
             "当日成交": "closed_inquiries",
         }
-    st.cache_resource.clear()

@@ -176,17 +176,14 @@ def test_two_funnels_because_buyers_are_not_a_subset_of_closed_inquiries(db):
     assert funnels["Inquiries → closed inquiries"]["y"] == ["Inquiries", "Closed inquiries"]
 
 
-def test_no_target_uploaded_is_not_called_targets_met(tmp_path, monkeypatch):
+def test_no_target_uploaded_is_not_called_targets_met(tmp_path, app_on):
     path = tmp_path / "store.csv"
     path.write_text("日期,访客数,支付金额\n2026-11-10,100,1000\n2026-11-11,100,1000\n", "utf-8")
     with Store(tmp_path / "t.duckdb") as store:
         from ecdata.ingest.upload import ingest_file
 
         assert ingest_file(store, path, store_name="A店", today=dt.date(2026, 11, 20)).ok
-    monkeypatch.setenv("ECDATA_DB", str(tmp_path / "t.duckdb"))
-    monkeypatch.setenv("ECDATA_DEMO", "0")
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    app_on(str(tmp_path / "t.duckdb"))
     at = app(lang="en")
     assert not at.exception
     assert any("No sales target or target inquiry cost" in s.value for s in at.success)

@@ -100,22 +100,9 @@ def test_edited_ratings_are_saved_as_an_undoable_batch_and_checked(store):
 
 def editor_rows(store):
     """The roster as the Org page's editor shows it."""
-    return roster_frame(store.reader())[
-        [
-            "person_id",
-            "name",
-            "role_title",
-            "department",
-            "manager",
-            "store",
-            "hired",
-            "left_on",
-            "base_pay",
-            "level_coef",
-            "float_coef",
-            "collaborator",
-        ]
-    ]
+    from ecdata.team.files import EDITABLE_ROSTER
+
+    return roster_frame(store.reader())[EDITABLE_ROSTER]
 
 
 def test_a_row_added_in_the_roster_editor_gets_an_id_and_is_saved(store):

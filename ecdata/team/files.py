@@ -315,6 +315,22 @@ def ratings_frame(cur, month: dt.date | None = None) -> pd.DataFrame:
     ).df()
 
 
+# What the roster editor shows (the Org page): every column a person keeps up to date.
+EDITABLE_ROSTER = [
+    "person_id",
+    "name",
+    "role_title",
+    "department",
+    "manager",
+    "store",
+    "hired",
+    "left_on",
+    "base_pay",
+    "level_coef",
+    "float_coef",
+    "collaborator",
+]
+
 # What the ratings editor shows and saves: only what people type in. Inquiries and sales that
 # come from customer-service reports are read at scoring time, never copied into ratings
 # (a corrected service report must still reach the scores).

@@ -377,10 +377,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "没有询单数据的周期不显示询盘成本（图中留空）。",
         "Periods without inquiries have no inquiry cost (a gap in the chart).",
     ),
-    "metric.inquiry_target": ("询盘任务数", "Inquiry target"),
-    "metric.inquiry_task_completion": ("询盘任务完成度", "Inquiry task completion"),
-    "metric.sales_target": ("销售目标", "Sales target"),
-    "metric.sales_target_completion": ("销售目标完成度", "Sales target completion"),
     "metric.date": ("日期", "Date"),
     "metric.month": ("月份", "Month"),
     "metric.store": ("店铺", "Store"),
@@ -498,13 +494,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "dg.no_gaps": ("招聘顺序中的岗位都已有人。", "Every step of the hiring order is covered."),
     "dg.current_scheme": ("现行绩效方案", "Scheme in use today"),
     "dg.thresholds": (
-        "阈值为默认设置：初期 ≤5 人；成立 ≥6 个月进入成长期；≥5 个岗位算分工明确；"
-        "有询盘任务 ≥3 个月算已跟踪；近 6 个月询盘成本变异系数 ≤0.15 算稳定；"
-        "≥4 个月达成销售目标。",
-        "Default thresholds: start ≤ 5 people; growth from 6 months old; ≥ 5 "
-        "roles is specialised; inquiry targets in ≥ 3 months is tracked; inquiry "
-        "cost variation ≤ 0.15 over 6 months is stable; sales target met in ≥ 4 "
-        "of 6 months.",
+        "阈值（设置，默认值如下）：初期 ≤{start_max_headcount} 人；成立 ≥{growth_min_age_months} 个月进入成长期；"
+        "≥{specialised_min_roles} 个岗位算分工明确；有询盘任务 ≥{tracked_min_months} 个月算已跟踪；"
+        "近 6 个月询盘成本变异系数 ≤{stable_max_variation} 算稳定；"
+        "≥{mature_min_attained_months} 个月达成销售目标。",
+        "Thresholds (settings; these are the defaults): start ≤ {start_max_headcount} people; "
+        "growth from {growth_min_age_months} months old; ≥ {specialised_min_roles} roles is "
+        "specialised; inquiry targets in ≥ {tracked_min_months} months is tracked; inquiry "
+        "cost variation ≤ {stable_max_variation} over 6 months is stable; sales target met in "
+        "≥ {mature_min_attained_months} of 6 months.",
     ),
     "ev.headcount": ("在职人数", "Headcount"),
     "ev.team_age_months": ("团队成立月数", "Team age (months)"),

@@ -1,9 +1,11 @@
 """Stage diagnosis: which stage the team is in, on what evidence, and what to change."""
 
+import dataclasses
+
 import pandas as pd
 import streamlit as st
 
-from ecdata.team.diagnosis import ADVICE, full_diagnosis
+from ecdata.team.diagnosis import ADVICE, Thresholds, full_diagnosis
 from ecdata.team.org import roles
 from ecdata.team.scoring import STAGES
 from ui.sidebar import page_start
@@ -40,7 +42,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
-st.caption(tr("dg.thresholds"))
+st.caption(tr("dg.thresholds", **dataclasses.asdict(Thresholds())))
 
 st.subheader(tr("dg.advice"))
 st.markdown("\n".join(f"- {line}" for line in ADVICE[diagnosis.stage][lang()]))

@@ -77,3 +77,13 @@ def test_mixed_evidence_is_shown_with_where_each_finding_points():
 def test_inquiry_cost_rising_three_months_is_warned():
     d = diagnose_stage(evidence(inquiry_cost_rising_months=3))
     assert ("warn.cost_rising", {"months": 3}) in d.warnings
+
+
+def test_the_thresholds_shown_are_the_settings():
+    import dataclasses
+
+    from ecdata.i18n import t
+    from ecdata.team.diagnosis import Thresholds
+
+    text = t("dg.thresholds", "en", **dataclasses.asdict(Thresholds(start_max_headcount=7)))
+    assert "start ≤ 7 people" in text and "≥ 4 of 6 months" in text

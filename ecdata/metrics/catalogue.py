@@ -41,11 +41,25 @@ def _ratio(name, zh, en, unit, good, numerator, denominator, formula_zh, formula
     return Metric(name, zh, en, unit, good, expr, formula_zh, formula_en, derived=True)
 
 
-# Total cost of getting inquiries: NULL only when none of its parts is known.
-TOTAL_COST_SQL = (
-    "CASE WHEN spend IS NULL AND labor_cost IS NULL AND management_cost IS NULL THEN NULL "
-    "ELSE COALESCE(spend, 0) + COALESCE(labor_cost, 0) + COALESCE(management_cost, 0) END"
-)
+def total_cost_sql(
+    spend: str = "spend", labor: str = "labor_cost", management: str = "management_cost"
+) -> str:
+    """SQL for the total cost of getting inquiries from its three parts (any expressions):
+    NULL only when none of the parts is known, missing parts count as nothing."""
+    return (
+        f"CASE WHEN {spend} IS NULL AND {labor} IS NULL AND {management} IS NULL THEN NULL "
+        f"ELSE COALESCE({spend}, 0) + COALESCE({labor}, 0) + COALESCE({management}, 0) END"
+    )
+
+
+TOTAL_COST_SQL = total_cost_sql()
+
+
+def inquiry_target_sql(spend: str, labor: str, management: str, target_cost: str) -> str:
+    """SQL for one store-day's inquiry target 询盘任务数: its total cost ÷ the target inquiry
+    cost (domain brief §3). Summed over days, never averaged."""
+    return f"({total_cost_sql(spend, labor, management)}) / NULLIF({target_cost}, 0)"
+
 
 STORE_BASE = [
     _base("visitors", "访客数", "Visitors", "count", "up"),
@@ -56,6 +70,52 @@ STORE_BASE = [
     _base("closed_inquiries", "询单成交人数", "Closed inquiries", "count", "up"),
     _base("spend", "推广费", "Promotion spend", "currency", None),
     _base("refunds", "退款金额", "Refunds", "currency", "down"),
+]
+
+# Targets, spread over days like costs (kpis.py), and how far the range got towards them.
+TARGETS = [
+    Metric(
+        "sales_target",
+        "销售目标",
+        "Sales target",
+        "currency",
+        None,
+        "SUM(sales_target)",
+        "月度销售目标按天分摊后求和",
+        "monthly sales targets spread over days, summed",
+    ),
+    Metric(
+        "inquiry_target",
+        "询盘任务数",
+        "Inquiry target",
+        "count",
+        None,
+        "SUM(inquiry_target)",
+        "(推广费 + 人力成本 + 管理成本) ÷ 目标询盘成本",
+        "(promotion spend + labor cost + management cost) ÷ target inquiry cost",
+    ),
+    _ratio(
+        "sales_target_completion",
+        "销售目标完成度",
+        "Sales target completion",
+        "rate",
+        "up",
+        "sales",
+        "sales_target",
+        "支付金额 ÷ 销售目标",
+        "sales ÷ sales target",
+    ),
+    _ratio(
+        "inquiry_task_completion",
+        "询盘任务完成度",
+        "Inquiry task completion",
+        "rate",
+        "up",
+        "inquiries",
+        "inquiry_target",
+        "询单人数 ÷ 询盘任务数",
+        "inquiries ÷ inquiry target",
+    ),
 ]
 
 # Product reports (product_daily): the store metrics a product row carries, and units.
@@ -199,7 +259,7 @@ AGENT_DERIVED = [
 ]
 
 METRICS: dict[str, Metric] = {
-    m.name: m for m in STORE_BASE + [UNITS] + SOURCE_BASE + COST_BASE + DERIVED
+    m.name: m for m in STORE_BASE + [UNITS] + SOURCE_BASE + COST_BASE + DERIVED + TARGETS
 }
 
 # The column order of `python -m ecdata kpis` and of the KPI tables in the UI.

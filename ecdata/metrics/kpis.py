@@ -13,7 +13,15 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from ecdata.metrics.catalogue import COST_BASE, DERIVED, KPI_COLUMNS, SOURCE_BASE, STORE_BASE
+from ecdata.metrics.catalogue import (
+    COST_BASE,
+    DERIVED,
+    KPI_COLUMNS,
+    SOURCE_BASE,
+    STORE_BASE,
+    TARGETS,
+    inquiry_target_sql,
+)
 from ecdata.metrics.sources import facts_sql
 
 GRAINS = ("day", "week", "month", "total")
@@ -33,6 +41,15 @@ COST_SPREAD_METHOD = {
 CHANNEL_SHARE = """CASE WHEN sum(inquiries) OVER (PARTITION BY date, store) > 0
     THEN COALESCE(inquiries, 0) / sum(inquiries) OVER (PARTITION BY date, store)
     ELSE 1.0 / count(*) OVER (PARTITION BY date, store) END"""
+
+# A store-day's inquiry target, whole or for one channel's share of its costs (catalogue).
+STORE_INQUIRY_TARGET = inquiry_target_sql(
+    "f.spend", "c.labor_cost", "c.management_cost", "c.target_inquiry_cost"
+)
+CHANNEL_INQUIRY_TARGET = inquiry_target_sql(
+    "f.spend", "c.labor_cost * f.share", "c.management_cost * f.share", "c.target_inquiry_cost"
+)
+COMPLETIONS = ", ".join(f"{m.expr} AS {m.name}" for m in TARGETS if m.derived)
 
 # Columns that are money, or ratios of money: undefined across currencies.
 MONEY_COLUMNS = [
@@ -120,9 +137,7 @@ def kpi_table(
                    c.labor_cost * f.share AS labor_cost,
                    c.management_cost * f.share AS management_cost,
                    c.sales_target * f.share AS sales_target,
-                   (COALESCE(f.spend, 0) + COALESCE(c.labor_cost * f.share, 0)
-                    + COALESCE(c.management_cost * f.share, 0)) / NULLIF(c.target_inquiry_cost, 0)
-                       AS inquiry_target
+                   {CHANNEL_INQUIRY_TARGET} AS inquiry_target
             FROM (SELECT date, store, channel, spend, {CHANNEL_SHARE} AS share
                   FROM (SELECT date, store, channel, sum(inquiries) AS inquiries,
                                sum(spend) AS spend
@@ -130,12 +145,9 @@ def kpi_table(
             JOIN daily_costs c USING (date, store)
         """
     else:
-        cost_rows = """
+        cost_rows = f"""
             SELECT c.date, c.store, NULL AS channel, c.labor_cost, c.management_cost,
-                   c.sales_target,
-                   (COALESCE(f.spend, 0) + COALESCE(c.labor_cost, 0)
-                    + COALESCE(c.management_cost, 0)) / NULLIF(c.target_inquiry_cost, 0)
-                       AS inquiry_target
+                   c.sales_target, {STORE_INQUIRY_TARGET} AS inquiry_target
             FROM daily_costs c
             LEFT JOIN (SELECT date, store, sum(spend) AS spend FROM facts
                        GROUP BY ALL) f USING (date, store)
@@ -174,8 +186,7 @@ def kpi_table(
         )
         SELECT * REPLACE ({money_masks}) FROM (
             SELECT *, {derived},
-                   sales / NULLIF(sales_target, 0) AS sales_target_completion,
-                   inquiries / NULLIF(inquiry_target, 0) AS inquiry_task_completion
+                   {COMPLETIONS}
             FROM joined)
         ORDER BY {", ".join(join_keys)}
     """

@@ -123,7 +123,7 @@ def _ingest(store: Store, args) -> int:
     failed = 0
     for path in args.paths:
         if not path.exists():
-            print(f"{path}: 文件不存在 / file not found", file=sys.stderr)
+            print(Message("err.file_not_found", {"file": str(path)}), file=sys.stderr)
             failed += 1
             continue
         outcome = ingest_file(
@@ -144,7 +144,7 @@ def _ingest(store: Store, args) -> int:
             for problem in parsed.problems[:20]:
                 print(f"  - {problem.message}")
             if len(parsed.problems) > 20:
-                print(f"  … {len(parsed.problems) - 20} more / 另有 {len(parsed.problems) - 20} 条")
+                print(f"  … {Message('note.more_problems', {'count': len(parsed.problems) - 20})}")
         failed += not outcome.ok
     return 1 if failed else 0
 

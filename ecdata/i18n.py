@@ -13,14 +13,71 @@ LANGUAGES = ("zh", "en")
 
 TEXT: dict[str, tuple[str, str]] = {
     # --- file-level errors (the upload is rejected, nothing is stored) ---
+    "advice.start.1": (
+        "绩效方案：工作成果 70% + 上级评分 20% + 同事评分 10%。",
+        "Scheme: work results 70% + supervisor 20% + peers 10%.",
+    ),
+    "advice.start.2": (
+        "用项目管理思路定月度目标：目标、工作内容、时间节点三要素（适合甘特图）。",
+        "Monthly goals as a project: goal, work content, time node (a Gantt view suits).",
+    ),
+    "advice.start.3": (
+        "工作成果尽量量化：任务完成度 + 工作质量。",
+        "Quantify work results wherever possible: task completion + quality.",
+    ),
+    "advice.growth.1": (
+        "绩效方案：以询盘任务数为核心指标，询盘成本为相关指标。",
+        "Scheme: the inquiry target is the core metric, inquiry cost the related one.",
+    ),
+    "advice.growth.2": (
+        "考核询盘任务完成度、询盘质量度、工作任务完成度、上级与同事评分。",
+        "Measure inquiry task completion, inquiry quality, work task completion, supervisor and peer ratings.",
+    ),
+    "advice.growth.3": (
+        "询盘奖金按阶梯发放；工资 = 基本工资×职级系数 + 基本工资×浮动系数×绩效系数 + 奖励 + 其他。",
+        "Pay an inquiry bonus in tiers; pay = base × level + base × floating × performance coefficient + incentive + other.",
+    ),
+    "advice.mature.1": (
+        "绩效方案：看结果与利润，以销售（利润）目标完成度为核心。",
+        "Scheme: results and profit; sales (profit) target completion is the core.",
+    ),
+    "advice.mature.2": (
+        "阶梯式提成，完成度越高提成比例越高；加工龄系数稳定团队。",
+        "Tiered commission rising with attainment; a tenure factor for stability.",
+    ),
+    "advice.mature.3": (
+        "设置配合人分成，让支持岗位也从成交中受益。",
+        "A collaborator (配合人) share so supporting roles gain from a sale too.",
+    ),
+    "note.cost_spread": (
+        "月度人力、管理成本与销售目标按天数平均分摊到每一天（月成本 ÷ 当月天数），再汇总到所选周期；"
+        "按渠道查看时，每店每天的成本按各渠道询单人数占比分摊。",
+        "Monthly labor and management costs and sales targets are spread evenly over the days "
+        "of their month (monthly cost ÷ days in month), then summed per period; split by "
+        "channel, a store-day's cost is shared by each channel's share of inquiries.",
+    ),
+    "err.file_not_found": ("{file}：文件不存在", "{file}: file not found"),
+    "note.more_problems": ("另有 {count} 条", "{count} more"),
+    "what.png": ("PNG 图片", "a PNG image"),
+    "what.jpeg": ("JPEG 图片", "a JPEG image"),
+    "what.gif": ("GIF 图片", "a GIF image"),
+    "what.pdf": ("PDF 文档", "a PDF document"),
+    "what.media": ("媒体文件", "a media file"),
+    "what.gzip": ("gzip 压缩包", "a gzip archive"),
+    "what.rar": ("RAR 压缩包", "a RAR archive"),
+    "what.7z": ("7z 压缩包", "a 7z archive"),
+    "what.binary": ("二进制数据", "binary data"),
+    "what.zip": ("多层压缩包", "an archive inside an archive"),
+    "tk.per_inquiry": ("{amount}/询单", "{amount} per inquiry"),
+    "tk.points": ("分", "pts"),
     "err.empty": ("文件 {file} 是空的。", "File {file} is empty."),
     "err.too_large": (
         "文件 {file} 有 {size_mb:.0f} MB，超过上限 {limit_mb} MB。请按月或按店铺拆分后再上传。",
         "File {file} is {size_mb:.0f} MB, over the {limit_mb} MB limit. Split it by month or store.",
     ),
     "err.binary": (
-        "文件 {file} 不是表格（看起来是 {what}）。请上传 CSV、Excel 或 ZIP 文件。",
-        "File {file} is not a table (it looks like {what}). Upload a CSV, Excel or ZIP file.",
+        "文件 {file} 不是表格（看起来是{what_zh}）。请上传 CSV、Excel 或 ZIP 文件。",
+        "File {file} is not a table (it looks like {what_en}). Upload a CSV, Excel or ZIP file.",
     ),
     "err.zip": (
         "ZIP 文件 {file} 里应当只有一个 CSV/Excel 文件，实际有 {count} 个。",
@@ -595,6 +652,16 @@ def t(key: str, lang: str = "zh", /, **params) -> str:
         return key
     template = pair[0] if lang == "zh" else pair[1]
     return template.format(**params)
+
+
+def not_a_table(file: str, sniffed: str) -> Message:
+    """err.binary for a file sniffed as 'binary:<code>' (or 'zip' inside a zip), with what it
+    looks like named in each language."""
+    code = sniffed.split(":", 1)[1] if sniffed.startswith("binary:") else sniffed
+    return Message(
+        "err.binary",
+        {"file": file, "what_zh": t(f"what.{code}", "zh"), "what_en": t(f"what.{code}", "en")},
+    )
 
 
 @dataclass(frozen=True)

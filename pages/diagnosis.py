@@ -45,7 +45,7 @@ st.dataframe(
 st.caption(tr("dg.thresholds", **dataclasses.asdict(Thresholds())))
 
 st.subheader(tr("dg.advice"))
-st.markdown("\n".join(f"- {line}" for line in ADVICE[diagnosis.stage][lang()]))
+st.markdown("\n".join(f"- {tr(key)}" for key in ADVICE[diagnosis.stage]))
 if diagnosis.next_hires:
     catalogue = roles()
     names = "、".join(

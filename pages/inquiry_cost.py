@@ -92,7 +92,7 @@ formulas = [METRICS[m] for m in ("inquiry_cost", "closed_inquiry_cost")]
 st.markdown(
     "\n".join(f"- **{m.label(lang())}** = {m.formula(lang())}" for m in formulas) + "\n"
     f"- {tr('ic.target_note')}\n"
-    f"- {COST_SPREAD_METHOD[lang()]}"
+    f"- {tr(COST_SPREAD_METHOD)}"
 )
 with st.expander(tr("ex.rows")):
     st.dataframe(pd.DataFrame(frame), hide_index=True, width="stretch")

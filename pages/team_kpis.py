@@ -180,7 +180,7 @@ elif stage == "growth":
         "tk.formula.growth",
         cap=s.completion_cap,
         parts=" + ".join(f"{tr('part.' + n)} × {w:.0%}" for n, w in s.weights),
-        tiers=tiers_text(s.bonus_tiers, lambda v: f"¥{v:g}/inquiry"),
+        tiers=tiers_text(s.bonus_tiers, lambda v: tr("tk.per_inquiry", amount=fmt(v, "currency"))),
     )
 else:
     s = schemes.mature
@@ -212,7 +212,7 @@ table = pd.DataFrame({tr("part.rank"): scores["rank"], tr("part.name"): scores["
 input_unit = "count" if stage == "start" else "rate"
 for part in parts:
     table[tr(f"part.{part}")] = [fmt(v, input_unit) for v in scores[part]]
-    table[f"{tr(f'part.{part}')} · pts"] = [
+    table[f"{tr(f'part.{part}')} · {tr('tk.points')}"] = [
         MISSING if is_missing(v) else f"{v:.1f}" for v in scores[f"{part}_points"]
     ]
 table[tr("part.score")] = scores["score"].round(1)

@@ -82,7 +82,7 @@ def test_editing_the_bonus_tiers_changes_the_pay(db):
         _, _, pay = evaluate_month(store.reader(), OCTOBER, "growth", schemes)
     shown = {m.label: m.value for m in at.metric}["Team pay, total"]
     assert shown == format_value(pay.total.sum(), "currency", "en")
-    assert "≥100%: ¥9/inquiry" in at.info[0].value
+    assert "≥100%: ¥9.00 per inquiry" in at.info[0].value
     assert pay.total.sum() > default_pay.total.sum()  # some agents reached 100% in October
 
 

@@ -86,6 +86,10 @@ class ParsedExport:
 
     def fail(self, key: str, **params) -> ParsedExport:
         """Reject the file with message `key`: nothing of it will be stored."""
-        self.error = Message(key, params)
+        return self.refuse(Message(key, params))
+
+    def refuse(self, message: Message) -> ParsedExport:
+        """Reject the file with `message`: nothing of it will be stored."""
+        self.error = message
         self.staged_file = None
         return self

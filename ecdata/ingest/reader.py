@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 from python_calamine import CalamineError
 
+from ecdata.i18n import not_a_table
 from ecdata.ingest import headers as hd
 from ecdata.ingest.cleaning import install_macros, sql_path
 from ecdata.ingest.facts import check_facts
@@ -125,7 +126,7 @@ def _read(con, path: Path, tmp: Path, parsed: ParsedExport, mapping_override, to
     if fmt in ("xlsx", "zip"):
         fmt = zip_member_kind(path)
     if fmt.startswith("binary:"):
-        return parsed.fail("err.binary", file=parsed.file_name, what=fmt.split(":", 1)[1])
+        return parsed.refuse(not_a_table(parsed.file_name, fmt))
     if fmt in ("xlsx", "zip") and (problem := archive_problem(path, limit)):
         return parsed.fail(problem[0], file=parsed.file_name, **problem[1])
     if fmt == "zip":
@@ -153,7 +154,7 @@ def _read(con, path: Path, tmp: Path, parsed: ParsedExport, mapping_override, to
             if problem := archive_problem(path, limit):
                 return parsed.fail(problem[0], file=parsed.file_name, **problem[1])
         if fmt.startswith("binary:") or fmt == "zip":
-            return parsed.fail("err.binary", file=parsed.file_name, what=fmt)
+            return parsed.refuse(not_a_table(parsed.file_name, fmt))
     parsed.format = fmt
     try:
         return _facts_from(con, path, tmp, head, parsed, mapping_override, today)

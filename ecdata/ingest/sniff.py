@@ -10,20 +10,21 @@ from pathlib import Path
 
 # Magic numbers of things people upload by mistake, named for the error message.
 _NOT_TABLES = [
-    (b"\x89PNG", "PNG image / PNG 图片"),
-    (b"\xff\xd8\xff", "JPEG image / JPEG 图片"),
-    (b"GIF8", "GIF image / GIF 图片"),
-    (b"%PDF", "PDF document / PDF 文档"),
-    (b"RIFF", "media file / 媒体文件"),
-    (b"\x1f\x8b", "gzip archive / gzip 压缩包"),
-    (b"Rar!", "RAR archive / RAR 压缩包"),
-    (b"7z\xbc\xaf", "7z archive / 7z 压缩包"),
+    (b"\x89PNG", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF8", "gif"),
+    (b"%PDF", "pdf"),
+    (b"RIFF", "media"),
+    (b"\x1f\x8b", "gzip"),
+    (b"Rar!", "rar"),
+    (b"7z\xbc\xaf", "7z"),
 ]
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # binary .xls (and old .doc)
 
 
 def sniff_format(head: bytes) -> str:
-    """'xlsx', 'xls', 'zip', 'html', 'text', or 'binary:<what it looks like>'.
+    """'xlsx', 'xls', 'zip', 'html', 'text', or 'binary:<what it looks like>' (an i18n
+    code: what.png, what.pdf, …).
 
     Decided from the first bytes, never from the file name: exporters call HTML and
     tab-separated text ".xls".
@@ -45,7 +46,7 @@ def sniff_format(head: bytes) -> str:
     ):
         return "html"
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "binary:binary data / 二进制数据"
+        return "binary:binary"
     return "text"
 
 

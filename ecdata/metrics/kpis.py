@@ -27,13 +27,8 @@ from ecdata.metrics.sources import facts_sql
 GRAINS = ("day", "week", "month", "total")
 DIMENSIONS = ("store", "channel", "none")
 
-COST_SPREAD_METHOD = {
-    "zh": "月度人力、管理成本与销售目标按天数平均分摊到每一天（月成本 ÷ 当月天数），再汇总到所选周期；"
-    "按渠道查看时，每店每天的成本按各渠道询单人数占比分摊。",
-    "en": "Monthly labor and management costs and sales targets are spread evenly over the days "
-    "of their month (monthly cost ÷ days in month), then summed per period; split by "
-    "channel, a store-day's cost is shared by each channel's share of inquiries.",
-}
+# The i18n key of the sentence that states how monthly costs are spread (shown by charts).
+COST_SPREAD_METHOD = "note.cost_spread"
 
 # A channel's share of its store-day's monthly costs: its share of the day's inquiries, or an
 # equal share when the day had none. Shares add up to exactly one (a channel without

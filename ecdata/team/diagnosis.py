@@ -194,43 +194,9 @@ def full_diagnosis(
 
 
 # What follows from each stage (brief §4): the scheme, and the metrics to add.
+# What follows from each stage (domain brief §4): i18n keys, in the order shown.
 ADVICE = {
-    "start": {
-        "zh": [
-            "绩效方案：工作成果 70% + 上级评分 20% + 同事评分 10%。",
-            "用项目管理思路定月度目标：目标、工作内容、时间节点三要素（适合甘特图）。",
-            "工作成果尽量量化：任务完成度 + 工作质量。",
-        ],
-        "en": [
-            "Scheme: work results 70% + supervisor 20% + peers 10%.",
-            "Monthly goals as a project: goal, work content, time node (a Gantt view suits).",
-            "Quantify work results wherever possible: task completion + quality.",
-        ],
-    },
-    "growth": {
-        "zh": [
-            "绩效方案：以询盘任务数为核心指标，询盘成本为相关指标。",
-            "考核询盘任务完成度、询盘质量度、工作任务完成度、上级与同事评分。",
-            "询盘奖金按阶梯发放；工资 = 基本工资×职级系数 + 基本工资×浮动系数×绩效系数 + 奖励 + 其他。",
-        ],
-        "en": [
-            "Scheme: the inquiry target is the core metric, inquiry cost the related one.",
-            "Measure inquiry task completion, inquiry quality, work task completion, "
-            "supervisor and peer ratings.",
-            "Pay an inquiry bonus in tiers; pay = base × level + base × floating × "
-            "performance coefficient + incentive + other.",
-        ],
-    },
-    "mature": {
-        "zh": [
-            "绩效方案：看结果与利润，以销售（利润）目标完成度为核心。",
-            "阶梯式提成，完成度越高提成比例越高；加工龄系数稳定团队。",
-            "设置配合人分成，让支持岗位也从成交中受益。",
-        ],
-        "en": [
-            "Scheme: results and profit; sales (profit) target completion is the core.",
-            "Tiered commission rising with attainment; a tenure factor for stability.",
-            "A collaborator (配合人) share so supporting roles gain from a sale too.",
-        ],
-    },
+    "start": ["advice.start.1", "advice.start.2", "advice.start.3"],
+    "growth": ["advice.growth.1", "advice.growth.2", "advice.growth.3"],
+    "mature": ["advice.mature.1", "advice.mature.2", "advice.mature.3"],
 }

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ecdata.i18n import Message
+from ecdata.i18n import Message, not_a_table
 from ecdata.ingest import RowProblem, read_rows
 from ecdata.names import normalize_header
 from ecdata.store import RATINGS, ROSTER, Store
@@ -95,7 +95,7 @@ def read_team_file(data: bytes, file_name: str) -> TeamFile:
     try:
         rows = read_rows(data)
     except ValueError as exc:
-        out.error = Message("err.binary", {"file": file_name, "what": str(exc)})
+        out.error = not_a_table(file_name, str(exc))
         return out
     aliases = team_aliases()
     header_idx = next(

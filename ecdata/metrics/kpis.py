@@ -157,7 +157,7 @@ def kpi_table(
     )
     sql = f"""
         -- Costs are spread over the filter's dates, else over the span of the facts.
-        WITH facts AS ({facts_sql()}),
+        WITH facts AS ({facts_sql(cur)}),
         span AS (
             SELECT COALESCE($date_from, min(date)) AS lo, COALESCE($date_to, max(date)) AS hi
             FROM facts WHERE {scope_sql(filters, with_channel=False)}

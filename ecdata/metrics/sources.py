@@ -28,13 +28,49 @@ _FACT_COLUMNS = (
 )
 
 
-def facts_sql() -> str:
+def _corrections_needed(cur) -> tuple[bool, bool]:
+    """(an ad report that may be a breakdown is stored, a service report is stored): when
+    neither is, the fact view skips the joins that apply them (most databases, most days)."""
+    ads = [ad for ad, _ in spend_overlaps()]
+    breakdowns, agents = cur.execute(
+        """SELECT count_if(list_contains($ads, platform)), count_if(target_table = 'agent_daily')
+           FROM batches WHERE undone_at IS NULL""",
+        {"ads": ads},
+    ).fetchall()[0]
+    return bool(breakdowns), bool(agents)
+
+
+def facts_sql(cur) -> str:
     """A SELECT (to use as a CTE or subquery) with store_daily's keys and metrics, `spend`
-    counted once, `breakdown_spend`, `service_inquiries` and `source` for every row."""
+    counted once, `breakdown_spend`, `service_inquiries` and `source` for every row.
+
+    `cur` is asked which corrections the stored batches call for; the result is the same
+    either way, only cheaper without them."""
+    breakdowns, agents = _corrections_needed(cur)
     overlaps = spend_overlaps()
     pairs = ", ".join(f"('{ad}', '{store}')" for ad, store in overlaps) or "(NULL, NULL)"
     symbols = ", ".join(
         sorted({f"('{p.platform}', '{p.currency}')" for _, p in platform_markers()})
+    )
+    if breakdowns:
+        store_rows = f"""
+            SELECT s.date, s.store, s.channel, {_FACT_COLUMNS}, s.source,
+                   CASE WHEN t.ad_platform IS NULL THEN s.spend END AS spend,
+                   CASE WHEN t.ad_platform IS NOT NULL THEN s.spend END AS breakdown_spend,
+                   CAST(NULL AS DOUBLE) AS service_inquiries
+            FROM stored s
+            LEFT JOIN spend_stated t
+              ON t.date = s.date AND t.store = s.store AND t.ad_platform = s.source"""
+    else:
+        store_rows = f"""
+            SELECT s.date, s.store, s.channel, {_FACT_COLUMNS}, s.source, s.spend,
+                   CAST(NULL AS DOUBLE) AS breakdown_spend,
+                   CAST(NULL AS DOUBLE) AS service_inquiries
+            FROM stored s"""
+    service_union = (
+        f"UNION ALL BY NAME SELECT *, '{SERVICE_SOURCE}' AS source FROM service_rows"
+        if agents
+        else ""
     )
     return f"""
         WITH platform_currency(platform, currency) AS (VALUES {symbols}),
@@ -59,15 +95,7 @@ def facts_sql() -> str:
             FROM stored s JOIN overlap o ON s.source = o.store_platform
             WHERE s.spend IS NOT NULL
         ),
-        store_rows AS (
-            SELECT s.date, s.store, s.channel, {_FACT_COLUMNS}, s.source,
-                   CASE WHEN t.ad_platform IS NULL THEN s.spend END AS spend,
-                   CASE WHEN t.ad_platform IS NOT NULL THEN s.spend END AS breakdown_spend,
-                   CAST(NULL AS DOUBLE) AS service_inquiries
-            FROM stored s
-            LEFT JOIN spend_stated t
-              ON t.date = s.date AND t.store = s.store AND t.ad_platform = s.source
-        ),
+        store_rows AS ({store_rows}),
         service_rows AS (
             SELECT a.date, a.store, '{STORE_CHANNEL}' AS channel,
                    sum(a.inquiries) AS inquiries, sum(a.closed_inquiries) AS closed_inquiries,
@@ -81,8 +109,7 @@ def facts_sql() -> str:
         )
         SELECT u.*, COALESCE(c.currency, '¥') AS currency FROM (
             SELECT * FROM store_rows
-            UNION ALL BY NAME
-            SELECT *, '{SERVICE_SOURCE}' AS source FROM service_rows
+            {service_union}
         ) u LEFT JOIN store_currency c USING (store)
     """
 
@@ -100,7 +127,7 @@ def spend_breakdown_check(cur, scope_where: str, params: dict) -> tuple[float, f
     """
     store_platforms = ", ".join(f"'{p}'" for _, p in spend_overlaps()) or "NULL"
     stated, breakdown = cur.execute(
-        f"""WITH facts AS ({facts_sql()}),
+        f"""WITH facts AS ({facts_sql(cur)}),
             days AS (SELECT date, store,
                             sum(spend) FILTER (WHERE source IN ({store_platforms})) AS spend,
                             sum(breakdown_spend) AS breakdown

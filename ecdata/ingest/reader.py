@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import io
 import tempfile
 import zipfile
 from dataclasses import dataclass, field, replace
@@ -200,68 +199,40 @@ def _facts_from(
 
 
 def first_rows(data: bytes, n: int = hd.HEADER_SCAN_ROWS) -> list[list[str]]:
-    """The first `n` rows of an upload as text cells, for a person to point at its header.
+    """The first `n` rows of an upload as text cells, for a person to point at its header;
+    an empty list for what is not a table."""
+    try:
+        return read_rows(data, limit=n)
+    except (ValueError, *UNREADABLE):
+        return []
 
-    Reads only the start of a text file; an empty list for what is not a table."""
+
+def read_rows(data: bytes, limit: int | None = None) -> list[list]:
+    """A table file (CSV/TSV, xlsx, binary xls, HTML-as-xls) as rows of text cells, all of
+    them or the first `limit` (then only the start of a text file is decoded).
+
+    For the team's roster and ratings and for the Upload page's header picker. Raises
+    ValueError naming what the bytes are when they are not a table (a picture, a PDF, an
+    archive).
+    """
     fmt = sniff_format(data[:HEAD_BYTES])
     if fmt == "zip":
         fmt = sniff_format(data)  # the directory that tells an xlsx sits at the end
     if fmt in ("xlsx", "xls"):
-        try:
-            sheet = fastexcel.read_excel(data).load_sheet(
-                0, header_row=None, dtypes="string", skip_rows=0, n_rows=n
-            )
-        except UNREADABLE:
-            return []
+        sheet = fastexcel.read_excel(data).load_sheet(
+            0, header_row=None, dtypes="string", skip_rows=0, n_rows=limit
+        )
         return [list(r.values()) for r in sheet.to_arrow().to_pylist()]
-    if fmt not in ("text", "html"):
-        return []
-    head = data[:HEAD_BYTES]
-    encoding = detect_encoding(head, at_eof=len(data) <= HEAD_BYTES)
-    text = head.decode(encoding, errors="replace").lstrip("\ufeff")
-    if fmt == "html":
-        return html_table_rows(text)[:n]
-    lines = text.splitlines()[:n]
-    delimiter = (
-        "\t" if sum(x.count("\t") for x in lines) > sum(x.count(",") for x in lines) else ","
-    )
-    return [row for row in csv.reader(lines, delimiter=delimiter)]
-
-
-def read_rows(data: bytes) -> list[list]:
-    """A small table file (CSV/TSV, xlsx, binary xls, HTML-as-xls) as rows of cells.
-
-    For the team's roster and ratings, which are read whole into memory. Raises ValueError
-    naming what the bytes are when they are not a table (a picture, a PDF, an archive).
-    """
-    fmt = sniff_format(data)  # the whole file: an xlsx is told by its zip directory
-    if fmt in ("xlsx", "xls"):
-        return excel_cells(pd.read_excel(io.BytesIO(data), header=None, engine="calamine"))
-    encoding = detect_encoding(data, at_eof=True)
-    text = data.decode(encoding, errors="replace").lstrip("\ufeff")
-    if fmt == "html":
-        return html_table_rows(text)
     if fmt.startswith("binary") or fmt == "zip":
         raise ValueError(fmt)
-    delimiter = "\t" if text.count("\t") > text.count(",") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
-
-
-def excel_cells(frame: pd.DataFrame) -> list[list]:
-    """Excel cells as text, the way the sheet shows them (dates as ISO, 3.0 as 3)."""
-
-    def cell(v):
-        if v is None or v is pd.NaT or (isinstance(v, float) and pd.isna(v)):
-            return None  # NaT (an empty cell in a date column) is a datetime too
-        if isinstance(v, dt.datetime):  # pd.Timestamp included
-            return v.strftime("%Y-%m-%d %H:%M:%S" if v.time() != dt.time() else "%Y-%m-%d")
-        if isinstance(v, dt.date):
-            return v.isoformat()
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        return str(v)
-
-    return [[cell(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+    sample = data if limit is None else data[:HEAD_BYTES]
+    encoding = detect_encoding(sample, at_eof=len(sample) == len(data))
+    text = sample.decode(encoding, errors="replace").lstrip("\ufeff")
+    if fmt == "html":
+        return html_table_rows(text)[:limit]
+    lines = text.splitlines()[:limit]
+    tabs, commas = (sum(line.count(c) for line in lines) for c in ("\t", ","))
+    return list(csv.reader(lines, delimiter="\t" if tabs > commas else ","))
 
 
 def _header_index(rows: list[list], parsed: ParsedExport) -> int | None:

@@ -54,11 +54,6 @@ def platform_markers() -> list[tuple[str, Platform]]:
         ]
 
 
-def currency_of(platform: str | None) -> str:
-    """The currency symbol of a platform's money columns (¥ when unknown)."""
-    return next((p.currency for _, p in platform_markers() if p.platform == platform), "¥")
-
-
 def spend_overlaps() -> list[tuple[str, str]]:
     """(ad platform, store-file platform whose spend already includes it), each pair once."""
     return sorted({(p.platform, p.spend_also_in) for _, p in platform_markers() if p.spend_also_in})

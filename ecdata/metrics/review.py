@@ -24,8 +24,7 @@ from ecdata.metrics.kpis import (
     with_dates,
 )
 from ecdata.metrics.periods import comparison_range, week_start
-from ecdata.metrics.sources import spend_breakdown_check
-from ecdata.platforms import currency_of
+from ecdata.metrics.sources import spend_breakdown_check, store_currency_sql
 
 CARD_METRICS = (
     "visitors",
@@ -68,14 +67,8 @@ def data_bounds(cur) -> tuple[dt.date | None, dt.date | None]:
 
 def store_currencies(cur) -> dict[str, str]:
     """Each store's currency symbol, from the platforms its rows were uploaded from (a store
-    whose files came from Shopify, Amazon or GA4 is in $; otherwise ¥)."""
-    out: dict[str, str] = {}
-    for store, platform in cur.execute(
-        "SELECT DISTINCT d.store, b.platform FROM store_daily d JOIN batches b USING (batch_id)"
-    ).fetchall():
-        symbol = currency_of(platform)
-        out[store] = symbol if out.get(store, symbol) == symbol else "?"
-    return out
+    whose files came from Shopify, Amazon or GA4 is in $; otherwise ¥): sources.py's rule."""
+    return dict(cur.execute(store_currency_sql()).fetchall())
 
 
 def dimension_values(cur, column: str) -> list[str]:

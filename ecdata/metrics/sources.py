@@ -28,6 +28,22 @@ _FACT_COLUMNS = (
 )
 
 
+def store_currency_sql() -> str:
+    """A SELECT of (store, currency): the symbol of every platform the store's rows came from
+    (¥ for a platform without one), '?' when its files came in different currencies."""
+    symbols = ", ".join(
+        sorted({f"('{p.platform}', '{p.currency}')" for _, p in platform_markers()})
+    )
+    return f"""
+        WITH platform_currency(platform, currency) AS (VALUES {symbols})
+        SELECT f.store,
+               CASE WHEN count(DISTINCT COALESCE(p.currency, '¥')) = 1
+                    THEN any_value(COALESCE(p.currency, '¥')) ELSE '?' END AS currency
+        FROM store_daily f LEFT JOIN batches b USING (batch_id)
+        LEFT JOIN platform_currency p ON p.platform = b.platform
+        GROUP BY f.store"""
+
+
 def _corrections_needed(cur) -> tuple[bool, bool]:
     """(an ad report that may be a breakdown is stored, a service report is stored): when
     neither is, the fact view skips the joins that apply them (most databases, most days)."""
@@ -49,9 +65,6 @@ def facts_sql(cur) -> str:
     breakdowns, agents = _corrections_needed(cur)
     overlaps = spend_overlaps()
     pairs = ", ".join(f"('{ad}', '{store}')" for ad, store in overlaps) or "(NULL, NULL)"
-    symbols = ", ".join(
-        sorted({f"('{p.platform}', '{p.currency}')" for _, p in platform_markers()})
-    )
     if breakdowns:
         store_rows = f"""
             SELECT s.date, s.store, s.channel, {_FACT_COLUMNS}, s.source,
@@ -73,16 +86,7 @@ def facts_sql(cur) -> str:
         else ""
     )
     return f"""
-        WITH platform_currency(platform, currency) AS (VALUES {symbols}),
-        -- A store's currency: that of every platform its rows came from ('?' when they differ).
-        store_currency AS (
-            SELECT f.store,
-                   CASE WHEN count(DISTINCT COALESCE(p.currency, '¥')) = 1
-                        THEN any_value(COALESCE(p.currency, '¥')) ELSE '?' END AS currency
-            FROM store_daily f LEFT JOIN batches b USING (batch_id)
-            LEFT JOIN platform_currency p ON p.platform = b.platform
-            GROUP BY f.store
-        ),
+        WITH store_currency AS ({store_currency_sql()}),
         stored AS (
             SELECT f.*, COALESCE(b.platform, 'generic') AS source
             FROM store_daily f LEFT JOIN batches b USING (batch_id)

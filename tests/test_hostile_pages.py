@@ -9,20 +9,11 @@ import json
 
 import pytest
 import streamlit as st
-from conftest import DEMO_END, app
+from conftest import ALL_PAGES, DEMO_END, app
 
 from ecdata.ingest.upload import ingest_file
 from ecdata.store import Store
 
-PAGES = [
-    "pages/overview.py",
-    "pages/inquiry_cost.py",
-    "pages/explore.py",
-    "pages/team_kpis.py",
-    "pages/diagnosis.py",
-    "pages/org.py",
-    "pages/upload.py",
-]
 CRAFTED = {
     "range": "custom",
     "from": "1800-01-01",
@@ -38,7 +29,7 @@ CRAFTED = {
 }
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", ALL_PAGES)
 def test_a_crafted_link_renders_every_page(db, page):
     at = app(**CRAFTED)
     at.switch_page(page).run()

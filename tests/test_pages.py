@@ -6,7 +6,7 @@ import json
 import pandas as pd
 import pytest
 import streamlit as st
-from conftest import ROOT, WEEK, app
+from conftest import ALL_PAGES, ROOT, WEEK, app
 
 from ecdata.formatting import format_value
 from ecdata.metrics.catalogue import METRICS
@@ -46,17 +46,6 @@ def test_store_filter_from_the_url_changes_the_numbers(db):
 def test_language_follows_the_url(db):
     assert app(lang="en").title[0].value.endswith("Weekly review")
     assert app(lang="zh").title[0].value.endswith("周会总览")
-
-
-ALL_PAGES = [
-    "pages/overview.py",
-    "pages/inquiry_cost.py",
-    "pages/explore.py",
-    "pages/team_kpis.py",
-    "pages/diagnosis.py",
-    "pages/org.py",
-    "pages/upload.py",
-]
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)

@@ -104,7 +104,7 @@ def test_a_file_of_only_implausible_rows_changes_nothing(seeded, tmp_path):
 
 def test_a_date_in_the_file_name_before_2000_is_refused(seeded, tmp_path):
     msg = rejected(seeded, tmp_path, "report_1999-12-31.csv", "访客数,支付金额\n1,2\n".encode())
-    assert msg.key == "err.no_date"
+    assert msg.key == "err.bad_period"
 
 
 # --- archives: bounded whatever they claim ---

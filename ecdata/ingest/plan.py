@@ -1,0 +1,455 @@
+"""The plan for one file: which column is which field, and the SQL that cleans and checks it.
+
+Pure: given the header, what a survey of the cells found (`Evidence`) and the upload's
+options, `plan_facts` returns the SQL expressions for keys, values, row checks, total rows and
+how repeated keys combine, or the message that refuses the file. Nothing here touches a
+database, so every rule is tested from headers and column types alone; facts.py runs the plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from ecdata.i18n import Message
+from ecdata.ingest import headers as hd
+from ecdata.ingest.cleaning import sql_str
+from ecdata.platforms import Platform
+from ecdata.store import FactTable
+
+KEY_NAMES = ("date", "date_to", "month", "store", "channel", "member", "product_id")
+# Traffic an Amazon child-item report repeats on every SKU line of one child ASIN: taken once.
+REPEATED_PER_PRODUCT = ("visitors", "page_views")
+
+_NAME_DATE = r"(\d{4})[-_.年/]?(\d{1,2})[-_.月/]?(\d{1,2})日?"
+
+
+def date_from_file_name(name: str) -> tuple[dt.date | None, dt.date | None]:
+    """The date(s) in a name like '…_2026-04-20至2026-04-20.xlsx' or '京东pop2026-08-25.xlsx'."""
+    found = []
+    for y, m, d in re.findall(_NAME_DATE, name):
+        try:
+            found.append(dt.date(int(y), int(m), int(d)))
+        except ValueError:
+            continue
+    if not found:
+        return None, None
+    return found[0], found[-1]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What the header row says: the kind of file, its platform, and column → field."""
+
+    headers: tuple[str, ...]
+    kind: str
+    platform: Platform
+    mapping: dict[int, str]  # column position -> canonical field
+
+    @property
+    def fields(self) -> dict[str, list[int]]:
+        """field -> the columns that carry it (several spend columns add up)."""
+        out: dict[str, list[int]] = {}
+        for pos, f in self.mapping.items():
+            out.setdefault(f, []).append(pos)
+        if self.kind == "ad" and "sales" in out and "ad_sales" not in out:
+            # An ad report's GMV is what the ads brought in, not the store's sales.
+            out["ad_sales"] = out.pop("sales")
+        return out
+
+    def metric_fields(self, table: FactTable) -> list[str]:
+        return [
+            f
+            for f in self.fields
+            if (f in table.metrics or f in hd.RATE_FIELDS) and f not in hd.TEXT_FIELDS
+        ]
+
+
+def resolve_layout(headers: list[str], override: dict[str, str] | None) -> Layout:
+    """The alias table's reading of `headers`, with the user's mapping (header → field, ''
+    to ignore) on top; a mapped agent, month or product column decides the kind."""
+    platform = hd.detect_platform(headers)
+    kind = hd.file_kind(headers, platform)
+    mapping = hd.map_columns(headers, kind)
+    if override:
+        for i, h in enumerate(headers):
+            if h in override:
+                if override[h]:
+                    mapping[i] = override[h]
+                else:
+                    mapping.pop(i, None)
+        chosen = set(mapping.values())
+        if "member" in chosen:
+            kind = "agent"
+        elif "month" in chosen:
+            kind = "monthly"
+        elif chosen & {"product_id", "product_name"} and kind == "store":
+            kind = "product"
+    return Layout(tuple(headers), kind, platform, dict(sorted(mapping.items())))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a survey of the file's cells found, where the header alone cannot tell."""
+
+    types: dict[str, str]  # column (c0, c1, …) -> DuckDB type
+    day_first: bool = False  # slash dates written day first (a first part above 12 proves it)
+    decimal_comma: bool = False  # 1.234,56 (a cell proves it)
+    percent_columns: frozenset[int] = frozenset()  # rate columns whose plain numbers are percent
+    store_in_member: bool = False  # agent names carry 店铺: (赤兔, 千牛)
+    all_terminal_rows: bool | None = None  # 所属终端 has 所有终端 rows; None: no such column
+
+
+@dataclass(frozen=True)
+class Check:
+    """A row check: when `condition` holds, the row is skipped and named with `key`."""
+
+    condition: str
+    pos: int  # the column it names
+    key: str  # message key (row.bad_date, row.negative, …)
+    value: str  # SQL for the cell as the file wrote it
+
+
+@dataclass
+class FactPlan:
+    """Everything facts.py needs to turn the `raw` view into staged facts."""
+
+    table: FactTable
+    select: dict[str, str]  # key or field -> SQL over raw columns and v<pos> values
+    cell_values: dict[str, str]  # v<pos> -> the parsed value of column <pos>, computed once
+    checks: list[Check]
+    is_total: str  # SQL: the row summarises others
+    is_blank: str  # SQL: every mapped cell is empty
+    not_final: str | None  # SQL: the row's day is not final yet (None: the table has no flag)
+    metric_exprs: dict[str, str]  # stored metric -> SQL over the cleaned row (derived included)
+    text_exprs: dict[str, str]
+    combine: str  # 'reject' repeated keys, 'sum' them, or 'per_product' (sum; traffic once)
+    drop_breakdown: bool = False  # 所属终端: per-terminal rows are a breakdown of the all row
+    keys: list[str] = field(default_factory=list)
+
+    @property
+    def key_names(self) -> list[str]:
+        return [k for k in self.select if k in KEY_NAMES]
+
+    @property
+    def out_columns(self) -> list[str]:
+        flags = ["not_final"] if self.not_final is not None else []
+        return (
+            self.keys
+            + [m for m in self.table.metrics if m in self.metric_exprs or m in self.text_exprs]
+            + flags
+        )
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the upload says beyond the file: its name, the store, the period, today."""
+
+    file_name: str
+    today: dt.date
+    store: str | None = None
+    period: tuple[dt.date, dt.date] | None = None  # the range a file without dates covers
+
+
+class Refused(Exception):
+    """The file cannot become facts; `message` says why."""
+
+    def __init__(self, key: str, **params):
+        super().__init__(key)
+        self.message = Message(key, params)
+
+
+def plan_facts(layout: Layout, table: FactTable, ev: Evidence, opts: Options) -> FactPlan:
+    """The plan for `layout`'s file, or Refused."""
+    fields = layout.fields
+    metric_fields = layout.metric_fields(table)
+    if not metric_fields:
+        raise Refused("err.no_metric", file=opts.file_name, columns=_recognised(layout))
+    if layout.kind == "agent" and "member" not in fields:
+        raise Refused("err.no_member", file=opts.file_name)
+    store_from_member = (
+        layout.kind == "agent" and "store" not in fields and not opts.store and ev.store_in_member
+    )
+    if "store" not in fields and not opts.store and not store_from_member:
+        raise Refused("err.no_store", file=opts.file_name)
+    cells = _Cells(ev)
+    select, checks = _date_keys(layout, table, cells, opts)
+    select.update(_text_keys(layout, table, cells, opts.store, store_from_member))
+    cell_values, sums, value_checks, not_final = _values(layout, metric_fields, cells)
+    metric_exprs = _stored_metrics(metric_fields, table)
+    if not metric_exprs:
+        # Only rates, and nothing to multiply them by (a monthly file with 转化率): no fact.
+        raise Refused("err.no_metric", file=opts.file_name, columns=_recognised(layout))
+    plan = FactPlan(
+        table=table,
+        select={**select, **sums},
+        cell_values=cell_values,
+        checks=checks + value_checks,
+        is_total=_is_total(layout, cells),
+        is_blank=_is_blank(layout, cells),
+        not_final=not_final if "not_final" in table.flags else None,
+        metric_exprs=metric_exprs,
+        text_exprs={f: f for f in hd.TEXT_FIELDS if f in select and f in table.metrics},
+        combine=_combine(layout, ev),
+        drop_breakdown=ev.all_terminal_rows is True and "terminal" in select,
+        keys=list(table.keys),
+    )
+    return plan
+
+
+def _recognised(layout: Layout) -> str:
+    return ", ".join(layout.headers[p] for p in layout.mapping) or "-"
+
+
+class _Cells:
+    """SQL for one column's cell: as stored, as text, as the number it writes."""
+
+    def __init__(self, ev: Evidence):
+        self.ev = ev
+
+    def col(self, pos: int) -> str:
+        return f"c{pos}"
+
+    def is_text(self, pos: int) -> bool:
+        return self.ev.types.get(f"c{pos}", "VARCHAR") == "VARCHAR"
+
+    def text(self, pos: int) -> str:
+        return self.col(pos) if self.is_text(pos) else f"CAST({self.col(pos)} AS VARCHAR)"
+
+    def value(self, pos: int, f: str) -> str:
+        col = self.col(pos)
+        if not self.is_text(pos):
+            if f in hd.RATE_FIELDS and f != "aov" and pos in self.ev.percent_columns:
+                return f"CAST({col} AS DOUBLE) / 100"
+            return f"CAST({col} AS DOUBLE)"
+        if f in hd.DURATION_FIELDS:
+            return f"ec_seconds({col})"
+        cell = f"ec_decimal_comma({col})" if self.ev.decimal_comma else col
+        if f in hd.RATE_FIELDS and f != "aov":
+            return f"ec_rate({cell}, {str(pos in self.ev.percent_columns).lower()})"
+        return f"ec_number({cell})"
+
+
+def _date_keys(layout, table, cells: _Cells, opts: Options) -> tuple[dict, list[Check]]:
+    """The date key(s): from a month or date column, else the period given, else the name."""
+    fields = layout.fields
+    if layout.kind == "monthly":
+        return _month_key(fields, cells, opts)
+    if "date" in fields:
+        select, checks = _date_column(fields["date"][0], cells, opts.today)
+        if "date_to" in table.keys:
+            select["date_to"] = select["date"]  # a daily row covers its own day
+        return select, checks
+    start, end = _period(layout, opts)
+    if start != end and "date_to" not in table.keys:
+        # Store and customer-service facts are per day: a range cannot be split into days.
+        raise Refused("err.date_range_name", file=opts.file_name, start=start, end=end)
+    select = {"date": f"DATE '{start.isoformat()}'"}
+    if "date_to" in table.keys:
+        select["date_to"] = f"DATE '{end.isoformat()}'"
+    return select, []
+
+
+def _period(layout: Layout, opts: Options) -> tuple[dt.date, dt.date]:
+    """The range a file without a date column covers: the user's, else its name's."""
+    if opts.period is not None:
+        start, end = opts.period
+    elif layout.platform.platform == "amazon":
+        # Amazon names business reports by the day they were downloaded, not their period.
+        raise Refused("err.needs_period", file=opts.file_name)
+    else:
+        start, end = date_from_file_name(opts.file_name)
+        if start is None:
+            raise Refused("err.no_date", file=opts.file_name)
+    earliest = dt.date.fromisoformat(hd.EARLIEST_DATE)
+    if not earliest <= start <= end <= opts.today + dt.timedelta(days=1):
+        raise Refused("err.bad_period", file=opts.file_name, start=start, end=end)
+    return start, end
+
+
+def _month_key(fields, cells: _Cells, opts: Options) -> tuple[dict, list[Check]]:
+    pos = (fields.get("month") or fields.get("date") or [None])[0]
+    if pos is None:
+        raise Refused("err.no_date", file=opts.file_name)
+    text = cells.text(pos)
+    # Monthly targets may be set ahead, but not beyond next year.
+    last_month = f"{opts.today.year + 1}-12-01"
+    checks = [
+        Check(f"NOT ec_missing({text}) AND month IS NULL", pos, "row.bad_date", text),
+        Check(f"month > DATE '{last_month}'", pos, "row.future_date", text),
+        Check(f"month < DATE '{hd.EARLIEST_DATE}'", pos, "row.old_date", text),
+    ]
+    return {"month": f"ec_month({text})"}, checks
+
+
+def _date_column(pos: int, cells: _Cells, today: dt.date) -> tuple[dict, list[Check]]:
+    col, text = cells.col(pos), cells.text(pos)
+    kind = cells.ev.types.get(col, "VARCHAR")
+    checks = []
+    if kind == "DATE":
+        expr = col
+    elif kind.startswith("TIMESTAMP"):
+        expr = f"CAST({col} AS DATE)"
+    else:
+        expr = f"ec_date({text}, {str(cells.ev.day_first).lower()})"
+        checks.append(Check(f"NOT ec_missing({text}) AND date IS NULL", pos, "row.bad_date", text))
+    future = today + dt.timedelta(days=1)
+    checks.append(Check(f"date > DATE '{future.isoformat()}'", pos, "row.future_date", text))
+    checks.append(Check(f"date < DATE '{hd.EARLIEST_DATE}'", pos, "row.old_date", text))
+    return {"date": expr}, checks
+
+
+def _text_keys(layout, table, cells: _Cells, store: str | None, store_from_member: bool) -> dict:
+    """Store, channel, member, product and text fields; the store from the form or the
+    agent names' 店铺: prefix where the file has no store column."""
+    fields = layout.fields
+    select = {
+        key: f"NULLIF(trim({cells.text(fields[key][0])}), '')"
+        for key in ("store", "channel", "member", "product_id", "terminal", *hd.TEXT_FIELDS)
+        if key in fields
+    }
+    if layout.kind == "product" and "product_id" not in select and "product_name" in select:
+        # Shopify's sales by product names products only by title: the title is the key.
+        select["product_id"] = select["product_name"]
+    if store_from_member:
+        select["store"] = (
+            f"NULLIF(trim(regexp_extract({select['member']}, '^([^:：]+)[:：]', 1)), '')"
+        )
+    elif "store" not in select:
+        select["store"] = sql_str(store)
+    elif store:
+        select["store"] = f"COALESCE({select['store']}, {sql_str(store)})"
+    if "channel" in table.keys:
+        default = sql_str(layout.platform.channel or "all")
+        select["channel"] = (
+            f"COALESCE({select['channel']}, {default})" if "channel" in select else default
+        )
+    return select
+
+
+def _values(layout: Layout, metric_fields: list[str], cells: _Cells):
+    """Each metric cell parsed once (v<pos> -> SQL), each field as the sum of its columns'
+    values (field -> SQL), the cells' checks, and the SQL flag of a day not final yet."""
+    fields = layout.fields
+    values: dict[str, str] = {}
+    select: dict[str, str] = {}
+    checks: list[Check] = []
+    not_final_terms, missing_terms = [], []
+    for f in metric_fields:
+        parts = []
+        for pos in fields[f]:
+            v = f"v{pos}"
+            values[v] = cells.value(pos, f)
+            parts.append(v)
+            checks += _value_checks(f, pos, v, cells)
+            if cells.is_text(pos):
+                not_final_terms.append(f"ec_not_final({cells.col(pos)})")
+                missing_terms.append(f"ec_missing({cells.col(pos)})")
+            else:
+                missing_terms.append(f"{cells.col(pos)} IS NULL")
+        select[f] = _sum_of(parts)
+    not_final = (
+        f"({' OR '.join(not_final_terms) or 'false'}) OR ({' AND '.join(missing_terms) or 'false'})"
+    )
+    return values, select, checks, not_final
+
+
+def _value_checks(f: str, pos: int, v: str, cells: _Cells) -> list[Check]:
+    text = cells.text(pos)
+    out = []
+    if cells.is_text(pos):
+        out.append(
+            Check(f"NOT ec_missing({cells.col(pos)}) AND {v} IS NULL", pos, "row.bad_number", text)
+        )
+    out.append(Check(f"{v} < 0", pos, "row.negative", text))
+    if f in hd.FIELD_LIMITS:
+        out.append(Check(implausible(f, v), pos, f"row.bad_{hd.FIELD_LIMITS[f][0]}", text))
+    return out
+
+
+def _sum_of(parts: list[str]) -> str:
+    """Several columns for one field (生意参谋's spend parts) add up; all missing stays missing."""
+    if len(parts) == 1:
+        return parts[0]
+    all_missing = " AND ".join(p + " IS NULL" for p in parts)
+    return (
+        f"CASE WHEN {all_missing} THEN NULL ELSE "
+        + " + ".join(f"COALESCE({p}, 0)" for p in parts)
+        + " END"
+    )
+
+
+def implausible(f: str, value: str) -> str:
+    """SQL: the parsed cell `value` is outside what field `f` can plausibly hold (NaN, inf,
+    beyond its bound, a fractional count). Negative values have their own check."""
+    kind, limit = hd.FIELD_LIMITS[f]
+    # NaN compares greater than every number in DuckDB; isfinite names it anyway.
+    # Rates may be exactly 100%; counts, money and durations stay below their bound.
+    above = ">" if kind == "rate" else ">="
+    out = f"(NOT isfinite({value}) OR {value} {above} {limit!r}"
+    if kind == "count":
+        out += f" OR {value} <> floor({value})"
+    return out + ")"
+
+
+# Counts derived from a rate only when the file lacks the count itself.
+DERIVED_COUNTS = {
+    "buyers": ("visitors", "conversion_rate", "round({base} * {rate})"),
+    "closed_inquiries": ("inquiries", "inquiry_conversion", "round({base} * {rate})"),
+    "sales": ("buyers", "aov", "{base} * {rate}"),
+}
+
+
+def _stored_metrics(metric_fields: list[str], table: FactTable) -> dict[str, str]:
+    exprs = {m: m for m in metric_fields if m in table.metrics}
+    for target, (base, rate, formula) in DERIVED_COUNTS.items():
+        if (
+            target in table.metrics
+            and target not in exprs
+            and base in exprs
+            and rate in metric_fields
+        ):
+            exprs[target] = formula.format(base=base, rate=rate)
+    return exprs
+
+
+def _is_total(layout: Layout, cells: _Cells) -> str:
+    """SQL: a total row, which says 合计/Total where a key belongs (or in the first column,
+    whatever it holds). A cell that parsed as a date is no such label, so the date column is
+    only looked at where no date came out (CASE evaluates its THEN only for those rows)."""
+    fields = layout.fields
+    labels = ", ".join(sql_str(x) for x in hd.TOTAL_LABELS)
+    date_pos = (fields.get("date") or fields.get("month") or [None])[0]
+    date_key = "month" if layout.kind == "monthly" else "date"
+    date_text = cells.text(date_pos) if date_pos is not None else None
+    keys = [cells.text(p) for f in ("store", "channel", "member") for p in fields.get(f, [])[:1]]
+    keys = list(dict.fromkeys([*keys, cells.text(0)]))
+    terms = [f"lower(trim({k})) IN ({labels})" for k in keys if k != date_text]
+    if date_text:
+        terms.insert(
+            0,
+            f"(CASE WHEN {date_key} IS NULL THEN lower(trim({date_text})) IN ({labels}) "
+            f"ELSE false END)",
+        )
+    return " OR ".join(terms)
+
+
+def _is_blank(layout: Layout, cells: _Cells) -> str:
+    """SQL: every mapped cell of the row is empty (numeric columns first: they are cheap)."""
+    numeric = [f"{cells.col(p)} IS NULL" for p in layout.mapping if not cells.is_text(p)]
+    text = [f"ec_missing({cells.text(p)})" for p in layout.mapping if cells.is_text(p)]
+    if not numeric:
+        return " AND ".join(text)
+    return f"CASE WHEN {' AND '.join(numeric)} THEN {' AND '.join(text) or 'true'} ELSE false END"
+
+
+def _combine(layout: Layout, ev: Evidence) -> str:
+    """How rows with one key combine: an ad report lists a key once per plan, a product
+    report without all-terminal rows once per terminal (both summed); Amazon's child-item
+    report once per SKU of a child ASIN (sales summed, its traffic taken once)."""
+    if layout.kind == "ad" or ev.all_terminal_rows is False:
+        return "sum"
+    if layout.kind == "product" and layout.platform.platform == "amazon":
+        return "per_product"
+    return "reject"

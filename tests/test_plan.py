@@ -1,0 +1,116 @@
+"""The fact plan, from headers and column types alone: no file, no database."""
+
+import datetime as dt
+
+import pytest
+
+from ecdata.ingest.plan import Evidence, Options, Refused, plan_facts, resolve_layout
+from ecdata.store import AGENT_DAILY, PRODUCT_FACTS, STORE_DAILY
+
+TODAY = dt.date(2026, 11, 20)
+
+
+def plan(headers, types=None, table=STORE_DAILY, override=None, **opts):
+    layout = resolve_layout(headers, override)
+    types = types or {f"c{i}": "VARCHAR" for i in range(len(headers))}
+    evidence = opts.pop("evidence", Evidence(types=types))
+    return layout, plan_facts(
+        layout, table, evidence, Options(opts.pop("name", "f.csv"), TODAY, **opts)
+    )
+
+
+def test_a_sycm_store_file_maps_keys_and_sums_spend_columns():
+    headers = ["统计日期", "访客数", "关键词推广花费", "精准人群推广花费", "支付金额"]
+    layout, p = plan(headers, store="淘宝C店")
+    assert layout.platform.platform == "sycm" and layout.kind == "store"
+    assert p.keys == ["date", "store", "channel"]
+    assert p.select["store"] == "'淘宝C店'" and p.select["channel"] == "'all'"
+    # Two spend columns: one field, missing only when both are.
+    assert p.select["spend"] == (
+        "CASE WHEN v2 IS NULL AND v3 IS NULL THEN NULL ELSE COALESCE(v2, 0) + COALESCE(v3, 0) END"
+    )
+    assert p.cell_values["v1"] == "ec_number(c1)"
+    assert p.combine == "reject"
+    assert set(p.metric_exprs) == {"visitors", "spend", "sales"}
+
+
+def test_numbers_the_reader_already_typed_are_cast_not_parsed():
+    _, p = plan(["Date", "Sessions"], types={"c0": "DATE", "c1": "BIGINT"}, store="s")
+    assert p.select["date"] == "c0"
+    assert p.cell_values["v1"] == "CAST(c1 AS DOUBLE)"
+    # A typed column cannot hold a bad number; only text columns get that check.
+    assert [c.key for c in p.checks if c.pos == 1] == ["row.negative", "row.bad_count"]
+
+
+def test_evidence_decides_day_first_decimal_comma_and_percent_columns():
+    ev = Evidence(
+        types={"c0": "VARCHAR", "c1": "VARCHAR", "c2": "VARCHAR"},
+        day_first=True,
+        decimal_comma=True,
+        percent_columns=frozenset({2}),
+    )
+    _, p = plan(["Date", "Sessions", "转化率"], evidence=ev, store="s")
+    assert p.select["date"] == "ec_date(c0, true)"
+    assert p.cell_values["v1"] == "ec_number(ec_decimal_comma(c1))"
+    assert p.cell_values["v2"] == "ec_rate(ec_decimal_comma(c2), true)"
+    # Buyers derived from visitors x conversion rate, only because the file has no count.
+    assert p.metric_exprs["buyers"] == "round(visitors * conversion_rate)"
+
+
+def test_an_ad_report_sums_its_plans_and_its_gmv_is_ad_sales():
+    _, p = plan(["日期", "计划名称", "展现量", "点击量", "花费", "总成交金额"], store="s")
+    assert p.combine == "sum"
+    assert p.select["channel"] == "'阿里妈妈'"
+    assert "ad_sales" in p.metric_exprs and "sales" not in p.metric_exprs
+
+
+def test_agent_names_with_a_store_prefix_name_the_store():
+    headers = ["日期", "客服昵称", "询单人数"]
+    ev = Evidence(types={f"c{i}": "VARCHAR" for i in range(3)}, store_in_member=True)
+    _, p = plan(headers, table=AGENT_DAILY, evidence=ev)
+    assert "regexp_extract" in p.select["store"]
+    with pytest.raises(Refused) as no_store:
+        plan(headers, table=AGENT_DAILY)
+    assert no_store.value.message.key == "err.no_store"
+
+
+def test_a_product_period_comes_from_the_name_or_the_form_never_from_amazons_name():
+    headers = ["商品ID", "商品名称", "商品访客数", "支付金额"]
+    _, p = plan(headers, table=PRODUCT_FACTS, store="s", name="商品效果-2026-04-20-2026-04-26.xls")
+    assert p.select["date"] == "DATE '2026-04-20'" and p.select["date_to"] == "DATE '2026-04-26'"
+    week = (dt.date(2026, 5, 4), dt.date(2026, 5, 10))
+    _, p = plan(headers, table=PRODUCT_FACTS, store="s", name="x-2026-04-20.xls", period=week)
+    assert p.select["date_to"] == "DATE '2026-05-10'"
+    amazon = ["(Parent) ASIN", "(Child) ASIN", "Title", "SKU", "Sessions - Total", "Units Ordered"]
+    with pytest.raises(Refused) as no_period:
+        plan(amazon, table=PRODUCT_FACTS, store="s", name="BusinessReport-2026-11-20.csv")
+    assert no_period.value.message.key == "err.needs_period"
+    _, p = plan(amazon, table=PRODUCT_FACTS, store="s", name="BusinessReport.csv", period=week)
+    assert p.combine == "per_product"
+    assert p.select["product_id"] == "NULLIF(trim(c1), '')"  # the child ASIN, not the SKU
+
+
+def test_store_facts_refuse_a_range_and_impossible_periods():
+    with pytest.raises(Refused) as range_:
+        plan(["访客数", "支付金额"], store="s", name="店铺_2026-04-20至2026-04-26.csv")
+    assert range_.value.message.key == "err.date_range_name"
+    backwards = (dt.date(2026, 5, 10), dt.date(2026, 5, 4))
+    with pytest.raises(Refused) as bad:
+        plan(["商品ID", "支付金额"], table=PRODUCT_FACTS, store="s", period=backwards)
+    assert bad.value.message.key == "err.bad_period"
+
+
+def test_a_mapping_override_can_make_a_file_an_agent_report():
+    layout, _ = plan(
+        ["日期", "客服", "接待"],
+        table=AGENT_DAILY,
+        store="s",
+        override={"客服": "member", "接待": "inquiries"},
+    )
+    assert layout.kind == "agent" and layout.mapping == {0: "date", 1: "member", 2: "inquiries"}
+
+
+def test_rates_alone_are_no_fact():
+    with pytest.raises(Refused) as only_rates:
+        plan(["月份", "店铺", "转化率"], table=STORE_DAILY)
+    assert only_rates.value.message.key == "err.no_metric"

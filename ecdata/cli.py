@@ -60,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="COLUMN=FIELD",
         help="map a column to a field (e.g. '当日咨询=inquiries'; 'COLUMN=' ignores it); repeat",
     )
+    p.add_argument(
+        "--from", dest="date_from", type=_date, help="first day a file without dates covers"
+    )
+    p.add_argument("--to", dest="date_to", type=_date, help="last day (default: --from)")
 
     p = with_db(sub.add_parser("team", help="read roster or monthly ratings files"))
     p.add_argument("paths", nargs="+", type=Path)
@@ -120,6 +124,9 @@ def _ingest(store: Store, args) -> int:
     if isinstance(override, Message):
         print(override, file=sys.stderr)
         return 2
+    period = None
+    if args.date_from or args.date_to:
+        period = (args.date_from or args.date_to, args.date_to or args.date_from)
     failed = 0
     for path in args.paths:
         if not path.exists():
@@ -133,10 +140,16 @@ def _ingest(store: Store, args) -> int:
             max_mb=args.max_mb,
             header_row=args.header_row,
             mapping_override=override,
+            period=period,
         )
-        if outcome.ok and override and outcome.parsed:
+        if outcome.ok and (override or args.header_row) and outcome.parsed:
             # Remembered for this layout, as the Upload page does: next week needs no --map.
-            remember_mapping(store, outcome.parsed.headers, outcome.parsed.mapping_by_header())
+            remember_mapping(
+                store,
+                outcome.parsed.headers,
+                outcome.parsed.mapping_by_header(),
+                args.header_row,
+            )
         stream = sys.stdout if outcome.ok else sys.stderr
         print(outcome.message, file=stream)
         parsed = outcome.parsed

@@ -115,9 +115,21 @@ TEXT: dict[str, tuple[str, str]] = {
         "date in the file name (e.g. _2026-04-20).",
     ),
     "err.date_range_name": (
-        "文件 {file} 没有日期列，文件名中的日期是一个区间（{start} 至 {end}），无法分到具体日期。请导出按天的数据。",
-        "File {file} has no date column and its name gives a range ({start} to {end}), which "
-        "cannot be split into days. Export the report by day.",
+        "文件 {file} 没有日期列，覆盖的是一个区间（{start} 至 {end}）。店铺和客服数据按天保存，区间无法分到具体日期：请导出按天的数据。（商品报表可以按区间保存。）",
+        "File {file} has no date column and covers a range ({start} to {end}). Store and "
+        "customer-service figures are kept per day and a range cannot be split into days: "
+        "export the report by day. (Product reports can be kept per period.)",
+    ),
+    "err.needs_period": (
+        "文件 {file} 没有日期列，亚马逊业务报告的文件名是下载日期，不是数据的日期。请在上传时填写报告覆盖的日期区间（命令行：--from 日期 --to 日期）。",
+        "File {file} has no date column, and an Amazon business report's name is the day it "
+        "was downloaded, not the days it covers. Give the report's date range on the upload "
+        "form (CLI: --from DATE --to DATE).",
+    ),
+    "err.bad_period": (
+        "文件 {file} 的日期区间 {start} 至 {end} 不可能：开始须不晚于结束，且在 2000 年之后、明天之前。",
+        "File {file}: the range {start} to {end} is not possible: it must start no later "
+        "than it ends, after 2000 and before tomorrow.",
     ),
     "err.no_metric": (
         "文件 {file} 中没有可识别的指标列。已识别的列：{columns}。",
@@ -371,6 +383,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "up.platform": ("平台", "Platform"),
     "up.kind": ("数据类型", "Kind"),
     "up.encoding": ("编码", "Encoding"),
+    "up.period": ("文件覆盖的日期（开始 – 结束）", "Days this file covers (first – last)"),
+    "up.period_help": (
+        "没有日期列的报表（如亚马逊业务报告、按周导出的商品报表）：选择它统计的第一天和最后一天。只有一天就选同一天。",
+        "For a report without a date column (an Amazon business report, a product report "
+        "exported for a week): pick the first and the last day it counts. One day: pick it twice.",
+    ),
     "up.header_row": ("表头所在行", "Header row"),
     "up.dates": ("日期范围", "Dates"),
     "up.rows": ("行数", "Rows"),
@@ -629,6 +647,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "京东商智 SKU details, Shopify sales by product) to drill down to products here.",
     ),
     "ov.top_products": ("本期销售额前五的商品", "Top five products by sales"),
+    "pr.movers": (
+        "商品销售额变化最大（对比期）",
+        "Products whose sales moved most (vs comparison)",
+    ),
+    "pr.left_out": (
+        "这些按区间上传的商品报表只覆盖了所选日期的一部分，没有计入（不会把区间数据摊到天）：{periods}。选择包含整个区间的日期即可看到。",
+        "These product reports cover a period that only partly overlaps the selected dates and "
+        "are not counted (a period's numbers are never spread over days): {periods}. Pick "
+        "dates that hold the whole period to see them.",
+    ),
     "ex.rows": ("明细数据（每日 × 店铺 × 渠道）", "Rows (day × store × channel)"),
     "ex.selected": ("已按图中选择筛选：{what}", "Filtered by chart selection: {what}"),
     "ex.download_csv": ("下载 CSV", "Download CSV"),

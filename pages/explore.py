@@ -9,9 +9,9 @@ from ecdata.export import to_csv_bytes, to_xlsx_bytes
 from ecdata.metrics.catalogue import KPI_COLUMNS, METRICS
 from ecdata.metrics.kpis import kpi_table
 from ecdata.metrics.periods import selection_filter_range
-from ecdata.metrics.products import product_table
 from ecdata.metrics.review import fact_rows, period_comparison
-from ui import charts, tables
+from ui import charts
+from ui.products import show_products
 from ui.sidebar import page_start
 from ui.state import fmt, labeller, lang, metric_label, query, say, tr
 from ui.url import widget
@@ -104,12 +104,7 @@ if points:
         filters = dataclasses.replace(filters, channels=tuple(picked))
     st.info(say("ex.selected", what=f"{first} ~ {last} {' '.join(picked)}"))
 
-st.subheader(tr("ex.products"))
-products = query(product_table, filters, 50)
-if products.empty:
-    st.caption(tr("ex.no_products"))
-else:
-    tables.product_rows(products)
+show_products(filters, view.comparison, 50, "ex.products", empty_key="ex.no_products")
 
 st.subheader(tr("ex.rows"))
 rows = query(fact_rows, filters)

@@ -5,7 +5,6 @@ import streamlit as st
 
 from ecdata.metrics.catalogue import METRICS
 from ecdata.metrics.kpis import totals
-from ecdata.metrics.products import product_table
 from ecdata.metrics.review import (
     CARD_METRICS,
     DEFAULT_MOVE_THRESHOLD,
@@ -17,7 +16,8 @@ from ecdata.metrics.review import (
     source_notes,
     week_flags,
 )
-from ui import charts, tables
+from ui import charts
+from ui.products import show_products
 from ui.sidebar import page_start
 from ui.state import fmt, labeller, lang, metric_label, query, say, tr
 
@@ -116,7 +116,4 @@ with st.expander(tr("ov.formulas")):
         width="stretch",
     )
 
-top_products = query(product_table, view.filters, 5)
-if not top_products.empty:
-    st.subheader(tr("ov.top_products"))
-    tables.product_rows(top_products)
+show_products(view.filters, view.comparison, 5, "ov.top_products")

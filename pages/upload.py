@@ -26,9 +26,10 @@ parsed_cache = st.session_state.setdefault("_parsed", {})
 done = st.session_state.setdefault("_committed", {})
 
 
-def parsed_for(upload, override, header_row):
-    """Read each upload once per (store name, mapping, header row), not on every rerun."""
-    key = (upload.file_id, store_name, tuple(sorted((override or {}).items())), header_row)
+def parsed_for(upload, override, header_row, period):
+    """Read each upload once per (store name, mapping, header row, period), not on every
+    rerun."""
+    key = (upload.file_id, store_name, tuple(sorted((override or {}).items())), header_row, period)
     if key not in parsed_cache:
         with st.status(tr("up.reading", file=upload.name)) as status:
             parsed_cache[key] = read_for_store(
@@ -38,9 +39,18 @@ def parsed_for(upload, override, header_row):
                 store_name=store_name,
                 mapping_override=override,
                 header_row=header_row,
+                period=period,
             )
             status.update(state="complete" if parsed_cache[key].ok else "error")
     return parsed_cache[key]
+
+
+def _keep_period(key: str) -> None:
+    picked = st.session_state[f"pick_{key}"]
+    if len(picked) == 2:  # a range is chosen once both ends are
+        st.session_state[key] = tuple(picked)
+    elif len(picked) == 1:
+        st.session_state[key] = (picked[0], picked[0])
 
 
 def mapping_editor(upload, parsed, override_key) -> None:
@@ -77,11 +87,24 @@ for upload in files or []:
         st.subheader(f"📄 {upload.name}")
         override_key = f"override_{upload.file_id}"
         header_key = f"header_{upload.file_id}"
+        period_key = f"period_{upload.file_id}"
         parsed = parsed_for(
-            upload, st.session_state.get(override_key), st.session_state.get(header_key)
+            upload,
+            st.session_state.get(override_key),
+            st.session_state.get(header_key),
+            st.session_state.get(period_key),
         )
         if not parsed.ok:
             st.error(say(parsed.error))
+            if parsed.error.key in ("err.needs_period", "err.no_date", "err.date_range_name"):
+                # A file without dates: the person says which days it covers.
+                st.date_input(
+                    tr("up.period"),
+                    value=(),
+                    key=f"pick_{period_key}",
+                    help=tr("up.period_help"),
+                    on_change=lambda k=period_key: _keep_period(k),
+                )
             if parsed.error.key in ("err.no_header", "err.no_metric", "err.no_date"):
                 # A layout the aliases do not know: the person points at the header row and
                 # maps the columns; the mapping is remembered for the next such file.
@@ -183,8 +206,13 @@ for upload in files or []:
             disabled=not confirmed,
         ):
             outcome = commit(store, parsed)
-            if st.session_state.get(override_key):
-                remember_mapping(store, parsed.headers, parsed.mapping_by_header())
+            if st.session_state.get(override_key) or st.session_state.get(header_key):
+                remember_mapping(
+                    store,
+                    parsed.headers,
+                    parsed.mapping_by_header(),
+                    st.session_state.get(header_key),
+                )
             done[upload.file_id] = say(outcome.message)
             st.rerun()
 

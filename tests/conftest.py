@@ -36,6 +36,17 @@ def sums(store, table="store_daily", where="true"):
     return out
 
 
+def plotly_values(value):
+    """A trace field as a list: plotly ships numeric arrays as base64 typed arrays."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    return value
+
+
 # Every page of the app, as AppTest.switch_page names them.
 ALL_PAGES = [
     "pages/overview.py",

@@ -11,7 +11,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from conftest import TODAY
+from conftest import TODAY, plotly_values
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -264,17 +264,6 @@ def test_two_platforms_in_two_currencies_are_never_added(store, tmp_path):
     by_store = kpi_table(store.reader(), "total", "store", days).set_index("store")
     assert by_store.loc[STORE, "sales"] == 30000
     assert by_store.loc["Shopify US", "sales"] == pytest.approx(2345.60)
-
-
-def plotly_values(value):
-    """A trace field as a list: plotly ships numeric arrays as base64 typed arrays."""
-    import base64
-
-    import numpy as np
-
-    if isinstance(value, dict) and "bdata" in value:
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
-    return value
 
 
 def test_the_inquiry_target_chart_shows_target_actual_and_completion_in_percent(tmall_week, app_on):

@@ -74,3 +74,38 @@ def test_a_mapping_chosen_once_is_used_for_the_next_file_of_that_shape(store, tm
     later.write_text("日期,进店人数,支付金额\n2026-10-08,80,500\n", encoding="utf-8")
     assert ingest_file(store, later, store_name="A店", today=TODAY).ok
     assert sums(store)["visitors"] == 80
+
+
+def test_a_version_3_database_keeps_its_products_and_their_undo(tmp_path):
+    """Schema 4 turned product_daily into product_facts (with a last day): a store made by
+    version 3 opens with every product row, as a one-day fact, and undo still works."""
+    import datetime as dt
+
+    import duckdb
+
+    from ecdata.store import Store
+    from ecdata.store.batches import undo_batch
+    from ecdata.store.schema import MIGRATIONS
+
+    path = tmp_path / "v3.duckdb"
+    con = duckdb.connect(str(path))
+    for statements in MIGRATIONS[:3]:
+        for sql in statements:
+            con.execute(sql)
+    con.execute("INSERT INTO schema_version VALUES (3)")
+    con.execute(
+        "INSERT INTO batches (batch_id, file_name, content_hash, kind, target_table) "
+        "VALUES (1, 'p.xls', 'h', 'product', 'product_daily')"
+    )
+    con.execute(
+        "INSERT INTO product_daily VALUES "
+        "(DATE '2026-11-02', '天猫店', '600012345678', '卫衣', 300, 900, 12, 15, 1788, false, 1)"
+    )
+    con.close()
+    with Store(path) as store:
+        assert store.reader().execute(
+            "SELECT date, date_to, product_id, visitors, sales, batch_id FROM product_facts"
+        ).fetchall() == [(dt.date(2026, 11, 2), dt.date(2026, 11, 2), "600012345678", 300, 1788, 1)]
+        ok, _ = undo_batch(store, 1)
+        assert ok
+        assert store.reader().execute("SELECT count(*) FROM product_facts").fetchall() == [(0,)]

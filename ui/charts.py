@@ -194,30 +194,41 @@ def against_target(
     return periods_axis(style(fig, 420, title))
 
 
-def movers(frame, label_col: str, labels: list[str], title: str | None = None) -> go.Figure:
-    colors = [GOOD if v == "good" else BAD if v == "bad" else NEUTRAL for v in frame.verdict]
+def movers(
+    frame,
+    label_col: str,
+    labels: list[str],
+    title: str | None = None,
+    value: str = "change_pct",
+    texts: list[str] | None = None,
+) -> go.Figure:
+    """Horizontal bars of each row's change (`value`: change_pct as +x%, or change in the
+    metric's unit with `texts` its formatted labels); green good, red bad."""
+    if "verdict" in frame:
+        verdicts = list(frame.verdict)
+    else:
+        verdicts = ["good" if v > 0 else "bad" if v < 0 else "neutral" for v in frame[value]]
+    colors = [GOOD if v == "good" else BAD if v == "bad" else NEUTRAL for v in verdicts]
     fig = go.Figure(
         go.Bar(
-            x=frame.change_pct,
+            x=frame[value],
             y=labels,
             orientation="h",
             marker_color=colors,
-            text=[f"{v:+.1%}" for v in frame.change_pct],
+            text=texts if texts is not None else [f"{v:+.1%}" for v in frame[value]],
             textposition="outside",
             textfont=dict(size=17),
             cliponaxis=False,
         )
     )
     # Room on both sides for the labels outside the bars.
-    reach = max(abs(frame.change_pct).max() * 1.35, 0.01)
+    values = frame[value]
+    reach = max(abs(values).max() * 1.35, 0.01)
     fig.update_xaxes(
-        tickformat="+.0%",
+        tickformat="+.0%" if value == "change_pct" else "~s",
         zeroline=True,
         zerolinewidth=2,
-        range=[
-            -reach if (frame.change_pct < 0).any() else 0,
-            reach if (frame.change_pct > 0).any() else 0,
-        ],
+        range=[-reach if (values < 0).any() else 0, reach if (values > 0).any() else 0],
     )
     fig.update_yaxes(autorange="reversed")
     return style(fig, 380, title)

@@ -10,10 +10,10 @@ import pyarrow.parquet as pq
 
 from ecdata.i18n import Message
 from ecdata.ingest import headers as hd
-from ecdata.store import AGENT_DAILY, PRODUCT_DAILY, STORE_DAILY, STORE_MONTHLY, FactTable
+from ecdata.store import AGENT_DAILY, PRODUCT_FACTS, STORE_DAILY, STORE_MONTHLY, FactTable
 
 TABLE_FOR_KIND = {
-    "product": PRODUCT_DAILY,
+    "product": PRODUCT_FACTS,
     "store": STORE_DAILY,
     "ad": STORE_DAILY,
     "agent": AGENT_DAILY,
@@ -41,6 +41,8 @@ class ParsedExport:
     kind: str = ""
     mapping: dict[int, str] = field(default_factory=dict)
     store_param: str | None = None
+    # The range a file without a date column covers, as the user gave it (first, last day).
+    period: tuple[dt.date, dt.date] | None = None
     # The header row a person chose (1-based) for a layout no alias recognises; None: found.
     header_row_chosen: int | None = None
     # The facts at their grain, as a Parquet file: a million rows cost no memory until they

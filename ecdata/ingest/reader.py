@@ -74,14 +74,17 @@ def read_export(
     today: dt.date | None = None,
     max_mb: float = DEFAULT_MAX_MB,
     header_row: int | None = None,
+    period: tuple[dt.date, dt.date] | None = None,
 ) -> ParsedExport:
     """Read one export file into facts at their grain.
 
     `store_name` is used when the file has no store column. `mapping_override` maps header
     text to a canonical field ('' to ignore a column) and wins over the alias table. Dates
     after `today` + 1 day are rejected as rows. `header_row` (1-based) says where the header
-    is when the alias table recognises none of it (with `mapping_override` naming columns). Units: money as in the file (yuan, dollars),
-    rates as fractions (0.05 = 5%), durations in seconds; missing cells stay missing.
+    is when the alias table recognises none of it (with `mapping_override` naming columns).
+    `period` (first, last day) is the range a file without a date column covers; without it
+    the range comes from the file name. Units: money as in the file (yuan, dollars), rates
+    as fractions (0.05 = 5%), durations in seconds; missing cells stay missing.
     """
     today = today or dt.date.today()
     with tempfile.TemporaryDirectory(prefix=scratch_prefix("read")) as tmp:
@@ -92,7 +95,9 @@ def read_export(
         else:
             path = Path(source)
             name = file_name or path.name
-        parsed = ParsedExport(file_name=name, store_param=store_name, header_row_chosen=header_row)
+        parsed = ParsedExport(
+            file_name=name, store_param=store_name, header_row_chosen=header_row, period=period
+        )
         size = path.stat().st_size
         if size == 0:
             return parsed.fail("err.empty", file=name)
@@ -251,7 +256,7 @@ def _load_rows(con, rows: list[list], parsed: ParsedExport) -> bool:
     width = max(len(r) for r in rows[header_idx:])
     parsed.header_row = header_idx + 1
     parsed.headers = [
-        _header_text(c, i)
+        header_text(c, i)
         for i, c in enumerate(list(rows[header_idx]) + [None] * (width - len(rows[header_idx])))
     ]
     body = [list(r) + [None] * (width - len(r)) for r in rows[header_idx + 1 :]]
@@ -281,7 +286,7 @@ def _load_excel(con, path: Path, parsed: ParsedExport) -> bool:
     if header_idx is None:
         return False
     parsed.header_row = header_idx + 1
-    parsed.headers = [_header_text(c, i) for i, c in enumerate(head[header_idx])]
+    parsed.headers = [header_text(c, i) for i, c in enumerate(head[header_idx])]
     body = table.slice(header_idx + 1)
     body = body.rename_columns([f"c{i}" for i in range(body.num_columns)])
     rows = pa.array(range(header_idx + 2, header_idx + 2 + body.num_rows), pa.int64())
@@ -294,7 +299,7 @@ def _load_excel(con, path: Path, parsed: ParsedExport) -> bool:
     return True
 
 
-def _header_text(cell, i: int) -> str:
+def header_text(cell, i: int) -> str:
     text = "" if cell is None else str(cell).strip()
     return text or f"column{i + 1}"
 
@@ -334,7 +339,7 @@ def _load_text(con, path: Path, tmp: Path, head: bytes, parsed: ParsedExport):
     columns = [r[0] for r in described]
     source.types = [r[1] for r in described]
     parsed.headers = [
-        _header_text(h, i) for i, h in enumerate(header + [None] * (len(columns) - len(header)))
+        header_text(h, i) for i, h in enumerate(header + [None] * (len(columns) - len(header)))
     ][: len(columns)]
     source.columns = columns
     source.create_view(con)

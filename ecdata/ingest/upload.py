@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ecdata.i18n import Message
 from ecdata.ingest import headers as hd
 from ecdata.ingest.parsed import ParsedExport
-from ecdata.ingest.reader import read_export
+from ecdata.ingest.reader import first_rows, header_text, read_export
 from ecdata.store import Store
 from ecdata.store.batches import (
     BatchResult,
@@ -53,12 +54,51 @@ def remembered_mapping(store: Store, headers: list[str]) -> dict[str, str] | Non
     return json.loads(row[0][0]) if row else None
 
 
-def remember_mapping(store: Store, headers: list[str], mapping: dict[str, str]) -> None:
+def remember_mapping(
+    store: Store, headers: list[str], mapping: dict[str, str], header_row: int | None = None
+) -> None:
+    """Keep the mapping a person chose for this layout, and the header row (1-based) they
+    pointed at when the aliases found none: next week's file needs neither again."""
     with store.writer() as cur:
         cur.execute(
-            "INSERT OR REPLACE INTO header_mappings (shape, mapping) VALUES (?, ?)",
-            [hd.header_shape(headers), json.dumps(mapping, ensure_ascii=False)],
+            "INSERT OR REPLACE INTO header_mappings (shape, mapping, header_row, row_shape) "
+            "VALUES (?, ?, ?, ?)",
+            [
+                hd.header_shape(headers),
+                json.dumps(mapping, ensure_ascii=False),
+                header_row,
+                _row_shape(headers),
+            ],
         )
+
+
+def _row_shape(cells) -> str:
+    """A header row's shape, without the blank cells that pad it to the table's width."""
+    headers = [header_text(c, i) for i, c in enumerate(cells)]
+    while headers and headers[-1] == f"column{len(headers)}":
+        headers.pop()
+    return hd.header_shape(headers)
+
+
+def remembered_header_row(store: Store, source) -> int | None:
+    """The header row a person chose earlier for a file of this layout: the first remembered
+    row whose cells in this file have the shape that was remembered with it."""
+    chosen = (
+        store.reader()
+        .execute(
+            "SELECT row_shape, header_row FROM header_mappings WHERE header_row IS NOT NULL "
+            "ORDER BY saved_at DESC"
+        )
+        .fetchall()
+    )
+    if not chosen:
+        return None
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    rows = first_rows(data)
+    for shape, row in chosen:
+        if row <= len(rows) and _row_shape(rows[row - 1]) == shape:
+            return row
+    return None
 
 
 def preview(store: Store, parsed: ParsedExport) -> Preview:
@@ -142,10 +182,18 @@ def read_for_store(
     mapping_override: dict[str, str] | None = None,
     **read_options,
 ) -> ParsedExport:
-    """`read_export`, applying the mapping a user chose earlier for this file layout."""
+    """`read_export`, applying the header row and mapping a user chose earlier for this
+    file layout."""
     parsed = read_export(
         source, store_name=store_name, mapping_override=mapping_override, **read_options
     )
+    if parsed.error is not None and parsed.error.key == "err.no_header":
+        row = None if read_options.get("header_row") else remembered_header_row(store, source)
+        if row:
+            read_options = {**read_options, "header_row": row}
+            parsed = read_export(
+                source, store_name=store_name, mapping_override=mapping_override, **read_options
+            )
     # A layout read before: its columns as the person mapped them (also when the alias table
     # recognises none of them and the file failed on its own).
     if parsed.headers and mapping_override is None:

@@ -8,7 +8,7 @@ from ecdata.store.database import DEFAULT_DB, Store, default_db_path
 from ecdata.store.schema import (
     AGENT_DAILY,
     FACT_TABLES,
-    PRODUCT_DAILY,
+    PRODUCT_FACTS,
     RATINGS,
     ROSTER,
     SCHEMA_VERSION,
@@ -21,7 +21,7 @@ __all__ = [
     "AGENT_DAILY",
     "DEFAULT_DB",
     "FACT_TABLES",
-    "PRODUCT_DAILY",
+    "PRODUCT_FACTS",
     "RATINGS",
     "ROSTER",
     "SCHEMA_VERSION",

@@ -106,22 +106,32 @@ RATINGS = FactTable(
         "perf_coef",
     ),
 )
-# Product-level reports (生意参谋 商品, 京东商智 商品, 抖店 商品, Shopify by product): one row
-# per day, store and product. Never mixed into store facts: product visitors are not store
-# visitors (one person views several products).
-PRODUCT_DAILY = FactTable(
-    "product_daily",
-    ("date", "store", "product_id"),
+# Product-level reports (生意参谋 商品, 京东商智 商品, 抖店 商品, Amazon by child item, Shopify
+# by product): one row per store, product and the days it covers, `date` to `date_to`. A daily
+# report's row covers one day (date_to = date); a period report (a week's 商品效果, Amazon's
+# business report) is one fact for its range, never spread into invented days. Never mixed
+# into store facts: product visitors are not store visitors (one person views several).
+PRODUCT_FACTS = FactTable(
+    "product_facts",
+    ("date", "date_to", "store", "product_id"),
     ("product_name", "visitors", "page_views", "buyers", "units", "sales"),
     ("not_final",),
     types=(("product_name", "VARCHAR"),),
 )
+# Schema version 3 kept products per day, without date_to.
+_PRODUCT_DAILY_V3 = FactTable(
+    "product_daily",
+    ("date", "store", "product_id"),
+    PRODUCT_FACTS.metrics,
+    PRODUCT_FACTS.flags,
+    PRODUCT_FACTS.types,
+)
 FACT_TABLES = {
-    t.name: t for t in (STORE_DAILY, AGENT_DAILY, STORE_MONTHLY, ROSTER, RATINGS, PRODUCT_DAILY)
+    t.name: t for t in (STORE_DAILY, AGENT_DAILY, STORE_MONTHLY, ROSTER, RATINGS, PRODUCT_FACTS)
 }
 _V1_TABLES = (STORE_DAILY, AGENT_DAILY, STORE_MONTHLY)
 
-_KEY_TYPES = {"date": "DATE", "month": "DATE"}
+_KEY_TYPES = {"date": "DATE", "date_to": "DATE", "month": "DATE"}
 
 
 def _fact_ddl(table: FactTable, name: str, extra: str = "") -> str:
@@ -176,8 +186,25 @@ MIGRATIONS: list[list[str]] = [
         ],
     ],
     [
-        _fact_ddl(PRODUCT_DAILY, PRODUCT_DAILY.name),
-        _fact_ddl(PRODUCT_DAILY, f"replaced_{PRODUCT_DAILY.name}", "replaced_by INTEGER NOT NULL"),
+        _fact_ddl(_PRODUCT_DAILY_V3, "product_daily"),
+        _fact_ddl(_PRODUCT_DAILY_V3, "replaced_product_daily", "replaced_by INTEGER NOT NULL"),
+    ],
+    [
+        # Period product reports: product_daily becomes product_facts with a last day.
+        _fact_ddl(PRODUCT_FACTS, "product_facts"),
+        _fact_ddl(PRODUCT_FACTS, "replaced_product_facts", "replaced_by INTEGER NOT NULL"),
+        "INSERT INTO product_facts SELECT "
+        + ", ".join("date" if c == "date_to" else c for c in PRODUCT_FACTS.columns)
+        + " FROM product_daily",
+        "INSERT INTO replaced_product_facts SELECT "
+        + ", ".join("date" if c == "date_to" else c for c in PRODUCT_FACTS.columns)
+        + ", replaced_by FROM replaced_product_daily",
+        "UPDATE batches SET target_table = 'product_facts' WHERE target_table = 'product_daily'",
+        "DROP TABLE product_daily",
+        "DROP TABLE replaced_product_daily",
+        # A layout whose header the aliases do not find: the row the person pointed at.
+        "ALTER TABLE header_mappings ADD COLUMN header_row INTEGER",
+        "ALTER TABLE header_mappings ADD COLUMN row_shape VARCHAR",
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

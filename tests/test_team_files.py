@@ -145,3 +145,28 @@ def test_a_row_deleted_in_the_roster_editor_leaves_the_roster_until_undone(store
     assert sorted(roster_frame(store.reader()).name) == ["小美", "王总"]
     assert undo_batch(store, batch)[0]
     assert sorted(roster_frame(store.reader()).name) == ["小美", "王总", "阿杰"]
+
+
+def test_team_cells_follow_the_export_cell_grammar():
+    """The roster and ratings read cells as every export is read (ingest.cleaning):
+    '1 200元' and '$5' are numbers, a 0-100 score written '85%' is 85 points (not 0.85), a
+    coefficient written '120%' is 1.2, and dates come as exporters write them."""
+    roster = (
+        "工号,姓名,岗位,入职日期,基本工资,职级系数,浮动工资系数,补贴\n"
+        '001,小美,美工,20240301,"1 200元",120%,0.3,$5\n'
+        "002,阿杰,售前客服,2024年6月1日,¥5000,1.0,0.4,-\n"
+    )
+    team = read_team_file(roster.encode("gb18030"), "花名册.csv")
+    assert team.ok, team.error
+    frame = team.frame.set_index("person_id")
+    assert (frame.loc["001", "base_pay"], frame.loc["001", "other_pay"]) == (1200, 5)
+    assert frame.loc["001", "level_coef"] == 1.2
+    assert frame.loc["001", "hired"] == dt.date(2024, 3, 1)
+    assert frame.loc["002", "hired"] == dt.date(2024, 6, 1)
+    assert pd.isna(frame.loc["002", "other_pay"])  # '-' is missing, not zero
+    ratings = "月份,姓名,上级评分,同事评分,绩效系数\n2026年10月,小美,85%,90,110%\n"
+    team = read_team_file(ratings.encode(), "评分.csv")
+    assert team.ok, team.error
+    row = team.frame.iloc[0]
+    assert (row.month, row.supervisor_rating, row.peer_rating) == (dt.date(2026, 10, 1), 85, 90)
+    assert row.perf_coef == 1.1

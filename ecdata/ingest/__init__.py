@@ -3,15 +3,30 @@
 sniff (what the bytes are, which encoding) → reader (cells into DuckDB) → headers (which
 column is which metric, which platform) → cleaning (the cell grammar, as SQL macros) → facts
 (row checks, the staged Parquet) → upload (preview and commit as a batch). Anything else in
-ecdata that reads a file (the team's roster and ratings) goes through `read_rows` here.
+ecdata that reads a file (the team's roster and ratings) goes through `read_rows` here, and
+reads its cells with the same grammar (`parse_numbers`, `parse_dates`, …).
 """
 
+from ecdata.ingest.cleaning import (
+    PLACEHOLDERS,
+    parse_dates,
+    parse_months,
+    parse_numbers,
+    parse_points,
+    parse_rates,
+)
 from ecdata.ingest.parsed import ParsedExport, RowProblem
 from ecdata.ingest.reader import DEFAULT_MAX_MB, read_export, read_rows
 from ecdata.ingest.upload import commit, ingest_file, preview, read_for_store
 
 __all__ = [
     "DEFAULT_MAX_MB",
+    "PLACEHOLDERS",
+    "parse_dates",
+    "parse_months",
+    "parse_numbers",
+    "parse_points",
+    "parse_rates",
     "ParsedExport",
     "RowProblem",
     "commit",

@@ -149,6 +149,16 @@ def parse_seconds(values: list[str | None]) -> list[float | None]:
     return _run("ec_seconds(x)", values)
 
 
+def parse_points(values: list[str | None]) -> list[float | None]:
+    """A score on a 0-100 scale: '85' and '85%' -> 85.0 (the sign is how people write it)."""
+    return _run(r"ec_number(regexp_replace(trim(x), '[%％]$', ''))", values)
+
+
+def parse_months(values: list[str | None]) -> list[dt.date | None]:
+    """'2026-10', '2026年10月', '202610' or a day inside it -> the month's first day."""
+    return _run("ec_month(x)", values)
+
+
 def parse_dates(values: list[str | None], day_first: bool = False) -> list[dt.date | None]:
     """'2026/10/6', '20261006', '46301' (Excel serial), '06/10/26' (with day_first) -> date."""
     return _run(f"ec_date(x, {str(day_first).lower()})", values)

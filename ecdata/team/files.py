@@ -18,7 +18,16 @@ from pathlib import Path
 import pandas as pd
 
 from ecdata.i18n import Message, not_a_table
-from ecdata.ingest import RowProblem, read_rows
+from ecdata.ingest import (
+    PLACEHOLDERS,
+    RowProblem,
+    parse_dates,
+    parse_months,
+    parse_numbers,
+    parse_points,
+    parse_rates,
+    read_rows,
+)
 from ecdata.names import normalize_header
 from ecdata.store import RATINGS, ROSTER, Store
 from ecdata.store.batches import write_batch
@@ -58,32 +67,40 @@ class TeamFile:
         return self.error is None
 
 
+# Scores on a 0-100 scale: '85%' is 85 points. Coefficients: '120%' is 1.2.
+POINT_FIELDS = ("task_completion", "work_quality", "supervisor_rating", "peer_rating")
+COEFFICIENT_FIELDS = ("level_coef", "float_coef", "perf_coef")
+
+
 def _missing(value) -> bool:
     # pandas' string columns hand a missing cell over as NaN or as the text "nan".
     return (
         value is None
         or (not isinstance(value, str) and pd.isna(value))
-        or str(value).strip().lower() in ("", "-", "--", "nan", "none")
+        or str(value).strip() in PLACEHOLDERS
+        or str(value).strip().lower() == "none"
     )
 
 
-def _number(value) -> float | None:
-    if _missing(value):
-        return None
-    text = str(value).strip().replace(",", "").replace("¥", "").replace("￥", "")
-    percent = text.endswith("%")
-    try:
-        number = float(text.rstrip("%"))
-    except ValueError:
-        return float("nan")
-    return number / 100 if percent else number
+def _texts(values) -> list[str | None]:
+    return [None if _missing(v) else str(v).strip() for v in values]
 
 
-def _date(value) -> dt.date | None:
-    if _missing(value):
-        return None
-    parsed = pd.to_datetime(str(value).strip().replace("/", "-").replace(".", "-"), errors="coerce")
-    return None if pd.isna(parsed) else parsed.date()
+def _numbers(values, column: str) -> list[float | None]:
+    """The cells as numbers by the cell grammar every export uses (ingest.cleaning): missing
+    stays None, text that is no number becomes NaN (a row problem)."""
+    texts = _texts(values)
+    if column in POINT_FIELDS:
+        parsed = parse_points(texts)
+    elif column in COEFFICIENT_FIELDS:
+        parsed = parse_rates(texts)
+    else:
+        parsed = parse_numbers(texts)
+    return [float("nan") if v is None and t is not None else v for t, v in zip(texts, parsed)]
+
+
+def _dates(values) -> list[dt.date | None]:
+    return parse_dates(_texts(values))
 
 
 def read_team_file(data: bytes, file_name: str) -> TeamFile:
@@ -165,7 +182,7 @@ def _roster(out: TeamFile, frame: pd.DataFrame, header_of: dict) -> TeamFile:
         if column not in frame:
             continue
         # A list keeps None (missing) apart from NaN (text that is not a number).
-        values = [_number(v) for v in frame[column].astype(object)]
+        values = _numbers(frame[column].astype(object), column)
         for row, raw, v in zip(frame["__row"], frame[column], values):
             if v is not None and (v != v or not lo <= v <= hi):
                 _problem(out, row, header_of[column], "row.out_of_range", raw)
@@ -173,7 +190,7 @@ def _roster(out: TeamFile, frame: pd.DataFrame, header_of: dict) -> TeamFile:
         frame[column] = values
     for column in ("hired", "left_on"):
         if column in frame:
-            frame[column] = frame[column].map(_date)
+            frame[column] = _dates(frame[column].astype(object))
     if "role_title" in frame:
         frame["role"] = frame["role_title"].map(role_of)
         frame["department"] = frame.get("department", pd.Series(index=frame.index)).where(
@@ -242,14 +259,7 @@ def _ratings(out: TeamFile, frame: pd.DataFrame, header_of: dict) -> TeamFile:
     frame["person_id"] = (
         _person_ids(frame) if "name" in frame else frame["person_id"].astype(str).str.strip()
     )
-    frame["month"] = frame["month"].map(
-        lambda v: (
-            _date(str(v).strip() + ("-01" if len(str(v).strip()) <= 7 else ""))
-            if v is not None
-            else None
-        )
-    )
-    frame["month"] = frame["month"].map(lambda d: d.replace(day=1) if d else None)
+    frame["month"] = parse_months(_texts(frame["month"].astype(object)))
     bad = set(frame.loc[frame["month"].isna(), "__row"])
     for r in frame.loc[frame["month"].isna(), "__row"]:
         _problem(out, r, header_of["month"], "row.bad_date", "")
@@ -257,7 +267,7 @@ def _ratings(out: TeamFile, frame: pd.DataFrame, header_of: dict) -> TeamFile:
         if column not in frame:
             continue
         # A list keeps None (missing) apart from NaN (text that is not a number).
-        values = [_number(v) for v in frame[column].astype(object)]
+        values = _numbers(frame[column].astype(object), column)
         for row, raw, v in zip(frame["__row"], frame[column], values):
             if v is not None and v != v:
                 _problem(out, row, header_of[column], "row.bad_number", raw)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ecdata.metrics.kpis import Filters, agent_kpis
 from ecdata.metrics.periods import period_end
 
 STAGES = ("start", "growth", "mature")
@@ -296,13 +297,11 @@ def month_inputs(
 
 
 def agent_month(cur, month: dt.date) -> pd.DataFrame:
-    """Per agent and store: the month's inquiries and closed inquiries (sums)."""
-    return cur.execute(
-        """SELECT member, store, sum(inquiries) AS inquiries,
-                  sum(closed_inquiries) AS closed_inquiries, sum(sales) AS sales
-           FROM agent_daily WHERE date_trunc('month', date) = ? GROUP BY ALL""",
-        [month],
-    ).df()
+    """Per agent and store: the month's inquiries, closed inquiries and sales, as the
+    customer-service page sums them (metrics.kpis.agent_kpis, one query for both)."""
+    per_agent = agent_kpis(cur, Filters(date_from=month, date_to=period_end(month, "month")))
+    team_row = (per_agent.store == "") & (per_agent.member == "team")
+    return per_agent.loc[~team_row, ["member", "store", "inquiries", "closed_inquiries", "sales"]]
 
 
 def evaluate_month(

@@ -15,8 +15,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ecdata.i18n import Message
 from ecdata.store import AGENT_DAILY, RATINGS, ROSTER, STORE_DAILY, STORE_MONTHLY, Store
-from ecdata.store.batches import write_batch
+from ecdata.store.batches import undo_batch, write_batch
 from ecdata.team.org import role_of, roles
 
 # store -> (channel, daily visitors, conversion, inquiry share, aov, spend per visitor)
@@ -256,6 +257,30 @@ def load_demo(store: Store, end: dt.date | None = None, seed: int = 7) -> dict[s
         )
         written[table.name] = result.rows_written
     return written
+
+
+def demo_batches(cur) -> list[int]:
+    """The active batches that hold the demo company (newest first)."""
+    return [
+        r[0]
+        for r in cur.execute(
+            "SELECT batch_id FROM batches WHERE kind = 'demo' AND undone_at IS NULL "
+            "ORDER BY batch_id DESC"
+        ).fetchall()
+    ]
+
+
+def remove_demo(store: Store) -> tuple[bool, Message]:
+    """Take the demo company out in one action: each of its batches undone, newest first,
+    so the history shows it and the user's own uploads stay. Refused (with the reason) when
+    an upload of the user's replaced demo rows: that upload must be undone first."""
+    removed = 0
+    for batch in demo_batches(store.reader()):
+        ok, message = undo_batch(store, batch)
+        if not ok:
+            return False, message
+        removed += 1
+    return True, Message("ok.demo_removed", {"batches": removed})
 
 
 def write_sample_files(folder: Path, end: dt.date) -> list[Path]:

@@ -18,4 +18,5 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 .venv/bin/python -m ruff check .
 .venv/bin/python -m ruff format --check .
-exec .venv/bin/python -m pytest "$@"
+# One worker per core; the browser tests stay together on one (xdist_group "browser").
+exec .venv/bin/python -m pytest -n auto --dist loadgroup "$@"

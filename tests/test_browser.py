@@ -19,7 +19,8 @@ import pytest
 from ecdata.demo import load_demo
 from ecdata.store import Store
 
-pytestmark = pytest.mark.browser
+# One worker runs them all (one server, one browser) while the other takes the rest.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "test-output" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
@@ -141,14 +142,18 @@ def open_page(browser, url, width=1920, height=1080, locale="zh-CN"):
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
 @pytest.mark.parametrize("name", list(PAGES))
 def test_every_page_renders_and_is_screenshotted(server, browser, name, locale):
+    page, errors = open_page(browser, f"{server}/{PAGES[name]}", 1920, 1080, locale)
+    lang = locale[:2]
+    # One load, two screens: the phone layout is the same page re-flowed (Streamlit stacks
+    # columns below 640 px without rerunning the script), so it is resized, not reloaded.
     for width, height in ((1920, 1080), (390, 844)):
-        page, errors = open_page(browser, f"{server}/{PAGES[name]}", width, height, locale)
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(500)  # plotly redraws at the new width
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.locator("h1").first.is_visible()
-        lang = locale[:2]
         page.screenshot(path=str(SHOTS / f"{name}_{lang}_{width}x{height}.png"))
-        assert not errors, errors
-        page.context.close()
+    assert not errors, errors
+    page.context.close()
 
 
 def test_sidebar_navigation_is_the_app_navigation_on_a_direct_link(server, browser):

@@ -301,11 +301,30 @@ TEXT: dict[str, tuple[str, str]] = {
         "{first} 至 {last}（对比目标）。预设范围以最新数据日期 {latest} 为准。",
         "{first} to {last} (vs target). Presets end at the latest day with data, {latest}.",
     ),
+    "empty.no_data_in_scope": (
+        "所选的店铺和渠道还没有店铺日数据（访客、销售额等）。在「上传数据」页为它们上传店铺文件（如生意参谋「店铺整体」、京东商智、抖店），或在左侧换个店铺。",
+        "The chosen stores and channels have no store figures yet (visitors, sales …). Upload "
+        "their store files on the Upload page (Business Advisor store overview, JD, Douyin), "
+        "or choose other stores on the left.",
+    ),
+    "ok.demo_removed": (
+        "演示数据已移除（撤销了 {batches} 个演示批次，可在上传记录中看到）。现在可以上传自己的文件。",
+        "Demo data removed ({batches} demo batches undone; the upload history shows them). "
+        "Upload your own files now.",
+    ),
+    "demo.banner": (
+        "**演示数据**：这里显示的是示例公司（天猫旗舰店、京东自营店、抖音小店），不是你的店铺。",
+        "**Demo data**: what you see is a sample company (天猫旗舰店, 京东自营店, 抖音小店), not "
+        "your stores.",
+    ),
+    "demo.remove": ("移除演示数据，用我自己的数据", "Remove the demo and start with my data"),
+    "demo.load": ("先看看演示公司", "Try it on the demo company first"),
     "empty.no_data": (
         "还没有数据。请在「上传数据」页上传平台导出的文件（生意参谋、京东商智、抖店、Shopify……），"
-        "或在命令行运行 `python -m ecdata demo` 载入演示数据。",
+        "或先载入演示公司看看（之后一键移除）。",
         "No data yet. Upload the files your platforms export (Business Advisor, JD, Douyin, "
-        "Shopify …) on the Upload page, or run `python -m ecdata demo` for the demo company.",
+        "Shopify …) on the Upload page, or try the demo company first (removed in one click "
+        "later).",
     ),
     "empty.no_rows": (
         "所选范围内没有数据，请放宽筛选条件。",

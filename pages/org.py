@@ -25,10 +25,11 @@ from ecdata.team.org import (
 )
 from ecdata.team.scoring import STAGES, evaluate_month
 from ui import charts
-from ui.state import current_view, get_store, lang, metric_label, query, say, tr
+from ui.sidebar import page_view
+from ui.state import get_store, lang, metric_label, query, say, tr
 from ui.url import current
 
-current_view()  # inside the app's shell, also when a shared link is the first request
+page_view()  # inside the app's shell, also when a shared link is the first request
 st.title(f"🏢 {tr('page.org')}")
 store = get_store()
 roster = query(roster_frame)

@@ -25,10 +25,11 @@ from ecdata.team.scoring import (
     team_summary,
 )
 from ui import charts
-from ui.state import current_view, fmt, get_store, labeller, metric_label, query, say, tr
+from ui.sidebar import page_view
+from ui.state import fmt, get_store, labeller, metric_label, query, say, tr
 from ui.url import widget
 
-view = current_view()
+view = page_view()
 st.title(f"👥 {tr('page.team_kpis')}")
 roster = query(roster_frame)
 months = query(rating_months)

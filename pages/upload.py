@@ -9,11 +9,12 @@ from ecdata.ingest.headers import canonical_fields
 from ecdata.ingest.reader import DEFAULT_MAX_MB, first_rows
 from ecdata.ingest.upload import commit, preview, read_for_store, remember_mapping
 from ecdata.store.batches import list_batches, undo_batch
-from ui.state import current_view, fmt, get_store, lang, metric_label, say, tr, unit_of
+from ui.sidebar import page_view
+from ui.state import fmt, get_store, lang, metric_label, say, tr, unit_of
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
 
-current_view()  # inside the app's shell, also when a shared link is the first request
+page_view()  # inside the app's shell, also when a shared link is the first request
 st.title(f"📤 {tr('page.upload')}")
 st.caption(tr("up.intro"))
 store = get_store()

@@ -181,7 +181,8 @@ def test_no_target_uploaded_is_not_called_targets_met(tmp_path, app_on):
 
 def test_every_page_asks_for_the_app_shell():
     """A page opened by a shared link before any session ran app.py must bring the shell
-    (and its navigation) back: every page calls page_start or current_view (ui/state)."""
+    (and its navigation) back, and mark the demo company: every page calls page_start or
+    page_view (ui/sidebar), which call current_view (ui/state)."""
     for page in sorted((ROOT / "pages").glob("*.py")):
         source = page.read_text(encoding="utf-8")
-        assert "page_start(" in source or "current_view()" in source, page.name
+        assert "page_start(" in source or "page_view()" in source, page.name

@@ -11,6 +11,7 @@ import streamlit as st
 from ecdata.metrics.kpis import Filters
 from ecdata.metrics.periods import COMPARISONS, PRESETS
 from ecdata.metrics.review import data_bounds, dimension_values, store_currencies
+from ui.demo import demo_banner, load_demo_button
 from ui.state import (
     View,
     browser_language,
@@ -32,7 +33,7 @@ def default_preset(latest) -> str:
 
 
 def render_sidebar() -> View:
-    first, latest = query(data_bounds)
+    any_data = query(data_bounds)[1] is not None
     stores = query(dimension_values, "store")
     channels = query(dimension_values, "channel")
     with st.sidebar:
@@ -61,6 +62,8 @@ def render_sidebar() -> View:
             label=tr("filter.channels"),
             placeholder=tr("filter.all"),
         )
+        # Presets end at the last day the chosen stores and channels have data.
+        first, latest = query(data_bounds, tuple(chosen_stores), tuple(chosen_channels))
         preset = widget(
             st.selectbox,
             "range",
@@ -118,7 +121,7 @@ def render_sidebar() -> View:
     currency = next(iter(in_view)) if len(in_view) == 1 and "?" not in in_view else ""
     mixed = tuple(sorted(in_view)) if not currency and stores else ()
     if latest is None:
-        view = View(Filters(), grain, comparison, None)
+        view = View(Filters(), grain, comparison, None, empty_scope=any_data)
     else:
         date_from, date_to = resolve_range(preset, latest, custom_from, custom_to)
         view = View(
@@ -141,12 +144,22 @@ def range_caption(view: View) -> str:
     return tr("note.range", first=f.date_from, last=f.date_to, ref=f"{a} ~ {b}", latest=view.latest)
 
 
+def page_view() -> View:
+    """The view of this run, for a page's first line; marks the demo company while it is
+    loaded (every page starts here or in page_start)."""
+    view = current_view()
+    demo_banner()
+    return view
+
+
 def page_start(icon: str, title_key: str, show_range: bool = True) -> View:
     """A data page's head: its title, the range it shows, or what to upload when empty."""
-    view = current_view()
+    view = page_view()
     st.title(f"{icon} {tr(title_key)}")
     if view.latest is None:
-        st.info(tr("empty.no_data"))
+        st.info(tr("empty.no_data_in_scope" if view.empty_scope else "empty.no_data"))
+        if not view.empty_scope:
+            load_demo_button()
         st.stop()
     if view.currencies:
         # At the top, not below the sidebar's fold: money on this page is per currency.

@@ -24,7 +24,9 @@ from ecdata.store import Store, default_db_path
 def _open_store(path: str) -> Store:
     remove_leftovers()  # scratch folders of an ingest that was killed; once per process
     store = Store(path)
-    if os.environ.get("ECDATA_DEMO", "1") != "0" and store.is_empty():
+    # Only a database that never held anything: once the demo was removed (or any file
+    # uploaded and undone), an empty database stays empty.
+    if os.environ.get("ECDATA_DEMO", "1") != "0" and store.never_used():
         load_demo(store)
     return store
 
@@ -112,6 +114,8 @@ class View:
     latest: dt.date | None
     currency: str = "¥"  # of the stores in view; "" when they mix currencies
     currencies: tuple[str, ...] = ()  # the symbols in view, when they mix
+    # Why the view is empty while the database is not (the chosen stores have no store data).
+    empty_scope: bool = False
 
     @property
     def compare_range(self):

@@ -61,8 +61,19 @@ class Card:
     by_currency: dict = field(default_factory=dict)
 
 
-def data_bounds(cur) -> tuple[dt.date | None, dt.date | None]:
-    return tuple(cur.execute("SELECT min(date), max(date) FROM store_daily").fetchall()[0])
+def data_bounds(
+    cur, stores: tuple[str, ...] = (), channels: tuple[str, ...] = ()
+) -> tuple[dt.date | None, dt.date | None]:
+    """First and last day with store data for these stores and channels (all when empty):
+    date presets end at the last day the chosen scope has, not the latest of any store."""
+    return tuple(
+        cur.execute(
+            "SELECT min(date), max(date) FROM store_daily "
+            "WHERE (len($stores) = 0 OR list_contains($stores, store)) "
+            "AND (len($channels) = 0 OR list_contains($channels, channel))",
+            {"stores": list(stores), "channels": list(channels)},
+        ).fetchall()[0]
+    )
 
 
 def store_currencies(cur) -> dict[str, str]:

@@ -95,6 +95,10 @@ class Store:
             cur.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] == 0 for t in FACT_TABLES
         )
 
+    def never_used(self) -> bool:
+        """True when no batch was ever written (undone ones count as use)."""
+        return self.reader().execute("SELECT count(*) FROM batches").fetchall()[0][0] == 0
+
     def data_version(self) -> int:
         """Changes whenever a batch lands or is undone: the key that invalidates caches."""
         row = self.reader().execute("SELECT count(*) + count(undone_at) FROM batches").fetchall()

@@ -1,0 +1,73 @@
+"""A store owner's first week: the demo marked and removed in one action, an empty
+database offering it, presets that end where the chosen stores' data ends."""
+
+import datetime as dt
+
+from conftest import DEMO_END, app
+
+from ecdata.store import Store
+
+
+def banner_text(at) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+def test_the_demo_is_marked_on_every_page_and_removed_in_one_click(db):
+    from conftest import ALL_PAGES
+
+    at = app(lang="en")
+    for page in ALL_PAGES:
+        at.switch_page(page).run()
+        assert "Demo data" in banner_text(at), page
+    at = app(lang="en")
+    at.button(key="remove_demo").click().run()
+    assert not at.exception
+    assert "Demo data removed (5 demo batches undone" in " ".join(s.value for s in at.success)
+    # AppTest reruns the page script alone after a click; a new run goes through app.py.
+    at = app(lang="en")
+    assert "Demo data" not in banner_text(at)
+    assert "No data yet" in " ".join(i.value for i in at.info)
+    with Store(db) as store:
+        assert store.is_empty() and not store.never_used()
+    # The empty database offers the demo back, in one click too.
+    at.button(key="load_demo").click().run()
+    assert not at.exception
+    at = app(lang="en")
+    assert "Demo data" in banner_text(at) and len(at.metric) == 10
+
+
+def test_a_removed_demo_does_not_come_back_when_the_app_restarts(tmp_path, monkeypatch):
+    import streamlit as st
+
+    path = tmp_path / "fresh.duckdb"
+    monkeypatch.setenv("ECDATA_DB", str(path))
+    monkeypatch.setenv("ECDATA_DEMO", "1")
+    st.cache_resource.clear()
+    at = app(lang="zh")
+    assert "演示数据" in banner_text(at)  # a new database starts with the marked demo
+    at.button(key="remove_demo").click().run()
+    assert not at.exception
+    st.cache_resource.clear()  # a restart
+    st.cache_data.clear()
+    at = app(lang="zh")
+    assert "演示数据" not in banner_text(at)
+    assert "还没有数据" in " ".join(i.value for i in at.info)
+    st.cache_resource.clear()
+
+
+def test_presets_end_at_the_last_day_the_chosen_store_has(db, tmp_path):
+    """A store whose data stops earlier: the week shown is its last week, not an empty one."""
+    from conftest import TODAY
+
+    from ecdata.ingest.upload import ingest_file
+
+    path = tmp_path / "店铺整体_A.csv"
+    path.write_text("统计日期,访客数,支付金额\n2026-10-20,300,3000\n2026-10-21,200,1000\n")
+    with Store(db) as store:
+        assert ingest_file(store, path, store_name="新店", today=TODAY).ok
+    at = app(lang="en", stores="新店", range="this_week")
+    assert not at.exception
+    view = at.session_state["_view"]
+    assert view.filters.date_to == dt.date(2026, 10, 21) < DEMO_END
+    sales = next(m for m in at.metric if m.label == "Sales")
+    assert sales.value == "¥4,000"

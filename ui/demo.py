@@ -1,0 +1,36 @@
+"""The demo company on screen: marked on every page while it is loaded, and one click to
+take it out (or to bring it in when the database is empty)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ecdata.demo import demo_batches, load_demo, remove_demo
+from ui.state import get_store, query, say, tr
+
+
+def _remove() -> None:
+    ok, message = remove_demo(get_store())
+    st.session_state["_demo_message"] = (ok, message)
+
+
+def _load() -> None:
+    load_demo(get_store())
+
+
+def demo_banner() -> None:
+    """While the demo company is in the database, every page says so, with the way out."""
+    said = st.session_state.pop("_demo_message", None)
+    if said is not None:
+        (st.success if said[0] else st.error)(say(said[1]))
+    if not query(demo_batches):
+        return
+    with st.container(border=True, key="demo_banner"):
+        text, action = st.columns([3, 1], vertical_alignment="center")
+        text.markdown("🧪 " + tr("demo.banner"))
+        action.button(tr("demo.remove"), key="remove_demo", on_click=_remove, width="stretch")
+
+
+def load_demo_button() -> None:
+    """For an empty database: try ecdata on the demo company first."""
+    st.button(tr("demo.load"), key="load_demo", on_click=_load, type="primary")

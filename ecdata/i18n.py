@@ -447,6 +447,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "up.samples": ("没有文件？下载示例文件试一试", "No file at hand? Try a sample"),
     "up.not_final": ("这些日期的数据尚未最终确定：{days}", "Not final yet: {days}"),
     "kind.store": ("店铺日数据", "Store daily"),
+    "kind.product": ("商品数据", "Product report"),
     "kind.ad": ("推广报表", "Ad report"),
     "kind.agent": ("客服数据", "Customer service"),
     "kind.monthly": ("月度成本与目标", "Monthly costs and targets"),

@@ -5,10 +5,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from ecdata.i18n import Message
 from ecdata.ingest.headers import canonical_fields
 from ecdata.ingest.reader import DEFAULT_MAX_MB, first_rows
 from ecdata.ingest.upload import commit, preview, read_for_store, remember_mapping
 from ecdata.store.batches import list_batches, undo_batch
+from ecdata.team.files import is_team_file, read_team_file, save_team_file
 from ui.sidebar import page_view
 from ui.state import fmt, get_store, lang, metric_label, say, tr, unit_of
 
@@ -44,6 +46,46 @@ def parsed_for(upload, override, header_row, period):
             )
             status.update(state="complete" if parsed_cache[key].ok else "error")
     return parsed_cache[key]
+
+
+def team_upload(upload) -> None:
+    """A roster or ratings sheet dropped here: checked and stored as the team pages would."""
+    key = ("team", upload.file_id)
+    if key not in parsed_cache:
+        parsed_cache[key] = read_team_file(upload.getvalue(), upload.name)
+    team = parsed_cache[key]
+    if not team.ok:
+        st.error(say(team.error))
+        return
+    if upload.file_id in done:
+        st.success(done[upload.file_id])
+        return
+    skipped = len({p.row for p in team.problems})
+    st.markdown(
+        f"**{tr('up.kind')}** {tr(f'kind.{team.kind}')} · **{tr('up.rows')}** "
+        f"{len(team.frame) + skipped}"
+    )
+    for note in [*team.warnings, *(p.message for p in team.problems)]:
+        st.warning(say(note))
+    if st.button(
+        say("up.commit", file=upload.name), type="primary", key=f"commit_{upload.file_id}"
+    ):
+        result = save_team_file(store, team)
+        done[upload.file_id] = say(
+            Message(
+                "ok.ingested",
+                {
+                    "file": upload.name,
+                    "read": len(team.frame) + skipped,
+                    "written": result.rows_written,
+                    "new": result.rows_new,
+                    "replaced": result.rows_replaced,
+                    "skipped": skipped,
+                    "batch": result.batch_id,
+                },
+            )
+        )
+        st.rerun()
 
 
 def _keep_period(key: str) -> None:
@@ -86,6 +128,13 @@ def mapping_editor(upload, parsed, override_key) -> None:
 for upload in files or []:
     with st.container(border=True):
         st.subheader(f"📄 {upload.name}")
+        team_key = ("is_team", upload.file_id)
+        if team_key not in parsed_cache:
+            parsed_cache[team_key] = is_team_file(upload.getvalue())
+        if parsed_cache[team_key]:
+            # Roster and ratings sheets go to the team tables, not through the export reader.
+            team_upload(upload)
+            continue
         override_key = f"override_{upload.file_id}"
         header_key = f"header_{upload.file_id}"
         period_key = f"period_{upload.file_id}"

@@ -71,3 +71,57 @@ def test_presets_end_at_the_last_day_the_chosen_store_has(db, tmp_path):
     assert view.filters.date_to == dt.date(2026, 10, 21) < DEMO_END
     sales = next(m for m in at.metric if m.label == "Sales")
     assert sales.value == "¥4,000"
+
+
+ROSTER = """工号,姓名,岗位,上级,入职日期,基本工资,店铺
+101,周店长,店长,,2025-03-01,"12,000",新店
+102,小雨,售前客服,周店长,2025-06-01,5500,新店
+"""
+RATINGS = "月份,工号,姓名,上级评分,同事评分\n2026-10,102,小雨,85%,90\n"
+
+
+def test_roster_and_ratings_dropped_on_the_upload_page_go_to_the_team(db):
+    """Not 'no metric column we recognise': a roster and a ratings sheet are team files."""
+    at = app(lang="en")
+    at.switch_page("pages/upload.py").run()
+    at.file_uploader[0].upload("花名册.csv", ROSTER.encode("gb18030"), "text/csv").run()
+    assert not at.exception and not at.error
+    assert "Roster" in " ".join(m.value for m in at.markdown)
+    next(b for b in at.button if "花名册.csv" in b.label).click().run()
+    assert "wrote 2" in " ".join(s.value for s in at.success)
+    with Store(db) as store:
+        roster = (
+            store.reader()
+            .execute(
+                "SELECT person_id, name, role, base_pay FROM roster WHERE store = '新店' ORDER BY 1"
+            )
+            .fetchall()
+        )
+        assert roster == [
+            ("101", "周店长", "store_manager", 12000),
+            ("102", "小雨", "presales", 5500),
+        ]
+        batch = (
+            store.reader()
+            .execute("SELECT kind, target_table FROM batches ORDER BY batch_id DESC LIMIT 1")
+            .fetchall()
+        )
+        assert batch == [("roster", "roster")]
+    at = app(lang="en")
+    at.switch_page("pages/upload.py").run()
+    at.file_uploader[0].upload("评分.csv", RATINGS.encode(), "text/csv").run()
+    assert "Monthly ratings" in " ".join(m.value for m in at.markdown)
+    next(b for b in at.button if "评分.csv" in b.label).click().run()
+    with Store(db) as store:
+        assert store.reader().execute(
+            "SELECT supervisor_rating, peer_rating FROM ratings WHERE person_id = '102'"
+        ).fetchall() == [(85, 90)]
+
+
+def test_exports_are_not_taken_for_team_files():
+    from ecdata.team.files import is_team_file
+
+    agents = "日期,姓名,询单人数,询单成交人数\n2026-10-06,小美,40,20\n"  # 姓名 is an agent here
+    costs = "月份,店铺,人力成本,管理成本\n2026-10,A店,3100,310\n"
+    assert not is_team_file(agents.encode()) and not is_team_file(costs.encode())
+    assert is_team_file(ROSTER.encode("gb18030")) and is_team_file(RATINGS.encode())

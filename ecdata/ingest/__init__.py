@@ -16,7 +16,7 @@ from ecdata.ingest.cleaning import (
     parse_rates,
 )
 from ecdata.ingest.parsed import ParsedExport, RowProblem
-from ecdata.ingest.reader import DEFAULT_MAX_MB, read_export, read_rows
+from ecdata.ingest.reader import DEFAULT_MAX_MB, first_rows, read_export, read_rows
 from ecdata.ingest.upload import commit, ingest_file, preview, read_for_store
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "ParsedExport",
     "RowProblem",
     "commit",
+    "first_rows",
     "ingest_file",
     "preview",
     "read_export",

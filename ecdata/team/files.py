@@ -21,6 +21,7 @@ from ecdata.i18n import Message, not_a_table
 from ecdata.ingest import (
     PLACEHOLDERS,
     RowProblem,
+    first_rows,
     parse_dates,
     parse_months,
     parse_numbers,
@@ -101,6 +102,27 @@ def _numbers(values, column: str) -> list[float | None]:
 
 def _dates(values) -> list[dt.date | None]:
     return parse_dates(_texts(values))
+
+
+# Columns only a roster or a ratings sheet has: a file with one of them is a team file, not a
+# platform export (whose 姓名 is an agent, whose 店铺 and 月份 are a cost file's too).
+TEAM_ONLY_FIELDS = frozenset(
+    {"person_id", "role_title", "department", "manager", "hired", "left_on", "base_pay"}
+    | {"level_coef", "float_coef", "other_pay", "collaborator", "perf_coef"}
+    | {"task_completion", "work_quality", "supervisor_rating", "peer_rating"}
+    | {"qualified_inquiries", "inquiry_target", "profit_target", "other_incentive"}
+)
+
+
+def is_team_file(data: bytes) -> bool:
+    """Whether an upload is a roster or ratings sheet: a header row (in the first 30 rows)
+    naming a person and a column only team sheets have. The Upload page sends it here."""
+    aliases = team_aliases()
+    for row in first_rows(data):
+        fields = {aliases.get(normalize_header(c)) for c in row}
+        if fields & {"name", "person_id"} and fields & TEAM_ONLY_FIELDS:
+            return True
+    return False
 
 
 def read_team_file(data: bytes, file_name: str) -> TeamFile:

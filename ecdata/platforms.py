@@ -54,6 +54,15 @@ def platform_markers() -> list[tuple[str, Platform]]:
         ]
 
 
+def platform_label(code: str | None, lang: str) -> str:
+    """The label of a platform code as stored with a batch ('sycm' -> 生意参谋); the code
+    itself for one the table does not know (demo, team files)."""
+    for _, p in platform_markers():
+        if p.platform == code:
+            return p.label(lang)
+    return GENERIC.label(lang) if code == GENERIC.platform else (code or "")
+
+
 def spend_overlaps() -> list[tuple[str, str]]:
     """(ad platform, store-file platform whose spend already includes it), each pair once."""
     return sorted({(p.platform, p.spend_also_in) for _, p in platform_markers() if p.spend_also_in})

@@ -13,6 +13,7 @@ from ecdata.store.batches import list_batches, undo_batch
 from ecdata.team.files import is_team_file, read_team_file, save_team_file
 from ui.sidebar import page_view
 from ui.state import fmt, get_store, lang, metric_label, say, tr, unit_of
+from ui.tables import history_rows
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
 
@@ -275,15 +276,30 @@ if not files:
                 )
 
 st.subheader(tr("up.history"))
+
+
+def _undo(batch: int) -> None:
+    # A callback: it runs before the page, so the history below is already the new one.
+    st.session_state["_undo_said"] = undo_batch(store, batch)
+
+
+if said := st.session_state.pop("_undo_said", None):
+    (st.success if said[0] else st.error)(say(said[1]))
 batches = list_batches(store)
 if not batches.empty:
-    shown = batches.assign(kind=[tr(f"kind.{k}") for k in batches.kind])
+    shown = history_rows(batches)
     shown.columns = [tr(f"batch.{c}") for c in shown.columns]
     st.dataframe(shown, hide_index=True, width="stretch", height=260)
     active = [int(b) for b in batches.batch_id[batches.undone_at.isna()]]
     if active:
         pick_col, button_col = st.columns([2, 3])
-        batch = pick_col.selectbox("batch", active, key="undo_pick", label_visibility="collapsed")
-        if button_col.button(tr("up.undo", batch=batch), key="undo_button"):
-            ok, message = undo_batch(store, batch)
-            (st.success if ok else st.error)(say(message))
+        # Keyed by the newest batch: after an import the choice starts at that one.
+        batch = pick_col.selectbox(
+            tr("up.undo_pick"),
+            active,
+            key=f"undo_pick_{active[0]}",
+            label_visibility="collapsed",
+        )
+        button_col.button(
+            tr("up.undo", batch=batch), key="undo_button", on_click=_undo, args=(batch,)
+        )

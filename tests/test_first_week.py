@@ -125,3 +125,33 @@ def test_exports_are_not_taken_for_team_files():
     costs = "月份,店铺,人力成本,管理成本\n2026-10,A店,3100,310\n"
     assert not is_team_file(agents.encode()) and not is_team_file(costs.encode())
     assert is_team_file(ROSTER.encode("gb18030")) and is_team_file(RATINGS.encode())
+
+
+def test_the_upload_history_and_the_undo_choice_are_always_current(db, tmp_path):
+    from conftest import TODAY
+
+    from ecdata.ingest.upload import ingest_file
+
+    at = app(lang="en")
+    at.switch_page("pages/upload.py").run()
+    history = at.dataframe[-1].value
+    assert history["Batch"].tolist()[:1] == [5]
+    # No raw codes, None or midnight times in the history.
+    text = history.to_string()
+    for raw in ("None", "NaT", "nan", "00:00:00", "store_daily", "demo:"):
+        assert raw not in text, raw
+    assert set(history["Table"]) >= {"Store figures", "Roster"}
+    # A new import elsewhere (the CLI): the undo choice starts at it.
+    path = tmp_path / "店铺整体.csv"
+    path.write_text("统计日期,访客数,支付金额\n2026-11-14,300,3000\n", encoding="utf-8")
+    with Store(db) as store:
+        assert ingest_file(store, path, store_name="新店", today=TODAY).ok
+    at = app(lang="en")
+    at.switch_page("pages/upload.py").run()
+    assert at.selectbox(key="undo_pick_6").value == 6
+    at.button(key="undo_button").click().run()
+    assert "Undid batch 6" in " ".join(s.value for s in at.success)
+    # The history drawn after the click already shows it undone, and 6 is not offered.
+    history = at.dataframe[-1].value.set_index("Batch")
+    assert history.loc[6, "Undone at"] != ""
+    assert at.selectbox(key="undo_pick_5").options == ["5", "4", "3", "2", "1"]

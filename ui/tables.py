@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from ecdata.metrics.catalogue import METRICS, PRODUCT_COLUMNS
-from ui.state import fmt, metric_label, tr
+from ecdata.platforms import platform_label
+from ui.state import fmt, lang, metric_label, tr
 
 
 def product_rows(products: pd.DataFrame) -> None:
@@ -23,3 +24,38 @@ def product_rows(products: pd.DataFrame) -> None:
         }
     )
     st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def history_rows(batches: pd.DataFrame) -> pd.DataFrame:
+    """The upload history as people read it: kinds in words, times to the minute, dates
+    without a time, nothing written where a value does not apply (no None, no NaT)."""
+
+    def when(value) -> str:
+        return "" if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+
+    def day(value) -> str:
+        return "" if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+
+    def text(value) -> str:
+        return "" if value is None or pd.isna(value) else str(value)
+
+    shown = batches.copy()
+    shown["kind"] = [tr(f"kind.{k}") for k in batches.kind]
+    for column in ("created_at", "undone_at"):
+        shown[column] = [when(v) for v in batches[column]]
+    for column in ("date_min", "date_max"):
+        shown[column] = [day(v) for v in batches[column]]
+    shown["platform"] = [
+        tr("kind.demo") if v == "demo" else platform_label(text(v), lang())
+        for v in batches.platform
+    ]
+    shown["store_param"] = [text(v) for v in batches.store_param]
+    # The demo's batches are named demo:<table>: say it in words.
+    shown["file_name"] = [
+        f"{tr('kind.demo')} · {tr('table.' + f[5:])}" if f.startswith("demo:") else f
+        for f in batches.file_name
+    ]
+    shown["target_table"] = [tr(f"table.{v}") for v in batches.target_table]
+    for column in ("rows_read", "rows_written", "rows_new", "rows_replaced", "rows_rejected"):
+        shown[column] = [text(int(v)) if not pd.isna(v) else "" for v in batches[column]]
+    return shown

@@ -155,3 +155,28 @@ def test_the_upload_history_and_the_undo_choice_are_always_current(db, tmp_path)
     history = at.dataframe[-1].value.set_index("Batch")
     assert history.loc[6, "Undone at"] != ""
     assert at.selectbox(key="undo_pick_5").options == ["5", "4", "3", "2", "1"]
+
+
+def test_charts_write_big_numbers_in_wan_in_chinese_and_k_in_english(db):
+    import json
+
+    def specs(at):
+        return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+    at = app(lang="zh")
+    funnel = next(s for s in specs(at) if s["data"][0]["type"] == "funnel")
+    assert all("万" in t for t in funnel["data"][0]["text"][:2]), funnel["data"][0]["text"]
+    assert not any(t.endswith("k") for t in funnel["data"][0]["text"])
+    at.switch_page("pages/inquiry_cost.py").run()
+    ticks = [
+        t
+        for s in specs(at)
+        for axis in s["layout"].values()
+        if isinstance(axis, dict)
+        for t in axis.get("ticktext", [])
+    ]
+    assert ticks and any("万" in t for t in ticks)
+    at = app(lang="en")
+    funnel = next(s for s in specs(at) if s["data"][0]["type"] == "funnel")
+    assert "万" not in " ".join(funnel["data"][0]["text"])
+    assert "," in funnel["data"][0]["text"][0]  # 367,990: separators, not 万

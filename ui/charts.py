@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import html
+import math
 
 import plotly.graph_objects as go
+
+from ecdata.formatting import format_value
+from ui.state import lang
 
 PALETTE = [
     "#1f6feb",
@@ -46,9 +50,56 @@ def _names_as_text(fig: go.Figure) -> None:
                 trace[field] = [plain(v) for v in values]
 
 
+def _value_axes(fig: go.Figure) -> dict[str, list[float]]:
+    """layout axis name ('yaxis', 'yaxis2', 'xaxis') -> the numbers drawn along it."""
+    found: dict[str, list[float]] = {}
+    for trace in fig.data:
+        along_x = trace.type == "funnel" or getattr(trace, "orientation", None) == "h"
+        ref = (trace.xaxis if along_x else trace.yaxis) or ("x" if along_x else "y")
+        values = trace.x if along_x else trace.y
+        if values is None:
+            continue
+        numbers = [float(v) for v in values if isinstance(v, int | float) and math.isfinite(v)]
+        found.setdefault(ref[0] + "axis" + ref[1:], []).extend(numbers)
+    return found
+
+
+def _wan(value: float, unit: float, word: str) -> str:
+    return "0" if value == 0 else f"{value / unit:,.2f}".rstrip("0").rstrip(".") + word
+
+
+def _chinese_ticks(fig: go.Figure) -> None:
+    """Axes in 万 and 亿, as the cards write numbers in Chinese: plotly's own ticks say
+    238.224k and 3.288396M. Rate axes (with a tick format) keep theirs."""
+    for axis, numbers in _value_axes(fig).items():
+        layout_axis = fig.layout[axis]
+        if not numbers or (layout_axis and layout_axis.tickformat):
+            continue
+        lo, hi = min(0.0, *numbers), max(0.0, *numbers)
+        if max(abs(lo), abs(hi)) < 10_000:
+            continue
+        raw = (hi - lo) / 5
+        magnitude = 10 ** math.floor(math.log10(raw))
+        step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+        ticks = [i * step for i in range(math.floor(lo / step), math.ceil(hi / step) + 2)]
+        unit, word = (1e8, "亿") if max(abs(lo), abs(hi)) >= 1e8 else (1e4, "万")
+        fig.update_layout(
+            {
+                axis: dict(
+                    tickvals=ticks,
+                    ticktext=[_wan(t, unit, word) for t in ticks],
+                    hoverformat=",.0f",
+                )
+            }
+        )
+
+
 def style(fig: go.Figure, height: int = 420, title: str | None = None) -> go.Figure:
-    """Every figure the app shows passes here: projector-sized type, and names as text."""
+    """Every figure the app shows passes here: projector-sized type, names as text, and
+    numbers in the page language's style (万 in Chinese, k/M in English)."""
     _names_as_text(fig)
+    if lang() == "zh":
+        _chinese_ticks(fig)
     fig.update_layout(
         template="plotly_white",
         height=height,
@@ -72,7 +123,9 @@ def funnel(
         go.Funnel(
             y=[label for label, _ in stages],
             x=[value for _, value in stages],
-            textinfo="value+percent previous",
+            # The stage's number as the cards write it (万 in Chinese), then its share.
+            text=[format_value(value, "count", lang()) for _, value in stages],
+            textinfo="text+percent previous",
             textfont=dict(size=18),
             marker=dict(color=PALETTE[: len(stages)]),
         )
@@ -225,7 +278,7 @@ def movers(
     values = frame[value]
     reach = max(abs(values).max() * 1.35, 0.01)
     fig.update_xaxes(
-        tickformat="+.0%" if value == "change_pct" else "~s",
+        tickformat="+.0%" if value == "change_pct" else None,
         zeroline=True,
         zerolinewidth=2,
         range=[-reach if (values < 0).any() else 0, reach if (values > 0).any() else 0],

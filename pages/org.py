@@ -27,7 +27,7 @@ from ecdata.team.scoring import STAGES, evaluate_month
 from ui import charts
 from ui.sidebar import page_view
 from ui.state import get_store, lang, metric_label, query, say, tr
-from ui.url import current
+from ui.url import current, widget
 
 page_view()  # inside the app's shell, also when a shared link is the first request
 st.title(f"🏢 {tr('page.org')}")
@@ -132,12 +132,14 @@ with right:
 
 suggested = suggested_model(roster)
 model_labels = {m.key: m.label(lang()) for m in MODELS}
-model_key = st.selectbox(
-    tr("org.model_pick"),
+model_key = widget(
+    st.selectbox,
+    "model",
+    suggested.key,
     list(model_labels),
-    index=list(model_labels).index(suggested.key),
+    "index",
+    label=tr("org.model_pick"),
     format_func=model_labels.get,
-    key="org_model",
 )
 model = next(m for m in MODELS if m.key == model_key)
 st.subheader(tr("org.model", model=model.label(lang())))

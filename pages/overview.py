@@ -20,6 +20,7 @@ from ui import charts
 from ui.products import show_products
 from ui.sidebar import page_start
 from ui.state import fmt, labeller, lang, metric_label, query, say, tr
+from ui.url import widget
 
 view = page_start("📊", "page.overview")
 
@@ -63,19 +64,28 @@ with left:
 with right:
     st.subheader(tr("ov.movers"))
     by_col, metric_col = st.columns(2)
-    by = (
-        by_col.segmented_control(
-            tr("ex.dimension"),
-            ["store", "channel"],
-            default="store",
-            key="movers_by",
-            format_func=labeller("dim"),
+    with by_col:
+        by = (
+            widget(
+                st.segmented_control,
+                "movers_by",
+                "store",
+                ["store", "channel"],
+                label=tr("ex.dimension"),
+                format_func=labeller("dim"),
+            )
+            or "store"
         )
-        or "store"
-    )
-    mover_metric = metric_col.selectbox(
-        tr("ov.movers_metric"), CARD_METRICS, format_func=labeller(), key="movers_metric"
-    )
+    with metric_col:
+        mover_metric = widget(
+            st.selectbox,
+            "movers_metric",
+            CARD_METRICS[0],
+            list(CARD_METRICS),
+            "index",
+            label=tr("ov.movers_metric"),
+            format_func=labeller(),
+        )
     moved = query(movers, view.filters, view.comparison, by, mover_metric)
     if moved.empty:
         st.info(tr("empty.no_rows"))

@@ -175,6 +175,27 @@ def test_sidebar_navigation_is_the_app_navigation_on_a_direct_link(server, brows
     page.context.close()
 
 
+def test_switching_language_relabels_every_choice_and_keeps_it(server, browser):
+    """Streamlit's selectbox kept the label it first drew ('Last 4 weeks', 'Previous period',
+    'Visitors' on a Chinese page); every choice must follow the language and keep its value."""
+
+    def shown(page) -> str:
+        # A selectbox shows its choice as an input's value, outside inner_text.
+        boxes = page.locator("input[role=combobox]").evaluate_all("els => els.map(e => e.value)")
+        return page.locator('[data-testid="stApp"]').inner_text() + " | ".join(boxes)
+
+    page, _ = open_page(browser, f"{server}/?lang=en&range=last_4_weeks", locale="en-US")
+    assert "Last 4 weeks" in shown(page) and "Previous period" in shown(page)
+    page.locator('[data-testid="stSidebar"]').get_by_text("中文").click()
+    settle(page)
+    text = shown(page)
+    page.screenshot(path=str(SHOTS / "language_switched_zh_1920x1080.png"))
+    for english in ("Last 4 weeks", "Previous period", "Stores", "Visitors"):
+        assert english not in text, english
+    assert "近 4 周" in text and "上一周期" in text and "range=last_4_weeks" in page.url
+    page.context.close()
+
+
 def test_shared_link_reproduces_the_view(server, browser):
     link = f"{server}/explore?lang=en&stores=京东自营店&grain=month&range=last_13_weeks&by=channel"
     page, _ = open_page(browser, link, locale="zh-CN")

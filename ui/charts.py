@@ -54,6 +54,8 @@ def _value_axes(fig: go.Figure) -> dict[str, list[float]]:
     """layout axis name ('yaxis', 'yaxis2', 'xaxis') -> the numbers drawn along it."""
     found: dict[str, list[float]] = {}
     for trace in fig.data:
+        if trace.type not in ("scatter", "bar", "funnel"):
+            continue  # treemaps, sunbursts: no value axis
         along_x = trace.type == "funnel" or getattr(trace, "orientation", None) == "h"
         ref = (trace.xaxis if along_x else trace.yaxis) or ("x" if along_x else "y")
         values = trace.x if along_x else trace.y

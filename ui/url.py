@@ -81,7 +81,10 @@ def widget(
     value: "default" (multiselect, segmented_control), "index" (selectbox), "value" (dates)."""
     bounds = (kwargs.get("min_value"), kwargs.get("max_value"))
     value = current(name, default, options, always_in_url, bounds)
-    widget_key = f"w_{name}"
+    # One widget per language: Streamlit's selectbox keeps showing the label it drew first
+    # ("This week" on a Chinese page) when only format_func changes. The value lives in
+    # v_<name>, so the new language's widget starts where the old one was.
+    widget_key = f"w_{name}_{st.session_state.get('v_lang', '')}"
 
     def remember():
         chosen = st.session_state[widget_key]

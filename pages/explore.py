@@ -10,7 +10,7 @@ from ecdata.metrics.catalogue import KPI_COLUMNS, METRICS
 from ecdata.metrics.kpis import kpi_table
 from ecdata.metrics.periods import selection_filter_range
 from ecdata.metrics.review import fact_rows, period_comparison
-from ui import charts
+from ui import charts, tables
 from ui.products import show_products
 from ui.sidebar import page_start
 from ui.state import fmt, labeller, lang, metric_label, query, say, tr
@@ -107,7 +107,7 @@ if points:
 show_products(filters, view.comparison, 50, "ex.products", empty_key="ex.no_products")
 
 st.subheader(tr("ex.rows"))
-rows = query(fact_rows, filters)
+rows = tables.labelled_rows(query(fact_rows, filters))
 st.dataframe(rows, hide_index=True, width="stretch", height=360)
 name = f"ecdata_{filters.date_from}_{filters.date_to}"
 csv_col, xlsx_col, _ = st.columns([1, 1, 4])

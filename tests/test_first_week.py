@@ -180,3 +180,22 @@ def test_charts_write_big_numbers_in_wan_in_chinese_and_k_in_english(db):
     funnel = next(s for s in specs(at) if s["data"][0]["type"] == "funnel")
     assert "万" not in " ".join(funnel["data"][0]["text"])
     assert "," in funnel["data"][0]["text"][0]  # 367,990: separators, not 万
+
+
+def test_explore_rows_and_their_download_read_as_a_person_writes_them(db):
+    from ecdata.export import to_csv_bytes
+
+    at = app(lang="zh")
+    at.switch_page("pages/explore.py").run()
+    assert not at.exception
+    rows = at.dataframe[-1].value
+    assert list(rows.columns[:3]) == ["日期", "店铺", "渠道"]
+    assert {"访客数", "支付金额", "数据未定稿", "批次"} <= set(rows.columns)
+    for raw in ("visitors", "page_views", "closed_inquiries", "not_final", "batch_id"):
+        assert raw not in rows.columns
+    csv = to_csv_bytes(rows).decode("utf-8-sig")
+    header, first = csv.splitlines()[:2]
+    assert header.startswith("日期,店铺,渠道,访客数")
+    assert "00:00:00" not in csv and "None" not in csv and "nan" not in csv
+    visitors = first.split(",")[3]
+    assert visitors.isdigit(), first  # 3179, not 3179.0

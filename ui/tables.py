@@ -59,3 +59,28 @@ def history_rows(batches: pd.DataFrame) -> pd.DataFrame:
     for column in ("rows_read", "rows_written", "rows_new", "rows_replaced", "rows_rejected"):
         shown[column] = [text(int(v)) if not pd.isna(v) else "" for v in batches[column]]
     return shown
+
+
+def labelled_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """Stored rows as a person reads (and downloads) them: headers in the page's language,
+    dates without a time, counts without '.0', flags in words, blanks for missing; money
+    stays a number, so a spreadsheet can add it up."""
+    out = pd.DataFrame(index=rows.index)
+    for column in rows.columns:
+        values = rows[column]
+        if column in ("date", "date_to", "month"):
+            header = tr("col.date_to" if column == "date_to" else "col.date")
+            out[header] = [None if pd.isna(v) else pd.Timestamp(v).date() for v in values]
+        elif column in ("store", "channel", "member", "product_id", "product_name"):
+            out[tr(f"col.{column}")] = values
+        elif column == "not_final":
+            out[tr("col.not_final")] = [tr("word.yes") if v is True else "" for v in values]
+        elif column == "batch_id":
+            out[tr("batch.batch_id")] = values.astype("Int64")
+        elif column in METRICS:
+            header = metric_label(column)
+            unit = METRICS[column].unit
+            out[header] = values.astype("Int64") if unit == "count" else values
+        else:
+            out[column] = values
+    return out

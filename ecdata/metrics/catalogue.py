@@ -118,7 +118,7 @@ TARGETS = [
     ),
 ]
 
-# Product reports (product_daily): the store metrics a product row carries, and units.
+# Product reports (product_facts): the store metrics a product row carries, and units.
 UNITS = _base("units", "支付件数", "Units sold", "count", "up")
 PRODUCT_BASE = [
     *(m for m in STORE_BASE if m.name in ("visitors", "page_views", "buyers", "sales")),

@@ -208,7 +208,14 @@ team_cols[0].metric(tr("tk.team_score"), f"{team['mean_score']:.1f}", help=tr("t
 team_cols[1].metric(tr("tk.headcount_scored"), team["people"])
 team_cols[2].metric(tr("tk.team_pay"), fmt(team["total_pay"], "currency"))
 parts = [c[: -len("_points")] for c in scores.columns if c.endswith("_points")]
-table = pd.DataFrame({tr("part.rank"): scores["rank"], tr("part.name"): scores["name"]})
+# The score right after the name: with every part beside it the table is wider than 1920 px.
+table = pd.DataFrame(
+    {
+        tr("part.rank"): scores["rank"],
+        tr("part.name"): scores["name"],
+        tr("part.score"): scores["score"].round(1),
+    }
+)
 # The start scheme's inputs are ratings in points; the other schemes' are fractions.
 input_unit = "count" if stage == "start" else "rate"
 for part in parts:
@@ -216,7 +223,6 @@ for part in parts:
     table[f"{tr(f'part.{part}')} · {tr('tk.points')}"] = [
         MISSING if is_missing(v) else f"{v:.1f}" for v in scores[f"{part}_points"]
     ]
-table[tr("part.score")] = scores["score"].round(1)
 st.dataframe(table.sort_values(tr("part.rank")), hide_index=True, width="stretch")
 
 rank_col, trend_col = st.columns(2)
@@ -287,7 +293,8 @@ st.subheader(tr("tk.pay"))
 st.caption(tr("tk.pay_formula"))
 pay_table = pd.DataFrame({tr("part.name"): pay.name, tr("col.store"): pay.store})
 for column in ("base_part", "performance_coef", "floating_part", "incentive", "other", "total"):
-    pay_table[tr(f"pay.{column}")] = pay[column].round(2)
+    unit = "ratio" if column == "performance_coef" else "currency"
+    pay_table[tr(f"pay.{column}")] = [fmt(v, unit) for v in pay[column]]
 st.dataframe(pay_table, hide_index=True, width="stretch")
 
 stores = sorted(s for s in roster.store.dropna().unique())

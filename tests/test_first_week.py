@@ -199,3 +199,14 @@ def test_explore_rows_and_their_download_read_as_a_person_writes_them(db):
     assert "00:00:00" not in csv and "None" not in csv and "nan" not in csv
     visitors = first.split(",")[3]
     assert visitors.isdigit(), first  # 3179, not 3179.0
+
+
+def test_pay_is_money_and_the_score_is_next_to_the_name(db):
+    at = app(lang="zh")
+    at.switch_page("pages/team_kpis.py").run()
+    assert not at.exception
+    pay = next(d.value for d in at.dataframe if "合计" in d.value.columns)
+    assert all(v.startswith("¥") for v in pay["合计"]), pay["合计"].tolist()
+    assert any("万" in v or "," in v for v in pay["合计"])  # ¥1.8万, not 17734.3
+    scores = next(d.value for d in at.dataframe if "得分" in d.value.columns)
+    assert list(scores.columns[:3]) == ["名次", "姓名", "得分"]

@@ -12,7 +12,7 @@ from ecdata.ingest.upload import commit, preview, read_for_store, remember_mappi
 from ecdata.store.batches import list_batches, undo_batch
 from ecdata.team.files import is_team_file, read_team_file, save_team_file
 from ui.sidebar import page_view
-from ui.state import fmt, get_store, lang, metric_label, say, tr, unit_of
+from ui.state import fmt, get_store, labeller, lang, metric_label, say, tr, unit_of
 from ui.tables import history_rows
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
@@ -101,22 +101,21 @@ def mapping_editor(upload, parsed, override_key) -> None:
     """Each column and the field it maps to, editable; a change re-reads the file with it."""
     mapping = parsed.mapping_by_header()
     fields = [mapping.get(h, "") for h in parsed.headers]
-    table = pd.DataFrame(
-        {
-            tr("up.column"): parsed.headers,
-            tr("up.field"): fields,
-            "": [metric_label(f) if f else "" for f in fields],
-        }
-    )
+    table = pd.DataFrame({tr("up.column"): parsed.headers, tr("up.field"): fields})
+    label = labeller()
+    ignore = tr("up.ignore")
     edited = st.data_editor(
         table,
-        key=f"editor_{upload.file_id}",
+        key=f"editor_{upload.file_id}_{lang()}",
         hide_index=True,
         width="stretch",
-        disabled=[tr("up.column"), ""],
+        disabled=[tr("up.column")],
         column_config={
+            # Fields by their names in the page's language; the codes stay behind them.
             tr("up.field"): st.column_config.SelectboxColumn(
-                tr("up.field"), options=[""] + canonical_fields()
+                tr("up.field"),
+                options=[""] + canonical_fields(),
+                format_func=lambda f: label(f) if f else ignore,
             )
         },
     )

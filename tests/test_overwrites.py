@@ -76,7 +76,7 @@ def test_an_unknown_layout_is_mapped_on_the_upload_page_and_remembered(tmp_path,
     assert list(first_rows.iloc[1])[:3] == ["日子", "当日咨询", "当日成交"]
     at.number_input[0].set_value(2).run()
     assert any("no metric column we recognise" in e.value for e in at.error)
-    at.session_state[f"editor_{upload_id(at)}"] = {
+    at.session_state[f"editor_{upload_id(at)}_en"] = {
         "edited_rows": {
             0: {"Maps to": "date"},
             1: {"Maps to": "inquiries"},

@@ -415,6 +415,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "up.undo_pick": ("要撤销的批次", "Batch to undo"),
     "up.ignore": ("（不导入）", "(not imported)"),
+    "up.browse": ("选择文件", "Browse files"),
+    "up.limit": ("可拖放到这里，每个文件不超过 {mb:.0f}MB", "Drop here, up to {mb:.0f}MB per file"),
     "up.header_row": ("表头所在行", "Header row"),
     "up.dates": ("日期范围", "Dates"),
     "up.rows": ("行数", "Rows"),

@@ -43,10 +43,12 @@ frame = query(kpi_table, view.grain, by, view.filters)
 if frame.empty:
     st.info(tr("empty.no_rows"))
     st.stop()
-lead = metrics[0]
 group = None if by == "none" else by
-fig = charts.lines(
-    frame, "period", lead, group, metric_label(lead), percent=METRICS[lead].unit == "rate"
+fig = charts.metric_lines(
+    frame,
+    "period",
+    [(m, metric_label(m), METRICS[m].unit == "rate") for m in metrics],
+    group,
 )
 event = st.plotly_chart(
     fig,
@@ -88,19 +90,39 @@ for name in metrics:
 st.dataframe(shown.rename(columns=labels), hide_index=True, width="stretch")
 
 # Drill-down: the chart selection narrows the rows to the picked periods and stores/channels.
+# It is kept in the URL (pick_from, pick_to, pick), so a copied link opens the same rows.
 filters = view.filters
 points = event.selection.points if event and event.selection else []
+first_run = "_explore_seen" not in st.session_state
+st.session_state["_explore_seen"] = True
+traces = [name for name, _ in frame.groupby(group, sort=True)] if group else []
+picked_range, picked = None, []
 if points:
-    traces = [name for name, _ in frame.groupby(group, sort=True)] if group else []
     periods = sorted({dt.date.fromisoformat(str(p["x"])[:10]) for p in points})
-    first, last = selection_filter_range(periods, view.grain)
-    picked = sorted({traces[p["curve_number"]] for p in points}) if group else []
+    picked_range = selection_filter_range(periods, view.grain)
+    # Every metric panel repeats the groups in the same order.
+    picked = sorted({traces[p["curve_number"] % len(traces)] for p in points}) if group else []
+    st.query_params["pick_from"], st.query_params["pick_to"] = map(str, picked_range)
+    st.query_params["pick"] = picked
+elif first_run and "pick_from" in st.query_params:
+    try:
+        picked_range = tuple(
+            dt.date.fromisoformat(st.query_params[k]) for k in ("pick_from", "pick_to")
+        )
+    except ValueError:
+        picked_range = None  # a hand-edited link: show the whole view
+    picked = [v for v in st.query_params.get_all("pick") if v in traces]
+else:
+    for key in ("pick_from", "pick_to", "pick"):
+        st.query_params.pop(key, None)
+if picked_range:
+    first, last = picked_range
     filters = dataclasses.replace(
         filters, date_from=max(first, filters.date_from), date_to=min(last, filters.date_to)
     )
-    if group == "store":
+    if group == "store" and picked:
         filters = dataclasses.replace(filters, stores=tuple(picked))
-    elif group == "channel":
+    elif group == "channel" and picked:
         filters = dataclasses.replace(filters, channels=tuple(picked))
     st.info(say("ex.selected", what=f"{first} ~ {last} {' '.join(picked)}"))
 

@@ -210,3 +210,30 @@ def test_pay_is_money_and_the_score_is_next_to_the_name(db):
     assert any("万" in v or "," in v for v in pay["合计"])  # ¥1.8万, not 17734.3
     scores = next(d.value for d in at.dataframe if "得分" in d.value.columns)
     assert list(scores.columns[:3]) == ["名次", "姓名", "得分"]
+
+
+def test_explore_charts_every_metric_and_a_link_keeps_the_picked_points(db):
+    import json
+
+    at = app(lang="en", metrics=["sales", "conversion_rate", "inquiry_cost"], by="store")
+    at.switch_page("pages/explore.py").run()
+    assert not at.exception
+    spec = json.loads(next(c for c in at.get("plotly_chart") if c.key == "ex_chart").proto.spec)
+    panels = {t.get("yaxis", "y") for t in spec["data"]}
+    assert panels == {"y", "y2", "y3"}  # one panel per metric, not just the first
+    assert len(spec["data"]) == 3 * 3  # three metrics x three stores
+    assert spec["layout"]["yaxis2"]["tickformat"] == ".1%"  # the conversion rate panel
+    titles = [a["text"] for a in spec["layout"]["annotations"]]
+    assert titles == ["Sales", "Conversion rate", "Inquiry cost"]
+    # A copied link with a picked week and store opens the same drill-down rows.
+    at = app(lang="en", by="store")
+    at.switch_page("pages/explore.py")  # switching pages clears the query string
+    link = {"pick_from": "2026-11-09", "pick_to": "2026-11-15", "pick": "京东自营店"}
+    for key, value in link.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception
+    assert any("2026-11-09 \\~ 2026-11-15 京东自营店" in i.value for i in at.info)
+    rows = at.dataframe[-1].value
+    assert set(rows["Store"]) == {"京东自营店"}
+    assert rows["Date"].min() == dt.date(2026, 11, 9) and rows["Date"].max() == DEMO_END

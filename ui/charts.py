@@ -172,6 +172,53 @@ def lines(
     return periods_axis(style(fig, 420, title))
 
 
+def metric_lines(
+    frame, x: str, metrics: list[tuple[str, str, bool]], group: str | None
+) -> go.Figure:
+    """One panel per metric (column, label, is_rate), stacked on a shared period axis; each
+    group (store, channel) a line in every panel, in one colour and one legend entry.
+    Trace order: metric by metric, groups in sorted order within each."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(
+        rows=len(metrics),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.06,
+        subplot_titles=[label for _, label, _ in metrics],
+    )
+    groups = [(None, frame)] if group is None else list(frame.groupby(group, sort=True))
+    as_bars = frame[x].nunique() <= 2
+    for row, (column, label, is_rate) in enumerate(metrics, start=1):
+        for i, (name, part) in enumerate(groups):
+            common = dict(
+                x=part[x],
+                y=part[column],
+                name=name or label,
+                legendgroup=str(name),
+                showlegend=row == 1,
+                marker_color=PALETTE[i % len(PALETTE)],
+            )
+            if as_bars:
+                fig.add_trace(go.Bar(**common), row=row, col=1)
+            else:
+                fig.add_trace(
+                    go.Scatter(
+                        mode="lines+markers",
+                        line=dict(width=3, color=PALETTE[i % len(PALETTE)]),
+                        connectgaps=False,
+                        **common,
+                    ),
+                    row=row,
+                    col=1,
+                )
+        fig.update_yaxes(tickformat=".1%" if is_rate else None, rangemode="tozero", row=row, col=1)
+    for annotation in fig.layout.annotations:
+        annotation.font = dict(size=18)
+        annotation.text = plain(annotation.text)
+    return periods_axis(style(fig, 120 + 280 * len(metrics)))
+
+
 def stacked_bars(
     frame,
     x: str,

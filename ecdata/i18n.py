@@ -679,6 +679,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Click or box-select on the chart to filter the rows below.",
     ),
     "ex.products": ("商品（按销售额）", "Products (by sales)"),
+    "ex.agents": ("客服（同一店铺和日期）", "Agents (same stores and days)"),
     "ex.no_products": (
         "这个范围内没有商品级数据：上传生意参谋「商品效果」、京东商智「商品明细」等商品报表后，这里按商品下钻。",
         "No product-level data in this range: upload a product report (生意参谋 商品效果, "

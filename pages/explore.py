@@ -7,7 +7,7 @@ import streamlit as st
 
 from ecdata.export import to_csv_bytes, to_xlsx_bytes
 from ecdata.metrics.catalogue import KPI_COLUMNS, METRICS
-from ecdata.metrics.kpis import kpi_table
+from ecdata.metrics.kpis import agent_kpis, kpi_table
 from ecdata.metrics.periods import selection_filter_range
 from ecdata.metrics.review import fact_rows, period_comparison
 from ui import charts, tables
@@ -127,6 +127,12 @@ if picked_range:
     st.info(say("ex.selected", what=f"{first} ~ {last} {' '.join(picked)}"))
 
 show_products(filters, view.comparison, 50, "ex.products", empty_key="ex.no_products")
+
+# Down to the agent: the customer-service figures of the same stores and days.
+agents = query(agent_kpis, filters)
+if not agents.empty:
+    st.subheader(tr("ex.agents"))
+    tables.agent_rows(agents)
 
 st.subheader(tr("ex.rows"))
 rows = tables.labelled_rows(query(fact_rows, filters))

@@ -24,7 +24,7 @@ from ecdata.team.scoring import (
     score_trend,
     team_summary,
 )
-from ui import charts
+from ui import charts, tables
 from ui.sidebar import page_view
 from ui.state import fmt, get_store, labeller, metric_label, query, say, tr
 from ui.url import widget
@@ -269,25 +269,7 @@ with st.expander(tr("tk.edit_ratings", month=f"{month:%Y-%m}")):
 st.subheader(tr("tk.cs"))
 agents = query(agent_kpis, Filters(view.filters.stores, (), month, period_end(month, "month")))
 if not agents.empty:
-    st.dataframe(
-        pd.DataFrame(
-            {
-                tr("col.store"): agents.store,
-                tr("part.name"): [tr("filter.all") if m == "team" else m for m in agents.member],
-                metric_label("inquiries"): agents.inquiries,
-                metric_label("closed_inquiries"): agents.closed_inquiries,
-                metric_label("inquiry_conversion"): [
-                    fmt(v, "rate") for v in agents.inquiry_conversion
-                ],
-                metric_label("sales"): [fmt(v, "currency") for v in agents.sales],
-                metric_label("response_seconds"): [
-                    fmt(v, "seconds") for v in agents.response_seconds
-                ],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    tables.agent_rows(agents)
 
 st.subheader(tr("tk.pay"))
 st.caption(tr("tk.pay_formula"))

@@ -237,3 +237,12 @@ def test_explore_charts_every_metric_and_a_link_keeps_the_picked_points(db):
     rows = at.dataframe[-1].value
     assert set(rows["Store"]) == {"京东自营店"}
     assert rows["Date"].min() == dt.date(2026, 11, 9) and rows["Date"].max() == DEMO_END
+
+
+def test_explore_drills_down_to_the_agents_of_the_picked_store(db):
+    at = app(lang="zh", stores="天猫旗舰店")
+    at.switch_page("pages/explore.py").run()
+    assert not at.exception
+    agents = next(d.value for d in at.dataframe if "询单转化率" in d.value.columns)
+    assert set(agents["店铺"]) == {"天猫旗舰店", ""}  # its agents and the team line
+    assert {"小美", "阿杰", "娜娜", "全部"} == set(agents["姓名"])

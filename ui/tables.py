@@ -84,3 +84,28 @@ def labelled_rows(rows: pd.DataFrame) -> pd.DataFrame:
         else:
             out[column] = values
     return out
+
+
+def agent_rows(agents: pd.DataFrame) -> None:
+    """Show an agent_kpis frame: per agent and the team line, ratios of sums."""
+    st.dataframe(
+        pd.DataFrame(
+            {
+                tr("col.store"): agents.store,
+                tr("part.name"): [tr("filter.all") if m == "team" else m for m in agents.member],
+                metric_label("inquiries"): [fmt(v, "count") for v in agents.inquiries],
+                metric_label("closed_inquiries"): [
+                    fmt(v, "count") for v in agents.closed_inquiries
+                ],
+                metric_label("inquiry_conversion"): [
+                    fmt(v, "rate") for v in agents.inquiry_conversion
+                ],
+                metric_label("sales"): [fmt(v, "currency") for v in agents.sales],
+                metric_label("response_seconds"): [
+                    fmt(v, "seconds") for v in agents.response_seconds
+                ],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )

@@ -24,7 +24,7 @@ from ecdata.team.org import (
     suggested_model,
 )
 from ecdata.team.scoring import STAGES, evaluate_month
-from ui import charts
+from ui import charts, tables
 from ui.sidebar import page_view
 from ui.state import get_store, lang, metric_label, query, say, tr
 from ui.url import current, widget
@@ -176,6 +176,7 @@ with st.expander(tr("org.edit")):
         width="stretch",
         num_rows="dynamic",
         disabled=["person_id"],
+        column_config=tables.team_columns(EDITABLE_ROSTER),
     )
     if st.button(tr("org.save_edits"), key="roster_save"):
         ok, outcome = save_roster_edits(store, edited)

@@ -258,6 +258,7 @@ with st.expander(tr("tk.edit_ratings", month=f"{month:%Y-%m}")):
         hide_index=True,
         width="stretch",
         disabled=["person_id", "name"],
+        column_config=tables.team_columns(ratings.columns),
     )
     if st.button(tr("org.save_edits"), key="ratings_save"):
         ok, outcome = save_ratings_edits(get_store(), month, edited.drop(columns=["name"]))

@@ -109,3 +109,9 @@ def agent_rows(agents: pd.DataFrame) -> None:
         hide_index=True,
         width="stretch",
     )
+
+
+def team_columns(columns) -> dict:
+    """column_config naming roster/ratings columns in the page's language (the editors keep
+    the stored names underneath, so saving is unchanged)."""
+    return {c: st.column_config.Column(tr(f"team.{c}")) for c in columns}

@@ -313,9 +313,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Upload your own files now.",
     ),
     "demo.banner": (
-        "**演示数据**：这里显示的是示例公司（天猫旗舰店、京东自营店、抖音小店），不是你的店铺。",
-        "**Demo data**: what you see is a sample company (天猫旗舰店, 京东自营店, 抖音小店), not "
-        "your stores.",
+        "**演示数据**：这里显示的是一家示例公司的数据，不是你的店铺。",
+        "**Demo data**: what you see is a sample company, not your stores.",
     ),
     "demo.remove": ("移除演示数据，用我自己的数据", "Remove the demo and start with my data"),
     "demo.load": ("先看看演示公司", "Try it on the demo company first"),
@@ -532,9 +531,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "team.sales_target": ("销售目标", "Sales target"),
     "team.perf_coef": ("绩效系数", "Performance coefficient"),
     "team.no_roster": (
-        "还没有花名册。请在「组织架构」页上传花名册（姓名、岗位、部门、上级、入职日期、基本工资……）。",
-        "No roster yet. Upload one on the Org structure page (name, position, "
-        "department, manager, hire date, base pay …).",
+        "还没有花名册。请在「上传数据」页上传花名册（姓名、岗位、部门、上级、入职日期、基本工资……）。",
+        "No roster yet. Upload one on the Upload page (name, position, department, manager, "
+        "hire date, base pay …).",
+    ),
+    "team.no_ratings": (
+        "花名册已有 {people} 人，还没有月度评分。在「上传数据」页上传月度评分（月份、姓名、任务完成度、上级评分……）后，这里显示得分和薪酬。",
+        "The roster has {people} people, but no monthly ratings yet. Upload the monthly "
+        "ratings (month, name, task completion, supervisor rating …) on the Upload page to "
+        "see scores and pay here.",
     ),
     "tk.month": ("月份", "Month"),
     "tk.scheme": ("绩效方案（按团队阶段）", "Performance scheme (by team stage)"),

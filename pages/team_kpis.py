@@ -34,7 +34,8 @@ st.title(f"👥 {tr('page.team_kpis')}")
 roster = query(roster_frame)
 months = query(rating_months)
 if roster.empty or not months:
-    st.info(tr("team.no_roster"))
+    # Say which of the two is missing: a roster without ratings is not "no roster".
+    st.info(tr("team.no_roster") if roster.empty else tr("team.no_ratings", people=len(roster)))
     st.stop()
 
 _, diagnosis = query(full_diagnosis, view.latest or months[-1], None, view.filters.stores)
@@ -121,7 +122,10 @@ with st.expander(tr("tk.settings")):
             weights = tuple((name, w) for name, (_, w) in zip(names, edited))
         with right_col:
             bonus = tier_editor(
-                tr("tk.bonus_tiers"), schemes.growth.bonus_tiers, "bonus_tiers", "¥"
+                tr("tk.bonus_tiers"),
+                schemes.growth.bonus_tiers,
+                "bonus_tiers",
+                view.currency or "¥",  # pay is in the stores' currency
             )
         schemes = dataclasses.replace(
             schemes,

@@ -48,13 +48,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("browser") / "app.duckdb"
-    with Store(db) as store:
-        load_demo(store, dt.date(2026, 11, 15))
+def start_server(db: Path, demo: bool = False):
+    """`streamlit run app.py` on `db` at a free port; returns (process, url)."""
     port = free_port()
-    env = {**os.environ, "ECDATA_DB": str(db), "ECDATA_DEMO": "0"}
+    env = {**os.environ, "ECDATA_DB": str(db), "ECDATA_DEMO": "1" if demo else "0"}
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -79,12 +76,19 @@ def server(tmp_path_factory):
     while time.time() < deadline:
         try:
             if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
+                return proc, url
         except OSError:
             time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start: " + proc.stdout.read().decode()[-2000:])
+    proc.kill()
+    pytest.fail("streamlit did not start: " + proc.stdout.read().decode()[-2000:])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    db = tmp_path_factory.mktemp("browser") / "app.duckdb"
+    with Store(db) as store:
+        load_demo(store, dt.date(2026, 11, 15))
+    proc, url = start_server(db)
     yield url
     proc.terminate()
     proc.wait(timeout=20)
@@ -251,3 +255,77 @@ def test_the_server_listens_on_this_machine_only(server):
     port = int(server.rsplit(":", 1)[1])
     # 0100007F is 127.0.0.1 as /proc writes it; 00000000 would be every interface.
     assert listening_addresses(port) == {"0100007F"}
+
+
+# --- a store owner's first week, end to end, in Chinese ---
+
+# UI words that must not be left in English on a Chinese page (labels, options, units).
+ENGLISH_UI = (
+    "This week", "Last week", "Previous period", "Stores", "Channels", "Date range",
+    "Compare with", "Visitors", "Sales", "Upload", "per file", "Import", "Batch", "Undo",
+    "Rank", "Score", "Total", "Inquiry cost", "Drag and drop", "Browse files", "pts",
+    "/inquiry", "Demo data",
+)  # fmt: skip
+RAW_NAMES = (
+    "visitors", "page_views", "closed_inquiries", "not_final", "batch_id", "store_daily",
+    "person_id", "base_pay", "None", "nan", "NaT", "00:00:00",
+)  # fmt: skip
+
+
+def page_text(page) -> str:
+    """What a person reads on the page: its text and the choices shown in select boxes."""
+    boxes = page.locator("input[role=combobox]").evaluate_all("els => els.map(e => e.value)")
+    return page.locator('[data-testid="stApp"]').inner_text() + "\n" + "\n".join(boxes)
+
+
+def test_the_first_week_in_chinese(tmp_path, browser):
+    """Fresh database (the demo offered) -> remove the demo -> upload a 生意参谋 store file, a
+    赤兔 report, the monthly costs and the roster -> the review, inquiry cost and team pages;
+    no English UI word, raw field name, None, nan or 00:00:00 anywhere on the way."""
+    proc, url = start_server(tmp_path / "fresh.duckdb", demo=True)
+    try:
+        page, errors = open_page(browser, f"{url}/?lang=zh", locale="zh-CN")
+        assert "演示数据" in page_text(page)
+        page.get_by_role("button", name="移除演示数据，用我自己的数据").click()
+        settle(page)
+        assert "演示数据已移除" in page_text(page)
+        page.goto(f"{url}/upload?lang=zh")
+        settle(page)
+        page.get_by_label("店铺名称（文件没有店铺列时使用）").fill("淘宝C店")
+        page.keyboard.press("Enter")
+        settle(page)
+        samples = ROOT / "sample_data"
+        files = [
+            "生意参谋_店铺整体_淘宝C店.csv",
+            "赤兔_客服绩效_2026-11-15至2026-11-15.xlsx",
+            "月度成本与目标.csv",
+            "花名册_淘宝C店.xlsx",
+        ]
+        page.locator('input[type="file"]').set_input_files([str(samples / f) for f in files])
+        settle(page)
+        seen = {"upload": page_text(page)}
+        page.screenshot(path=str(SHOTS / "first_week_upload_zh_1920x1080.png"), full_page=True)
+        for name in files:
+            page.get_by_role("button", name=f"确认导入 {name}").click()
+            settle(page)
+        text = page_text(page)
+        assert text.count("→ 批次") == 4, text[-3000:]  # one success line per file
+        seen["upload_done"] = text
+        for path in ("", "inquiry_cost", "team_kpis"):
+            page.goto(f"{url}/{path}?lang=zh&stores=淘宝C店&range=last_week")
+            settle(page)
+            seen[path or "overview"] = page_text(page)
+            page.screenshot(path=str(SHOTS / f"first_week_{path or 'overview'}_zh_1920x1080.png"))
+        assert "¥" in seen["overview"] and "—" not in seen["overview"].split("访客数")[1][:20]
+        assert "理论询盘成本" in seen["inquiry_cost"]
+        assert "花名册已有 4 人" in seen["team_kpis"]  # the roster landed; ratings are next
+        for where, text in seen.items():
+            for word in ENGLISH_UI:
+                assert word not in text, (where, word)
+            for raw in RAW_NAMES:
+                assert raw not in text, (where, raw)
+        assert not errors, errors
+        page.context.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -413,6 +413,36 @@ TEXT: dict[str, tuple[str, str]] = {
         "exported for a week): pick the first and the last day it counts. One day: pick it twice.",
     ),
     "up.undo_pick": ("要撤销的批次", "Batch to undo"),
+    "up.store_placeholder": ("选择店铺", "Pick a store"),
+    "up.store_pick": ("店铺（文件没有店铺列时使用）", "Store (for files without a store column)"),
+    "up.new_store": ("➕ 新店铺…", "➕ New store…"),
+    "up.file_store": ("这个文件属于的店铺", "Store of this file"),
+    "up.stores": ("店铺", "Stores"),
+    "up.no_stores": (
+        "还没有店铺：上传第一个文件时填写店铺名。",
+        "No stores yet: name one with your first upload.",
+    ),
+    "up.rename_from": ("店铺", "Store"),
+    "up.rename_to": ("改名为 / 合并到", "Rename to / merge into"),
+    "up.rename_placeholder": (
+        "输入新名字，或选择要合并到的店铺",
+        "Type a new name, or pick a store to merge into",
+    ),
+    "up.rename": ("改名", "Rename"),
+    "up.merge": ("合并", "Merge"),
+    "up.rename_help": (
+        "改名或合并会作为一个批次记录，可在下方撤销。合并时，同一天同一渠道两边都有的数，以目标店铺的为准，只补上它缺的指标。",
+        "A rename or merge is recorded as a batch and can be undone below. When merging, for a "
+        "day and channel both stores have, the target store's figures stay; only the metrics it "
+        "lacks are filled in.",
+    ),
+    "up.renamed": (
+        "已把 {old} 改为 {new}（批次 {batch}）。",
+        "Renamed {old} to {new} (batch {batch}).",
+    ),
+    "col.currency": ("币种", "Currency"),
+    "col.first_day": ("最早日期", "First day"),
+    "col.last_day": ("最近日期", "Last day"),
     "up.ignore": ("（不导入）", "(not imported)"),
     "up.browse": ("选择文件", "Browse files"),
     "up.limit": ("可拖放到这里，每个文件不超过 {mb:.0f}MB", "Drop here, up to {mb:.0f}MB per file"),
@@ -441,6 +471,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "table.product_facts": ("商品数据", "Products"),
     "table.roster": ("花名册", "Roster"),
     "table.ratings": ("月度评分", "Monthly ratings"),
+    "table.*": ("所有含店铺的数据", "Every table with a store"),
     "batch.file_name": ("文件", "File"),
     "batch.kind": ("类型", "Kind"),
     "batch.platform": ("平台", "Platform"),
@@ -466,6 +497,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "kind.agent": ("客服数据", "Customer service"),
     "kind.monthly": ("月度成本与目标", "Monthly costs and targets"),
     "kind.demo": ("演示数据", "Demo data"),
+    "kind.rename": ("店铺改名/合并", "Store renamed/merged"),
     "ic.trend": ("询盘成本走势", "Inquiry cost over time"),
     "ic.window": (
         "走势图显示 {first} 至 {last}（至少 13 个周期，便于对比）。",

@@ -17,3 +17,10 @@ def normalize_header(text) -> str:
     s = unicodedata.normalize("NFKC", str(text)).strip().lower()
     s = re.sub(r"[\u2010-\u2015\u2212]", "-", s)
     return re.sub(r"\s+", "", s)
+
+
+def store_in_name(file_name: str, stores) -> str | None:
+    """The known store a file's name mentions ('生意参谋_店铺整体_淘宝C店.csv' -> 淘宝C店): the
+    longest match, so 天猫旗舰店 wins over 旗舰店; None when it names none."""
+    found = [s for s in stores if s and s in file_name]
+    return max(found, key=len) if found else None

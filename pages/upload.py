@@ -9,10 +9,13 @@ from ecdata.i18n import Message
 from ecdata.ingest.headers import canonical_fields
 from ecdata.ingest.reader import DEFAULT_MAX_MB, first_rows
 from ecdata.ingest.upload import commit, preview, read_for_store, remember_mapping
-from ecdata.store.batches import list_batches, undo_batch
+from ecdata.metrics.review import store_list
+from ecdata.names import store_in_name
+from ecdata.store.batches import list_batches, rename_store, undo_batch
 from ecdata.team.files import is_team_file, read_team_file, save_team_file
+from ui import tables
 from ui.sidebar import page_view
-from ui.state import fmt, get_store, labeller, lang, metric_label, say, tr, unit_of
+from ui.state import fmt, get_store, labeller, lang, metric_label, query, say, tr, unit_of
 from ui.tables import history_rows
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
@@ -46,12 +49,38 @@ files = st.file_uploader(
     tr("up.files"), accept_multiple_files=True, key="uploads", max_upload_size=DEFAULT_MAX_MB
 )
 uploader_in_language()
-store_name = st.text_input(tr("up.store"), key="up_store").strip() or None
+known_stores = list(query(store_list).store)
+NEW_STORE = "\x00new"  # the option that asks for a new store's name
+
+
+def pick_or_name(label: str, options: list[str], key: str) -> str | None:
+    """A store picked from `options`, or, with the 'new store' option (or no store known
+    yet), a name typed into a box."""
+    choice = NEW_STORE
+    new_label = tr("up.new_store")  # fixed now: Streamlit may format options later
+    typed = (st.session_state.get(key) or "").strip()
+    if options:
+        choice = st.selectbox(
+            label,
+            [*options, NEW_STORE],
+            # A store typed here a moment ago is in the list once its first file landed.
+            index=options.index(typed) if typed in options else None,
+            placeholder=tr("up.store_placeholder"),
+            format_func=lambda s: new_label if s == NEW_STORE else s,
+            key=f"{key}_pick",
+        )
+    if choice != NEW_STORE:
+        return choice
+    return st.text_input(tr("up.store"), key=key).strip() or None
+
+
+# Picked from the stores ecdata knows, or a new one; each file may differ below.
+store_name = pick_or_name(tr("up.store_pick"), known_stores, "up_store")
 parsed_cache = st.session_state.setdefault("_parsed", {})
 done = st.session_state.setdefault("_committed", {})
 
 
-def parsed_for(upload, override, header_row, period):
+def parsed_for(upload, store_name, override, header_row, period):
     """Read each upload once per (store name, mapping, header row, period), not on every
     rerun."""
     key = (upload.file_id, store_name, tuple(sorted((override or {}).items())), header_row, period)
@@ -159,8 +188,20 @@ for upload in files or []:
         override_key = f"override_{upload.file_id}"
         header_key = f"header_{upload.file_id}"
         period_key = f"period_{upload.file_id}"
+        # The file's own store: what its name says, else the form's choice; changeable.
+        file_store = store_in_name(upload.name, known_stores) or store_name
+        if len(files) > 1:
+            options = list(dict.fromkeys([s for s in (file_store, store_name) if s] + known_stores))
+            file_store = st.selectbox(
+                tr("up.file_store"),
+                options,
+                index=options.index(file_store) if file_store in options else None,
+                placeholder=tr("up.store_placeholder"),
+                key=f"store_{upload.file_id}_{store_name}",
+            )
         parsed = parsed_for(
             upload,
+            file_store,
             st.session_state.get(override_key),
             st.session_state.get(header_key),
             st.session_state.get(period_key),
@@ -294,6 +335,38 @@ if not files:
                 st.download_button(
                     path.name, path.read_bytes(), path.name, key=f"s_{path.name}", on_click="ignore"
                 )
+
+st.subheader(tr("up.stores"))
+
+
+def _rename(old: str, new: str) -> None:
+    # A callback, like undo: the tables below are drawn after it.
+    result = rename_store(store, old, new)
+    st.session_state["_rename_said"] = say("up.renamed", old=old, new=new, batch=result.batch_id)
+
+
+if said := st.session_state.pop("_rename_said", None):
+    st.success(said)
+stores_now = query(store_list)
+if stores_now.empty:
+    st.caption(tr("up.no_stores"))
+else:
+    st.dataframe(tables.store_rows(stores_now), hide_index=True, width="stretch")
+    old_col, new_col, go_col = st.columns([2, 2, 1], vertical_alignment="bottom")
+    old = old_col.selectbox(tr("up.rename_from"), list(stores_now.store), key="rename_from")
+    with new_col:
+        new = pick_or_name(
+            tr("up.rename_to"), [s for s in stores_now.store if s != old], f"rename_to_{old}"
+        )
+    new = (new or "").strip()
+    go_col.button(
+        tr("up.merge" if new in set(stores_now.store) else "up.rename"),
+        key="rename_button",
+        disabled=not new or new == old,
+        on_click=_rename,
+        args=(old, new),
+    )
+    st.caption(tr("up.rename_help"))
 
 st.subheader(tr("up.history"))
 

@@ -218,7 +218,11 @@ def test_shared_link_reproduces_the_view(server, browser):
 def test_upload_commit_and_see_the_new_number(server, browser):
     sample = ROOT / "sample_data" / "生意参谋_店铺整体_淘宝C店.csv"
     page, _ = open_page(browser, f"{server}/upload?lang=en", locale="en-US")
-    page.get_by_label("Store name").fill("淘宝C店")
+    # The stores it knows are offered; a new one is named in a box.
+    page.get_by_label("Store (for files without a store column)").click()
+    page.get_by_role("option", name="➕ New store…").click()
+    settle(page)
+    page.get_by_label("Store name (for files without a store column)").fill("淘宝C店")
     page.keyboard.press("Enter")
     settle(page)
     page.locator('input[type="file"]').set_input_files(str(sample))

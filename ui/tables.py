@@ -115,3 +115,22 @@ def team_columns(columns) -> dict:
     """column_config naming roster/ratings columns in the page's language (the editors keep
     the stored names underneath, so saving is unchanged)."""
     return {c: st.column_config.Column(tr(f"team.{c}")) for c in columns}
+
+
+def store_rows(stores: pd.DataFrame) -> pd.DataFrame:
+    """The store list (metrics.review.store_list) as the Upload page shows it."""
+
+    def day(value) -> str:
+        return "" if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+
+    return pd.DataFrame(
+        {
+            tr("col.store"): stores.store,
+            tr("col.currency"): stores.currency,
+            tr("col.first_day"): [day(v) for v in stores.first_day],
+            tr("col.last_day"): [day(v) for v in stores.last_day],
+            tr("table.store_daily"): stores.store_rows.astype(int),
+            tr("table.agent_daily"): stores.agent_rows.astype(int),
+            tr("table.store_monthly"): stores.month_rows.astype(int),
+        }
+    )

@@ -76,6 +76,26 @@ def data_bounds(
     )
 
 
+def store_list(cur) -> pd.DataFrame:
+    """Every store any file named: store, currency ('' for one without store figures), first
+    and last day of store figures, and how many rows each kind of data holds for it."""
+    return cur.execute(
+        f"""WITH names AS (
+                SELECT store FROM store_daily UNION SELECT store FROM agent_daily
+                UNION SELECT store FROM store_monthly UNION SELECT store FROM product_facts
+                UNION SELECT store FROM roster WHERE store IS NOT NULL),
+            days AS (SELECT store, min(date) AS first_day, max(date) AS last_day,
+                            count(*) AS store_rows FROM store_daily GROUP BY store),
+            currency AS ({store_currency_sql()})
+            SELECT n.store, COALESCE(c.currency, '') AS currency, d.first_day, d.last_day,
+                   COALESCE(d.store_rows, 0) AS store_rows,
+                   (SELECT count(*) FROM agent_daily a WHERE a.store = n.store) AS agent_rows,
+                   (SELECT count(*) FROM store_monthly m WHERE m.store = n.store) AS month_rows
+            FROM names n LEFT JOIN days d USING (store) LEFT JOIN currency c USING (store)
+            ORDER BY n.store"""
+    ).df()
+
+
 def store_currencies(cur) -> dict[str, str]:
     """Each store's currency symbol, from the platforms its rows were uploaded from (a store
     whose files came from Shopify, Amazon or GA4 is in $; otherwise ¥): sources.py's rule."""

@@ -8,6 +8,7 @@ what the batch wrote and put those rows back exactly.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,6 +151,133 @@ def write_batch(
     return BatchResult(batch_id, written, written - replaced, replaced)
 
 
+RENAME = "*"  # target_table of a store rename: every table with a store column
+
+
+def _later_overwrite(w, table_name: str, batch_id: int) -> int | None:
+    """The first active batch that replaced rows `batch_id` wrote to `table_name`, if any."""
+    return w.execute(
+        f"""SELECT min(r.replaced_by) FROM replaced_{table_name} r
+            JOIN batches b ON b.batch_id = r.replaced_by
+            WHERE r.batch_id = ? AND b.undone_at IS NULL""",
+        [batch_id],
+    ).fetchall()[0][0]
+
+
+def rename_store(store: Store, old: str, new: str) -> BatchResult:
+    """Rename store `old` to `new` everywhere, as one undoable batch; when `new` exists
+    already, the two are merged: for a key both have, `new` keeps its values and takes
+    `old`'s only for the metrics it lacks. The rows keep the batch they came from (which
+    platform, which file: the fact view reads spend breakdowns and currencies from it);
+    every row touched is kept in replaced_<table> first, so undo puts both stores back."""
+    with store.writer() as w:
+        batch_id = w.execute("SELECT COALESCE(max(batch_id), 0) + 1 FROM batches").fetchall()[0][0]
+        written = replaced = 0
+        for table in FACT_TABLES.values():
+            if "store" not in table.columns:
+                continue
+            n_written, n_replaced = _rename_in(w, table, old, new, batch_id)
+            written, replaced = written + n_written, replaced + n_replaced
+        w.execute(
+            "INSERT INTO batches (batch_id, file_name, content_hash, kind, platform, "
+            "target_table, store_param, rows_written, rows_new, rows_replaced) "
+            "VALUES (?, ?, ?, 'rename', NULL, ?, ?, ?, 0, ?)",
+            [
+                batch_id,
+                f"{old} → {new}",
+                "rename:" + json.dumps([old, new], ensure_ascii=False),
+                RENAME,
+                new,
+                written,
+                replaced,
+            ],
+        )
+    return BatchResult(batch_id, written, 0, replaced)
+
+
+def _rename_in(w, table: FactTable, old: str, new: str, batch_id: int) -> tuple[int, int]:
+    """Move `old`'s rows of `table` to `new` (merging with `new`'s rows of the same key)."""
+    names = {"old": old, "new": new}
+
+    def run(sql: str):
+        # DuckDB wants exactly the named parameters a statement uses.
+        return w.execute(sql, {k: v for k, v in names.items() if f"${k}" in sql})
+
+    if not run(f"SELECT count(*) FROM {table.name} WHERE store = $old").fetchall()[0][0]:
+        return 0, 0
+    keyed = "store" in table.keys
+    other_keys = [k for k in table.keys if k != "store"]
+    # The target's rows that share a key with a moved row are replaced by the merged row.
+    clash = (
+        f"store = $new AND EXISTS (SELECT 1 FROM {table.name} o WHERE o.store = $old AND "
+        + " AND ".join(f"o.{k} = {table.name}.{k}" for k in other_keys)
+        + ")"
+        if keyed
+        else "false"
+    )
+    touched = f"store = $old OR ({clash})"
+    replaced = run(
+        f"INSERT INTO replaced_{table.name} SELECT *, {batch_id} FROM {table.name} WHERE {touched}"
+    ).fetchall()[0][0]
+    if keyed:
+        join = " AND ".join(f"t.{k} = o.{k}" for k in other_keys)
+        select = [("$new" if k == "store" else f"o.{k}") for k in table.keys]
+        select += [f"COALESCE(t.{c}, o.{c})" for c in table.metrics + table.flags]
+        select.append("COALESCE(t.batch_id, o.batch_id)")
+        source = (
+            f"(SELECT * FROM {table.name} WHERE store = $old) o LEFT JOIN "
+            f"(SELECT * FROM {table.name} WHERE {clash}) t ON {join}"
+        )
+    else:  # the roster: the store is a column of each person's row
+        select = [("$new" if c == "store" else c) for c in table.columns]
+        source = f"(SELECT * FROM {table.name} WHERE store = $old)"
+    run(f"CREATE OR REPLACE TEMP TABLE renamed AS SELECT {', '.join(select)} FROM {source}")
+    run(f"DELETE FROM {table.name} WHERE {touched}")
+    written = w.execute(f"INSERT INTO {table.name} SELECT * FROM renamed").fetchall()[0][0]
+    w.execute("DROP TABLE renamed")
+    return written, replaced
+
+
+def _undo_rename(w, batch_id: int) -> tuple[bool, Message | tuple[int, int]]:
+    """Put both stores back: the rows a rename wrote (keys of the rows it replaced, under
+    the new name) go, the replaced rows return. Refused when a later active batch wrote to
+    either store: its rows could not be told apart from the renamed ones."""
+    (names,) = w.execute(
+        "SELECT content_hash FROM batches WHERE batch_id = ?", [batch_id]
+    ).fetchall()[0]
+    old, new = json.loads(names.removeprefix("rename:"))
+    tables = [t for t in FACT_TABLES.values() if "store" in t.columns]
+    later = w.execute(
+        "SELECT min(batch_id) FROM batches WHERE batch_id > $1 AND undone_at IS NULL AND ("
+        + " OR ".join(
+            f"EXISTS (SELECT 1 FROM {t.name} f WHERE f.batch_id = batches.batch_id "
+            f"AND f.store IN ($2, $3))"
+            for t in tables
+        )
+        + ")",
+        [batch_id, old, new],
+    ).fetchall()[0][0]
+    if later is not None:
+        return False, Message("err.undo_blocked", {"batch": batch_id, "later": later})
+    removed = restored = 0
+    for t in tables:
+        keys = [k for k in t.keys if k != "store"] or list(t.keys)
+        match = " AND ".join(f"r.{k} = f.{k}" for k in keys)
+        store_match = "f.store = $new AND " if "store" in t.keys else ""
+        removed += w.execute(
+            f"DELETE FROM {t.name} f WHERE {store_match}EXISTS (SELECT 1 FROM replaced_{t.name} r "
+            f"WHERE r.replaced_by = $batch AND {match})",
+            {"new": new, "batch": batch_id} if store_match else {"batch": batch_id},
+        ).fetchall()[0][0]
+        restored += w.execute(
+            f"INSERT INTO {t.name} SELECT {', '.join(t.columns)} FROM replaced_{t.name} "
+            "WHERE replaced_by = ?",
+            [batch_id],
+        ).fetchall()[0][0]
+        w.execute(f"DELETE FROM replaced_{t.name} WHERE replaced_by = ?", [batch_id])
+    return True, (removed, restored)
+
+
 def undo_batch(store: Store, batch_id: int) -> tuple[bool, Message]:
     """Put back what batch `batch_id` replaced and remove what it added.
 
@@ -166,23 +294,24 @@ def undo_batch(store: Store, batch_id: int) -> tuple[bool, Message]:
         table_name, undone_at = row[0]
         if undone_at is not None:
             return False, Message("err.batch_undone", {"batch": batch_id})
-        later = w.execute(
-            f"""SELECT min(r.replaced_by) FROM replaced_{table_name} r
-                JOIN batches b ON b.batch_id = r.replaced_by
-                WHERE r.batch_id = ? AND b.undone_at IS NULL""",
-            [batch_id],
-        ).fetchall()[0][0]
-        if later is not None:
-            return False, Message("err.undo_blocked", {"batch": batch_id, "later": later})
-        cols = ", ".join(FACT_TABLES[table_name].columns)
-        removed = w.execute(f"DELETE FROM {table_name} WHERE batch_id = ?", [batch_id])
-        removed = removed.fetchall()[0][0]
-        restored = w.execute(
-            f"INSERT INTO {table_name} SELECT {cols} FROM replaced_{table_name} "
-            "WHERE replaced_by = ?",
-            [batch_id],
-        ).fetchall()[0][0]
-        w.execute(f"DELETE FROM replaced_{table_name} WHERE replaced_by = ?", [batch_id])
+        if table_name == RENAME:
+            ok, outcome = _undo_rename(w, batch_id)
+            if not ok:
+                return False, outcome
+            removed, restored = outcome
+        else:
+            later = _later_overwrite(w, table_name, batch_id)
+            if later is not None:
+                return False, Message("err.undo_blocked", {"batch": batch_id, "later": later})
+            cols = ", ".join(FACT_TABLES[table_name].columns)
+            removed = w.execute(f"DELETE FROM {table_name} WHERE batch_id = ?", [batch_id])
+            removed = removed.fetchall()[0][0]
+            restored = w.execute(
+                f"INSERT INTO {table_name} SELECT {cols} FROM replaced_{table_name} "
+                "WHERE replaced_by = ?",
+                [batch_id],
+            ).fetchall()[0][0]
+            w.execute(f"DELETE FROM replaced_{table_name} WHERE replaced_by = ?", [batch_id])
         w.execute("UPDATE batches SET undone_at = current_timestamp WHERE batch_id = ?", [batch_id])
     # `removed` counts every row the batch wrote; those it had replaced came back.
     return True, Message(

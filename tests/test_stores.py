@@ -1,0 +1,114 @@
+"""Stores as entities: renamed and merged as one undoable batch, the numbers unchanged."""
+
+import datetime as dt
+
+from conftest import TODAY, sums
+
+from ecdata.ingest.upload import ingest_file
+from ecdata.metrics.kpis import Filters, totals
+from ecdata.store.batches import list_batches, rename_store, undo_batch
+from ecdata.team.files import read_team_file, save_team_file
+
+
+def load(store, tmp_path, name, text, store_name=None):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    outcome = ingest_file(store, path, store_name=store_name, today=TODAY)
+    assert outcome.ok, str(outcome.message)
+
+
+def two_names_for_one_store(store, tmp_path):
+    """The same Tmall store uploaded under two names (旗舰店 in the cost file, 天猫旗舰店 in
+    the store file), with an Alimama breakdown under the short name."""
+    load(store, tmp_path, "sycm.csv", "统计日期,访客数,支付金额,关键词推广花费\n2026-11-02,1000,5000,300\n2026-11-03,800,4000,200\n", "天猫旗舰店")  # fmt: skip
+    load(store, tmp_path, "short.csv", "统计日期,访客数,支付金额,询单人数\n2026-11-03,999,9999,50\n2026-11-04,700,3500,40\n", "旗舰店")  # fmt: skip
+    load(store, tmp_path, "costs.csv", "月份,店铺,人力成本\n2026-11,旗舰店,3000\n")
+    team = read_team_file("工号,姓名,岗位,店铺\n1,小美,客服,旗舰店\n".encode(), "花名册.csv")
+    save_team_file(store, team)
+
+
+def test_merging_two_names_keeps_the_target_values_and_fills_its_gaps(store, tmp_path):
+    two_names_for_one_store(store, tmp_path)
+    before = store.dump()
+    result = rename_store(store, "旗舰店", "天猫旗舰店")
+    cur = store.reader()
+    rows = cur.execute(
+        "SELECT date, visitors, sales, inquiries FROM store_daily WHERE store = '天猫旗舰店' "
+        "ORDER BY date"
+    ).fetchall()
+    assert rows == [
+        (dt.date(2026, 11, 2), 1000, 5000, None),
+        (dt.date(2026, 11, 3), 800, 4000, 50),  # 天猫旗舰店's own values; 询单 filled in
+        (dt.date(2026, 11, 4), 700, 3500, 40),
+    ]
+    assert cur.execute("SELECT count(*) FROM store_daily WHERE store = '旗舰店'").fetchall() == [
+        (0,)
+    ]
+    assert cur.execute("SELECT store, labor_cost FROM store_monthly").fetchall() == [
+        ("天猫旗舰店", 3000)
+    ]
+    assert cur.execute("SELECT store FROM roster").fetchall() == [("天猫旗舰店",)]
+    week = Filters(
+        stores=("天猫旗舰店",), date_from=dt.date(2026, 11, 2), date_to=dt.date(2026, 11, 8)
+    )
+    assert (totals(cur, week).sales, totals(cur, week).spend) == (12500, 500)
+    history = list_batches(store)
+    assert history.iloc[0].kind == "rename" and history.iloc[0].file_name == "旗舰店 → 天猫旗舰店"
+    # Undo puts both names back exactly.
+    ok, _ = undo_batch(store, result.batch_id)
+    assert ok
+    after = store.dump()
+    after.pop("batches"), before.pop("batches")
+    assert after == before
+
+
+def test_a_rename_keeps_the_rows_sources_and_blocks_undo_under_a_later_upload(store, tmp_path):
+    load(store, tmp_path, "sycm.csv", "统计日期,访客数,支付金额\n2026-11-02,1000,5000\n", "A店")
+    first = int(list_batches(store).batch_id.iloc[0])
+    result = rename_store(store, "A店", "B店")
+    # The row still names the file it came from (currency, spend breakdowns read it).
+    assert store.reader().execute("SELECT batch_id FROM store_daily").fetchall() == [(first,)]
+    # The original upload cannot be undone from under the rename.
+    assert not undo_batch(store, first)[0]
+    load(store, tmp_path, "later.csv", "统计日期,访客数,支付金额\n2026-11-05,10,50\n", "B店")
+    ok, message = undo_batch(store, result.batch_id)
+    assert not ok and message.key == "err.undo_blocked"
+    assert sums(store)["visitors"] == 1010
+
+
+def test_the_upload_page_picks_stores_per_file_and_renames_them(db):
+    from conftest import app
+
+    from ecdata.store import Store
+
+    at = app(lang="en")
+    at.switch_page("pages/upload.py").run()
+    assert at.selectbox(key="up_store_pick").options == [
+        "京东自营店",
+        "天猫旗舰店",
+        "抖音小店",
+        "➕ New store…",
+    ]
+    # Two files at once: each gets its store, from its name when it names a known one.
+    sycm = "统计日期,访客数,支付金额\n2026-11-14,300,3000\n".encode()
+    at.selectbox(key="up_store_pick").set_value("\x00new").run()
+    at.text_input(key="up_store").input("新店")  # typed: a new store
+    at.file_uploader[0].upload("店铺整体_抖音小店.csv", sycm, "text/csv")
+    at.file_uploader[0].upload("店铺整体.csv", sycm, "text/csv").run()
+    assert not at.exception
+    picks = {s.value for s in at.selectbox if s.key and s.key.startswith("store_")}
+    assert picks == {"抖音小店", "新店"}
+    # The store list shows each store's currency; a rename is a batch like an upload.
+    stores = next(d.value for d in at.dataframe if "Currency" in d.value.columns)
+    assert set(stores["Currency"]) == {"¥"}
+    at.selectbox(key="rename_from").set_value("抖音小店").run()
+    at.selectbox(key="rename_to_抖音小店_pick").set_value("\x00new").run()
+    at.text_input(key="rename_to_抖音小店").input("抖音旗舰店").run()
+    at.button(key="rename_button").click().run()
+    assert any("Renamed 抖音小店 to 抖音旗舰店" in s.value for s in at.success)
+    with Store(db) as store:
+        names = {
+            r[0]
+            for r in store.reader().execute("SELECT DISTINCT store FROM store_daily").fetchall()
+        }
+        assert names == {"京东自营店", "天猫旗舰店", "抖音旗舰店"}

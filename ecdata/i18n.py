@@ -742,8 +742,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "ex.agents": ("客服（同一店铺和日期）", "Agents (same stores and days)"),
     "ex.no_products": (
         "这个范围内没有商品级数据：上传生意参谋「商品效果」、京东商智「商品明细」等商品报表后，这里按商品下钻。",
-        "No product-level data in this range: upload a product report (生意参谋 商品效果, "
-        "京东商智 SKU details, Shopify sales by product) to drill down to products here.",
+        "No product-level data in this range: upload a product report (Business Advisor "
+        "product performance, JD Shangzhi SKU details, Amazon by child item, Shopify sales by "
+        "product) to drill down to products here.",
     ),
     "ov.top_products": ("本期销售额前五的商品", "Top five products by sales"),
     "pr.movers": (

@@ -83,11 +83,32 @@ def start_server(db: Path, demo: bool = False):
     pytest.fail("streamlit did not start: " + proc.stdout.read().decode()[-2000:])
 
 
+DATA_WORDS: list[str] = []  # names in the demo server's data (read before it starts)
+
+
+def data_words(db: Path) -> list[str]:
+    """Every name the data itself holds (stores, channels, agents, people, roles, products,
+    platforms' labels): Chinese there is the user's, not the interface's."""
+    with Store(db) as store:
+        cur = store.reader()
+        words = set()
+        for sql in (
+            "SELECT DISTINCT store FROM store_daily UNION SELECT DISTINCT channel FROM store_daily",
+            "SELECT DISTINCT member FROM agent_daily",
+            "SELECT name FROM roster UNION SELECT role_title FROM roster "
+            "UNION SELECT department FROM roster UNION SELECT manager FROM roster",
+        ):
+            words |= {r[0] for r in cur.execute(sql).fetchall() if r[0]}
+    # Longest first, so 天猫旗舰店 goes before a shorter name inside it.
+    return sorted(words, key=len, reverse=True)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     db = tmp_path_factory.mktemp("browser") / "app.duckdb"
     with Store(db) as store:
         load_demo(store, dt.date(2026, 11, 15))
+    DATA_WORDS[:] = data_words(db)  # before the server holds the file
     proc, url = start_server(db)
     yield url
     proc.terminate()
@@ -333,3 +354,22 @@ def test_the_first_week_in_chinese(tmp_path, browser):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_english_pages_have_no_chinese_outside_the_data(server, browser, tmp_path):
+    import re
+
+    words = DATA_WORDS
+    found = {}
+    for name, path in PAGES.items():
+        page, _ = open_page(browser, f"{server}/{path}?lang=en", locale="en-US")
+        text = page_text(page)
+        for word in words:
+            text = text.replace(word, "")
+        # The language switch names itself in both languages on purpose.
+        text = text.replace("语言 / Language", "").replace("中文", "")
+        cjk = re.findall(r"[\u3400-\u9fff\uff00-\uffef]+", text)
+        if cjk:
+            found[name] = sorted(set(cjk))[:15]
+        page.context.close()
+    assert not found, found

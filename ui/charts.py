@@ -327,7 +327,8 @@ def movers(
     values = frame[value]
     reach = max(abs(values).max() * 1.35, 0.01)
     fig.update_xaxes(
-        tickformat="+.0%" if value == "change_pct" else None,
+        # Moves of a few percent need a decimal, or the ticks repeat (-4%, -4%, -3%).
+        tickformat=(("+.0%" if reach >= 0.1 else "+.1%") if value == "change_pct" else None),
         zeroline=True,
         zerolinewidth=2,
         range=[-reach if (values < 0).any() else 0, reach if (values > 0).any() else 0],

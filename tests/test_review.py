@@ -140,3 +140,17 @@ def test_gather_evidence_from_roster_ratings_and_months(store, tmp_path):
     assert e.roles_present == {"store_manager", "presales", "designer"}
     # Another store's view has none of A店's months.
     assert gather_evidence(store.reader(), dt.date(2026, 11, 20), ("B店",)).target_months == 0
+
+
+def test_movers_compared_with_target_measure_the_gap_to_it(two_weeks):
+    # A店's week 2: ¥3,000 against its ¥7,000 weekly target: -57%. B店 has no target.
+    moved = movers(two_weeks.reader(), WEEK2, "target", "store", "sales")
+    assert moved[["store", "current", "previous", "change"]].values.tolist() == [
+        ["A店", 3000, 7000, -4000]
+    ]
+    assert moved.change_pct.iloc[0] == pytest.approx(-4000 / 7000)
+    # No target for conversion: the previous period is the reference.
+    conversion = movers(two_weeks.reader(), WEEK2, "target", "store", "conversion_rate")
+    assert conversion.set_index("store").previous.to_dict() == pytest.approx(
+        {"A店": 0.05, "B店": 0.05}
+    )

@@ -189,19 +189,29 @@ def has_targets(cur, filters: Filters) -> bool:
     )
 
 
+# The target each metric is compared with when the view compares with targets.
+TARGET_OF = {"sales": "sales_target", "inquiries": "inquiry_target"}
+
+
 def movers(
     cur, filters: Filters, comparison: str, by: str, metric: str, top: int = 5
 ) -> pd.DataFrame:
-    """Stores or channels whose `metric` moved most against the comparison period.
+    """Stores or channels whose `metric` moved most against the comparison period, or, when
+    comparing with targets, fell furthest short of (or beat) its target. Metrics without a
+    target are compared with the previous period.
 
-    Columns: the dimension, current, previous, change (absolute), change_pct, verdict.
+    Columns: the dimension, current, previous (the target, when that is the reference),
+    change (absolute), change_pct, verdict.
     """
-    span = comparison_range(filters.date_from, filters.date_to, comparison)
-    if span is None:
-        span = comparison_range(filters.date_from, filters.date_to, "previous")
-    now = kpi_table(cur, "total", by, filters)[[by, metric]]
-    before = kpi_table(cur, "total", by, with_dates(filters, *span))[[by, metric]]
-    both = now.merge(before, on=by, how="outer", suffixes=("_now", "_before"))
+    table = kpi_table(cur, "total", by, filters)
+    if comparison == "target" and metric in TARGET_OF:
+        both = table[[by, metric, TARGET_OF[metric]]].copy()
+    else:
+        span = comparison_range(filters.date_from, filters.date_to, comparison)
+        if span is None:
+            span = comparison_range(filters.date_from, filters.date_to, "previous")
+        before = kpi_table(cur, "total", by, with_dates(filters, *span))[[by, metric]]
+        both = table[[by, metric]].merge(before, on=by, how="outer", suffixes=("_now", "_before"))
     both.columns = [by, "current", "previous"]
     both["change"] = both.current - both.previous
     both["change_pct"] = both.change / both.previous.abs().where(both.previous != 0)

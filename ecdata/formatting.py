@@ -33,7 +33,9 @@ def format_value(value, unit: str, lang: str = "zh", currency: str = "¥") -> st
     if unit == "currency":
         # Small amounts (a cost per inquiry, an order value) keep their cents.
         decimals = 2 if abs(value) < 1000 else 0
-        return currency + _big(value, lang, decimals)
+        # The sign goes before the symbol: -¥3.9万, not ¥-3.9万.
+        sign = "-" if value < 0 else ""
+        return sign + currency + _big(abs(value), lang, decimals)
     return _big(value, lang)
 
 

@@ -747,6 +747,23 @@ TEXT: dict[str, tuple[str, str]] = {
         "product) to drill down to products here.",
     ),
     "ov.top_products": ("本期销售额前五的商品", "Top five products by sales"),
+    "eq.title": ("销售额公式：变化从哪里来", "The sales equation: where the change came from"),
+    "eq.method": (
+        "销售额 = 访客数 × 转化率 × 客单价；询盘成本 = (推广费 + 人力成本 + 管理成本) ÷ 询单人数。变化按对数平均（LMDI）分到每个因素：因素 i 分得 L(本期, 对比期) × ln(因素本期 ÷ 因素对比期)，各部分相加正好等于总变化。成本部分按各自的变化分摊。",
+        "Sales = visitors × conversion rate × order value; inquiry cost = (spend + labor + "
+        "management) ÷ inquiries. The change is split by the logarithmic mean (LMDI): factor i "
+        "gets L(now, before) × ln(factor now ÷ factor before), and the parts add up exactly to "
+        "the change. The cost's part is shared among its parts by their own changes.",
+    ),
+    "eq.before": ("对比期{what}", "{what} before"),
+    "eq.now": ("本期{what}", "{what} now"),
+    "eq.sales_title": ("销售额：对比期 → 本期", "Sales: before → now"),
+    "eq.cost_title": ("询盘成本：对比期 → 本期", "Inquiry cost: before → now"),
+    "eq.sales_change": ("销售额变化", "Sales change"),
+    "eq.no_split": (
+        "{what}无法分解：有因素在某一期为 0 或缺失（对数不存在）。",
+        "{what} cannot be split: a factor is zero or missing in one of the periods.",
+    ),
     "pr.movers": (
         "商品销售额变化最大（对比期）",
         "Products whose sales moved most (vs comparison)",

@@ -17,6 +17,7 @@ from ecdata.metrics.review import (
     week_flags,
 )
 from ui import charts
+from ui.equation import show_equation
 from ui.products import show_products
 from ui.sidebar import page_start
 from ui.state import fmt, labeller, lang, metric_label, query, say, tr
@@ -91,6 +92,8 @@ with right:
         st.info(tr("empty.no_rows"))
     else:
         st.plotly_chart(charts.movers(moved, by, list(moved[by])), config={"displayModeBar": False})
+
+show_equation(view.filters, view.comparison)
 
 st.subheader(tr("ov.flags"))
 threshold = st.slider(

@@ -15,3 +15,10 @@ def test_changes_in_percent_and_percentage_points():
     assert format_change(0.031, 0.030, "rate") == "+0.1 pp"
     assert format_change(0.0300, 0.0304, "rate") == "-0.04 pp"
     assert format_change(5, 0, "count") is None  # no percent change from zero
+
+
+def test_negative_money_puts_the_sign_before_the_symbol():
+    from ecdata.formatting import format_value
+
+    assert format_value(-39000, "currency", "zh") == "-¥3.9万"
+    assert format_value(-12.5, "currency", "en", "$") == "-$12.50"

@@ -54,7 +54,7 @@ def _value_axes(fig: go.Figure) -> dict[str, list[float]]:
     """layout axis name ('yaxis', 'yaxis2', 'xaxis') -> the numbers drawn along it."""
     found: dict[str, list[float]] = {}
     for trace in fig.data:
-        if trace.type not in ("scatter", "bar", "funnel"):
+        if trace.type not in ("scatter", "bar", "funnel", "waterfall"):
             continue  # treemaps, sunbursts: no value axis
         along_x = trace.type == "funnel" or getattr(trace, "orientation", None) == "h"
         ref = (trace.xaxis if along_x else trace.yaxis) or ("x" if along_x else "y")
@@ -62,6 +62,15 @@ def _value_axes(fig: go.Figure) -> dict[str, list[float]]:
         if values is None:
             continue
         numbers = [float(v) for v in values if isinstance(v, int | float) and math.isfinite(v)]
+        if trace.type == "waterfall":
+            # Its bars stand on each other: the axis spans the running totals.
+            running, numbers = 0.0, [0.0]
+            for v, kind in zip(values, trace.measure or ["relative"] * len(values)):
+                if kind == "absolute":
+                    running = float(v)
+                elif kind == "relative":
+                    running += float(v)
+                numbers.append(running)
         found.setdefault(ref[0] + "axis" + ref[1:], []).extend(numbers)
     return found
 
@@ -217,6 +226,40 @@ def metric_lines(
         annotation.font = dict(size=18)
         annotation.text = plain(annotation.text)
     return periods_axis(style(fig, 120 + 280 * len(metrics)))
+
+
+def waterfall(
+    steps: list[tuple[str, float, str]], texts: list[str], title: str, up_is_good: bool = True
+) -> go.Figure:
+    """From one total to another through the parts between: steps are (label, value,
+    'absolute' | 'relative' | 'total'); green for a part that helps, red for one that hurts
+    (a cost going up hurts: up_is_good=False)."""
+    up, down = (GOOD, BAD) if up_is_good else (BAD, GOOD)
+    fig = go.Figure(
+        go.Waterfall(
+            x=[label for label, _, _ in steps],
+            y=[value for _, value, _ in steps],
+            measure=[kind for _, _, kind in steps],
+            text=texts,
+            textposition="outside",
+            textfont=dict(size=17),
+            cliponaxis=False,
+            increasing=dict(marker=dict(color=up)),
+            decreasing=dict(marker=dict(color=down)),
+            totals=dict(marker=dict(color=PALETTE[0])),
+            connector=dict(line=dict(color="#adb5bd")),
+        )
+    )
+    # The axis spans the running totals with room around them, not from zero: a change of
+    # 2% must be visible beside totals of ¥1.8M.
+    running, levels = 0.0, []
+    for _, value, kind in steps:
+        running = value if kind == "absolute" else running + (value if kind == "relative" else 0)
+        levels.append(running)
+    lo, hi = min(levels), max(levels)
+    pad = max((hi - lo) * 0.8, abs(hi) * 0.01, 1e-9)
+    fig.update_yaxes(range=[lo - pad, hi + pad])
+    return style(fig, 400, title)
 
 
 def stacked_bars(

@@ -747,6 +747,18 @@ TEXT: dict[str, tuple[str, str]] = {
         "product) to drill down to products here.",
     ),
     "ov.top_products": ("本期销售额前五的商品", "Top five products by sales"),
+    "note.title": (
+        "📌 时间线备注（活动、调价、断货、双 11……）",
+        "📌 Timeline notes (promotions, price changes, stock-outs …)",
+    ),
+    "note.day": ("日期", "Day"),
+    "note.text": ("发生了什么", "What happened"),
+    "note.placeholder": ("如：双 11 预售开始", "e.g. Double 11 pre-sale starts"),
+    "note.add": ("加到时间线", "Add to the timeline"),
+    "note.remove": ("移除", "Remove"),
+    "note.empty": ("备注需要写点内容。", "A note needs some text."),
+    "note.added": ("已加到时间线，趋势图上会标出。", "Added: the trend charts mark it."),
+    "note.line": ("{day} · {store} · {text}", "{day} · {store} · {text}"),
     "eq.title": ("销售额公式：变化从哪里来", "The sales equation: where the change came from"),
     "eq.method": (
         "销售额 = 访客数 × 转化率 × 客单价；询盘成本 = (推广费 + 人力成本 + 管理成本) ÷ 询单人数。变化按对数平均（LMDI）分到每个因素：因素 i 分得 L(本期, 对比期) × ln(因素本期 ÷ 因素对比期)，各部分相加正好等于总变化。成本部分按各自的变化分摊。",

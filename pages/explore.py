@@ -9,8 +9,8 @@ from ecdata.export import to_csv_bytes, to_xlsx_bytes
 from ecdata.metrics.catalogue import KPI_COLUMNS, METRICS
 from ecdata.metrics.kpis import agent_kpis, kpi_table
 from ecdata.metrics.periods import selection_filter_range
-from ecdata.metrics.review import fact_rows, period_comparison
-from ui import charts, tables
+from ecdata.metrics.review import dimension_values, fact_rows, period_comparison
+from ui import charts, notes, tables
 from ui.products import show_products
 from ui.sidebar import page_start
 from ui.state import fmt, labeller, lang, metric_label, query, say, tr
@@ -51,13 +51,14 @@ fig = charts.metric_lines(
     group,
 )
 event = st.plotly_chart(
-    fig,
+    notes.mark(fig, view),
     key="ex_chart",
     on_select="rerun",
     selection_mode=("points", "box"),
     config={"displayModeBar": False},
 )
 st.caption(tr("ex.chart_hint"))
+notes.notes_editor(view, query(dimension_values, "store"))
 
 st.subheader(tr("ex.pivot"))
 for name in metrics:

@@ -7,7 +7,7 @@ from ecdata.metrics.catalogue import METRICS
 from ecdata.metrics.kpis import COST_SPREAD_METHOD, kpi_table, target_inquiry_costs, with_dates
 from ecdata.metrics.periods import trend_window
 from ecdata.metrics.review import source_notes
-from ui import charts
+from ui import charts, notes
 from ui.sidebar import page_start
 from ui.state import labeller, lang, metric_label, query, say, tr
 from ui.url import widget
@@ -41,7 +41,11 @@ left, right = st.columns(2)
 for column, name in ((left, "inquiry_cost"), (right, "closed_inquiry_cost")):
     with column:
         st.plotly_chart(
-            charts.lines(frame, "period", name, group, view.currency, title=metric_label(name)),
+            notes.mark(
+                charts.lines(frame, "period", name, group, view.currency, title=metric_label(name)),
+                view,
+                trend_filters.date_from,
+            ),
             config={"displayModeBar": False},
         )
 st.caption(tr("ic.no_cost"))

@@ -378,3 +378,43 @@ def movers(
     )
     fig.update_yaxes(autorange="reversed")
     return style(fig, 380, title)
+
+
+def mark_notes(fig: go.Figure, notes, grain: str) -> go.Figure:
+    """A dashed line and the note's text at the period each timeline note falls in (the
+    period axis is categories: a week is labelled by its Monday, a month by its first)."""
+    import datetime as dt
+
+    # Only periods the chart has: a new category would stretch the axis.
+    shown = {str(x)[:10] for trace in fig.data if trace.x is not None for x in trace.x}
+    for row in notes.itertuples():
+        # A pandas Timestamp is a date too, but its isoformat() carries a time.
+        day = dt.date(row.day.year, row.day.month, row.day.day)
+        if grain == "week":
+            day = day - dt.timedelta(days=day.weekday())
+        elif grain == "month":
+            day = day.replace(day=1)
+        label = day.isoformat()
+        if label not in shown:
+            continue
+        fig.add_shape(
+            type="line",
+            xref="x",
+            x0=label,
+            x1=label,
+            yref="paper",
+            y0=0,
+            y1=1,
+            line=dict(color="#868e96", width=2, dash="dash"),
+        )
+        fig.add_annotation(
+            x=label,
+            y=1,
+            xref="x",
+            yref="paper",
+            text=plain(f"📌 {row.text}"),
+            showarrow=False,
+            yanchor="bottom",
+            font=dict(size=15, color="#495057"),
+        )
+    return fig

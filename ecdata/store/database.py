@@ -100,8 +100,16 @@ class Store:
         return self.reader().execute("SELECT count(*) FROM batches").fetchall()[0][0] == 0
 
     def data_version(self) -> int:
-        """Changes whenever a batch lands or is undone: the key that invalidates caches."""
-        row = self.reader().execute("SELECT count(*) + count(undone_at) FROM batches").fetchall()
+        """Changes whenever a batch lands or is undone, or a timeline note is added or
+        removed: the key that invalidates caches."""
+        row = (
+            self.reader()
+            .execute(
+                "SELECT (SELECT count(*) + count(undone_at) FROM batches)"
+                " + (SELECT count(*) + count(removed_at) FROM timeline_notes)"
+            )
+            .fetchall()
+        )
         return int(row[0][0])
 
     def dump(self) -> dict[str, list[tuple]]:

@@ -205,6 +205,15 @@ MIGRATIONS: list[list[str]] = [
         # A layout whose header the aliases do not find: the row the person pointed at.
         "ALTER TABLE header_mappings ADD COLUMN header_row INTEGER",
         "ALTER TABLE header_mappings ADD COLUMN row_shape VARCHAR",
+        # Dated notes on the timeline (a promotion, a price change, a stock-out, Double 11).
+        """CREATE TABLE IF NOT EXISTS timeline_notes (
+            note_id INTEGER PRIMARY KEY,
+            day DATE NOT NULL,
+            store VARCHAR,
+            text VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            removed_at TIMESTAMP
+        )""",
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

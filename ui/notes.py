@@ -1,0 +1,69 @@
+"""Timeline notes on the page: added and removed here, drawn on the trend charts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from ecdata.store.notes import add_note, remove_note, timeline_notes
+from ui import charts
+from ui.state import View, get_store, query, say, tr
+
+
+def notes_in_view(view: View, first: dt.date | None = None):
+    f = view.filters
+    return query(timeline_notes, first or f.date_from, f.date_to, f.stores)
+
+
+def mark(fig, view: View, first: dt.date | None = None):
+    """`fig` with the view's timeline notes marked (charts.mark_notes)."""
+    return charts.mark_notes(fig, notes_in_view(view, first), view.grain)
+
+
+def _add(day_key: str, text_key: str, store_key: str) -> None:
+    text = (st.session_state.get(text_key) or "").strip()
+    if not text:
+        st.session_state["_note_said"] = ("error", tr("note.empty"))
+        return
+    store_name = st.session_state.get(store_key) or None
+    add_note(get_store(), st.session_state[day_key], text, store_name)
+    st.session_state[text_key] = ""
+    st.session_state["_note_said"] = ("success", tr("note.added"))
+
+
+def notes_editor(view: View, stores: list[str]) -> None:
+    """Add a dated note (for one store or all) and remove the ones in view."""
+    with st.expander(tr("note.title")):
+        if said := st.session_state.pop("_note_said", None):
+            getattr(st, said[0])(said[1])
+        day_col, store_col = st.columns(2)
+        day_col.date_input(
+            tr("note.day"),
+            value=view.filters.date_to or dt.date.today(),
+            key="note_day",
+        )
+        store_col.selectbox(
+            tr("col.store"),
+            ["", *stores],
+            format_func=lambda s: s or tr("filter.all"),
+            key="note_store",
+        )
+        st.text_input(tr("note.text"), key="note_text", placeholder=tr("note.placeholder"))
+        st.button(
+            tr("note.add"),
+            key="note_add",
+            on_click=_add,
+            args=("note_day", "note_text", "note_store"),
+        )
+        for row in notes_in_view(view).itertuples():
+            text_col, remove_col = st.columns([5, 1])
+            where = row.store or tr("filter.all")
+            text_col.markdown(
+                say("note.line", day=f"{row.day:%Y-%m-%d}", store=where, text=row.text)
+            )
+            remove_col.button(
+                tr("note.remove"),
+                key=f"note_remove_{row.note_id}",
+                on_click=lambda n=row.note_id: remove_note(get_store(), n),
+            )

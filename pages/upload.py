@@ -50,26 +50,25 @@ files = st.file_uploader(
 )
 uploader_in_language()
 known_stores = list(query(store_list).store)
-NEW_STORE = "\x00new"  # the option that asks for a new store's name
 
 
 def pick_or_name(label: str, options: list[str], key: str) -> str | None:
     """A store picked from `options`, or, with the 'new store' option (or no store known
     yet), a name typed into a box."""
-    choice = NEW_STORE
-    new_label = tr("up.new_store")  # fixed now: Streamlit may format options later
+    new_label = tr("up.new_store")
+    choice = new_label
     typed = (st.session_state.get(key) or "").strip()
     if options:
+        # Options are the labels themselves: no format_func to go stale between runs.
         choice = st.selectbox(
             label,
-            [*options, NEW_STORE],
+            [*options, new_label],
             # A store typed here a moment ago is in the list once its first file landed.
             index=options.index(typed) if typed in options else None,
             placeholder=tr("up.store_placeholder"),
-            format_func=lambda s: new_label if s == NEW_STORE else s,
-            key=f"{key}_pick",
+            key=f"{key}_pick_{lang()}",
         )
-    if choice != NEW_STORE:
+    if choice != new_label:
         return choice
     return st.text_input(tr("up.store"), key=key).strip() or None
 

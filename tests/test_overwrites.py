@@ -41,7 +41,7 @@ def test_the_upload_page_asks_before_replacing(tmp_path, app_on):
     app_on(str(db))
     at = app(lang="en")
     at.switch_page("pages/upload.py").run()
-    at.selectbox(key="up_store_pick").set_value("US").run()  # a store it knows
+    at.selectbox(key="up_store_pick_en").set_value("US").run()  # a store it knows
     at.file_uploader[0].upload("ga4.csv", GA4.encode(), "text/csv").run()
     assert not at.exception
     assert any("would change values already stored" in w.value for w in at.warning)

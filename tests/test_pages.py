@@ -94,7 +94,7 @@ def test_upload_commit_then_overview_shows_the_new_store(db):
     at = app(lang="en")
     at.switch_page("pages/upload.py").run()
     sample = ROOT / "sample_data" / "生意参谋_店铺整体_淘宝C店.csv"
-    at.selectbox(key="up_store_pick").set_value("\x00new").run()  # ➕ New store…
+    at.selectbox(key="up_store_pick_en").set_value("➕ New store…").run()  # ➕ New store…
     at.text_input(key="up_store").input("淘宝C店").run()
     at.file_uploader[0].upload(sample.name, sample.read_bytes(), "text/csv").run()
     assert not at.exception

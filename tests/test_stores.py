@@ -83,7 +83,7 @@ def test_the_upload_page_picks_stores_per_file_and_renames_them(db):
 
     at = app(lang="en")
     at.switch_page("pages/upload.py").run()
-    assert at.selectbox(key="up_store_pick").options == [
+    assert at.selectbox(key="up_store_pick_en").options == [
         "京东自营店",
         "天猫旗舰店",
         "抖音小店",
@@ -91,7 +91,7 @@ def test_the_upload_page_picks_stores_per_file_and_renames_them(db):
     ]
     # Two files at once: each gets its store, from its name when it names a known one.
     sycm = "统计日期,访客数,支付金额\n2026-11-14,300,3000\n".encode()
-    at.selectbox(key="up_store_pick").set_value("\x00new").run()
+    at.selectbox(key="up_store_pick_en").set_value("➕ New store…").run()
     at.text_input(key="up_store").input("新店")  # typed: a new store
     at.file_uploader[0].upload("店铺整体_抖音小店.csv", sycm, "text/csv")
     at.file_uploader[0].upload("店铺整体.csv", sycm, "text/csv").run()
@@ -102,7 +102,7 @@ def test_the_upload_page_picks_stores_per_file_and_renames_them(db):
     stores = next(d.value for d in at.dataframe if "Currency" in d.value.columns)
     assert set(stores["Currency"]) == {"¥"}
     at.selectbox(key="rename_from").set_value("抖音小店").run()
-    at.selectbox(key="rename_to_抖音小店_pick").set_value("\x00new").run()
+    at.selectbox(key="rename_to_抖音小店_pick_en").set_value("➕ New store…").run()
     at.text_input(key="rename_to_抖音小店").input("抖音旗舰店").run()
     at.button(key="rename_button").click().run()
     assert any("Renamed 抖音小店 to 抖音旗舰店" in s.value for s in at.success)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from ecdata.store.notes import add_note, remove_note, timeline_notes
 from ui import charts
-from ui.state import View, get_store, query, say, tr
+from ui.state import View, get_store, lang, query, say, tr
 
 
 def notes_in_view(view: View, first: dt.date | None = None):
@@ -26,7 +26,9 @@ def _add(day_key: str, text_key: str, store_key: str) -> None:
     if not text:
         st.session_state["_note_said"] = ("error", tr("note.empty"))
         return
-    store_name = st.session_state.get(store_key) or None
+    store_name = st.session_state.get(store_key)
+    if store_name == tr("filter.all"):
+        store_name = None
     add_note(get_store(), st.session_state[day_key], text, store_name)
     st.session_state[text_key] = ""
     st.session_state["_note_said"] = ("success", tr("note.added"))
@@ -43,18 +45,15 @@ def notes_editor(view: View, stores: list[str]) -> None:
             value=view.filters.date_to or dt.date.today(),
             key="note_day",
         )
-        store_col.selectbox(
-            tr("col.store"),
-            ["", *stores],
-            format_func=lambda s: s or tr("filter.all"),
-            key="note_store",
-        )
+        # Options are the labels themselves: no format_func to go stale between runs.
+        store_key = f"note_store_{lang()}"
+        store_col.selectbox(tr("col.store"), [tr("filter.all"), *stores], key=store_key)
         st.text_input(tr("note.text"), key="note_text", placeholder=tr("note.placeholder"))
         st.button(
             tr("note.add"),
             key="note_add",
             on_click=_add,
-            args=("note_day", "note_text", "note_store"),
+            args=("note_day", "note_text", store_key),
         )
         for row in notes_in_view(view).itertuples():
             text_col, remove_col = st.columns([5, 1])

@@ -441,6 +441,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Renamed {old} to {new} (batch {batch}).",
     ),
     "col.currency": ("币种", "Currency"),
+    "up.currency_store": ("设定币种的店铺", "Store whose currency to set"),
+    "up.currency_set": ("设定币种", "Set currency"),
     "col.first_day": ("最早日期", "First day"),
     "col.last_day": ("最近日期", "Last day"),
     "up.ignore": ("（不导入）", "(not imported)"),

@@ -12,6 +12,7 @@ from ecdata.ingest.upload import commit, preview, read_for_store, remember_mappi
 from ecdata.metrics.review import store_list
 from ecdata.names import store_in_name
 from ecdata.store.batches import list_batches, rename_store, undo_batch
+from ecdata.store.notes import CURRENCIES, set_store_currency
 from ecdata.team.files import is_team_file, read_team_file, save_team_file
 from ui import tables
 from ui.sidebar import page_view
@@ -366,6 +367,18 @@ else:
         args=(old, new),
     )
     st.caption(tr("up.rename_help"))
+    # A store's currency when its platform's default is wrong for it (Amazon UK: £).
+    cur_store_col, cur_col, cur_go = st.columns([2, 2, 1], vertical_alignment="bottom")
+    currency_store = cur_store_col.selectbox(
+        tr("up.currency_store"), list(stores_now.store), key="currency_store"
+    )
+    currency = cur_col.selectbox(tr("col.currency"), CURRENCIES, key="currency_pick")
+    cur_go.button(
+        tr("up.currency_set"),
+        key="currency_button",
+        on_click=set_store_currency,
+        args=(store, currency_store, currency),
+    )
 
 st.subheader(tr("up.history"))
 

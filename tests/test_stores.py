@@ -112,3 +112,38 @@ def test_the_upload_page_picks_stores_per_file_and_renames_them(db):
             for r in store.reader().execute("SELECT DISTINCT store FROM store_daily").fetchall()
         }
         assert names == {"京东自营店", "天猫旗舰店", "抖音旗舰店"}
+
+
+def test_a_stores_currency_can_be_stated_when_its_platform_default_is_wrong(store, tmp_path):
+    """An Amazon UK business report: Amazon's default is $, the store sells in £."""
+    from ecdata.metrics.review import store_currencies
+    from ecdata.store.notes import set_store_currency
+
+    load(
+        store,
+        tmp_path,
+        "BusinessReport-2026-11-02.csv",
+        'Date,Sessions - Total,Ordered Product Sales\n2026-11-02,"5,824","£1,234.56"\n',
+        "Amazon UK",
+    )
+    assert store_currencies(store.reader()) == {"Amazon UK": "$"}
+    version = store.data_version()
+    set_store_currency(store, "Amazon UK", "£")
+    assert store_currencies(store.reader()) == {"Amazon UK": "£"}
+    assert store.data_version() != version  # cached pages redraw
+    set_store_currency(store, "Amazon UK", None)
+    assert store_currencies(store.reader()) == {"Amazon UK": "$"}
+
+
+def test_the_stores_section_sets_a_currency_and_the_cards_follow(db):
+    from conftest import app
+
+    at = app(lang="en")
+    at.switch_page("pages/upload.py").run()
+    at.selectbox(key="currency_store").set_value("抖音小店").run()
+    at.selectbox(key="currency_pick").set_value("€").run()
+    at.button(key="currency_button").click().run()
+    assert not at.exception
+    at = app(lang="en", stores="抖音小店")
+    sales = next(m for m in at.metric if m.label == "Sales")
+    assert sales.value.startswith("€")

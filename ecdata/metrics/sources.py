@@ -29,19 +29,23 @@ _FACT_COLUMNS = (
 
 
 def store_currency_sql() -> str:
-    """A SELECT of (store, currency): the symbol of every platform the store's rows came from
-    (¥ for a platform without one), '?' when its files came in different currencies."""
+    """A SELECT of (store, currency): the currency set for the store, else the symbol of
+    every platform the store's rows came from (¥ for a platform without one), '?' when its
+    files came in different currencies."""
     symbols = ", ".join(
         sorted({f"('{p.platform}', '{p.currency}')" for _, p in platform_markers()})
     )
     return f"""
-        WITH platform_currency(platform, currency) AS (VALUES {symbols})
-        SELECT f.store,
-               CASE WHEN count(DISTINCT COALESCE(p.currency, '¥')) = 1
-                    THEN any_value(COALESCE(p.currency, '¥')) ELSE '?' END AS currency
-        FROM store_daily f LEFT JOIN batches b USING (batch_id)
-        LEFT JOIN platform_currency p ON p.platform = b.platform
-        GROUP BY f.store"""
+        WITH platform_currency(platform, currency) AS (VALUES {symbols}),
+        from_files AS (
+            SELECT f.store,
+                   CASE WHEN count(DISTINCT COALESCE(p.currency, '¥')) = 1
+                        THEN any_value(COALESCE(p.currency, '¥')) ELSE '?' END AS currency
+            FROM store_daily f LEFT JOIN batches b USING (batch_id)
+            LEFT JOIN platform_currency p ON p.platform = b.platform
+            GROUP BY f.store)
+        SELECT store, COALESCE(s.currency, f.currency) AS currency
+        FROM from_files f LEFT JOIN store_settings s USING (store)"""
 
 
 def _corrections_needed(cur) -> tuple[bool, bool]:

@@ -100,13 +100,16 @@ class Store:
         return self.reader().execute("SELECT count(*) FROM batches").fetchall()[0][0] == 0
 
     def data_version(self) -> int:
-        """Changes whenever a batch lands or is undone, or a timeline note is added or
-        removed: the key that invalidates caches."""
+        """Changes whenever a batch lands or is undone, a timeline note is added or removed,
+        or a store's currency is set: the key that invalidates caches."""
         row = (
             self.reader()
             .execute(
                 "SELECT (SELECT count(*) + count(undone_at) FROM batches)"
                 " + (SELECT count(*) + count(removed_at) FROM timeline_notes)"
+                # A changed currency setting keeps the row count: its content is hashed.
+                " + (SELECT COALESCE(sum(hash(store || COALESCE(currency, '')) % 1000003), 0)"
+                " FROM store_settings)"
             )
             .fetchall()
         )

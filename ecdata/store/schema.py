@@ -205,6 +205,12 @@ MIGRATIONS: list[list[str]] = [
         # A layout whose header the aliases do not find: the row the person pointed at.
         "ALTER TABLE header_mappings ADD COLUMN header_row INTEGER",
         "ALTER TABLE header_mappings ADD COLUMN row_shape VARCHAR",
+        # A store's currency as its owner states it (an Amazon UK store sells in £, while
+        # the platform table says $); wins over the currency read from its files' platforms.
+        """CREATE TABLE IF NOT EXISTS store_settings (
+            store VARCHAR PRIMARY KEY,
+            currency VARCHAR
+        )""",
         # Dated notes on the timeline (a promotion, a price change, a stock-out, Double 11).
         """CREATE TABLE IF NOT EXISTS timeline_notes (
             note_id INTEGER PRIMARY KEY,

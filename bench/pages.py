@@ -20,15 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-PAGES = [
-    "pages/overview.py",
-    "pages/inquiry_cost.py",
-    "pages/explore.py",
-    "pages/team_kpis.py",
-    "pages/diagnosis.py",
-    "pages/org.py",
-    "pages/upload.py",
-]
+PAGES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
 
 
 def build(path: Path, stores: int, days: int) -> int:

@@ -12,7 +12,7 @@ from ecdata.ingest.upload import commit, preview, read_for_store, remember_mappi
 from ecdata.metrics.review import store_list
 from ecdata.names import store_in_name
 from ecdata.store.batches import list_batches, rename_store, undo_batch
-from ecdata.store.notes import CURRENCIES, set_store_currency
+from ecdata.store.settings import CURRENCIES, set_store_currency
 from ecdata.team.files import is_team_file, read_team_file, save_team_file
 from ui import tables
 from ui.sidebar import page_view

@@ -48,15 +48,7 @@ def plotly_values(value):
 
 
 # Every page of the app, as AppTest.switch_page names them.
-ALL_PAGES = [
-    "pages/overview.py",
-    "pages/inquiry_cost.py",
-    "pages/explore.py",
-    "pages/team_kpis.py",
-    "pages/diagnosis.py",
-    "pages/org.py",
-    "pages/upload.py",
-]
+ALL_PAGES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
 
 # --- the demo company, for page tests: built once, each test opens a private copy ---
 DEMO_END = dt.date(2026, 11, 15)  # a Sunday: the default view is that week

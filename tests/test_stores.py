@@ -117,7 +117,7 @@ def test_the_upload_page_picks_stores_per_file_and_renames_them(db):
 def test_a_stores_currency_can_be_stated_when_its_platform_default_is_wrong(store, tmp_path):
     """An Amazon UK business report: Amazon's default is $, the store sells in £."""
     from ecdata.metrics.review import store_currencies
-    from ecdata.store.notes import set_store_currency
+    from ecdata.store.settings import set_store_currency
 
     load(
         store,

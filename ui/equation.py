@@ -10,11 +10,7 @@ import streamlit as st
 from ecdata.metrics.equation import COST_PARTS, SALES_FACTORS, equation_table
 from ecdata.metrics.kpis import Filters
 from ui import charts
-from ui.state import fmt, metric_label, query, tr
-
-
-def _signed(value: float) -> str:
-    return ("+" if value > 0 else "") + fmt(value, "currency")
+from ui.state import fmt, fmt_change, metric_label, query, tr
 
 
 def show_equation(filters: Filters, comparison: str) -> None:
@@ -35,7 +31,7 @@ def show_equation(filters: Filters, comparison: str) -> None:
             steps += [(metric_label(f), row[f"{f}_part"], "relative") for f in SALES_FACTORS]
             steps.append((tr("eq.now", what=metric_label("sales")), row.sales, "total"))
             texts = [fmt(row.sales_before, "currency")]
-            texts += [_signed(row[f"{f}_part"]) for f in SALES_FACTORS]
+            texts += [fmt_change(row[f"{f}_part"], "currency") for f in SALES_FACTORS]
             texts.append(fmt(row.sales, "currency"))
             st.plotly_chart(
                 charts.waterfall(steps, texts, tr("eq.sales_title")),
@@ -51,7 +47,7 @@ def show_equation(filters: Filters, comparison: str) -> None:
             steps += [(metric_label(p), row[f"{p}_part"], "relative") for p in parts]
             steps.append((tr("eq.now", what=label), row.inquiry_cost, "total"))
             texts = [fmt(row.inquiry_cost_before, "currency")]
-            texts += [_signed(row[f"{p}_part"]) for p in parts]
+            texts += [fmt_change(row[f"{p}_part"], "currency") for p in parts]
             texts.append(fmt(row.inquiry_cost, "currency"))
             st.plotly_chart(
                 charts.waterfall(steps, texts, tr("eq.cost_title"), up_is_good=False),
@@ -60,9 +56,9 @@ def show_equation(filters: Filters, comparison: str) -> None:
     by_store = query(equation_table, filters, comparison, "store")
     if len(by_store) > 1:
         shown = pd.DataFrame({tr("col.store"): by_store.store})
-        shown[tr("eq.sales_change")] = [_signed(v) for v in by_store.sales_change]
+        shown[tr("eq.sales_change")] = [fmt_change(v, "currency") for v in by_store.sales_change]
         for f in SALES_FACTORS:
             shown[metric_label(f)] = [
-                "—" if math.isnan(v) else _signed(v) for v in by_store[f"{f}_part"]
+                "—" if math.isnan(v) else fmt_change(v, "currency") for v in by_store[f"{f}_part"]
             ]
         st.dataframe(shown, hide_index=True, width="stretch")

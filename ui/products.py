@@ -8,7 +8,7 @@ import streamlit as st
 from ecdata.metrics.kpis import Filters
 from ecdata.metrics.products import periods_left_out, product_movers, product_table
 from ui import charts, tables
-from ui.state import fmt, query, say, tr
+from ui.state import fmt_change, query, say, tr
 
 
 def show_products(
@@ -37,7 +37,7 @@ def show_products(
     moved = query(product_movers, filters, comparison)
     if not moved.empty:
         labels = [f"{row.product_name or row.product_id}" for row in moved.itertuples()]
-        texts = [("+" if v > 0 else "") + fmt(v, "money") for v in moved.change]
+        texts = [fmt_change(v, "currency") for v in moved.change]
         st.plotly_chart(
             charts.movers(moved, "product_id", labels, tr("pr.movers"), "change", texts),
             config={"displayModeBar": False},

@@ -129,6 +129,11 @@ def fmt(value, unit: str, currency: str | None = None) -> str:
     return format_value(value, unit, lang(), symbol)
 
 
+def fmt_change(value, unit: str) -> str:
+    """A change as fmt writes it, with a plus sign when it grew (+¥1,223, -¥3.9万)."""
+    return ("+" if value > 0 else "") + fmt(value, unit)
+
+
 def current_view() -> View:
     """The view the sidebar set up on this run (see ui.sidebar)."""
     if "_view" not in st.session_state:

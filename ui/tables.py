@@ -26,30 +26,32 @@ def product_rows(products: pd.DataFrame) -> None:
     st.dataframe(shown, hide_index=True, width="stretch")
 
 
+def _when(value) -> str:
+    return "" if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+
+
+def _day(value) -> str:
+    return "" if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def _text(value) -> str:
+    return "" if value is None or pd.isna(value) else str(value)
+
+
 def history_rows(batches: pd.DataFrame) -> pd.DataFrame:
     """The upload history as people read it: kinds in words, times to the minute, dates
     without a time, nothing written where a value does not apply (no None, no NaT)."""
-
-    def when(value) -> str:
-        return "" if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
-
-    def day(value) -> str:
-        return "" if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
-
-    def text(value) -> str:
-        return "" if value is None or pd.isna(value) else str(value)
-
     shown = batches.copy()
     shown["kind"] = [tr(f"kind.{k}") for k in batches.kind]
     for column in ("created_at", "undone_at"):
-        shown[column] = [when(v) for v in batches[column]]
+        shown[column] = [_when(v) for v in batches[column]]
     for column in ("date_min", "date_max"):
-        shown[column] = [day(v) for v in batches[column]]
+        shown[column] = [_day(v) for v in batches[column]]
     shown["platform"] = [
-        tr("kind.demo") if v == "demo" else platform_label(text(v), lang())
+        tr("kind.demo") if v == "demo" else platform_label(_text(v), lang())
         for v in batches.platform
     ]
-    shown["store_param"] = [text(v) for v in batches.store_param]
+    shown["store_param"] = [_text(v) for v in batches.store_param]
     # The demo's batches are named demo:<table>: say it in words.
     shown["file_name"] = [
         f"{tr('kind.demo')} · {tr('table.' + f[5:])}" if f.startswith("demo:") else f
@@ -57,7 +59,7 @@ def history_rows(batches: pd.DataFrame) -> pd.DataFrame:
     ]
     shown["target_table"] = [tr(f"table.{v}") for v in batches.target_table]
     for column in ("rows_read", "rows_written", "rows_new", "rows_replaced", "rows_rejected"):
-        shown[column] = [text(int(v)) if not pd.isna(v) else "" for v in batches[column]]
+        shown[column] = [_text(int(v)) if not pd.isna(v) else "" for v in batches[column]]
     return shown
 
 
@@ -119,16 +121,12 @@ def team_columns(columns) -> dict:
 
 def store_rows(stores: pd.DataFrame) -> pd.DataFrame:
     """The store list (metrics.review.store_list) as the Upload page shows it."""
-
-    def day(value) -> str:
-        return "" if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
-
     return pd.DataFrame(
         {
             tr("col.store"): stores.store,
             tr("col.currency"): stores.currency,
-            tr("col.first_day"): [day(v) for v in stores.first_day],
-            tr("col.last_day"): [day(v) for v in stores.last_day],
+            tr("col.first_day"): [_day(v) for v in stores.first_day],
+            tr("col.last_day"): [_day(v) for v in stores.last_day],
             tr("table.store_daily"): stores.store_rows.astype(int),
             tr("table.agent_daily"): stores.agent_rows.astype(int),
             tr("table.store_monthly"): stores.month_rows.astype(int),

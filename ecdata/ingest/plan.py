@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from ecdata.i18n import Message
 from ecdata.ingest import headers as hd
@@ -47,7 +48,7 @@ class Layout:
     platform: Platform
     mapping: dict[int, str]  # column position -> canonical field
 
-    @property
+    @cached_property
     def fields(self) -> dict[str, list[int]]:
         """field -> the columns that carry it (several spend columns add up)."""
         out: dict[str, list[int]] = {}
@@ -126,7 +127,10 @@ class FactPlan:
     text_exprs: dict[str, str]
     combine: str  # 'reject' repeated keys, 'sum' them, or 'per_product' (sum; traffic once)
     drop_breakdown: bool = False  # 所属终端: per-terminal rows are a breakdown of the all row
-    keys: list[str] = field(default_factory=list)
+
+    @property
+    def keys(self) -> list[str]:
+        return list(self.table.keys)
 
     @property
     def key_names(self) -> list[str]:
@@ -193,7 +197,6 @@ def plan_facts(layout: Layout, table: FactTable, ev: Evidence, opts: Options) ->
         text_exprs={f: f for f in hd.TEXT_FIELDS if f in select and f in table.metrics},
         combine=_combine(layout, ev),
         drop_breakdown=ev.all_terminal_rows is True and "terminal" in select,
-        keys=list(table.keys),
     )
     return plan
 

@@ -1,7 +1,6 @@
-"""What owners say about their data beside the files: dated notes on the timeline (a
-promotion, a price change, a stock-out, Double 11), for one store or all, shown on every
-trend chart (removing one keeps it, removed_at); and a store's currency when its platform's
-default is wrong for it (an Amazon UK store sells in £)."""
+"""Dated notes on the timeline: what happened on a day (a promotion, a price change, a
+stock-out, Double 11), for one store or all, shown on every trend chart. Removing a note
+keeps it (removed_at), so the history of what was said stays."""
 
 from __future__ import annotations
 
@@ -52,19 +51,3 @@ def timeline_notes(
            ORDER BY day, note_id""",
         {"first": first, "last": last, "stores": list(stores)},
     ).df()
-
-
-CURRENCIES = ("¥", "$", "£", "€", "HK$", "NT$", "₹", "A$", "C$")
-
-
-def set_store_currency(store: Store, store_name: str, currency: str | None) -> None:
-    """State a store's currency (None: read it from its files' platforms again)."""
-    if currency is not None and currency not in CURRENCIES:
-        raise ValueError(f"unknown currency {currency!r}")
-    with store.writer() as cur:
-        cur.execute("DELETE FROM store_settings WHERE store = ?", [store_name])
-        if currency is not None:
-            cur.execute(
-                "INSERT INTO store_settings (store, currency) VALUES (?, ?)",
-                [store_name, currency],
-            )

@@ -347,21 +347,9 @@ def ratings_frame(cur, month: dt.date | None = None) -> pd.DataFrame:
     ).df()
 
 
-# What the roster editor shows (the Org page): every column a person keeps up to date.
-EDITABLE_ROSTER = [
-    "person_id",
-    "name",
-    "role_title",
-    "department",
-    "manager",
-    "store",
-    "hired",
-    "left_on",
-    "base_pay",
-    "level_coef",
-    "float_coef",
-    "collaborator",
-]
+# What the roster editor shows (the Org page): every column a person keeps up to date; the
+# role follows from the title, other pay comes with the files.
+EDITABLE_ROSTER = [c for c in ROSTER.keys + ROSTER.metrics if c not in ("role", "other_pay")]
 
 # What the ratings editor shows and saves: only what people type in. Inquiries and sales that
 # come from customer-service reports are read at scoring time, never copied into ratings

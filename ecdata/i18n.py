@@ -115,10 +115,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "date in the file name (e.g. _2026-04-20).",
     ),
     "err.date_range_name": (
-        "文件 {file} 没有日期列，覆盖的是一个区间（{start} 至 {end}）。店铺和客服数据按天保存，区间无法分到具体日期：请导出按天的数据。（商品报表可以按区间保存。）",
-        "File {file} has no date column and covers a range ({start} to {end}). Store and "
-        "customer-service figures are kept per day and a range cannot be split into days: "
-        "export the report by day. (Product reports can be kept per period.)",
+        "文件 {file} 没有日期列，覆盖的是一个区间（{start} 至 {end}）。客服和推广数据按天保存，区间无法分到具体日期：请导出按天的数据。（店铺和商品报表可以按区间保存。）",
+        "File {file} has no date column and covers a range ({start} to {end}). "
+        "Customer-service and ad figures are kept per day and a range cannot be split into "
+        "days: export the report by day. (Store and product reports can be kept per period.)",
     ),
     "err.needs_period": (
         "文件 {file} 没有日期列，亚马逊业务报告的文件名是下载日期，不是数据的日期。请在上传时填写报告覆盖的日期区间（命令行：--from 日期 --to 日期）。",
@@ -471,6 +471,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "table.agent_daily": ("客服数据", "Customer service"),
     "table.store_monthly": ("月度成本与目标", "Monthly costs and targets"),
     "table.product_facts": ("商品数据", "Products"),
+    "table.store_periods": ("店铺区间数据", "Store periods"),
     "table.roster": ("花名册", "Roster"),
     "table.ratings": ("月度评分", "Monthly ratings"),
     "table.*": ("所有含店铺的数据", "Every table with a store"),
@@ -495,6 +496,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "up.not_final": ("这些日期的数据尚未最终确定：{days}", "Not final yet: {days}"),
     "kind.store": ("店铺日数据", "Store daily"),
     "kind.product": ("商品数据", "Product report"),
+    "note.periods_daily": (
+        "未计入的店铺区间报表：{periods}。这些日期已有按天数据，以按天数据为准。",
+        "Store period reports not counted: {periods}. Daily rows cover these days and win.",
+    ),
+    "note.periods_range": (
+        "未计入的店铺区间报表：{periods}。报表区间超出所选日期，区间数据无法拆分到天。",
+        "Store period reports not counted: {periods}. They reach outside the chosen dates, and "
+        "a period's figures cannot be split into days.",
+    ),
+    "note.periods_grain": (
+        "图表中未计入的店铺区间报表：{periods}。报表区间跨越了图表的一个周期（天/周/月），无法拆分；总数中已计入。",
+        "Store period reports not in this chart: {periods}. Each crosses one of the chart's "
+        "periods (day, week, month) and cannot be split; the totals count it.",
+    ),
+    "kind.store_period": ("店铺区间数据", "Store figures for a period"),
     "kind.ad": ("推广报表", "Ad report"),
     "kind.agent": ("客服数据", "Customer service"),
     "kind.monthly": ("月度成本与目标", "Monthly costs and targets"),

@@ -9,7 +9,12 @@ from ecdata.export import to_csv_bytes, to_xlsx_bytes
 from ecdata.metrics.catalogue import KPI_COLUMNS, METRICS
 from ecdata.metrics.kpis import agent_kpis, kpi_table
 from ecdata.metrics.periods import selection_filter_range
-from ecdata.metrics.review import dimension_values, fact_rows, period_comparison
+from ecdata.metrics.review import (
+    dimension_values,
+    fact_rows,
+    period_comparison,
+    source_notes,
+)
 from ui import charts, notes, tables
 from ui.products import show_products
 from ui.sidebar import page_start
@@ -40,6 +45,8 @@ with split_col:
 if not metrics:
     st.stop()
 frame = query(kpi_table, view.grain, by, view.filters)
+for note in query(source_notes, view.filters, view.grain):
+    (st.warning if note.key.startswith("warn.") else st.caption)(say(note))
 if frame.empty:
     st.info(tr("empty.no_rows"))
     st.stop()

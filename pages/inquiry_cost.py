@@ -13,7 +13,7 @@ from ui.state import labeller, lang, metric_label, query, say, tr
 from ui.url import widget
 
 view = page_start("💰", "page.inquiry_cost")
-for note in query(source_notes, view.filters):
+for note in query(source_notes, view.filters, view.grain):
     (st.warning if note.key.startswith("warn.") else st.caption)(say(note))
 
 split = widget(

@@ -4,8 +4,15 @@ import datetime as dt
 
 import pytest
 
-from ecdata.ingest.plan import Evidence, Options, Refused, plan_facts, resolve_layout
-from ecdata.store import AGENT_DAILY, PRODUCT_FACTS, STORE_DAILY
+from ecdata.ingest.plan import (
+    Evidence,
+    Options,
+    Refused,
+    plan_facts,
+    resolve_layout,
+    with_grain,
+)
+from ecdata.store import AGENT_DAILY, PRODUCT_FACTS, STORE_DAILY, STORE_PERIODS
 
 TODAY = dt.date(2026, 11, 20)
 
@@ -90,10 +97,23 @@ def test_a_product_period_comes_from_the_name_or_the_form_never_from_amazons_nam
     assert p.select["product_id"] == "NULLIF(trim(c1), '')"  # the child ASIN, not the SKU
 
 
-def test_store_facts_refuse_a_range_and_impossible_periods():
+def test_a_store_file_for_a_range_becomes_a_period_report_and_agents_refuse_it():
+    opts = Options("店铺_2026-04-20至2026-04-26.csv", TODAY, "s")
+    layout = with_grain(resolve_layout(["访客数", "支付金额"], None), opts)
+    assert layout.kind == "store_period"
+    p = plan_facts(layout, STORE_PERIODS, Evidence(types={"c0": "VARCHAR", "c1": "VARCHAR"}), opts)
+    assert p.keys == ["date", "date_to", "store", "channel"]
+    assert (p.select["date"], p.select["date_to"]) == ("DATE '2026-04-20'", "DATE '2026-04-26'")
+    one_day = Options("店铺_2026-04-20.csv", TODAY, "s")
+    assert with_grain(resolve_layout(["访客数", "支付金额"], None), one_day).kind == "store"
+    dated = resolve_layout(["日期", "访客数"], None)
+    assert with_grain(dated, opts) is dated
     with pytest.raises(Refused) as range_:
-        plan(["访客数", "支付金额"], store="s", name="店铺_2026-04-20至2026-04-26.csv")
+        plan(["客服昵称", "询单人数"], table=AGENT_DAILY, store="s", name=opts.file_name)
     assert range_.value.message.key == "err.date_range_name"
+
+
+def test_impossible_periods_are_refused():
     backwards = (dt.date(2026, 5, 10), dt.date(2026, 5, 4))
     with pytest.raises(Refused) as bad:
         plan(["商品ID", "支付金额"], table=PRODUCT_FACTS, store="s", period=backwards)

@@ -30,6 +30,7 @@ from ecdata.ingest.plan import (
     date_from_file_name,
     plan_facts,
     resolve_layout,
+    with_grain,
 )
 from ecdata.ingest.scratch import scratch_prefix
 
@@ -49,7 +50,8 @@ def check_facts(
 
     `source` is the CsvSource behind `raw`, when it is a CSV read by DuckDB: it numbers the
     rows on demand, only when some row must be reported."""
-    layout = resolve_layout(parsed.headers, mapping_override)
+    opts = Options(parsed.file_name, today, parsed.store_param, parsed.period)
+    layout = with_grain(resolve_layout(parsed.headers, mapping_override), opts)
     parsed.platform, parsed.kind, parsed.mapping = layout.platform, layout.kind, layout.mapping
     table = parsed.table
     evidence = survey(con, layout, table)
@@ -63,7 +65,6 @@ def check_facts(
         source.all_text()
         source.create_view(con)
         evidence = survey(con, layout, table)
-    opts = Options(parsed.file_name, today, parsed.store_param, parsed.period)
     try:
         plan = plan_facts(layout, table, evidence, opts)
     except Refused as refused:

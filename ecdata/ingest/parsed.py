@@ -10,11 +10,19 @@ import pyarrow.parquet as pq
 
 from ecdata.i18n import Message
 from ecdata.ingest import headers as hd
-from ecdata.store import AGENT_DAILY, PRODUCT_FACTS, STORE_DAILY, STORE_MONTHLY, FactTable
+from ecdata.store import (
+    AGENT_DAILY,
+    PRODUCT_FACTS,
+    STORE_DAILY,
+    STORE_MONTHLY,
+    STORE_PERIODS,
+    FactTable,
+)
 
 TABLE_FOR_KIND = {
     "product": PRODUCT_FACTS,
     "store": STORE_DAILY,
+    "store_period": STORE_PERIODS,
     "ad": STORE_DAILY,
     "agent": AGENT_DAILY,
     "monthly": STORE_MONTHLY,

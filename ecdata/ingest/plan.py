@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from ecdata.i18n import Message
@@ -246,12 +246,24 @@ def _date_keys(layout, table, cells: _Cells, opts: Options) -> tuple[dict, list[
         return select, checks
     start, end = _period(layout, opts)
     if start != end and "date_to" not in table.keys:
-        # Store and customer-service facts are per day: a range cannot be split into days.
+        # Customer-service and ad facts are per day: a range cannot be split into days.
         raise Refused("err.date_range_name", file=opts.file_name, start=start, end=end)
     select = {"date": f"DATE '{start.isoformat()}'"}
     if "date_to" in table.keys:
         select["date_to"] = f"DATE '{end.isoformat()}'"
     return select, []
+
+
+def with_grain(layout: Layout, opts: Options) -> Layout:
+    """`layout`, as a store period report when it is a store file without a date column
+    that covers more than one day (生意参谋 店铺整体 for 近7天): one fact for its range."""
+    if layout.kind != "store" or "date" in layout.fields:
+        return layout
+    try:
+        start, end = _period(layout, opts)
+    except Refused:
+        return layout  # plan_facts says what is wrong, in its order (no metric comes first)
+    return layout if start == end else replace(layout, kind="store_period")
 
 
 def _period(layout: Layout, opts: Options) -> tuple[dt.date, dt.date]:

@@ -22,7 +22,12 @@ from ecdata.metrics.catalogue import (
     TARGETS,
     inquiry_target_sql,
 )
-from ecdata.metrics.sources import facts_sql
+from ecdata.metrics.sources import (
+    facts_sql,
+    has_store_periods,
+    period_facts_sql,
+    periods_left_out_sql,
+)
 
 GRAINS = ("day", "week", "month", "total")
 DIMENSIONS = ("store", "channel", "none")
@@ -92,6 +97,40 @@ def scope_params(filters: Filters, with_channel: bool = True) -> dict:
     return params
 
 
+def period_fits(grain: str) -> str:
+    """SQL: a store period fact (date to date_to) lies inside one period of `grain`, so a
+    table at that grain can count it whole (a day table never can)."""
+    if grain == "day":
+        return "date = date_to"
+    if grain == "total":
+        return "true"
+    return f"date_trunc('{grain}', date) = date_trunc('{grain}', date_to)"
+
+
+def counted_facts_sql(cur, grain: str) -> str:
+    """The fact rows a KPI table at `grain` counts, with `date_to` (the last day a row
+    covers): every daily row, and the store period facts that lie inside the filter's dates
+    and inside one period of the grain, each counted whole in the period of its first day."""
+    daily = f"SELECT *, date AS date_to FROM ({facts_sql(cur)})"
+    if not has_store_periods(cur):
+        return daily
+    return f"""{daily}
+        UNION ALL BY NAME
+        SELECT * FROM ({period_facts_sql()})
+        WHERE date_to <= COALESCE($date_to, DATE '9999-12-31') AND {period_fits(grain)}"""
+
+
+def store_periods_left_out(cur, filters: Filters, grain: str = "total") -> pd.DataFrame:
+    """Store period facts in scope that a KPI table at `grain` does not count (store,
+    channel, date, date_to, reason: 'daily', 'range' or 'grain'), for the page to say so."""
+    if not has_store_periods(cur):
+        return pd.DataFrame(columns=["store", "channel", "date", "date_to", "reason"])
+    frame = cur.execute(periods_left_out_sql(period_fits(grain)), scope_params(filters)).df()
+    for column in ("date", "date_to"):
+        frame[column] = pd.to_datetime(frame[column]).dt.date
+    return frame
+
+
 def kpi_table(
     cur, grain: str = "week", by: str = "store", filters: Filters = Filters()
 ) -> pd.DataFrame:
@@ -157,9 +196,9 @@ def kpi_table(
     )
     sql = f"""
         -- Costs are spread over the filter's dates, else over the span of the facts.
-        WITH facts AS ({facts_sql(cur)}),
+        WITH facts AS ({counted_facts_sql(cur, grain)}),
         span AS (
-            SELECT COALESCE($date_from, min(date)) AS lo, COALESCE($date_to, max(date)) AS hi
+            SELECT COALESCE($date_from, min(date)) AS lo, COALESCE($date_to, max(date_to)) AS hi
             FROM facts WHERE {scope_sql(filters, with_channel=False)}
         ),
         daily_costs AS ({daily_costs}),

@@ -20,11 +20,16 @@ from ecdata.metrics.kpis import (
     kpi_table,
     scope_params,
     scope_sql,
+    store_periods_left_out,
     totals,
     with_dates,
 )
 from ecdata.metrics.periods import comparison_range, week_start
-from ecdata.metrics.sources import spend_breakdown_check, store_currency_sql
+from ecdata.metrics.sources import (
+    has_store_periods,
+    spend_breakdown_check,
+    store_currency_sql,
+)
 
 CARD_METRICS = (
     "visitors",
@@ -68,7 +73,8 @@ def data_bounds(
     date presets end at the last day the chosen scope has, not the latest of any store."""
     return tuple(
         cur.execute(
-            "SELECT min(date), max(date) FROM store_daily "
+            "SELECT min(date), max(date_to) FROM (SELECT date, date AS date_to, store, channel "
+            "FROM store_daily UNION ALL SELECT date, date_to, store, channel FROM store_periods) "
             "WHERE (len($stores) = 0 OR list_contains($stores, store)) "
             "AND (len($channels) = 0 OR list_contains($channels, channel))",
             {"stores": list(stores), "channels": list(channels)},
@@ -83,9 +89,13 @@ def store_list(cur) -> pd.DataFrame:
         f"""WITH names AS (
                 SELECT store FROM store_daily UNION SELECT store FROM agent_daily
                 UNION SELECT store FROM store_monthly UNION SELECT store FROM product_facts
+                UNION SELECT store FROM store_periods
                 UNION SELECT store FROM roster WHERE store IS NOT NULL),
-            days AS (SELECT store, min(date) AS first_day, max(date) AS last_day,
-                            count(*) AS store_rows FROM store_daily GROUP BY store),
+            days AS (SELECT store, min(date) AS first_day, max(date_to) AS last_day,
+                            count(*) AS store_rows
+                     FROM (SELECT store, date, date AS date_to FROM store_daily
+                           UNION ALL SELECT store, date, date_to FROM store_periods)
+                     GROUP BY store),
             currency AS ({store_currency_sql()})
             SELECT n.store, COALESCE(c.currency, '') AS currency, d.first_day, d.last_day,
                    COALESCE(d.store_rows, 0) AS store_rows,
@@ -107,7 +117,9 @@ def dimension_values(cur, column: str) -> list[str]:
         raise ValueError(column)
     return [
         r[0]
-        for r in cur.execute(f"SELECT DISTINCT {column} FROM store_daily ORDER BY 1").fetchall()
+        for r in cur.execute(
+            f"SELECT {column} FROM store_daily UNION SELECT {column} FROM store_periods ORDER BY 1"
+        ).fetchall()
     ]
 
 
@@ -265,11 +277,31 @@ def not_final_days(cur, filters: Filters) -> list[dt.date]:
 
 
 def fact_rows(cur, filters: Filters, limit: int = 50_000) -> pd.DataFrame:
-    """The stored daily rows behind a view, for the drill-down table and its download."""
+    """The stored rows behind a view, for the drill-down table and its download: daily rows,
+    and (with a `date_to` column) the store period facts that overlap the dates."""
+    columns = (
+        "store, channel, visitors, page_views, buyers, sales, inquiries, closed_inquiries, "
+        "spend, refunds, not_final, batch_id"
+    )
+    if not has_store_periods(cur):
+        return cur.execute(
+            f"""SELECT date, {columns} FROM store_daily WHERE {scope_sql(filters)}
+                ORDER BY date DESC, store, channel LIMIT $limit""",
+            {**scope_params(filters), "limit": limit},
+        ).df()
+    # A period overlaps the dates when it starts by their end and ends after their start.
+    overlap = (
+        "(len($stores) = 0 OR list_contains($stores, store)) "
+        "AND (len($channels) = 0 OR list_contains($channels, channel)) "
+        "AND date <= COALESCE($date_to, DATE '9999-12-31') "
+        "AND date_to >= COALESCE($date_from, DATE '0001-01-01')"
+    )
     return cur.execute(
-        f"""SELECT date, store, channel, visitors, page_views, buyers, sales, inquiries,
-                   closed_inquiries, spend, refunds, not_final, batch_id
-            FROM store_daily WHERE {scope_sql(filters)}
+        f"""SELECT * FROM (
+                SELECT date, date AS date_to, {columns} FROM store_daily
+                WHERE {scope_sql(filters)}
+                UNION ALL
+                SELECT date, date_to, {columns} FROM store_periods WHERE {overlap})
             ORDER BY date DESC, store, channel LIMIT $limit""",
         {**scope_params(filters), "limit": limit},
     ).df()
@@ -303,11 +335,12 @@ def period_comparison(
     return both
 
 
-def source_notes(cur, filters: Filters) -> list[Message]:
+def source_notes(cur, filters: Filters, grain: str = "total") -> list[Message]:
     """What a reader should know about where the range's numbers came from (sources.py):
     inquiries taken from customer-service reports, and an ad report's breakdown of spend that
-    disagrees with the store file's figure."""
-    notes = []
+    disagrees with the store file's figure; store period reports a table at `grain` leaves
+    out, and why."""
+    notes = _periods_left_out_notes(cur, filters, grain)
     row = totals(cur, filters)
     if not is_missing(row.service_inquiries) and row.service_inquiries > 0:
         notes.append(
@@ -339,4 +372,17 @@ def source_notes(cur, filters: Filters) -> list[Message]:
                 {"stated": stated, "breakdown": breakdown, "diff": breakdown / stated - 1},
             )
         )
+    return notes
+
+
+def _periods_left_out_notes(cur, filters: Filters, grain: str) -> list[Message]:
+    """One note per reason a store period report in scope does not count (kpis.py)."""
+    left = store_periods_left_out(cur, filters, grain)
+    notes = []
+    for reason, rows in left.groupby("reason", sort=True):
+        periods = ", ".join(
+            f"{r.store} {r.date:%Y-%m-%d} ~ {r.date_to:%Y-%m-%d}"
+            for r in rows.drop_duplicates(["store", "date", "date_to"]).itertuples()
+        )
+        notes.append(Message(f"note.periods_{reason}", {"periods": periods}))
     return notes

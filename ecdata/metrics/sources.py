@@ -41,7 +41,9 @@ def store_currency_sql() -> str:
             SELECT f.store,
                    CASE WHEN count(DISTINCT COALESCE(p.currency, '¥')) = 1
                         THEN any_value(COALESCE(p.currency, '¥')) ELSE '?' END AS currency
-            FROM store_daily f LEFT JOIN batches b USING (batch_id)
+            FROM (SELECT store, batch_id FROM store_daily
+                  UNION ALL SELECT store, batch_id FROM store_periods) f
+            LEFT JOIN batches b USING (batch_id)
             LEFT JOIN platform_currency p ON p.platform = b.platform
             GROUP BY f.store)
         SELECT store, COALESCE(s.currency, f.currency) AS currency
@@ -120,6 +122,54 @@ def facts_sql(cur) -> str:
             {service_union}
         ) u LEFT JOIN store_currency c USING (store)
     """
+
+
+def has_store_periods(cur) -> bool:
+    """Whether any store period report is stored (most databases have none)."""
+    return cur.execute("SELECT EXISTS (SELECT 1 FROM store_periods)").fetchall()[0][0]
+
+
+# A store period fact, and a daily row of its store and channel on one of its days.
+_DAILY_COVERS = """EXISTS (SELECT 1 FROM store_daily d
+    WHERE d.store = p.store AND d.channel = p.channel AND d.date BETWEEN p.date AND p.date_to)"""
+
+
+def period_facts_sql() -> str:
+    """A SELECT of store period facts in facts_sql's columns plus `date_to` (`date` is the
+    first day): only those no daily row of their store and channel covers, since the daily
+    rows already count those days and a period's share of them cannot be told apart."""
+    return f"""
+        WITH store_currency AS ({store_currency_sql()})
+        SELECT p.date, p.date_to, p.store, p.channel,
+               {", ".join("p." + c.strip() for c in _FACT_COLUMNS.split(","))},
+               COALESCE(b.platform, 'generic') AS source, p.spend,
+               CAST(NULL AS DOUBLE) AS breakdown_spend,
+               CAST(NULL AS DOUBLE) AS service_inquiries,
+               COALESCE(c.currency, '¥') AS currency
+        FROM store_periods p LEFT JOIN batches b USING (batch_id)
+        LEFT JOIN store_currency c USING (store)
+        WHERE NOT {_DAILY_COVERS}"""
+
+
+def periods_left_out_sql(counted: str) -> str:
+    """A SELECT of the store period facts that overlap the scope's dates but do not count
+    (store, channel, date, date_to, reason): 'daily' when daily rows cover some of their
+    days, 'range' when they reach outside the dates, 'grain' when `counted` (SQL over the
+    period row) is false, e.g. a range that crosses a week of a weekly chart."""
+    return f"""
+        SELECT store, channel, date, date_to,
+               CASE WHEN {_DAILY_COVERS} THEN 'daily'
+                    WHEN date < COALESCE($date_from, DATE '0001-01-01')
+                      OR date_to > COALESCE($date_to, DATE '9999-12-31') THEN 'range'
+                    ELSE 'grain' END AS reason
+        FROM store_periods p
+        WHERE (len($stores) = 0 OR list_contains($stores, store))
+          AND (len($channels) = 0 OR list_contains($channels, channel))
+          AND date <= COALESCE($date_to, DATE '9999-12-31')
+          AND date_to >= COALESCE($date_from, DATE '0001-01-01')
+          AND ({_DAILY_COVERS} OR date < COALESCE($date_from, DATE '0001-01-01')
+               OR date_to > COALESCE($date_to, DATE '9999-12-31') OR NOT ({counted}))
+        ORDER BY store, date, channel"""
 
 
 # The store file's spend and an ad report's breakdown of it may differ a little (rounding,

@@ -14,6 +14,7 @@ from ecdata.store.schema import (
     SCHEMA_VERSION,
     STORE_DAILY,
     STORE_MONTHLY,
+    STORE_PERIODS,
     FactTable,
 )
 
@@ -27,6 +28,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "STORE_DAILY",
     "STORE_MONTHLY",
+    "STORE_PERIODS",
     "FactTable",
     "Store",
     "default_db_path",

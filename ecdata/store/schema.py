@@ -118,6 +118,16 @@ PRODUCT_FACTS = FactTable(
     ("not_final",),
     types=(("product_name", "VARCHAR"),),
 )
+# Store reports that cover a range without a row per day (生意参谋 店铺整体 for 近7天, a
+# monthly 京东商智 export): one fact for the range, `date` to `date_to`, never spread into
+# invented days. KPIs count it in a period only when its whole range lies inside the period,
+# and only where no daily row of its store and channel covers any of its days.
+STORE_PERIODS = FactTable(
+    "store_periods",
+    ("date", "date_to", "store", "channel"),
+    STORE_DAILY.metrics,
+    STORE_DAILY.flags,
+)
 # Schema version 3 kept products per day, without date_to.
 _PRODUCT_DAILY_V3 = FactTable(
     "product_daily",
@@ -127,7 +137,16 @@ _PRODUCT_DAILY_V3 = FactTable(
     PRODUCT_FACTS.types,
 )
 FACT_TABLES = {
-    t.name: t for t in (STORE_DAILY, AGENT_DAILY, STORE_MONTHLY, ROSTER, RATINGS, PRODUCT_FACTS)
+    t.name: t
+    for t in (
+        STORE_DAILY,
+        AGENT_DAILY,
+        STORE_MONTHLY,
+        ROSTER,
+        RATINGS,
+        PRODUCT_FACTS,
+        STORE_PERIODS,
+    )
 }
 _V1_TABLES = (STORE_DAILY, AGENT_DAILY, STORE_MONTHLY)
 
@@ -220,6 +239,10 @@ MIGRATIONS: list[list[str]] = [
             created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
             removed_at TIMESTAMP
         )""",
+    ],
+    [
+        _fact_ddl(STORE_PERIODS, "store_periods"),
+        _fact_ddl(STORE_PERIODS, "replaced_store_periods", "replaced_by INTEGER NOT NULL"),
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -21,6 +21,7 @@ from ecdata.ingest.headers import canonical_fields
 from ecdata.ingest.reader import DEFAULT_MAX_MB
 from ecdata.ingest.scratch import remove_leftovers
 from ecdata.ingest.upload import ingest_file, remember_mapping
+from ecdata.meeting.actions import action_items
 from ecdata.metrics.catalogue import KPI_COLUMNS
 from ecdata.metrics.kpis import DIMENSIONS, GRAINS, Filters, kpi_table
 from ecdata.metrics.products import product_table
@@ -81,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", action="append", default=[], help="repeat for several")
     p.add_argument("--from", dest="date_from", type=_date)
     p.add_argument("--to", dest="date_to", type=_date)
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    p = with_db(sub.add_parser("actions", help="print the meeting's action items"))
+    p.add_argument("--open", action="store_true", help="only those not done yet")
+    p.add_argument("--week", type=_date, help="as the meeting of this week sees them")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
     p = with_db(sub.add_parser("demo", help="load the demo company"))
@@ -202,6 +208,15 @@ def _products(store: Store, args) -> int:
     return _print_table(product_table(store.reader(), filters), args.format)
 
 
+def _actions(store: Store, args) -> int:
+    items = action_items(store.reader(), args.week, open_only=args.open)
+    if items.empty and args.format == "table":
+        print(Message("ok.no_actions", {}))
+        return 0
+    items = items.assign(stores=[", ".join(s) if s is not None else "" for s in items.stores])
+    return _print_table(items, args.format)
+
+
 def _print_table(frame: pd.DataFrame, style: str) -> int:
     if style == "csv":
         # Names starting = + - @ are made inert, as in the UI's downloads.
@@ -245,6 +260,7 @@ COMMANDS = {
     "team": _team,
     "kpis": _kpis,
     "products": _products,
+    "actions": _actions,
     "demo": _demo,
     "batches": _batches,
     "undo": _undo,

@@ -16,7 +16,7 @@ from ecdata.metrics.review import (
     source_notes,
     week_flags,
 )
-from ui import charts
+from ui import charts, present
 from ui.equation import show_equation
 from ui.products import show_products
 from ui.sidebar import page_start
@@ -130,3 +130,7 @@ with st.expander(tr("ov.formulas")):
     )
 
 show_products(view.filters, view.comparison, 5, "ov.top_products")
+
+st.subheader(tr("meet.actions"))
+present.show_actions(view)
+present.show_settings()

@@ -6,7 +6,9 @@ number on the overview, follows a shared link, and saves screenshots of every pa
 """
 
 import datetime as dt
+import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -373,3 +375,69 @@ def test_english_pages_have_no_chinese_outside_the_data(server, browser, tmp_pat
             found[name] = sorted(set(cjk))[:15]
         page.context.close()
     assert not found, found
+
+
+def settle_present(page, step: int, steps: int = 6, timeout=30_000):
+    """Wait until presentation mode shows screen `step` with its charts drawn."""
+    page.wait_for_function(
+        f"[...document.querySelectorAll('.ec-step')].some(e => e.textContent.endsWith("
+        f"'{step}/{steps}'))",
+        timeout=timeout,
+    )
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout
+    )
+    page.wait_for_function(
+        "[...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
+        ".every(c => c.querySelector('.main-svg'))",
+        timeout=timeout,
+    )
+    page.wait_for_timeout(500)
+
+
+PRESENT_SIZES = """() => {
+  const px = el => parseFloat(getComputedStyle(el).fontSize);
+  const all = s => [...document.querySelectorAll(s)].filter(e => e.textContent.trim());
+  const min = els => els.length ? Math.min(...els.map(px)) : null;
+  return {value: min(all('.ec-value')), label: min(all('.ec-label')),
+          line: min(all('.ec-line')),
+          chart: min(all('[data-testid=stPlotlyChart] svg text'))};
+}"""
+PAY = re.compile(r"\bpay\b|salary|commission|bonus|薪|工资|提成|奖金", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_presentation_mode_is_readable_from_the_back_and_shows_no_pay(server, browser, lang):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    # On any page: a link to Explore with present=1 opens the meeting.
+    page.goto(f"{server}/explore?present=1&lang={lang}")
+    settle_present(page, 1)
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    measured = {}
+    for step in range(1, 7):
+        if step > 1:
+            # A clicker sends Page Down; the arrow keys do the same.
+            page.keyboard.press("PageDown" if step % 2 else "ArrowRight")
+            settle_present(page, step)
+        sizes = page.evaluate(PRESENT_SIZES)
+        measured[step] = sizes
+        if sizes["value"] is not None:
+            assert sizes["value"] >= 64 and sizes["label"] >= 32 and sizes["line"] >= 32, sizes
+        if sizes["chart"] is not None:
+            assert sizes["chart"] >= 20, (step, sizes)
+        text = page_text(page)
+        assert not PAY.search(text), (step, PAY.search(text))
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.screenshot(path=str(SHOTS / f"present_{lang}_{step}_1920x1080.png"))
+    assert measured[1]["value"] is not None and measured[3]["chart"] is not None
+    page.keyboard.press("ArrowLeft")
+    settle_present(page, 5)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SHOTS / f"present_{lang}_5_390x844.png"))
+    (SHOTS / f"present_sizes_{lang}.json").write_text(json.dumps(measured, indent=1))
+    assert not errors, errors
+    context.close()

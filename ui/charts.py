@@ -8,7 +8,7 @@ import math
 import plotly.graph_objects as go
 
 from ecdata.formatting import format_value
-from ui.state import lang
+from ui.state import lang, presenting
 
 PALETTE = [
     "#1f6feb",
@@ -105,25 +105,49 @@ def _chinese_ticks(fig: go.Figure) -> None:
         )
 
 
+def type_scale() -> float:
+    """How much larger text is drawn: presentation mode is read from the back of the room
+    (at 1920x1080 no chart text under 20 px)."""
+    return 1.45 if presenting() else 1.0
+
+
 def style(fig: go.Figure, height: int = 420, title: str | None = None) -> go.Figure:
     """Every figure the app shows passes here: projector-sized type, names as text, and
     numbers in the page language's style (万 in Chinese, k/M in English)."""
     _names_as_text(fig)
     if lang() == "zh":
         _chinese_ticks(fig)
+    scale = type_scale()
+    for trace in fig.data:
+        size = getattr(getattr(trace, "textfont", None), "size", None)
+        if size:
+            trace.textfont.size = round(size * scale)
     fig.update_layout(
         template="plotly_white",
         height=height,
         colorway=PALETTE,
-        font=dict(size=17),
-        title=dict(text=title, font=dict(size=21), y=0.98, yanchor="top") if title else None,
-        # The legend sits between the title and the plot, never over either.
-        margin=dict(l=10, r=10, t=100 if title else 50, b=10),
-        legend=dict(
-            orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, font=dict(size=16)
+        font=dict(size=round(17 * scale)),
+        title=(
+            dict(text=title, font=dict(size=round(21 * scale)), y=0.98, yanchor="top")
+            if title
+            else None
         ),
-        hoverlabel=dict(font_size=16),
+        # The legend sits between the title and the plot, never over either.
+        margin=dict(l=10, r=10, t=round((100 if title else 50) * scale), b=10),
+        legend=dict(
+            orientation="h",
+            yanchor="bottom",
+            y=1.02,
+            xanchor="left",
+            x=0,
+            font=dict(size=round(16 * scale)),
+        ),
+        hoverlabel=dict(font_size=round(16 * scale)),
     )
+    # Streamlit's chart theme sets its own (12.75 px) tick and axis-title type: ours wins.
+    axis_type = dict(tickfont_size=round(15 * scale), title_font_size=round(16 * scale))
+    fig.update_xaxes(**axis_type)
+    fig.update_yaxes(**axis_type)
     return fig
 
 
@@ -415,6 +439,55 @@ def mark_notes(fig: go.Figure, notes, grain: str) -> go.Figure:
             text=plain(f"📌 {row.text}"),
             showarrow=False,
             yanchor="bottom",
-            font=dict(size=15, color="#495057"),
+            font=dict(size=round(15 * type_scale()), color="#495057"),
         )
     return fig
+
+
+def against_target_lines(
+    frame, x: str, lines_: list[tuple[str, str]], target: tuple[str, str], title: str | None = None
+) -> go.Figure:
+    """Metrics as lines and the target they are held against as a dashed line, on one axis."""
+    fig = go.Figure()
+    for i, (column, label) in enumerate(lines_):
+        fig.add_trace(
+            go.Scatter(
+                x=frame[x],
+                y=frame[column],
+                name=label,
+                mode="lines+markers",
+                line=dict(width=4, color=PALETTE[i % len(PALETTE)]),
+                marker=dict(size=9),
+                connectgaps=False,
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=frame[x],
+            y=frame[target[0]],
+            name=target[1],
+            mode="lines",
+            line=dict(width=3, dash="dash", color="#212529"),
+        )
+    )
+    fig.update_yaxes(rangemode="tozero")
+    return periods_axis(style(fig, 420, title))
+
+
+def ranking(labels: list[str], values: list[float], title: str | None = None) -> go.Figure:
+    """Horizontal bars, best first, each with its value written at its end."""
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=labels,
+            orientation="h",
+            marker_color=PALETTE[0],
+            text=[f"{v:.1f}" for v in values],
+            textposition="outside",
+            textfont=dict(size=17),
+            cliponaxis=False,
+        )
+    )
+    fig.update_xaxes(range=[0, max(values + [1]) * 1.15])
+    fig.update_yaxes(autorange="reversed")
+    return style(fig, max(300, 40 * len(labels) + 80), title)

@@ -13,9 +13,10 @@ from ui import charts
 from ui.state import fmt, fmt_change, metric_label, query, tr
 
 
-def show_equation(filters: Filters, comparison: str) -> None:
+def show_equation(filters: Filters, comparison: str, per_store: bool = True) -> None:
     """Waterfalls from the comparison period's sales and inquiry cost to this period's,
-    through each factor's share of the change, and the same per store."""
+    through each factor's share of the change, and the same per store (a table, left out on
+    the shared screen)."""
     total = query(equation_table, filters, comparison, "none")
     if total.empty:
         return
@@ -53,6 +54,8 @@ def show_equation(filters: Filters, comparison: str) -> None:
                 charts.waterfall(steps, texts, tr("eq.cost_title"), up_is_good=False),
                 config={"displayModeBar": False},
             )
+    if not per_store:
+        return
     by_store = query(equation_table, filters, comparison, "store")
     if len(by_store) > 1:
         shown = pd.DataFrame({tr("col.store"): by_store.store})

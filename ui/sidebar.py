@@ -17,6 +17,7 @@ from ui.state import (
     browser_language,
     current_view,
     labeller,
+    presenting,
     query,
     resolve_range,
     set_view,
@@ -115,6 +116,10 @@ def render_sidebar() -> View:
             label=tr("filter.compare"),
             format_func=labeller("compare"),
         )
+        if latest is not None:
+            from ui.present import start_button
+
+            start_button()
     # Money is summed only within one currency: warn when the stores in view mix them.
     currencies = query(store_currencies)
     in_view = {currencies.get(s, "¥") for s in (chosen_stores or stores)}
@@ -148,6 +153,11 @@ def page_view() -> View:
     """The view of this run, for a page's first line; marks the demo company while it is
     loaded (every page starts here or in page_start)."""
     view = current_view()
+    if presenting():
+        from ui import present  # the meeting's screens, on any page
+
+        present.show(view)
+        st.stop()
     demo_banner()
     return view
 

@@ -134,6 +134,11 @@ def fmt_change(value, unit: str) -> str:
     return ("+" if value > 0 else "") + fmt(value, unit)
 
 
+def presenting() -> bool:
+    """Presentation mode (`present=1` in the URL): the meeting's agenda on a shared screen."""
+    return st.query_params.get("present") == "1"
+
+
 def current_view() -> View:
     """The view the sidebar set up on this run (see ui.sidebar)."""
     if "_view" not in st.session_state:

@@ -116,6 +116,19 @@ TARGETS = [
         "询单人数 ÷ 询盘任务数",
         "inquiries ÷ inquiry target",
     ),
+    # The target a period's inquiry cost is held against: the stores' monthly targets
+    # weighted by their costs, so that inquiry cost ≤ this ⇔ inquiries ≥ inquiry target.
+    _ratio(
+        "target_inquiry_cost",
+        "目标询盘成本",
+        "Target inquiry cost",
+        "currency",
+        None,
+        f"({TOTAL_COST_SQL})",
+        "inquiry_target",
+        "(推广费 + 人力成本 + 管理成本) ÷ 询盘任务数",
+        "(promotion spend + labor cost + management cost) ÷ inquiry target",
+    ),
 ]
 
 # Product reports (product_facts): the store metrics a product row carries, and units.

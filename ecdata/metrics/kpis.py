@@ -57,6 +57,7 @@ MONEY_COLUMNS = [
     "roi",
     "sales_target",
     "sales_target_completion",
+    "target_inquiry_cost",
 ]
 
 # Targets, spread like costs; completion metrics are ratios of sums too.
@@ -230,7 +231,7 @@ def kpi_table(
         join_keys
         + KPI_COLUMNS
         + TARGET_COLUMNS
-        + ["sales_target_completion", "inquiry_task_completion"]
+        + ["sales_target_completion", "inquiry_task_completion", "target_inquiry_cost"]
         + [m.name for m in SOURCE_BASE]
     ]
 

@@ -101,7 +101,8 @@ class Store:
 
     def data_version(self) -> int:
         """Changes whenever a batch lands or is undone, a timeline note is added or removed,
-        or a store's currency is set: the key that invalidates caches."""
+        a store's currency or an app setting is set, or an action item is added or done: the
+        key that invalidates caches."""
         row = (
             self.reader()
             .execute(
@@ -110,6 +111,8 @@ class Store:
                 # A changed currency setting keeps the row count: its content is hashed.
                 " + (SELECT COALESCE(sum(hash(store || COALESCE(currency, '')) % 1000003), 0)"
                 " FROM store_settings)"
+                " + (SELECT count(*) + count(undone_at) FROM app_settings)"
+                " + (SELECT count(*) + count(done_at) FROM action_items)"
             )
             .fetchall()
         )

@@ -243,6 +243,32 @@ MIGRATIONS: list[list[str]] = [
     [
         _fact_ddl(STORE_PERIODS, "store_periods"),
         _fact_ddl(STORE_PERIODS, "replaced_store_periods", "replaced_by INTEGER NOT NULL"),
+        # Settings edited in the app (the meeting's agenda, how people are named on a shared
+        # screen): every change is a row, the latest not undone is in force, so a change can
+        # be undone and its history read.
+        """CREATE TABLE IF NOT EXISTS app_settings (
+            setting_id INTEGER PRIMARY KEY,
+            key VARCHAR NOT NULL,
+            value VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            undone_at TIMESTAMP
+        )""",
+        # Action items agreed in the weekly meeting: carried to the next week until done; the
+        # metric they should move is read when they are added and when they are done.
+        """CREATE TABLE IF NOT EXISTS action_items (
+            item_id INTEGER PRIMARY KEY,
+            week DATE NOT NULL,
+            what VARCHAR NOT NULL,
+            owner VARCHAR,
+            due_week DATE,
+            metric VARCHAR,
+            stores VARCHAR[],
+            value_then DOUBLE,
+            created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            done_week DATE,
+            value_done DOUBLE,
+            done_at TIMESTAMP
+        )""",
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

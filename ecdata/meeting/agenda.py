@@ -1,0 +1,160 @@
+"""The meeting's agenda and the shared screen's privacy: settings kept in DuckDB (undoable),
+and the figures each agenda screen shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ecdata.metrics.kpis import Filters, agent_kpis, kpi_table, totals, with_dates
+from ecdata.metrics.periods import comparison_range, week_start
+from ecdata.store import Store
+from ecdata.store.settings import save_setting, setting
+from ecdata.team.diagnosis import full_diagnosis
+from ecdata.team.files import rating_months
+from ecdata.team.scoring import evaluate_month
+
+# The screens of the meeting, in the order the meeting usually takes them.
+SCREENS = ("targets", "equation", "inquiry_cost", "lagging", "team", "actions")
+AGENDA_KEY = "meeting.agenda"
+PEOPLE_KEY = "meeting.people"  # how people are named on the shared screen
+PEOPLE_SHOWN = ("name", "initials")
+TREND_WEEKS = 13
+
+
+def agenda(cur) -> list[str]:
+    """The screens chosen for the meeting, in their order (all of them until chosen)."""
+    chosen = setting(cur, AGENDA_KEY, list(SCREENS))
+    return [s for s in chosen if s in SCREENS] or list(SCREENS)
+
+
+def save_agenda(store: Store, screens: list[str]) -> int:
+    """Choose and order the meeting's screens; an empty or unknown choice is a ValueError."""
+    unknown = [s for s in screens if s not in SCREENS]
+    if unknown or not screens or len(set(screens)) != len(screens):
+        raise ValueError(f"an agenda is an ordered choice among {SCREENS}, got {screens}")
+    return save_setting(store, AGENDA_KEY, list(screens))
+
+
+def people_shown(cur) -> str:
+    value = setting(cur, PEOPLE_KEY, "name")
+    return value if value in PEOPLE_SHOWN else "name"
+
+
+def save_people_shown(store: Store, how: str) -> int:
+    if how not in PEOPLE_SHOWN:
+        raise ValueError(f"people are shown by one of {PEOPLE_SHOWN}, got {how!r}")
+    return save_setting(store, PEOPLE_KEY, how)
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def initials(name: str) -> str:
+    """A person as initials on a shared screen: 张伟 → 张*, Anna Smith → A.S.; the store
+    prefix of an agent name (店铺:小美) is kept, it names no one."""
+    prefix, sep, person = name.rpartition(":") if ":" in name else ("", "", name)
+    person = person.strip()
+    if not person:
+        return name
+    if _CJK.search(person):
+        shown = person[0] + "*" * (len(person) - 1)
+    else:
+        shown = ".".join(part[0].upper() for part in person.split() if part) + "."
+    return f"{prefix}{sep}{shown}"
+
+
+def shown_names(names, how: str) -> list[str]:
+    return [initials(str(n)) if how == "initials" else str(n) for n in names]
+
+
+def week_label(day: dt.date) -> str:
+    """The ISO week a day falls in, as meetings name it: 2026-W47."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    """One figure of the targets screen against its target (NaN where none was set)."""
+
+    metric: str
+    value: float
+    target_metric: str
+    target: float
+    completion: float | None  # value ÷ target, for targets to reach; None for a ceiling
+    met: bool | None  # None without a target
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def target_lines(cur, filters: Filters) -> list[TargetLine]:
+    """The targets screen: sales and inquiries of the range against their targets (reached
+    at 100% completion), and inquiry cost against the target inquiry cost (met at or below
+    it); ratios of sums (kpis.py)."""
+    row = totals(cur, filters)
+    out = []
+    for metric, target, completion in (
+        ("sales", "sales_target", "sales_target_completion"),
+        ("inquiries", "inquiry_target", "inquiry_task_completion"),
+    ):
+        done = row[completion]
+        met = None if _missing(done) else bool(done >= 1)
+        out.append(TargetLine(metric, row[metric], target, row[target], done, met))
+    cost, ceiling = row["inquiry_cost"], row["target_inquiry_cost"]
+    met = None if _missing(cost) or _missing(ceiling) else bool(cost <= ceiling)
+    out.append(TargetLine("inquiry_cost", cost, "target_inquiry_cost", ceiling, None, met))
+    return out
+
+
+def trend_weeks(cur, filters: Filters) -> pd.DataFrame:
+    """kpi_table per week for the TREND_WEEKS weeks up to the range's end (the inquiry-cost
+    screen's 13 weeks)."""
+    last = filters.date_to or dt.date.today()
+    first = week_start(last) - dt.timedelta(weeks=TREND_WEEKS - 1)
+    return kpi_table(cur, "week", "none", with_dates(filters, first, last))
+
+
+def agent_movers(cur, filters: Filters, comparison: str, top: int = 5) -> pd.DataFrame:
+    """The lagging screen's agents: whose closed inquiries moved most against the comparison
+    period (the previous one when comparing with targets: agents have none).
+
+    Columns: store, member, current, previous, change, change_pct (NaN from nothing)."""
+    span = comparison_range(filters.date_from, filters.date_to, comparison) or comparison_range(
+        filters.date_from, filters.date_to, "previous"
+    )
+    keys = ["store", "member"]
+    now = agent_kpis(cur, filters)
+    before = agent_kpis(cur, with_dates(filters, *span))
+    both = now[keys + ["closed_inquiries"]].merge(
+        before[keys + ["closed_inquiries"]], on=keys, how="outer", suffixes=("_now", "_before")
+    )
+    both = both[both.member != "team"].fillna({"closed_inquiries_now": 0})
+    both.columns = [*keys, "current", "previous"]
+    both = both.dropna(subset=["previous"])
+    both["change"] = both.current - both.previous
+    both["change_pct"] = both.change / both.previous.where(both.previous != 0)
+    order = both.change.abs().sort_values(ascending=False).index
+    return both.reindex(order).head(top).reset_index(drop=True)
+
+
+def team_ranking(cur, as_of: dt.date, stores: tuple[str, ...] = ()):
+    """The team screen: (month, diagnosis, scores) for the latest month with ratings up to
+    `as_of`, scored under the diagnosed stage's scheme; scores hold name and score only,
+    best first: pay is never part of it."""
+    months = [m for m in rating_months(cur) if m <= as_of]
+    _, diagnosis = full_diagnosis(cur, as_of, None, stores)
+    if not months:
+        return None, diagnosis, pd.DataFrame(columns=["name", "score"])
+    month = months[-1]
+    _, scores, _ = evaluate_month(cur, month, diagnosis.stage)
+    if scores.empty:
+        return month, diagnosis, pd.DataFrame(columns=["name", "score"])
+    ranked = scores.sort_values("score", ascending=False)[["name", "score"]]
+    return month, diagnosis, ranked.reset_index(drop=True)

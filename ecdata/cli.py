@@ -25,6 +25,7 @@ from ecdata.meeting.actions import action_items
 from ecdata.metrics.catalogue import KPI_COLUMNS
 from ecdata.metrics.kpis import DIMENSIONS, GRAINS, Filters, kpi_table
 from ecdata.metrics.products import product_table
+from ecdata.report import FORMATS, ReportError, build_report, render
 from ecdata.store import Store, default_db_path
 from ecdata.store.batches import list_batches, undo_batch
 from ecdata.team.files import read_team_file, save_team_file
@@ -88,6 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--open", action="store_true", help="only those not done yet")
     p.add_argument("--week", type=_date, help="as the meeting of this week sees them")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    p = with_db(sub.add_parser("report", help="make the weekly meeting's report (PDF or PNG)"))
+    p.add_argument("--week", help="2026-W47 or any day of the week (default: last full week)")
+    p.add_argument("--store", action="append", default=[], help="repeat for several")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--format", choices=FORMATS, help="default: from --out's suffix")
+    p.add_argument("--out", type=Path, required=True)
 
     p = with_db(sub.add_parser("demo", help="load the demo company"))
     p.add_argument("--end", type=_date, help="last day of demo data (default: yesterday)")
@@ -217,6 +225,35 @@ def _actions(store: Store, args) -> int:
     return _print_table(items, args.format)
 
 
+def _week(text: str | None) -> dt.date | None | Message:
+    """--week as 2026-W47 or a day of the week; a Message naming a bad value."""
+    if not text:
+        return None
+    try:
+        if "W" in text.upper():
+            year, week = text.upper().split("-W")
+            return dt.date.fromisocalendar(int(year), int(week), 1)
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return Message("rep.bad_week", {"week": text})
+
+
+def _report(store: Store, args) -> int:
+    week = _week(args.week)
+    if isinstance(week, Message):
+        print(week, file=sys.stderr)
+        return 2
+    fmt = args.format or ("png" if args.out.suffix.lower() == ".png" else "pdf")
+    try:
+        report = build_report(store.reader(), week, tuple(args.store), args.lang)
+        seconds = render(report, {fmt: args.out})
+    except ReportError as refused:
+        print(Message(refused.key, refused.params), file=sys.stderr)
+        return 1
+    print(Message("rep.saved", {"file": str(args.out), "seconds": seconds}))
+    return 0
+
+
 def _print_table(frame: pd.DataFrame, style: str) -> int:
     if style == "csv":
         # Names starting = + - @ are made inert, as in the UI's downloads.
@@ -261,6 +298,7 @@ COMMANDS = {
     "kpis": _kpis,
     "products": _products,
     "actions": _actions,
+    "report": _report,
     "demo": _demo,
     "batches": _batches,
     "undo": _undo,

@@ -567,6 +567,30 @@ TEXT: dict[str, tuple[str, str]] = {
     "act.empty": ("请写明要做什么。", "Say what is to be done."),
     "act.nobody": ("（未指定）", "(nobody yet)"),
     "act.no_metric": ("（无）", "(none)"),
+    "col.target": ("目标", "Target"),
+    "col.verdict": ("结果", "Result"),
+    "rep.title": ("周例会报告 {week}", "Weekly report {week}"),
+    "rep.notes": ("时间轴备注", "Timeline notes"),
+    "rep.no_data": (
+        "还没有店铺数据，无法生成周报。",
+        "No store data yet: there is no week to report.",
+    ),
+    "rep.no_chromium": (
+        "生成 PDF/PNG 需要 Chromium 浏览器：请运行 apt-get install chromium（或设置 ECDATA_CHROMIUM 为其路径）。",
+        "Making a PDF or PNG needs the Chromium browser: run apt-get install chromium (or set "
+        "ECDATA_CHROMIUM to its path).",
+    ),
+    "rep.saved": (
+        "周报已生成：{file}（{seconds:.1f} 秒）",
+        "Report written: {file} ({seconds:.1f} s)",
+    ),
+    "rep.make": ("生成本周周报", "Make this week's report"),
+    "rep.download_pdf": ("下载 PDF（A4）", "Download PDF (A4)"),
+    "rep.download_png": ("下载长图 PNG（发群）", "Download long PNG (for the group chat)"),
+    "rep.bad_week": (
+        "无法识别的周：{week}（示例：2026-W47 或 2026-11-16）",
+        "Not a week: {week} (e.g. 2026-W47 or 2026-11-16)",
+    ),
     "ok.no_actions": ("没有行动项。", "No action items."),
     "kind.store_period": ("店铺区间数据", "Store figures for a period"),
     "kind.ad": ("推广报表", "Ad report"),

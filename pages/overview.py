@@ -131,6 +131,8 @@ with st.expander(tr("ov.formulas")):
 
 show_products(view.filters, view.comparison, 5, "ov.top_products")
 
+present.show_report_button(view)
+
 st.subheader(tr("meet.actions"))
 present.show_actions(view)
 present.show_settings()

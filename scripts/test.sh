@@ -4,13 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WITH_DEV=1 source scripts/setup.sh
-if ! command -v chromium >/dev/null 2>&1; then
+if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing Debian's chromium and a CJK font for the browser tests"
+    echo "Installing Debian's chromium, a CJK font and pdftoppm for the browser tests"
     # A failed install skips the browser tests rather than failing the whole suite.
     { apt-get update -qq >/dev/null &&
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk \
-        fonts-noto-color-emoji >/dev/null; } ||
+        fonts-noto-color-emoji poppler-utils >/dev/null; } ||
       echo "could not install chromium: the browser tests will be skipped" >&2
   else
     echo "chromium not found: the browser tests will be skipped" >&2

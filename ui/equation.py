@@ -7,10 +7,11 @@ import math
 import pandas as pd
 import streamlit as st
 
-from ecdata.metrics.equation import COST_PARTS, SALES_FACTORS, equation_table
+from ecdata.figures import waterfall_labels
+from ecdata.metrics.equation import SALES_FACTORS, equation_table, waterfall_steps
 from ecdata.metrics.kpis import Filters
 from ui import charts
-from ui.state import fmt, fmt_change, metric_label, query, tr
+from ui.state import current_view, fmt_change, lang, metric_label, query, tr
 
 
 def show_equation(filters: Filters, comparison: str, per_store: bool = True) -> None:
@@ -23,35 +24,18 @@ def show_equation(filters: Filters, comparison: str, per_store: bool = True) -> 
     row = total.iloc[0]
     st.subheader(tr("eq.title"))
     st.caption(tr("eq.method"))
-    left, right = st.columns(2)
-    with left:
-        if math.isnan(row.visitors_part):
-            st.info(tr("eq.no_split", what=metric_label("sales")))
-        else:
-            steps = [(tr("eq.before", what=metric_label("sales")), row.sales_before, "absolute")]
-            steps += [(metric_label(f), row[f"{f}_part"], "relative") for f in SALES_FACTORS]
-            steps.append((tr("eq.now", what=metric_label("sales")), row.sales, "total"))
-            texts = [fmt(row.sales_before, "currency")]
-            texts += [fmt_change(row[f"{f}_part"], "currency") for f in SALES_FACTORS]
-            texts.append(fmt(row.sales, "currency"))
+    for column, which, up_is_good in zip(st.columns(2), ("sales", "inquiry_cost"), (True, False)):
+        with column:
+            steps = waterfall_steps(row, which)
+            if steps is None:
+                st.info(tr("eq.no_split", what=metric_label(which)))
+                continue
             st.plotly_chart(
-                charts.waterfall(steps, texts, tr("eq.sales_title")),
-                config={"displayModeBar": False},
-            )
-    with right:
-        parts = (*COST_PARTS, "inquiries")
-        if math.isnan(row.inquiries_part):
-            st.info(tr("eq.no_split", what=metric_label("inquiry_cost")))
-        else:
-            label = metric_label("inquiry_cost")
-            steps = [(tr("eq.before", what=label), row.inquiry_cost_before, "absolute")]
-            steps += [(metric_label(p), row[f"{p}_part"], "relative") for p in parts]
-            steps.append((tr("eq.now", what=label), row.inquiry_cost, "total"))
-            texts = [fmt(row.inquiry_cost_before, "currency")]
-            texts += [fmt_change(row[f"{p}_part"], "currency") for p in parts]
-            texts.append(fmt(row.inquiry_cost, "currency"))
-            st.plotly_chart(
-                charts.waterfall(steps, texts, tr("eq.cost_title"), up_is_good=False),
+                charts.waterfall(
+                    *waterfall_labels(steps, lang(), current_view().currency),
+                    tr(f"eq.{'sales' if which == 'sales' else 'cost'}_title"),
+                    up_is_good=up_is_good,
+                ),
                 config={"displayModeBar": False},
             )
     if not per_store:

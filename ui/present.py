@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import tempfile
 from html import escape
+from pathlib import Path
 
 import streamlit as st
 
+from ecdata.i18n import Message
 from ecdata.meeting.actions import action_items, add_action, mark_done
 from ecdata.meeting.agenda import (
     AGENDA_KEY,
@@ -30,6 +33,7 @@ from ecdata.metrics.catalogue import METRICS
 from ecdata.metrics.periods import week_start
 from ecdata.metrics.products import product_movers
 from ecdata.metrics.review import CARD_METRICS, movers
+from ecdata.report import FORMATS, ReportError, build_report, render
 from ecdata.store.settings import undo_setting
 from ecdata.team.files import roster_frame
 from ui import charts, notes
@@ -404,6 +408,32 @@ def show_settings() -> None:
         said = st.session_state.pop("_meet_said", None)
         if said:
             getattr(st, said[0])(say(said[1]))
+
+
+def show_report_button(view: View) -> None:
+    """One click: the week's report as an A4 PDF and a long PNG, to download and send."""
+    if st.button(tr("rep.make"), key="rep_make"):
+        with st.spinner(tr("rep.make")), tempfile.TemporaryDirectory() as folder:
+            week = week_start(view.filters.date_to)
+            try:
+                report = build_report(get_store().reader(), week, view.filters.stores, lang())
+                outputs = {f: Path(folder) / f"report.{f}" for f in FORMATS}
+                render(report, outputs)
+            except ReportError as refused:
+                st.error(say(Message(refused.key, refused.params)))
+                return
+            st.session_state["_report"] = {f: p.read_bytes() for f, p in outputs.items()}
+            st.session_state["_report_week"] = week_label(week)
+    made = st.session_state.get("_report")
+    if made:
+        name = f"ecdata-{st.session_state['_report_week']}"
+        pdf_col, png_col = st.columns(2)
+        pdf_col.download_button(
+            tr("rep.download_pdf"), made["pdf"], f"{name}.pdf", "application/pdf", key="rep_pdf"
+        )
+        png_col.download_button(
+            tr("rep.download_png"), made["png"], f"{name}.png", "image/png", key="rep_png"
+        )
 
 
 SCREENS = {

@@ -109,3 +109,18 @@ def equation_table(cur, filters: Filters, comparison: str, by: str) -> pd.DataFr
             }
         )
     return pd.DataFrame(rows)
+
+
+def waterfall_steps(row, which: str) -> list[tuple[str, float, str]] | None:
+    """The steps of a waterfall from the comparison period's value to this period's, for
+    one row of `equation_table`: (metric name, value, 'absolute' | 'relative' | 'total'),
+    the first and last named by the metric itself. `which`: 'sales' (its three factors) or
+    'inquiry_cost' (its cost parts and inquiries). None when the change cannot be split."""
+    parts = SALES_FACTORS if which == "sales" else (*COST_PARTS, "inquiries")
+    if any(math.isnan(row[f"{p}_part"]) for p in parts):
+        return None
+    return (
+        [(which, row[f"{which}_before"], "absolute")]
+        + [(p, row[f"{p}_part"], "relative") for p in parts]
+        + [(which, row[which], "total")]
+    )

@@ -1,0 +1,534 @@
+"""Plotly figures styled for a projector: large type, few lines, labels on the data.
+
+Shared by the pages (ui.charts wraps each builder in the page's language and type scale)
+and the weekly report (ecdata.report), so a chart in the report is the chart on the page.
+`styled(lang, scale)` sets both for the figures built inside it.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+import plotly.graph_objects as go
+
+from ecdata.formatting import format_value
+from ecdata.i18n import t
+from ecdata.metrics.catalogue import METRICS
+
+# (language, type scale) of the figures being built: "zh" or "en"; 1.0 on a desk, larger
+# on a shared screen.
+_STYLE: ContextVar[tuple[str, float]] = ContextVar("figure_style", default=("zh", 1.0))
+
+
+@contextmanager
+def styled(lang: str, scale: float = 1.0):
+    """Build figures inside this block in `lang`, with type `scale` times the desk size."""
+    token = _STYLE.set((lang, scale))
+    try:
+        yield
+    finally:
+        _STYLE.reset(token)
+
+
+def lang() -> str:
+    return _STYLE.get()[0]
+
+
+def type_scale() -> float:
+    return _STYLE.get()[1]
+
+
+PALETTE = [
+    "#1f6feb",
+    "#e8590c",
+    "#2f9e44",
+    "#9c36b5",
+    "#e03131",
+    "#0c8599",
+    "#f08c00",
+    "#5c7cfa",
+    "#c2255c",
+    "#495057",
+]
+GOOD, BAD, NEUTRAL = "#2f9e44", "#e03131", "#868e96"
+
+
+# Trace fields that may hold names (stores, channels, products, people) as text.
+_NAME_FIELDS = ("x", "y", "labels", "parents", "ids", "text", "hovertext")
+
+
+def plain(text):
+    """`text` as plotly shows it literally: plotly reads <b>, <a href>, <br> in any text as
+    markup, so a store called '<a href=…>' would become a link. A newline becomes a line
+    break (the one piece of markup our own labels use)."""
+    if not isinstance(text, str):
+        return text
+    return html.escape(text, quote=False).replace("\n", "<br>")
+
+
+def _names_as_text(fig: go.Figure) -> None:
+    for trace in fig.data:
+        if isinstance(trace["name"], str):
+            trace.name = plain(trace.name)
+        for field in _NAME_FIELDS:
+            values = trace[field] if field in trace else None
+            if values is None or isinstance(values, str):
+                continue
+            if any(isinstance(v, str) for v in values):
+                trace[field] = [plain(v) for v in values]
+
+
+def _value_axes(fig: go.Figure) -> dict[str, list[float]]:
+    """layout axis name ('yaxis', 'yaxis2', 'xaxis') -> the numbers drawn along it."""
+    found: dict[str, list[float]] = {}
+    for trace in fig.data:
+        if trace.type not in ("scatter", "bar", "funnel", "waterfall"):
+            continue  # treemaps, sunbursts: no value axis
+        along_x = trace.type == "funnel" or getattr(trace, "orientation", None) == "h"
+        ref = (trace.xaxis if along_x else trace.yaxis) or ("x" if along_x else "y")
+        values = trace.x if along_x else trace.y
+        if values is None:
+            continue
+        numbers = [float(v) for v in values if isinstance(v, int | float) and math.isfinite(v)]
+        if trace.type == "waterfall":
+            # Its bars stand on each other: the axis spans the running totals.
+            running, numbers = 0.0, [0.0]
+            for v, kind in zip(values, trace.measure or ["relative"] * len(values)):
+                if kind == "absolute":
+                    running = float(v)
+                elif kind == "relative":
+                    running += float(v)
+                numbers.append(running)
+        found.setdefault(ref[0] + "axis" + ref[1:], []).extend(numbers)
+    return found
+
+
+def _wan(value: float, unit: float, word: str) -> str:
+    return "0" if value == 0 else f"{value / unit:,.2f}".rstrip("0").rstrip(".") + word
+
+
+def _chinese_ticks(fig: go.Figure) -> None:
+    """Axes in 万 and 亿, as the cards write numbers in Chinese: plotly's own ticks say
+    238.224k and 3.288396M. Rate axes (with a tick format) keep theirs."""
+    for axis, numbers in _value_axes(fig).items():
+        layout_axis = fig.layout[axis]
+        if not numbers or (layout_axis and layout_axis.tickformat):
+            continue
+        lo, hi = min(0.0, *numbers), max(0.0, *numbers)
+        if max(abs(lo), abs(hi)) < 10_000:
+            continue
+        raw = (hi - lo) / 5
+        magnitude = 10 ** math.floor(math.log10(raw))
+        step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+        ticks = [i * step for i in range(math.floor(lo / step), math.ceil(hi / step) + 2)]
+        unit, word = (1e8, "亿") if max(abs(lo), abs(hi)) >= 1e8 else (1e4, "万")
+        fig.update_layout(
+            {
+                axis: dict(
+                    tickvals=ticks,
+                    ticktext=[_wan(t, unit, word) for t in ticks],
+                    hoverformat=",.0f",
+                )
+            }
+        )
+
+
+def style(fig: go.Figure, height: int = 420, title: str | None = None) -> go.Figure:
+    """Every figure the app shows passes here: projector-sized type, names as text, and
+    numbers in the page language's style (万 in Chinese, k/M in English)."""
+    _names_as_text(fig)
+    if lang() == "zh":
+        _chinese_ticks(fig)
+    scale = type_scale()
+    for trace in fig.data:
+        size = getattr(getattr(trace, "textfont", None), "size", None)
+        if size:
+            trace.textfont.size = round(size * scale)
+    fig.update_layout(
+        template="plotly_white",
+        height=height,
+        colorway=PALETTE,
+        font=dict(size=round(17 * scale)),
+        title=(
+            dict(text=title, font=dict(size=round(21 * scale)), y=0.98, yanchor="top")
+            if title
+            else None
+        ),
+        # The legend sits between the title and the plot, never over either.
+        margin=dict(l=10, r=10, t=round((100 if title else 50) * scale), b=10),
+        legend=dict(
+            orientation="h",
+            yanchor="bottom",
+            y=1.02,
+            xanchor="left",
+            x=0,
+            font=dict(size=round(16 * scale)),
+        ),
+        hoverlabel=dict(font_size=round(16 * scale)),
+    )
+    # Streamlit's chart theme sets its own (12.75 px) tick and axis-title type: ours wins.
+    axis_type = dict(tickfont_size=round(15 * scale), title_font_size=round(16 * scale))
+    fig.update_xaxes(**axis_type)
+    fig.update_yaxes(**axis_type)
+    return fig
+
+
+def funnel(
+    stages: list[tuple[str, float]], title: str | None = None, height: int = 380
+) -> go.Figure:
+    fig = go.Figure(
+        go.Funnel(
+            y=[label for label, _ in stages],
+            x=[value for _, value in stages],
+            # The stage's number as the cards write it (万 in Chinese), then its share.
+            text=[format_value(value, "count", lang()) for _, value in stages],
+            textinfo="text+percent previous",
+            textfont=dict(size=18),
+            marker=dict(color=PALETTE[: len(stages)]),
+        )
+    )
+    return style(fig, height, title)
+
+
+def periods_axis(fig: go.Figure) -> go.Figure:
+    # Periods are labels (2026-11-09), not instants: a category axis never shows 23:59:59.999.
+    return fig.update_xaxes(type="category", categoryorder="category ascending")
+
+
+def lines(
+    frame,
+    x: str,
+    y: str,
+    group: str | None,
+    y_title: str,
+    percent: bool = False,
+    title: str | None = None,
+) -> go.Figure:
+    fig = go.Figure()
+    groups = [(None, frame)] if group is None else list(frame.groupby(group, sort=True))
+    # One or two periods make dots, not a trend: side-by-side bars read better then.
+    as_bars = frame[x].nunique() <= 2
+    for name, part in groups:
+        if as_bars:
+            fig.add_trace(go.Bar(x=part[x], y=part[y], name=name or y_title))
+        else:
+            fig.add_trace(
+                go.Scatter(
+                    x=part[x],
+                    y=part[y],
+                    mode="lines+markers",
+                    name=name or y_title,
+                    line=dict(width=3),
+                    marker=dict(size=7),
+                    connectgaps=False,
+                )
+            )
+    fig.update_yaxes(title=y_title, tickformat=".1%" if percent else None, rangemode="tozero")
+    return periods_axis(style(fig, 420, title))
+
+
+def metric_lines(
+    frame, x: str, metrics: list[tuple[str, str, bool]], group: str | None
+) -> go.Figure:
+    """One panel per metric (column, label, is_rate), stacked on a shared period axis; each
+    group (store, channel) a line in every panel, in one colour and one legend entry.
+    Trace order: metric by metric, groups in sorted order within each."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(
+        rows=len(metrics),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.06,
+        subplot_titles=[label for _, label, _ in metrics],
+    )
+    groups = [(None, frame)] if group is None else list(frame.groupby(group, sort=True))
+    as_bars = frame[x].nunique() <= 2
+    for row, (column, label, is_rate) in enumerate(metrics, start=1):
+        for i, (name, part) in enumerate(groups):
+            common = dict(
+                x=part[x],
+                y=part[column],
+                name=name or label,
+                legendgroup=str(name),
+                showlegend=row == 1,
+                marker_color=PALETTE[i % len(PALETTE)],
+            )
+            if as_bars:
+                fig.add_trace(go.Bar(**common), row=row, col=1)
+            else:
+                fig.add_trace(
+                    go.Scatter(
+                        mode="lines+markers",
+                        line=dict(width=3, color=PALETTE[i % len(PALETTE)]),
+                        connectgaps=False,
+                        **common,
+                    ),
+                    row=row,
+                    col=1,
+                )
+        fig.update_yaxes(tickformat=".1%" if is_rate else None, rangemode="tozero", row=row, col=1)
+    for annotation in fig.layout.annotations:
+        annotation.font = dict(size=18)
+        annotation.text = plain(annotation.text)
+    return periods_axis(style(fig, 120 + 280 * len(metrics)))
+
+
+def waterfall(
+    steps: list[tuple[str, float, str]], texts: list[str], title: str, up_is_good: bool = True
+) -> go.Figure:
+    """From one total to another through the parts between: steps are (label, value,
+    'absolute' | 'relative' | 'total'); green for a part that helps, red for one that hurts
+    (a cost going up hurts: up_is_good=False)."""
+    up, down = (GOOD, BAD) if up_is_good else (BAD, GOOD)
+    fig = go.Figure(
+        go.Waterfall(
+            x=[label for label, _, _ in steps],
+            y=[value for _, value, _ in steps],
+            measure=[kind for _, _, kind in steps],
+            text=texts,
+            textposition="outside",
+            textfont=dict(size=17),
+            cliponaxis=False,
+            increasing=dict(marker=dict(color=up)),
+            decreasing=dict(marker=dict(color=down)),
+            totals=dict(marker=dict(color=PALETTE[0])),
+            connector=dict(line=dict(color="#adb5bd")),
+        )
+    )
+    # The axis spans the running totals with room around them, not from zero: a change of
+    # 2% must be visible beside totals of ¥1.8M.
+    running, levels = 0.0, []
+    for _, value, kind in steps:
+        running = value if kind == "absolute" else running + (value if kind == "relative" else 0)
+        levels.append(running)
+    lo, hi = min(levels), max(levels)
+    pad = max((hi - lo) * 0.8, abs(hi) * 0.01, 1e-9)
+    fig.update_yaxes(range=[lo - pad, hi + pad])
+    return style(fig, 400, title)
+
+
+def stacked_bars(
+    frame,
+    x: str,
+    parts: list[tuple[str, str]],
+    title: str | None = None,
+    line: tuple[str, str] | None = None,
+) -> go.Figure:
+    """Bars stacked from `parts` (column, label); optionally a line on a second axis."""
+    fig = go.Figure()
+    for column, label in parts:
+        fig.add_trace(go.Bar(x=frame[x], y=frame[column], name=label))
+    if line:
+        column, label = line
+        fig.add_trace(
+            go.Scatter(
+                x=frame[x],
+                y=frame[column],
+                name=label,
+                yaxis="y2",
+                mode="lines+markers",
+                line=dict(width=3, color="#212529"),
+            )
+        )
+        fig.update_layout(
+            yaxis2=dict(
+                overlaying="y", side="right", rangemode="tozero", showgrid=False, title=label
+            )
+        )
+    fig.update_layout(barmode="stack")
+    return periods_axis(style(fig, 420, title))
+
+
+def against_target(
+    frame,
+    x: str,
+    actual: tuple[str, str],
+    target: tuple[str, str],
+    completion: tuple[str, str],
+    title: str | None = None,
+) -> go.Figure:
+    """Actual as bars, the target as a dashed line on the same axis (visible whether it was
+    beaten or missed), and completion in percent on a second axis. Each pair: (column, label)."""
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=frame[x], y=frame[actual[0]], name=actual[1]))
+    fig.add_trace(
+        go.Scatter(
+            x=frame[x],
+            y=frame[target[0]],
+            name=target[1],
+            mode="lines+markers",
+            line=dict(width=3, dash="dash", color="#212529"),
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=frame[x],
+            y=frame[completion[0]],
+            name=completion[1],
+            yaxis="y2",
+            mode="lines+markers",
+            line=dict(width=3, color=GOOD),
+        )
+    )
+    fig.update_layout(
+        yaxis2=dict(
+            overlaying="y",
+            side="right",
+            rangemode="tozero",
+            showgrid=False,
+            tickformat=".0%",
+            title=completion[1],
+        )
+    )
+    fig.update_yaxes(rangemode="tozero", selector=dict(overlaying=None))
+    return periods_axis(style(fig, 420, title))
+
+
+def movers(
+    frame,
+    label_col: str,
+    labels: list[str],
+    title: str | None = None,
+    value: str = "change_pct",
+    texts: list[str] | None = None,
+) -> go.Figure:
+    """Horizontal bars of each row's change (`value`: change_pct as +x%, or change in the
+    metric's unit with `texts` its formatted labels); green good, red bad."""
+    if "verdict" in frame:
+        verdicts = list(frame.verdict)
+    else:
+        verdicts = ["good" if v > 0 else "bad" if v < 0 else "neutral" for v in frame[value]]
+    colors = [GOOD if v == "good" else BAD if v == "bad" else NEUTRAL for v in verdicts]
+    fig = go.Figure(
+        go.Bar(
+            x=frame[value],
+            y=labels,
+            orientation="h",
+            marker_color=colors,
+            text=texts if texts is not None else [f"{v:+.1%}" for v in frame[value]],
+            textposition="outside",
+            textfont=dict(size=17),
+            cliponaxis=False,
+        )
+    )
+    # Room on both sides for the labels outside the bars.
+    values = frame[value]
+    reach = max(abs(values).max() * 1.35, 0.01)
+    fig.update_xaxes(
+        # Moves of a few percent need a decimal, or the ticks repeat (-4%, -4%, -3%).
+        tickformat=(("+.0%" if reach >= 0.1 else "+.1%") if value == "change_pct" else None),
+        zeroline=True,
+        zerolinewidth=2,
+        range=[-reach if (values < 0).any() else 0, reach if (values > 0).any() else 0],
+    )
+    fig.update_yaxes(autorange="reversed")
+    return style(fig, 380, title)
+
+
+def mark_notes(fig: go.Figure, notes, grain: str) -> go.Figure:
+    """A dashed line and the note's text at the period each timeline note falls in (the
+    period axis is categories: a week is labelled by its Monday, a month by its first)."""
+    import datetime as dt
+
+    # Only periods the chart has: a new category would stretch the axis.
+    shown = {str(x)[:10] for trace in fig.data if trace.x is not None for x in trace.x}
+    for row in notes.itertuples():
+        # A pandas Timestamp is a date too, but its isoformat() carries a time.
+        day = dt.date(row.day.year, row.day.month, row.day.day)
+        if grain == "week":
+            day = day - dt.timedelta(days=day.weekday())
+        elif grain == "month":
+            day = day.replace(day=1)
+        label = day.isoformat()
+        if label not in shown:
+            continue
+        fig.add_shape(
+            type="line",
+            xref="x",
+            x0=label,
+            x1=label,
+            yref="paper",
+            y0=0,
+            y1=1,
+            line=dict(color="#868e96", width=2, dash="dash"),
+        )
+        fig.add_annotation(
+            x=label,
+            y=1,
+            xref="x",
+            yref="paper",
+            text=plain(f"📌 {row.text}"),
+            showarrow=False,
+            yanchor="bottom",
+            font=dict(size=round(15 * type_scale()), color="#495057"),
+        )
+    return fig
+
+
+def against_target_lines(
+    frame, x: str, lines_: list[tuple[str, str]], target: tuple[str, str], title: str | None = None
+) -> go.Figure:
+    """Metrics as lines and the target they are held against as a dashed line, on one axis."""
+    fig = go.Figure()
+    for i, (column, label) in enumerate(lines_):
+        fig.add_trace(
+            go.Scatter(
+                x=frame[x],
+                y=frame[column],
+                name=label,
+                mode="lines+markers",
+                line=dict(width=4, color=PALETTE[i % len(PALETTE)]),
+                marker=dict(size=9),
+                connectgaps=False,
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=frame[x],
+            y=frame[target[0]],
+            name=target[1],
+            mode="lines",
+            line=dict(width=3, dash="dash", color="#212529"),
+        )
+    )
+    fig.update_yaxes(rangemode="tozero")
+    return periods_axis(style(fig, 420, title))
+
+
+def ranking(labels: list[str], values: list[float], title: str | None = None) -> go.Figure:
+    """Horizontal bars, best first, each with its value written at its end."""
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=labels,
+            orientation="h",
+            marker_color=PALETTE[0],
+            text=[f"{v:.1f}" for v in values],
+            textposition="outside",
+            textfont=dict(size=17),
+            cliponaxis=False,
+        )
+    )
+    fig.update_xaxes(range=[0, max(values + [1]) * 1.15])
+    fig.update_yaxes(autorange="reversed")
+    return style(fig, max(300, 40 * len(labels) + 80), title)
+
+
+def waterfall_labels(steps, lang: str, symbol: str) -> tuple[list, list[str]]:
+    """Steps of metrics.equation.waterfall_steps as a chart shows them: labelled in `lang`,
+    each with its value in `symbol` (the parts signed, +¥1,223 / -¥3.9万)."""
+    labelled, texts = [], []
+    for i, (name, value, kind) in enumerate(steps):
+        label = METRICS[name].label(lang)
+        text = format_value(value, "currency", lang, symbol)
+        if kind == "relative":
+            text = ("+" if value > 0 else "") + text
+        else:
+            label = t("eq.before" if i == 0 else "eq.now", lang, what=label)
+        labelled.append((label, value, kind))
+        texts.append(text)
+    return labelled, texts

@@ -1,0 +1,320 @@
+"""The weekly report: the meeting's agenda as a document to send, an A4 PDF whose pages
+break between sections, or one long PNG for a WeChat/DingTalk group.
+
+The content is the agenda's (ecdata.meeting): the same queries and the same figures
+(ecdata.figures) as the pages, so the numbers match. Pay is never part of it; people are
+named as the meeting's settings say. Pages are drawn by Debian's Chromium through
+Playwright, plotly.js included once in the document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import plotly.graph_objects as go
+
+from ecdata import figures
+from ecdata.formatting import format_value
+from ecdata.i18n import t
+from ecdata.meeting.actions import action_items
+from ecdata.meeting.agenda import (
+    agenda,
+    agent_movers,
+    people_shown,
+    shown_names,
+    target_lines,
+    team_ranking,
+    trend_weeks,
+    week_label,
+)
+from ecdata.metrics.catalogue import METRICS
+from ecdata.metrics.equation import equation_table, waterfall_steps
+from ecdata.metrics.kpis import Filters
+from ecdata.metrics.periods import week_start
+from ecdata.metrics.products import product_movers
+from ecdata.metrics.review import movers, store_currencies
+from ecdata.store.notes import timeline_notes
+
+FORMATS = ("pdf", "png")
+PAGE_WIDTH_PX = 720  # A4 at 96 dpi, less the margins
+CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+
+
+class ReportError(Exception):
+    """The report cannot be made (no data for the week, no Chromium): `key` says why."""
+
+    def __init__(self, key: str, **params):
+        super().__init__(key)
+        self.key, self.params = key, params
+
+
+@dataclass
+class Report:
+    html: str
+    week: dt.date  # its Monday
+    charts: int
+
+
+def last_full_week(cur, stores: tuple[str, ...] = ()) -> dt.date | None:
+    """The Monday of the latest week whose Sunday has store data (the meeting's week)."""
+    last = cur.execute(
+        "SELECT max(date) FROM store_daily WHERE len($s) = 0 OR list_contains($s, store)",
+        {"s": list(stores)},
+    ).fetchall()[0][0]
+    if last is None:
+        return None
+    monday = week_start(last)
+    return monday if last.weekday() == 6 else monday - dt.timedelta(days=7)
+
+
+def build_report(
+    cur, week: dt.date | None = None, stores: tuple[str, ...] = (), lang: str = "zh"
+) -> Report:
+    """The report of the meeting of `week` (any day of it; the last full week when None)."""
+    week = week_start(week) if week else last_full_week(cur, stores)
+    if week is None:
+        raise ReportError("rep.no_data")
+    filters = Filters(tuple(stores), (), week, week + dt.timedelta(days=6))
+    currencies = store_currencies(cur)
+    symbols = {currencies.get(s, "¥") for s in (stores or currencies)}
+    symbol = next(iter(symbols)) if len(symbols) == 1 else ""
+    section = _Sections(cur, filters, lang, symbol)
+    with figures.styled(lang):
+        parts = [section.build(name) for name in agenda(cur)] + [section.notes()]
+    title = t("rep.title", lang, week=week_label(week))
+    scope = ", ".join(stores) if stores else t("filter.all", lang)
+    head = (
+        f"<h1>{html.escape(title)}</h1><p class='scope'>{filters.date_from} ~ {filters.date_to}"
+        f" · {html.escape(scope)}</p>"
+    )
+    body = head + "".join(p for p in parts if p)
+    return Report(_document(title, body), week, section.charts)
+
+
+class _Sections:
+    """One HTML section per agenda screen."""
+
+    def __init__(self, cur, filters: Filters, lang: str, symbol: str):
+        self.cur, self.filters, self.lang, self.symbol = cur, filters, lang, symbol
+        self.charts = 0
+        self.how = people_shown(cur)
+
+    def build(self, name: str) -> str:
+        body = getattr(self, f"_{name}")()
+        if not body:
+            return ""
+        return f"<section><h2>{html.escape(t(f'meet.{name}', self.lang))}</h2>{body}</section>"
+
+    def fmt(self, value, unit: str) -> str:
+        return format_value(value, unit, self.lang, self.symbol)
+
+    def chart(self, fig: go.Figure) -> str:
+        self.charts += 1
+        fig.update_layout(width=PAGE_WIDTH_PX, paper_bgcolor="white")
+        # plotly.js once, in the document's head: each chart only calls it.
+        drawn = fig.to_html(full_html=False, include_plotlyjs=False, config={"staticPlot": True})
+        return f"<div class='chart'>{drawn}</div>"  # a page break never cuts a chart
+
+    def _targets(self) -> str:
+        rows = []
+        for line in target_lines(self.cur, self.filters):
+            unit = METRICS[line.metric].unit
+            verdict = (
+                "" if line.met is None else t("meet.met" if line.met else "meet.missed", self.lang)
+            )
+            completion = "" if line.completion is None else self.fmt(line.completion, "rate")
+            rows.append(
+                f"<tr><td>{METRICS[line.metric].label(self.lang)}</td>"
+                f"<td class='num'>{self.fmt(line.value, unit)}</td>"
+                f"<td class='num'>{self.fmt(line.target, unit)}</td>"
+                f"<td class='num'>{completion}</td><td class='{'good' if line.met else 'bad'}'>"
+                f"{verdict}</td></tr>"
+            )
+        head = "".join(
+            f"<th>{html.escape(t(k, self.lang))}</th>"
+            for k in ("col.metric", "col.value", "col.target", "meet.completion", "col.verdict")
+        )
+        weeks = trend_weeks(self.cur, self.filters)
+        label = lambda m: METRICS[m].label(self.lang)  # noqa: E731
+        fig = figures.against_target(
+            weeks,
+            "period",
+            ("sales", label("sales")),
+            ("sales_target", label("sales_target")),
+            ("sales_target_completion", label("sales_target_completion")),
+        )
+        return f"<table><tr>{head}</tr>{''.join(rows)}</table>" + self.chart(fig)
+
+    def _equation(self) -> str:
+        row = equation_table(self.cur, self.filters, "previous", "none")
+        if row.empty:
+            return ""
+        out = f"<p class='note'>{html.escape(t('eq.method', self.lang))}</p>"
+        for which, up_is_good in (("sales", True), ("inquiry_cost", False)):
+            steps = waterfall_steps(row.iloc[0], which)
+            if steps is None:
+                what = METRICS[which].label(self.lang)
+                out += f"<p>{html.escape(t('eq.no_split', self.lang, what=what))}</p>"
+                continue
+            labelled, texts = figures.waterfall_labels(steps, self.lang, self.symbol)
+            title = t(f"eq.{'sales' if which == 'sales' else 'cost'}_title", self.lang)
+            out += self.chart(figures.waterfall(labelled, texts, title, up_is_good=up_is_good))
+        return out
+
+    def _inquiry_cost(self) -> str:
+        weeks = trend_weeks(self.cur, self.filters)
+        label = lambda m: METRICS[m].label(self.lang)  # noqa: E731
+        fig = figures.against_target_lines(
+            weeks,
+            "period",
+            [
+                ("inquiry_cost", label("inquiry_cost")),
+                ("closed_inquiry_cost", label("closed_inquiry_cost")),
+            ],
+            ("target_inquiry_cost", label("target_inquiry_cost")),
+        )
+        formula = METRICS["inquiry_cost"].formula(self.lang)
+        return self.chart(fig) + f"<p class='note'>{html.escape(formula)}</p>"
+
+    def _lagging(self) -> str:
+        out = ""
+        for by, key in (("store", "meet.lag_stores"), ("channel", "meet.lag_channels")):
+            frame = movers(self.cur, self.filters, "previous", by, "sales")
+            if not frame.empty:
+                out += self.chart(figures.movers(frame, by, list(frame[by]), t(key, self.lang)))
+        products = product_movers(self.cur, self.filters, "previous")
+        if not products.empty:
+            labels = [str(p.product_name or p.product_id) for p in products.itertuples()]
+            texts = [self._signed(v, "currency") for v in products.change]
+            title = t("meet.lag_products", self.lang)
+            out += self.chart(
+                figures.movers(products, "product_id", labels, title, "change", texts)
+            )
+        agents = agent_movers(self.cur, self.filters, "previous")
+        if not agents.empty:
+            labels = shown_names(agents.member, self.how)
+            texts = [self._signed(v, "count") for v in agents.change]
+            title = t("meet.lag_agents", self.lang)
+            out += self.chart(figures.movers(agents, "member", labels, title, "change", texts))
+        return out
+
+    def _signed(self, value, unit: str) -> str:
+        return ("+" if value > 0 else "") + self.fmt(value, unit)
+
+    def _team(self) -> str:
+        month, diagnosis, ranking = team_ranking(
+            self.cur, self.filters.date_to, self.filters.stores
+        )
+        stage = t(f"stage.{diagnosis.stage}", self.lang)
+        out = f"<p>{html.escape(t('dg.stage', self.lang, stage=stage))}</p>"
+        for key, params in diagnosis.warnings:
+            params = {
+                k: t(f"stage.{v}", self.lang) if k in ("scheme", "stage") else v
+                for k, v in params.items()
+            }
+            out += f"<p class='bad'>{html.escape(t(key, self.lang, **params))}</p>"
+        if ranking.empty:
+            return out
+        names = shown_names(ranking.name, self.how)
+        title = t("meet.team_scores", self.lang, month=f"{month:%Y-%m}", stage=stage)
+        return out + self.chart(figures.ranking(names, list(ranking.score), title))
+
+    def _actions(self) -> str:
+        items = action_items(self.cur, self.filters.date_from)
+        if items.empty:
+            return f"<p>{html.escape(t('act.none', self.lang))}</p>"
+        rows = []
+        for item in items.itertuples():
+            done = item.done_week is not None
+            owner = shown_names([item.owner], self.how)[0] if item.owner else ""
+            due = week_label(item.due_week) if item.due_week else ""
+            rows.append(
+                f"<li>{'✅' if done else '⬜'} <b>{html.escape(item.what)}</b>"
+                f" · {html.escape(owner)} · {due}</li>"
+            )
+        return f"<ul>{''.join(rows)}</ul>"
+
+    def notes(self) -> str:
+        f = self.filters
+        notes = timeline_notes(self.cur, f.date_from - dt.timedelta(weeks=12), f.date_to, f.stores)
+        if notes.empty:
+            return ""
+        rows = "".join(
+            f"<li>{n.day:%Y-%m-%d} · {html.escape(n.store or t('filter.all', self.lang))}: "
+            f"{html.escape(n.text)}</li>"
+            for n in notes.itertuples()
+        )
+        return (
+            f"<section><h2>{html.escape(t('rep.notes', self.lang))}</h2><ul>{rows}</ul></section>"
+        )
+
+
+_CSS = """
+body {font-family: "Noto Sans CJK SC", "Noto Sans SC", sans-serif; margin: 0 auto;
+      width: 720px; color: #212529; background: white;}
+h1 {font-size: 26px; margin: 8px 0 0;} h2 {font-size: 20px; margin: 0 0 6px;}
+.scope, .note {color: #6c757d; font-size: 12px;}
+section {break-inside: avoid; page-break-inside: avoid; padding: 12px 0;
+         border-top: 1px solid #dee2e6;}
+.chart {break-inside: avoid; page-break-inside: avoid;}
+table {border-collapse: collapse; width: 100%; font-size: 14px;}
+th, td {padding: 4px 8px; border-bottom: 1px solid #e9ecef; text-align: left;}
+td.num {text-align: right;} .good {color: #2b8a3e;} .bad {color: #c92a2a;}
+li {font-size: 14px; margin: 3px 0;}
+"""
+
+
+def _document(title: str, body: str) -> str:
+    from plotly.offline import get_plotlyjs
+
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+        f"<style>{_CSS}</style><script>{get_plotlyjs()}</script></head>"
+        f"<body>{body}</body></html>"
+    )
+
+
+def chromium_path() -> str:
+    """Debian's chromium (or $ECDATA_CHROMIUM); ReportError when there is none."""
+    for path in (os.environ.get("ECDATA_CHROMIUM"), *CHROMIUM_PATHS, shutil.which("chromium")):
+        if path and Path(path).exists():
+            return path
+    raise ReportError("rep.no_chromium")
+
+
+def render(report: Report, outputs: dict[str, Path]) -> float:
+    """Draw the report into each file of `outputs` ({'pdf': A4 pages, 'png': one long
+    image}) in one Chromium session; returns the seconds it took."""
+    unknown = set(outputs) - set(FORMATS)
+    if unknown:
+        raise ValueError(f"formats are {FORMATS}, got {sorted(unknown)}")
+    from playwright.sync_api import sync_playwright
+
+    started = time.perf_counter()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": PAGE_WIDTH_PX + 40, "height": 1000})
+            page.set_content(report.html, wait_until="load")
+            page.wait_for_function(
+                f"document.querySelectorAll('.main-svg').length >= {report.charts}",
+                timeout=30_000,
+            )
+            if "png" in outputs:
+                page.screenshot(path=str(outputs["png"]), full_page=True)
+            if "pdf" in outputs:
+                page.pdf(
+                    path=str(outputs["pdf"]),
+                    format="A4",
+                    print_background=True,
+                    margin={"top": "12mm", "bottom": "12mm", "left": "10mm", "right": "10mm"},
+                )
+        finally:
+            browser.close()
+    return time.perf_counter() - started

@@ -1,0 +1,77 @@
+"""The weekly report: the agenda's content as an A4 PDF (pages looked at through pdftoppm)
+and one long PNG, from the CLI and from the page, with the pages' numbers and no pay."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import WEEK, app
+
+from ecdata.cli import _week, main
+from ecdata.formatting import format_value
+from ecdata.i18n import Message
+from ecdata.metrics.kpis import Filters, totals
+from ecdata.report import build_report
+from ecdata.store import Store
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+]
+SHOTS = Path(__file__).resolve().parents[1] / "test-output" / "report"
+PAY = re.compile(r"\bpay\b|salary|commission|bonus|薪|工资|提成|奖金", re.IGNORECASE)
+
+
+def test_the_report_holds_the_pages_numbers_and_no_pay(db):
+    with Store(db) as store:
+        report = build_report(store.reader(), WEEK[0], (), "en")
+        sales = totals(store.reader(), Filters((), (), *WEEK)).sales
+    assert report.week == WEEK[0] and report.charts >= 5
+    assert f"<td class='num'>{format_value(sales, 'currency', 'en')}</td>" in report.html
+    text = re.sub(r"<script>.*?</script>", "", report.html, flags=re.S)
+    assert not PAY.search(text), PAY.search(text)
+    for section in ("Targets", "The sales equation", "Inquiry cost", "What lags", "The team"):
+        assert f"<h2>{section}" in report.html
+
+
+def test_the_cli_makes_a_pdf_of_a4_pages_and_a_long_png(db, capsys):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pdf, png = SHOTS / "report_zh.pdf", SHOTS / "report_en.png"
+    assert main(["report", "--db", str(db), "--week", "2026-W46", "--out", str(pdf)]) == 0
+    said = capsys.readouterr().out
+    seconds = float(re.search(r"\(([\d.]+) s\)", said).group(1))
+    assert seconds < 30  # the note quotes the real figure; this only catches a hang
+    assert main(["report", "--db", str(db), "--lang", "en", "--out", str(png)]) == 0
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(png.read_bytes()[16:20]), int.from_bytes(png.read_bytes()[20:24])
+    assert height > 3 * width  # one long image for the group chat
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed: the PDF pages were not drawn")
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(SHOTS / "page")], check=True)
+    pages = sorted(SHOTS.glob("page-*.png"))
+    assert len(pages) >= 3
+
+
+def test_bad_weeks_and_empty_databases_say_so(tmp_path, capsys):
+    assert _week("2026-W47") == dt.date(2026, 11, 16)
+    assert _week("2026-11-18") == dt.date(2026, 11, 18)
+    assert isinstance(_week("W99"), Message)
+    out = tmp_path / "r.pdf"
+    assert main(["report", "--db", str(tmp_path / "empty.duckdb"), "--out", str(out)]) == 1
+    assert "No store data yet" in capsys.readouterr().err and not out.exists()
+
+
+def test_one_click_on_the_review_page_offers_both_files(db):
+    at = app(lang="en")
+    at.button(key="rep_make").click().run()
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download PDF (A4)" in labels and "Download long PNG (for the group chat)" in labels

@@ -591,6 +591,17 @@ TEXT: dict[str, tuple[str, str]] = {
         "无法识别的周：{week}（示例：2026-W47 或 2026-11-16）",
         "Not a week: {week} (e.g. 2026-W47 or 2026-11-16)",
     ),
+    "tk.save_schemes": ("保存方案设置", "Save scheme settings"),
+    "tk.undo_schemes": ("撤销上一次方案更改", "Undo the last scheme change"),
+    "tk.schemes_saved": (
+        "方案设置已保存，所有页面和例会按此计算。",
+        "Scheme settings saved: every page and the meeting use them.",
+    ),
+    "tk.schemes_undone": ("已撤销上一次方案更改。", "The last scheme change was undone."),
+    "tk.schemes_unsaved": (
+        "有未保存的修改：本页已按修改计算，保存后才会长期有效。",
+        "Unsaved changes: this page uses them; save to keep them.",
+    ),
     "ok.no_actions": ("没有行动项。", "No action items."),
     "kind.store_period": ("店铺区间数据", "Store figures for a period"),
     "kind.ad": ("推广报表", "Ad report"),

@@ -9,6 +9,7 @@ import streamlit as st
 from ecdata.formatting import MISSING, is_missing
 from ecdata.metrics.kpis import Filters, agent_kpis
 from ecdata.metrics.periods import period_end
+from ecdata.store.settings import undo_setting
 from ecdata.team.diagnosis import full_diagnosis
 from ecdata.team.files import (
     rating_months,
@@ -17,11 +18,14 @@ from ecdata.team.files import (
     save_ratings_edits,
 )
 from ecdata.team.scoring import (
+    SCHEMES_KEY,
     STAGES,
     Schemes,
     evaluate_month,
     labor_cost_by_store,
+    save_schemes,
     score_trend,
+    stored_schemes,
     team_summary,
 )
 from ui import charts, tables
@@ -86,8 +90,38 @@ def tier_editor(label: str, tiers, key: str, value_label: str, numeric_key: bool
     return tuple(sorted(pairs) if numeric_key else pairs)
 
 
-# The scheme's tiers are settings: the brief's structure with our default numbers, editable.
-schemes = Schemes()
+# Widgets of the scheme editors: emptied on undo, so they show the schemes in force again.
+SCHEME_WIDGETS = (
+    "w_results",
+    "w_supervisor",
+    "w_peer",
+    "w_task_share",
+    "growth_weights",
+    "bonus_tiers",
+    "commission_tiers",
+    "tenure_tiers",
+    "collaborator_share",
+)
+
+
+def _save_schemes(edited: Schemes) -> None:
+    save_schemes(get_store(), edited)
+    st.session_state["_schemes_said"] = ("success", tr("tk.schemes_saved"))
+
+
+def _undo_schemes() -> None:
+    undone = undo_setting(get_store(), SCHEMES_KEY)
+    st.session_state["_schemes_said"] = (
+        ("success", tr("tk.schemes_undone")) if undone else ("info", tr("meet.no_undo"))
+    )
+    for key in SCHEME_WIDGETS:
+        st.session_state.pop(key, None)
+
+
+# The scheme's tiers are settings: the brief's structure with our default numbers, edited
+# here and kept in DuckDB once saved (undoable), so a reload or a shared link keeps them.
+saved_schemes = query(stored_schemes)
+schemes = saved_schemes
 with st.expander(tr("tk.settings")):
     if stage == "start":
         s = schemes.start
@@ -163,6 +197,16 @@ with st.expander(tr("tk.settings")):
                 collaborator_share=share,
             ),
         )
+    save_col, undo_col = st.columns(2)
+    save_col.button(
+        tr("tk.save_schemes"), key="save_schemes", on_click=_save_schemes, args=(schemes,)
+    )
+    undo_col.button(tr("tk.undo_schemes"), key="undo_schemes", on_click=_undo_schemes)
+    if schemes != saved_schemes:
+        st.caption(tr("tk.schemes_unsaved"))
+    said = st.session_state.pop("_schemes_said", None)
+    if said:
+        getattr(st, said[0])(say(said[1]))
 
 
 def tiers_text(tiers, unit):

@@ -3,6 +3,7 @@ done, the meeting's settings kept in DuckDB (undoable), and nobody's pay on the 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -24,7 +25,13 @@ from ecdata.meeting.agenda import (
 from ecdata.metrics.kpis import Filters, totals
 from ecdata.store import Store
 from ecdata.store.settings import setting_history, undo_setting
-from ecdata.team.scoring import evaluate_month
+from ecdata.team.scoring import (
+    Schemes,
+    evaluate_month,
+    save_schemes,
+    schemes_from,
+    stored_schemes,
+)
 
 PAY_WORDS = re.compile(r"\bpay\b|salary|commission|bonus|薪|工资|提成|奖金", re.IGNORECASE)
 
@@ -228,3 +235,33 @@ def test_mark_done_twice_keeps_the_first(store):
     mark_done(store, item, WEEK[0])
     mark_done(store, item, WEEK[0] + dt.timedelta(days=7))
     assert action_items(store.reader()).done_week.tolist() == [WEEK[0]]
+
+
+def test_scheme_settings_are_kept_in_duckdb_and_undoable(db):
+    at = app(lang="en", month="2026-10-01", scheme="start")
+    at.switch_page("pages/team_kpis.py").run()
+    at.number_input(key="w_results").set_value(0.6).run()
+    assert any("Unsaved changes" in c.value for c in at.caption)
+    at.button(key="save_schemes").click().run()
+    assert not at.exception
+    with Store(db) as store:
+        assert stored_schemes(store.reader()).start.results_weight == 0.6
+    # Another session opens with the saved weight, and the meeting scores with it.
+    again = app(lang="en", month="2026-10-01", scheme="start")
+    again.switch_page("pages/team_kpis.py").run()
+    assert again.number_input(key="w_results").value == 0.6
+    again.button(key="undo_schemes").click().run()
+    assert again.number_input(key="w_results").value == 0.7
+    with Store(db) as store:
+        assert stored_schemes(store.reader()) == Schemes()
+
+
+def test_stored_schemes_round_trip_their_tiers(store):
+    edited = dataclasses.replace(
+        Schemes(),
+        growth=dataclasses.replace(Schemes().growth, bonus_tiers=((0.0, 0.0), (0.9, 2.5))),
+    )
+    save_schemes(store, edited)
+    assert stored_schemes(store.reader()) == edited
+    assert schemes_from({"start": {"peer_weight": 0.2}}).start.peer_weight == 0.2
+    assert schemes_from(None) == Schemes()

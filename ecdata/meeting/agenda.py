@@ -16,7 +16,7 @@ from ecdata.store import Store
 from ecdata.store.settings import save_setting, setting
 from ecdata.team.diagnosis import full_diagnosis
 from ecdata.team.files import rating_months
-from ecdata.team.scoring import evaluate_month
+from ecdata.team.scoring import evaluate_month, stored_schemes
 
 # The screens of the meeting, in the order the meeting usually takes them.
 SCREENS = ("targets", "equation", "inquiry_cost", "lagging", "team", "actions")
@@ -153,7 +153,7 @@ def team_ranking(cur, as_of: dt.date, stores: tuple[str, ...] = ()):
     if not months:
         return None, diagnosis, pd.DataFrame(columns=["name", "score"])
     month = months[-1]
-    _, scores, _ = evaluate_month(cur, month, diagnosis.stage)
+    _, scores, _ = evaluate_month(cur, month, diagnosis.stage, stored_schemes(cur))
     if scores.empty:
         return month, diagnosis, pd.DataFrame(columns=["name", "score"])
     ranked = scores.sort_values("score", ascending=False)[["name", "score"]]

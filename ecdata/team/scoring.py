@@ -11,6 +11,7 @@ Pay = base × level coefficient + base × floating coefficient × performance co
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -18,6 +19,7 @@ import pandas as pd
 
 from ecdata.metrics.kpis import Filters, agent_kpis
 from ecdata.metrics.periods import period_end
+from ecdata.store.settings import save_setting, setting
 
 STAGES = ("start", "growth", "mature")
 
@@ -374,3 +376,40 @@ def apply_labor_cost(store, month: dt.date, costs: pd.DataFrame, stage: str):
         "date_max": month,
     }
     return write_batch(store, STORE_MONTHLY, frame, meta)
+
+
+SCHEMES_KEY = "team.schemes"  # the schemes as edited on the Team KPIs page (app_settings)
+
+
+def schemes_from(value: dict | None) -> Schemes:
+    """Schemes from their stored form (dataclasses.asdict, lists for tuples); the defaults
+    for whatever it does not hold (a setting saved before a field existed)."""
+    value = value or {}
+
+    def build(cls, data: dict):
+        defaults = cls()
+        kwargs = {}
+        for f in dataclasses.fields(cls):
+            if f.name in data:
+                v = data[f.name]
+                if isinstance(getattr(defaults, f.name), tuple):
+                    v = tuple(tuple(x) if isinstance(x, list) else x for x in v)
+                kwargs[f.name] = v
+        return cls(**kwargs)
+
+    return Schemes(
+        start=build(StartScheme, value.get("start", {})),
+        growth=build(GrowthScheme, value.get("growth", {})),
+        mature=build(MatureScheme, value.get("mature", {})),
+        pay=build(PaySettings, value.get("pay", {})),
+    )
+
+
+def stored_schemes(cur) -> Schemes:
+    """The schemes in force: as last saved in the app, else the defaults."""
+    return schemes_from(setting(cur, SCHEMES_KEY))
+
+
+def save_schemes(store, schemes: Schemes) -> int:
+    """Keep `schemes` in DuckDB (undoable with store.settings.undo_setting)."""
+    return save_setting(store, SCHEMES_KEY, dataclasses.asdict(schemes))

@@ -114,6 +114,14 @@ class _Sections:
     def fmt(self, value, unit: str) -> str:
         return format_value(value, unit, self.lang, self.symbol)
 
+    def trend_chart(self, fig: go.Figure, weeks) -> str:
+        """A weekly trend with the timeline notes of its weeks marked, as on the pages."""
+        if len(weeks):
+            f = self.filters
+            notes = timeline_notes(self.cur, weeks.period.min(), f.date_to, f.stores)
+            fig = figures.mark_notes(fig, notes, "week")
+        return self.chart(fig)
+
     def chart(self, fig: go.Figure) -> str:
         self.charts += 1
         fig.update_layout(width=PAGE_WIDTH_PX, paper_bgcolor="white")
@@ -149,7 +157,7 @@ class _Sections:
             ("sales_target", label("sales_target")),
             ("sales_target_completion", label("sales_target_completion")),
         )
-        return f"<table><tr>{head}</tr>{''.join(rows)}</table>" + self.chart(fig)
+        return f"<table><tr>{head}</tr>{''.join(rows)}</table>" + self.trend_chart(fig, weeks)
 
     def _equation(self) -> str:
         row = equation_table(self.cur, self.filters, "previous", "none")
@@ -180,7 +188,7 @@ class _Sections:
             ("target_inquiry_cost", label("target_inquiry_cost")),
         )
         formula = METRICS["inquiry_cost"].formula(self.lang)
-        return self.chart(fig) + f"<p class='note'>{html.escape(formula)}</p>"
+        return self.trend_chart(fig, weeks) + f"<p class='note'>{html.escape(formula)}</p>"
 
     def _lagging(self) -> str:
         out = ""

@@ -5,11 +5,19 @@ import dataclasses
 import pandas as pd
 import streamlit as st
 
-from ecdata.team.diagnosis import ADVICE, Thresholds, full_diagnosis
+from ecdata.store.settings import undo_setting
+from ecdata.team.diagnosis import (
+    ADVICE,
+    THRESHOLDS_KEY,
+    Thresholds,
+    full_diagnosis,
+    save_thresholds,
+    stored_thresholds,
+)
 from ecdata.team.org import roles
 from ecdata.team.scoring import STAGES
 from ui.sidebar import page_start
-from ui.state import lang, query, tr
+from ui.state import get_store, lang, query, say, tr
 from ui.url import current
 
 view = page_start("🧭", "page.diagnosis", show_range=False)
@@ -42,7 +50,47 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
-st.caption(tr("dg.thresholds", **dataclasses.asdict(Thresholds())))
+thresholds = query(stored_thresholds)
+st.caption(tr("dg.thresholds", **dataclasses.asdict(thresholds)))
+
+
+def _save_thresholds() -> None:
+    edited = Thresholds(
+        **{
+            f.name: type(getattr(thresholds, f.name))(st.session_state[f"th_{f.name}"])
+            for f in dataclasses.fields(Thresholds)
+        }
+    )
+    save_thresholds(get_store(), edited)
+    st.session_state["_th_said"] = ("success", tr("dg.thresholds_saved"))
+
+
+def _undo_thresholds() -> None:
+    undone = undo_setting(get_store(), THRESHOLDS_KEY)
+    st.session_state["_th_said"] = (
+        ("success", tr("dg.thresholds_undone")) if undone else ("info", tr("meet.no_undo"))
+    )
+    for f in dataclasses.fields(Thresholds):
+        st.session_state.pop(f"th_{f.name}", None)
+
+
+with st.expander(tr("dg.thresholds_edit")):
+    columns = st.columns(3)
+    for i, f in enumerate(dataclasses.fields(Thresholds)):
+        value = getattr(thresholds, f.name)
+        columns[i % 3].number_input(
+            tr(f"th.{f.name}"),
+            min_value=type(value)(0),
+            value=value,
+            step=0.05 if isinstance(value, float) else 1,
+            key=f"th_{f.name}",
+        )
+    save_col, undo_col = st.columns(2)
+    save_col.button(tr("dg.thresholds_save"), key="th_save", on_click=_save_thresholds)
+    undo_col.button(tr("tk.undo_schemes"), key="th_undo", on_click=_undo_thresholds)
+    said = st.session_state.pop("_th_said", None)
+    if said:
+        getattr(st, said[0])(say(said[1]))
 
 st.subheader(tr("dg.advice"))
 st.markdown("\n".join(f"- {tr(key)}" for key in ADVICE[diagnosis.stage]))

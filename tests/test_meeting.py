@@ -265,3 +265,21 @@ def test_stored_schemes_round_trip_their_tiers(store):
     assert stored_schemes(store.reader()) == edited
     assert schemes_from({"start": {"peer_weight": 0.2}}).start.peer_weight == 0.2
     assert schemes_from(None) == Schemes()
+
+
+def test_diagnosis_thresholds_are_kept_in_duckdb_and_move_the_diagnosis(db):
+    at = app(lang="en")
+    at.switch_page("pages/diagnosis.py").run()
+    assert any("Growth" in m.value for m in at.markdown)
+    # A start team of up to 50 people: the demo's 18 are a start team then.
+    at.number_input(key="th_start_max_headcount").set_value(50).run()
+    at.button(key="th_save").click().run()
+    assert not at.exception
+    again = app(lang="en")
+    again.switch_page("pages/diagnosis.py").run()
+    assert any("Start" in m.value for m in again.markdown)
+    assert "start ≤ 50 people" in " ".join(c.value for c in again.caption)
+    with Store(db) as store:
+        assert team_ranking(store.reader(), DEMO_END)[1].stage == "start"
+        assert undo_setting(store, "team.thresholds")
+        assert team_ranking(store.reader(), DEMO_END)[1].stage == "growth"

@@ -18,6 +18,7 @@ from ecdata.i18n import Message
 from ecdata.metrics.kpis import Filters, totals
 from ecdata.report import build_report
 from ecdata.store import Store
+from ecdata.store.notes import add_note
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -31,12 +32,16 @@ PAY = re.compile(r"\bpay\b|salary|commission|bonus|薪|工资|提成|奖金", re
 
 def test_the_report_holds_the_pages_numbers_and_no_pay(db):
     with Store(db) as store:
+        add_note(store, dt.date(2026, 11, 11), "Double 11 sale")
         report = build_report(store.reader(), WEEK[0], (), "en")
         sales = totals(store.reader(), Filters((), (), *WEEK)).sales
     assert report.week == WEEK[0] and report.charts >= 5
     assert f"<td class='num'>{format_value(sales, 'currency', 'en')}</td>" in report.html
     text = re.sub(r"<script>.*?</script>", "", report.html, flags=re.S)
     assert not PAY.search(text), PAY.search(text)
+    # The note is listed and marked on both weekly trends (plotly annotations).
+    assert "2026-11-11 · All: Double 11 sale" in report.html
+    assert report.html.count('Double 11 sale","x":"2026-11-09"') == 2
     for section in ("Targets", "The sales equation", "Inquiry cost", "What lags", "The team"):
         assert f"<h2>{section}" in report.html
 

@@ -167,14 +167,15 @@ def _targets(view: View) -> None:
     for column, card in zip(st.columns(len(cards)), cards):
         column.html(card)
     weeks = query(trend_weeks, view.filters)
+    fig = charts.against_target(
+        weeks,
+        "period",
+        ("sales", metric_label("sales")),
+        ("sales_target", metric_label("sales_target")),
+        ("sales_target_completion", metric_label("sales_target_completion")),
+    )
     st.plotly_chart(
-        charts.against_target(
-            weeks,
-            "period",
-            ("sales", metric_label("sales")),
-            ("sales_target", metric_label("sales_target")),
-            ("sales_target_completion", metric_label("sales_target_completion")),
-        ),
+        notes.mark(fig, view, weeks.period.min() if len(weeks) else None),
         config={"displayModeBar": False, "staticPlot": True},
     )
 

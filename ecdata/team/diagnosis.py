@@ -4,6 +4,7 @@ none (it says start = one to five people, growth after six months to a year)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ecdata.metrics.kpis import Filters, kpi_table
+from ecdata.store.settings import save_setting, setting
 from ecdata.team.files import ratings_frame, roster_frame
 from ecdata.team.org import hiring_gaps
 
@@ -184,8 +186,11 @@ def full_diagnosis(
     as_of: dt.date,
     current_scheme: str | None = None,
     stores: tuple[str, ...] = (),
-    thresholds: Thresholds = Thresholds(),
+    thresholds: Thresholds | None = None,
 ) -> tuple[Evidence, Diagnosis]:
+    """The evidence and the diagnosis as of a day, under `thresholds` (None: the thresholds
+    in force, as saved on the diagnosis page)."""
+    thresholds = thresholds or stored_thresholds(cur)
     evidence = gather_evidence(cur, as_of, stores)
     diagnosis = diagnose_stage(evidence, current_scheme, thresholds)
     roster = pd.DataFrame({"role": list(evidence.roles_present)})
@@ -193,7 +198,28 @@ def full_diagnosis(
     return evidence, diagnosis
 
 
-# What follows from each stage (brief §4): the scheme, and the metrics to add.
+THRESHOLDS_KEY = "team.thresholds"  # as edited on the diagnosis page (app_settings)
+
+
+def stored_thresholds(cur) -> Thresholds:
+    """The thresholds in force: as last saved, else the defaults (fields saved are kept,
+    in the type of their default)."""
+    saved = setting(cur, THRESHOLDS_KEY, {}) or {}
+    defaults = Thresholds()
+    return Thresholds(
+        **{
+            f.name: type(getattr(defaults, f.name))(saved[f.name])
+            for f in dataclasses.fields(Thresholds)
+            if f.name in saved
+        }
+    )
+
+
+def save_thresholds(store, thresholds: Thresholds) -> int:
+    """Keep `thresholds` in DuckDB (undoable with store.settings.undo_setting)."""
+    return save_setting(store, THRESHOLDS_KEY, dataclasses.asdict(thresholds))
+
+
 # What follows from each stage (domain brief §4): i18n keys, in the order shown.
 ADVICE = {
     "start": ["advice.start.1", "advice.start.2", "advice.start.3"],

@@ -1,0 +1,143 @@
+"""Browser benchmark: each page in a real Chromium, from navigation to the last chart drawn.
+
+Starts `streamlit run` on a database (the demo company, or `--stores/--days` rows built as
+bench/pages.py builds them), then for every page: the first load after the server started
+(its query caches cold), the median of 3 loads in new browser contexts ("cold": nothing
+cached in the browser), and the median of 3 loads again in the same context ("warm": the
+browser's cache holds the app's code). Then opens 8 sessions at once and prints
+the server's memory (RSS of the streamlit process and its children).
+
+    .venv/bin/python bench/browser.py [--stores 500 --days 2000]   # default: the demo
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CHROMIUM = "/usr/bin/chromium"
+PAGES = ["", "inquiry_cost", "explore", "team_kpis", "diagnosis", "org", "upload"]
+DRAWN = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (!document.querySelector('[data-testid="stMain"] h1')) return false;
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  return [...document.querySelectorAll('[data-testid=stPlotlyChart]')]
+    .every(c => c.querySelector('.main-svg'));
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(db: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "ECDATA_DB": str(db), "ECDATA_DEMO": "0"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+         f"--server.port={port}", "--browser.gatherUsageStats=false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            return proc, url
+        except OSError:
+            time.sleep(0.25)
+    proc.kill()
+    raise RuntimeError("streamlit did not start")
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children, from /proc (MB)."""
+    total, pids = 0, [pid]
+    while pids:
+        p = pids.pop()
+        try:
+            with open(f"/proc/{p}/status") as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith("VmRSS"))
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                pids += [int(c) for c in f.read().split()]
+        except (FileNotFoundError, StopIteration):
+            continue
+    return total / 1024
+
+
+def timed_load(page, url: str) -> float:
+    started = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function(DRAWN, timeout=120_000, polling=50)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--stores", type=int, default=0, help="0: the demo company")
+    parser.add_argument("--days", type=int, default=2000)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    folder = Path(tempfile.mkdtemp(prefix="ecdata-bench-"))
+    db = folder / "bench.duckdb"
+    if args.stores:
+        from bench.pages import build
+
+        rows = build(db, args.stores, args.days)
+        print(f"database: {rows:,} store-day-channel rows")
+    else:
+        import datetime as dt
+
+        from ecdata.demo import load_demo
+        from ecdata.store import Store
+
+        with Store(db) as store:
+            load_demo(store, dt.date(2026, 11, 15))
+        print("database: the demo company")
+    proc, url = start(db)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            print(f"{'page':<14}{'first':>8}{'cold':>8}{'warm':>8}   (s, median of 3)")
+            for name in PAGES:
+                address = f"{url}/{name}?lang=zh"
+                first_ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
+                first = timed_load(first_ctx.new_page(), address)
+                first_ctx.close()
+                cold, warm = [], []
+                for _ in range(3):
+                    ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
+                    page = ctx.new_page()
+                    cold.append(timed_load(page, address))
+                    warm.append(timed_load(page, address))
+                    ctx.close()
+                print(
+                    f"{name or 'overview':<14}{first:8.2f}{statistics.median(cold):8.2f}"
+                    f"{statistics.median(warm):8.2f}"
+                )
+            contexts = [browser.new_context() for _ in range(8)]
+            for ctx in contexts:
+                timed_load(ctx.new_page(), f"{url}/?lang=zh")
+            print(f"server memory with 8 sessions open: {rss_mb(proc.pid):.0f} MB")
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()

@@ -4,10 +4,12 @@ import streamlit as st
 
 st.set_page_config(page_title="ecdata", page_icon="📊", layout="wide")
 
+from ui.auth import gate  # noqa: E402
 from ui.sidebar import render_sidebar  # noqa: E402
 from ui.state import get_store, tr  # noqa: E402
 
 get_store()  # opens the database, loading the demo company into an empty one
+gate()  # with accounts, nothing runs before a sign-in
 render_sidebar()
 pages = {
     tr("nav.review"): [

@@ -1,17 +1,19 @@
 """`python -m ecdata`: the command-line face of the engine, for scripted weekly imports.
 
-Commands: ingest, kpis, products, team, demo, samples, batches, undo. Messages print in both
-languages.
+Commands: ingest, kpis, products, actions, report, team, demo, samples, batches, undo, user.
+Messages print in both languages. What it writes is recorded as done by `cli:<login>`.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import sys
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from ecdata.demo import load_demo, write_sample_files
@@ -27,7 +29,16 @@ from ecdata.metrics.kpis import DIMENSIONS, GRAINS, Filters, kpi_table
 from ecdata.metrics.products import product_table
 from ecdata.report import FORMATS, ReportError, build_report, render
 from ecdata.store import Store, default_db_path
+from ecdata.store.accounts import (
+    ROLES,
+    AccountError,
+    add_user,
+    list_users,
+    remove_user,
+    set_password,
+)
 from ecdata.store.batches import list_batches, undo_batch
+from ecdata.store.database import acting_as
 from ecdata.team.files import read_team_file, save_team_file
 
 
@@ -97,6 +108,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=FORMATS, help="default: from --out's suffix")
     p.add_argument("--out", type=Path, required=True)
 
+    p = sub.add_parser("user", help="accounts: add, list, remove, passwd")
+    users = p.add_subparsers(dest="user_command", required=True)
+    u = with_db(users.add_parser("add", help="add an account (password: prompt or stdin)"))
+    u.add_argument("name")
+    u.add_argument("--role", choices=ROLES, required=True)
+    u.add_argument("--store", action="append", default=[], help="a viewer sees only these")
+    with_db(users.add_parser("list", help="list the accounts"))
+    u = with_db(users.add_parser("remove", help="remove an account"))
+    u.add_argument("name")
+    u = with_db(users.add_parser("passwd", help="set an account's password"))
+    u.add_argument("name")
+
     p = with_db(sub.add_parser("demo", help="load the demo company"))
     p.add_argument("--end", type=_date, help="last day of demo data (default: yesterday)")
     p = sub.add_parser("samples", help="write sample export files to try the upload with")
@@ -115,7 +138,16 @@ def main(argv: list[str] | None = None) -> int:
         for path in write_sample_files(args.folder, args.end):
             print(path)
         return 0
-    with Store(args.db or default_db_path()) as store:
+    path = args.db or default_db_path()
+    try:
+        store = Store(path)
+    except duckdb.IOException as error:
+        if "lock" not in str(error).lower():
+            raise
+        # The dashboard holds the embedded file: say so, and what to do, not a traceback.
+        print(Message("err.db_locked", {"db": str(path)}), file=sys.stderr)
+        return 3
+    with store, acting_as(f"cli:{getpass.getuser()}"):
         return COMMANDS[args.command](store, args)
 
 
@@ -254,6 +286,42 @@ def _report(store: Store, args) -> int:
     return 0
 
 
+def _password() -> str:
+    """A new password: typed twice at a terminal, else the first line of stdin."""
+    if sys.stdin.isatty():
+        first = getpass.getpass(Message("acc.password", {}).text("zh") + " / Password: ")
+        again = getpass.getpass("  ↻ ")
+        if first != again:
+            raise AccountError("acc.mismatch")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _user(store: Store, args) -> int:
+    try:
+        if args.user_command == "add":
+            add_user(store, args.name, args.role, _password(), tuple(args.store))
+            print(Message("acc.added", {"name": args.name, "role": args.role}))
+        elif args.user_command == "remove":
+            remove_user(store, args.name)
+            print(Message("acc.removed", {"name": args.name}))
+        elif args.user_command == "passwd":
+            set_password(store, args.name, _password())
+            print(Message("acc.password_set", {"name": args.name}))
+        else:
+            users = list_users(store.reader())
+            if users.empty:
+                print(Message("acc.no_users", {}))
+            else:
+                users["stores"] = [", ".join(s) if s is not None else "" for s in users.stores]
+                users["locked_until"] = users.locked_until.astype(str).replace("NaT", "")
+                print(users.to_string(index=False))
+    except AccountError as refused:
+        print(Message(refused.key, refused.params), file=sys.stderr)
+        return 1
+    return 0
+
+
 def _print_table(frame: pd.DataFrame, style: str) -> int:
     if style == "csv":
         # Names starting = + - @ are made inert, as in the UI's downloads.
@@ -299,6 +367,7 @@ COMMANDS = {
     "products": _products,
     "actions": _actions,
     "report": _report,
+    "user": _user,
     "demo": _demo,
     "batches": _batches,
     "undo": _undo,

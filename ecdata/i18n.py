@@ -621,6 +621,58 @@ TEXT: dict[str, tuple[str, str]] = {
         "成熟期：达成销售目标的最少月数",
         "Mature: months at the sales target, at least",
     ),
+    "err.undo_not_yours": (
+        "批次 {batch} 不是你上传的：经理只能撤销自己的上传，请联系店主。",
+        "Batch {batch} was not uploaded by you: a manager undoes only their own uploads; ask "
+        "the owner.",
+    ),
+    "err.db_locked": (
+        "数据库 {db} 正被另一个程序（通常是正在运行的仪表盘）使用，命令行无法同时打开。请在仪表盘的上传页操作，或先停止仪表盘再运行命令。",
+        "The database {db} is open in another program (usually the running dashboard), so the "
+        "command line cannot open it too. Use the dashboard's Upload page, or stop the "
+        "dashboard and run the command again.",
+    ),
+    "acc.bad_role": ("未知角色 {role}（可选：{roles}）", "Unknown role {role} (one of: {roles})"),
+    "acc.short_password": ("密码至少 {n} 个字符。", "A password has at least {n} characters."),
+    "acc.no_name": ("请填写用户名。", "A user needs a name."),
+    "acc.exists": ("用户 {name} 已存在。", "User {name} exists already."),
+    "acc.unknown": ("没有用户 {name}。", "No user {name}."),
+    "acc.bad_login": ("用户名或密码不对。", "Wrong name or password."),
+    "acc.locked": (
+        "连续输错太多次，账号已锁定 {minutes} 分钟。",
+        "Too many wrong passwords in a row: the account is locked for {minutes} minutes.",
+    ),
+    "acc.sign_in": ("登录", "Sign in"),
+    "acc.name": ("用户名", "Name"),
+    "acc.password": ("密码", "Password"),
+    "acc.signed_in": ("已登录：{name}（{role}）", "Signed in: {name} ({role})"),
+    "acc.sign_out": ("退出登录", "Sign out"),
+    "acc.expired": ("登录已过期，请重新登录。", "Your session expired: sign in again."),
+    "acc.read_only": (
+        "你的账号只能查看数据（{role}）：上传、撤销和修改由店主或经理操作。",
+        "Your account can read, not change ({role}): uploads, undos and edits are for the owner "
+        "or a manager.",
+    ),
+    "acc.forbidden": (
+        "你的账号（{role}）不能做这项操作。",
+        "Your account ({role}) cannot do this.",
+    ),
+    "acc.no_pay": (
+        "薪酬只对店主可见。",
+        "Pay is shown to the owner only.",
+    ),
+    "acc.added": ("已添加用户 {name}（{role}）。", "User {name} added ({role})."),
+    "acc.removed": ("已删除用户 {name}。", "User {name} removed."),
+    "acc.password_set": ("已更新 {name} 的密码。", "Password of {name} changed."),
+    "acc.mismatch": ("两次输入的密码不一致。", "The two passwords differ."),
+    "acc.no_users": (
+        "还没有账号：任何能打开本地址的人都能使用全部功能。",
+        "No accounts yet: whoever opens this address can do everything.",
+    ),
+    "role.owner": ("店主", "owner"),
+    "role.manager": ("经理", "manager"),
+    "role.viewer": ("查看者", "viewer"),
+    "batch.by": ("操作人", "By"),
     "ok.no_actions": ("没有行动项。", "No action items."),
     "kind.store_period": ("店铺区间数据", "Store figures for a period"),
     "kind.ad": ("推广报表", "Ad report"),

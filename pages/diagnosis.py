@@ -16,6 +16,7 @@ from ecdata.team.diagnosis import (
 )
 from ecdata.team.org import roles
 from ecdata.team.scoring import STAGES
+from ui import auth
 from ui.sidebar import page_start
 from ui.state import get_store, lang, query, say, tr
 from ui.url import current
@@ -55,17 +56,22 @@ st.caption(tr("dg.thresholds", **dataclasses.asdict(thresholds)))
 
 
 def _save_thresholds() -> None:
+    if not auth.refuse_unless("settings"):
+        return
     edited = Thresholds(
         **{
             f.name: type(getattr(thresholds, f.name))(st.session_state[f"th_{f.name}"])
             for f in dataclasses.fields(Thresholds)
         }
     )
-    save_thresholds(get_store(), edited)
+    with auth.acting():
+        save_thresholds(get_store(), edited)
     st.session_state["_th_said"] = ("success", tr("dg.thresholds_saved"))
 
 
 def _undo_thresholds() -> None:
+    if not auth.refuse_unless("settings"):
+        return
     undone = undo_setting(get_store(), THRESHOLDS_KEY)
     st.session_state["_th_said"] = (
         ("success", tr("dg.thresholds_undone")) if undone else ("info", tr("meet.no_undo"))
@@ -74,23 +80,24 @@ def _undo_thresholds() -> None:
         st.session_state.pop(f"th_{f.name}", None)
 
 
-with st.expander(tr("dg.thresholds_edit")):
-    columns = st.columns(3)
-    for i, f in enumerate(dataclasses.fields(Thresholds)):
-        value = getattr(thresholds, f.name)
-        columns[i % 3].number_input(
-            tr(f"th.{f.name}"),
-            min_value=type(value)(0),
-            value=value,
-            step=0.05 if isinstance(value, float) else 1,
-            key=f"th_{f.name}",
-        )
-    save_col, undo_col = st.columns(2)
-    save_col.button(tr("dg.thresholds_save"), key="th_save", on_click=_save_thresholds)
-    undo_col.button(tr("tk.undo_schemes"), key="th_undo", on_click=_undo_thresholds)
-    said = st.session_state.pop("_th_said", None)
-    if said:
-        getattr(st, said[0])(say(said[1]))
+if auth.allowed("settings"):
+    with st.expander(tr("dg.thresholds_edit")):
+        columns = st.columns(3)
+        for i, f in enumerate(dataclasses.fields(Thresholds)):
+            value = getattr(thresholds, f.name)
+            columns[i % 3].number_input(
+                tr(f"th.{f.name}"),
+                min_value=type(value)(0),
+                value=value,
+                step=0.05 if isinstance(value, float) else 1,
+                key=f"th_{f.name}",
+            )
+        save_col, undo_col = st.columns(2)
+        save_col.button(tr("dg.thresholds_save"), key="th_save", on_click=_save_thresholds)
+        undo_col.button(tr("tk.undo_schemes"), key="th_undo", on_click=_undo_thresholds)
+        said = st.session_state.pop("_th_said", None)
+        if said:
+            getattr(st, said[0])(say(said[1]))
 
 st.subheader(tr("dg.advice"))
 st.markdown("\n".join(f"- {tr(key)}" for key in ADVICE[diagnosis.stage]))

@@ -24,7 +24,7 @@ from ecdata.team.org import (
     suggested_model,
 )
 from ecdata.team.scoring import STAGES, evaluate_month
-from ui import charts, tables
+from ui import auth, charts, tables
 from ui.sidebar import page_view
 from ui.state import get_store, lang, metric_label, query, say, tr
 from ui.url import current, widget
@@ -34,26 +34,28 @@ st.title(f"🏢 {tr('page.org')}")
 store = get_store()
 roster = query(roster_frame)
 
-with st.expander(tr("org.team_data"), expanded=roster.empty):
-    upload = st.file_uploader(tr("org.upload"), key="team_upload")
-    if upload is not None:
-        team = read_team_file(upload.getvalue(), upload.name)
-        if not team.ok:
-            st.error(say(team.error))
-        else:
-            for warning in team.warnings:
-                st.warning(say(warning))
-            for problem in team.problems:
-                st.error(say(problem.message))
-            st.dataframe(team.frame, hide_index=True, width="stretch")
-            if st.button(
-                say("org.save", file=upload.name, rows=len(team.frame)),
-                type="primary",
-                key="team_save",
-            ):
-                result = save_team_file(store, team)
-                st.success(tr("org.saved", batch=result.batch_id))
-                st.rerun()
+if auth.allowed("upload"):  # roster and ratings files: an upload like any other
+    with st.expander(tr("org.team_data"), expanded=roster.empty):
+        upload = st.file_uploader(tr("org.upload"), key="team_upload")
+        if upload is not None:
+            team = read_team_file(upload.getvalue(), upload.name)
+            if not team.ok:
+                st.error(say(team.error))
+            else:
+                for warning in team.warnings:
+                    st.warning(say(warning))
+                for problem in team.problems:
+                    st.error(say(problem.message))
+                st.dataframe(team.frame, hide_index=True, width="stretch")
+                if st.button(
+                    say("org.save", file=upload.name, rows=len(team.frame)),
+                    type="primary",
+                    key="team_save",
+                ):
+                    with auth.acting():
+                        result = save_team_file(store, team)
+                    st.success(tr("org.saved", batch=result.batch_id))
+                    st.rerun()
 
 if roster.empty:
     st.info(tr("team.no_roster"))
@@ -89,9 +91,10 @@ fig = go.Figure(
 st.plotly_chart(charts.style(fig, 560), config={"displayModeBar": False})
 
 months = query(rating_months)
+# Pay (and the departments' pay totals) only in the owner's session.
 pay = (
     query(evaluate_month, months[-1], current("scheme", "growth", list(STAGES)))[2]
-    if months
+    if months and auth.allowed("pay")
     else None
 )
 left, right = st.columns(2)
@@ -167,20 +170,23 @@ st.markdown(
     )
 )
 
-with st.expander(tr("org.edit")):
-    editable = roster[EDITABLE_ROSTER]
-    edited = st.data_editor(
-        editable,
-        key="roster_editor",
-        hide_index=True,
-        width="stretch",
-        num_rows="dynamic",
-        disabled=["person_id"],
-        column_config=tables.team_columns(EDITABLE_ROSTER),
-    )
-    if st.button(tr("org.save_edits"), key="roster_save"):
-        ok, outcome = save_roster_edits(store, edited)
-        if ok:
-            st.success(tr("org.saved", batch=outcome))
-        else:
-            st.error(say(outcome))
+# The roster holds base pay and coefficients: edited in the owner's session only.
+if auth.allowed("pay"):
+    with st.expander(tr("org.edit")):
+        editable = roster[EDITABLE_ROSTER]
+        edited = st.data_editor(
+            editable,
+            key="roster_editor",
+            hide_index=True,
+            width="stretch",
+            num_rows="dynamic",
+            disabled=["person_id"],
+            column_config=tables.team_columns(EDITABLE_ROSTER),
+        )
+        if st.button(tr("org.save_edits"), key="roster_save"):
+            with auth.acting():
+                ok, outcome = save_roster_edits(store, edited)
+            if ok:
+                st.success(tr("org.saved", batch=outcome))
+            else:
+                st.error(say(outcome))

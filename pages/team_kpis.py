@@ -28,7 +28,7 @@ from ecdata.team.scoring import (
     stored_schemes,
     team_summary,
 )
-from ui import charts, tables
+from ui import auth, charts, tables
 from ui.sidebar import page_view
 from ui.state import fmt, get_store, labeller, metric_label, query, say, tr
 from ui.url import widget
@@ -105,11 +105,16 @@ SCHEME_WIDGETS = (
 
 
 def _save_schemes(edited: Schemes) -> None:
-    save_schemes(get_store(), edited)
+    if not auth.refuse_unless("settings"):
+        return
+    with auth.acting():
+        save_schemes(get_store(), edited)
     st.session_state["_schemes_said"] = ("success", tr("tk.schemes_saved"))
 
 
 def _undo_schemes() -> None:
+    if not auth.refuse_unless("settings"):
+        return
     undone = undo_setting(get_store(), SCHEMES_KEY)
     st.session_state["_schemes_said"] = (
         ("success", tr("tk.schemes_undone")) if undone else ("info", tr("meet.no_undo"))
@@ -198,10 +203,11 @@ with st.expander(tr("tk.settings")):
             ),
         )
     save_col, undo_col = st.columns(2)
-    save_col.button(
-        tr("tk.save_schemes"), key="save_schemes", on_click=_save_schemes, args=(schemes,)
-    )
-    undo_col.button(tr("tk.undo_schemes"), key="undo_schemes", on_click=_undo_schemes)
+    if auth.allowed("settings"):
+        save_col.button(
+            tr("tk.save_schemes"), key="save_schemes", on_click=_save_schemes, args=(schemes,)
+        )
+        undo_col.button(tr("tk.undo_schemes"), key="undo_schemes", on_click=_undo_schemes)
     if schemes != saved_schemes:
         st.caption(tr("tk.schemes_unsaved"))
     said = st.session_state.pop("_schemes_said", None)
@@ -254,7 +260,8 @@ team = team_summary(scores, pay)
 team_cols = st.columns(3)
 team_cols[0].metric(tr("tk.team_score"), f"{team['mean_score']:.1f}", help=tr("tk.team_score_help"))
 team_cols[1].metric(tr("tk.headcount_scored"), team["people"])
-team_cols[2].metric(tr("tk.team_pay"), fmt(team["total_pay"], "currency"))
+if auth.allowed("pay"):
+    team_cols[2].metric(tr("tk.team_pay"), fmt(team["total_pay"], "currency"))
 parts = [c[: -len("_points")] for c in scores.columns if c.endswith("_points")]
 # The score right after the name: with every part beside it the table is wider than 1920 px.
 table = pd.DataFrame(
@@ -300,26 +307,34 @@ with trend_col:
 
 with st.expander(tr("tk.edit_ratings", month=f"{month:%Y-%m}")):
     ratings = query(ratings_for_editing, month)
-    edited = st.data_editor(
-        ratings,
-        key="ratings_editor",
-        hide_index=True,
-        width="stretch",
-        disabled=["person_id", "name"],
-        column_config=tables.team_columns(ratings.columns),
-    )
-    if st.button(tr("org.save_edits"), key="ratings_save"):
-        ok, outcome = save_ratings_edits(get_store(), month, edited.drop(columns=["name"]))
-        if ok:
-            st.success(tr("org.saved", batch=outcome))
-        else:
-            st.error(say(outcome))
+    if not auth.allowed("team"):
+        st.dataframe(ratings, hide_index=True, width="stretch")  # read, not edit
+    else:
+        edited = st.data_editor(
+            ratings,
+            key="ratings_editor",
+            hide_index=True,
+            width="stretch",
+            disabled=["person_id", "name"],
+            column_config=tables.team_columns(ratings.columns),
+        )
+        if st.button(tr("org.save_edits"), key="ratings_save"):
+            with auth.acting():
+                ok, outcome = save_ratings_edits(get_store(), month, edited.drop(columns=["name"]))
+            if ok:
+                st.success(tr("org.saved", batch=outcome))
+            else:
+                st.error(say(outcome))
 
 st.subheader(tr("tk.cs"))
 agents = query(agent_kpis, Filters(view.filters.stores, (), month, period_end(month, "month")))
 if not agents.empty:
     tables.agent_rows(agents)
 
+if not auth.allowed("pay"):
+    # Pay is left out of what is sent, not hidden: only the owner's session computes it.
+    st.caption(tr("acc.no_pay"))
+    st.stop()
 st.subheader(tr("tk.pay"))
 st.caption(tr("tk.pay_formula"))
 pay_table = pd.DataFrame({tr("part.name"): pay.name, tr("col.store"): pay.store})
@@ -341,5 +356,6 @@ st.caption(tr("tk.labor_source"))
 if st.button(tr("tk.apply", month=f"{month:%Y-%m}"), key="apply_labor"):
     from ecdata.team.scoring import apply_labor_cost
 
-    result = apply_labor_cost(get_store(), month, labor, stage)
+    with auth.acting():
+        result = apply_labor_cost(get_store(), month, labor, stage)
     st.success(tr("org.saved", batch=result.batch_id))

@@ -14,7 +14,7 @@ from ecdata.names import store_in_name
 from ecdata.store.batches import list_batches, rename_store, undo_batch
 from ecdata.store.settings import CURRENCIES, set_store_currency
 from ecdata.team.files import is_team_file, read_team_file, save_team_file
-from ui import tables
+from ui import auth, tables
 from ui.sidebar import page_view
 from ui.state import fmt, get_store, labeller, lang, metric_label, query, say, tr, unit_of
 from ui.tables import history_rows
@@ -23,6 +23,11 @@ SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
 
 page_view()  # inside the app's shell, also when a shared link is the first request
 st.title(f"📤 {tr('page.upload')}")
+if not auth.allowed("upload"):
+    # A viewer gets no uploader, no store editing and no undo: the server never runs them.
+    st.info(tr("acc.read_only", role=tr(f"role.{auth.user().role}")))
+    st.stop()
+auth.say_refusals()
 st.caption(tr("up.intro"))
 store = get_store()
 
@@ -121,7 +126,8 @@ def team_upload(upload) -> None:
     if st.button(
         say("up.commit", file=upload.name), type="primary", key=f"commit_{upload.file_id}"
     ):
-        result = save_team_file(store, team)
+        with auth.acting():
+            result = save_team_file(store, team)
         done[upload.file_id] = say(
             Message(
                 "ok.ingested",
@@ -317,7 +323,8 @@ for upload in files or []:
             key=f"commit_{upload.file_id}",
             disabled=not confirmed,
         ):
-            outcome = commit(store, parsed)
+            with auth.acting():
+                outcome = commit(store, parsed)
             if st.session_state.get(override_key) or st.session_state.get(header_key):
                 remember_mapping(
                     store,
@@ -341,8 +348,17 @@ st.subheader(tr("up.stores"))
 
 def _rename(old: str, new: str) -> None:
     # A callback, like undo: the tables below are drawn after it.
-    result = rename_store(store, old, new)
+    if not auth.refuse_unless("upload"):
+        return
+    with auth.acting():
+        result = rename_store(store, old, new)
     st.session_state["_rename_said"] = say("up.renamed", old=old, new=new, batch=result.batch_id)
+
+
+def _set_currency(store_name: str, currency: str) -> None:
+    if auth.refuse_unless("upload"):
+        with auth.acting():
+            set_store_currency(store, store_name, currency)
 
 
 if said := st.session_state.pop("_rename_said", None):
@@ -376,8 +392,8 @@ else:
     cur_go.button(
         tr("up.currency_set"),
         key="currency_button",
-        on_click=set_store_currency,
-        args=(store, currency_store, currency),
+        on_click=_set_currency,
+        args=(currency_store, currency),
     )
 
 st.subheader(tr("up.history"))
@@ -385,7 +401,10 @@ st.subheader(tr("up.history"))
 
 def _undo(batch: int) -> None:
     # A callback: it runs before the page, so the history below is already the new one.
-    st.session_state["_undo_said"] = undo_batch(store, batch)
+    if not auth.refuse_unless("undo_own"):
+        return
+    with auth.acting():
+        st.session_state["_undo_said"] = undo_batch(store, batch, auth.only_own_batches())
 
 
 if said := st.session_state.pop("_undo_said", None):

@@ -441,3 +441,48 @@ def test_presentation_mode_is_readable_from_the_back_and_shows_no_pay(server, br
     (SHOTS / f"present_sizes_{lang}.json").write_text(json.dumps(measured, indent=1))
     assert not errors, errors
     context.close()
+
+
+def test_a_viewer_signs_in_and_finds_no_upload_undo_or_pay(tmp_path, browser):
+    from ecdata.store.accounts import add_user
+
+    db = tmp_path / "accounts.duckdb"
+    with Store(db) as store:
+        load_demo(store, dt.date(2026, 11, 15))
+        add_user(store, "boss", "owner", "owner pass 1")
+        add_user(store, "val", "viewer", "viewer pass 1")
+    proc, url = start_server(db)
+    try:
+        context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="en-US")
+        page = context.new_page()
+        page.goto(f"{url}/?lang=en")
+        page.get_by_role("textbox", name="Name").fill("val")
+        page.get_by_role("textbox", name="Password").fill("wrong password")
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_text("Wrong name or password").wait_for(timeout=30_000)
+        page.get_by_role("textbox", name="Password").fill("viewer pass 1")
+        page.get_by_role("button", name="Sign in").click()
+        settle(page)
+        assert "Signed in: val (viewer)" in page_text(page)
+        # A new page load is a new session: the cookie keeps the sign-in.
+        for path in ("upload", "team_kpis", "org"):
+            page.goto(f"{url}/{path}?lang=en")
+            settle(page)
+            text = page_text(page)
+            assert "Sign in" not in page.locator("h1").first.inner_text()
+            assert page.locator('[data-testid="stFileUploader"]').count() == 0
+            assert page.get_by_role("button", name=re.compile("Undo")).count() == 0
+            assert not re.search(r"Team pay|Floating pay|Base × level|Incentive", text), path
+            assert page.locator("h3", has_text=re.compile(r"^Pay$")).count() == 0
+            page.screenshot(path=str(SHOTS / f"viewer_{path}.png"))
+        context.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    with Store(db) as store:
+        failures, signed_in_at = (
+            store.reader()
+            .execute("SELECT failures, last_sign_in FROM users WHERE name = 'val'")
+            .fetchall()[0]
+        )
+    assert failures == 0 and signed_in_at is not None  # counted, then cleared on success

@@ -6,16 +6,22 @@ from __future__ import annotations
 import streamlit as st
 
 from ecdata.demo import demo_batches, load_demo, remove_demo
+from ui import auth
 from ui.state import get_store, query, say, tr
 
 
 def _remove() -> None:
-    ok, message = remove_demo(get_store())
+    if not auth.refuse_unless("upload"):
+        return
+    with auth.acting():
+        ok, message = remove_demo(get_store())
     st.session_state["_demo_message"] = (ok, message)
 
 
 def _load() -> None:
-    load_demo(get_store())
+    if auth.refuse_unless("upload"):
+        with auth.acting():
+            load_demo(get_store())
 
 
 def demo_banner() -> None:
@@ -28,9 +34,11 @@ def demo_banner() -> None:
     with st.container(border=True, key="demo_banner"):
         text, action = st.columns([3, 1], vertical_alignment="center")
         text.markdown("🧪 " + tr("demo.banner"))
-        action.button(tr("demo.remove"), key="remove_demo", on_click=_remove, width="stretch")
+        if auth.allowed("upload"):
+            action.button(tr("demo.remove"), key="remove_demo", on_click=_remove, width="stretch")
 
 
 def load_demo_button() -> None:
     """For an empty database: try ecdata on the demo company first."""
-    st.button(tr("demo.load"), key="load_demo", on_click=_load, type="primary")
+    if auth.allowed("upload"):
+        st.button(tr("demo.load"), key="load_demo", on_click=_load, type="primary")

@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from ecdata.store.notes import add_note, remove_note, timeline_notes
-from ui import charts
+from ui import auth, charts
 from ui.state import View, get_store, lang, query, say, tr
 
 
@@ -22,6 +22,8 @@ def mark(fig, view: View, first: dt.date | None = None):
 
 
 def _add(day_key: str, text_key: str, store_key: str) -> None:
+    if not auth.refuse_unless("settings"):
+        return
     text = (st.session_state.get(text_key) or "").strip()
     if not text:
         st.session_state["_note_said"] = ("error", tr("note.empty"))
@@ -29,13 +31,21 @@ def _add(day_key: str, text_key: str, store_key: str) -> None:
     store_name = st.session_state.get(store_key)
     if store_name == tr("filter.all"):
         store_name = None
-    add_note(get_store(), st.session_state[day_key], text, store_name)
+    with auth.acting():
+        add_note(get_store(), st.session_state[day_key], text, store_name)
     st.session_state[text_key] = ""
     st.session_state["_note_said"] = ("success", tr("note.added"))
 
 
+def _remove(note_id: int) -> None:
+    if auth.refuse_unless("settings"):
+        remove_note(get_store(), note_id)
+
+
 def notes_editor(view: View, stores: list[str]) -> None:
     """Add a dated note (for one store or all) and remove the ones in view."""
+    if not auth.allowed("settings"):
+        return  # a viewer sees the notes on the charts, and edits none
     with st.expander(tr("note.title")):
         if said := st.session_state.pop("_note_said", None):
             getattr(st, said[0])(said[1])
@@ -64,5 +74,6 @@ def notes_editor(view: View, stores: list[str]) -> None:
             remove_col.button(
                 tr("note.remove"),
                 key=f"note_remove_{row.note_id}",
-                on_click=lambda n=row.note_id: remove_note(get_store(), n),
+                on_click=_remove,
+                args=(row.note_id,),
             )

@@ -36,7 +36,7 @@ from ecdata.metrics.review import CARD_METRICS, movers
 from ecdata.report import FORMATS, ReportError, build_report, render
 from ecdata.store.settings import undo_setting
 from ecdata.team.files import roster_frame
-from ui import charts, notes
+from ui import auth, charts, notes
 from ui.equation import show_equation
 from ui.state import View, fmt, fmt_change, get_store, lang, metric_label, query, say, tr
 
@@ -284,14 +284,15 @@ def show_actions(view: View, presenting: bool = False) -> None:
         text, done = _item_text(item, how), item.done_week is not None
         left, right = st.columns([6, 1])
         left.html(f"<div class='ec-item'>{'✅' if done else '⬜'} {text}</div>")
-        if not done:
+        if not done and auth.allowed("settings"):
             right.button(
                 tr("act.done"),
                 key=f"act_done_{item.item_id}",
                 on_click=_mark_done,
                 args=(item.item_id, week),
             )
-    _add_form(view, week, how)
+    if auth.allowed("settings"):
+        _add_form(view, week, how)
 
 
 def _item_text(item, how: str) -> str:
@@ -316,23 +317,28 @@ def _item_text(item, how: str) -> str:
 
 
 def _mark_done(item_id: int, week: dt.date) -> None:
-    mark_done(get_store(), item_id, week)
+    if auth.refuse_unless("settings"):
+        with auth.acting():
+            mark_done(get_store(), item_id, week)
 
 
 def _add(view: View, week: dt.date, owners: dict, metrics: dict) -> None:
+    if not auth.refuse_unless("settings"):
+        return
     what = (st.session_state.get("act_what") or "").strip()
     if not what:
         st.session_state["_act_said"] = ("error", tr("act.empty"))
         return
-    add_action(
-        get_store(),
-        week,
-        what,
-        owners.get(st.session_state.get(f"act_owner_{lang()}")),
-        st.session_state.get("act_due"),
-        metrics.get(st.session_state.get(f"act_metric_{lang()}")),
-        view.filters.stores,
-    )
+    with auth.acting():
+        add_action(
+            get_store(),
+            week,
+            what,
+            owners.get(st.session_state.get(f"act_owner_{lang()}")),
+            st.session_state.get("act_due"),
+            metrics.get(st.session_state.get(f"act_metric_{lang()}")),
+            view.filters.stores,
+        )
     st.session_state["act_what"] = ""
     st.session_state["_act_said"] = ("success", tr("act.added"))
 
@@ -356,17 +362,22 @@ def _add_form(view: View, week: dt.date, how: str) -> None:
 
 
 def _save_settings(labels: dict, people: dict) -> None:
+    if not auth.refuse_unless("settings"):
+        return
     chosen = [labels[x] for x in st.session_state.get(f"meet_agenda_{lang()}", [])]
     if not chosen:
         st.session_state["_meet_said"] = ("error", tr("meet.empty_agenda"))
         return
     store = get_store()
-    save_agenda(store, chosen)
-    save_people_shown(store, people[st.session_state.get(f"meet_people_{lang()}")])
+    with auth.acting():
+        save_agenda(store, chosen)
+        save_people_shown(store, people[st.session_state.get(f"meet_people_{lang()}")])
     st.session_state["_meet_said"] = ("success", tr("meet.saved"))
 
 
 def _undo_settings() -> None:
+    if not auth.refuse_unless("settings"):
+        return
     undone = undo_setting(get_store(), AGENDA_KEY, PEOPLE_KEY)
     st.session_state["_meet_said"] = (
         ("success", tr("meet.undone"))
@@ -386,6 +397,8 @@ def show_settings() -> None:
     chosen, and how people are named on the shared screen. Never shown while presenting."""
     labels = {tr(f"meet.{name}"): name for name in SCREENS}
     people = {tr(f"people.{how}"): how for how in PEOPLE_SHOWN}
+    if not auth.allowed("settings"):
+        return
     current, how = query(agenda), query(people_shown)
     with st.expander(tr("meet.settings")):
         st.multiselect(

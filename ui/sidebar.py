@@ -11,6 +11,7 @@ import streamlit as st
 from ecdata.metrics.kpis import Filters
 from ecdata.metrics.periods import COMPARISONS, PRESETS
 from ecdata.metrics.review import data_bounds, dimension_values, store_currencies
+from ui import auth
 from ui.demo import demo_banner, load_demo_button
 from ui.state import (
     View,
@@ -36,6 +37,9 @@ def default_preset(latest) -> str:
 def render_sidebar() -> View:
     any_data = query(data_bounds)[1] is not None
     stores = query(dimension_values, "store")
+    granted = auth.user().stores  # a viewer limited to some stores sees only those
+    if granted:
+        stores = [s for s in stores if s in granted]
     channels = query(dimension_values, "channel")
     with st.sidebar:
         widget(
@@ -62,6 +66,11 @@ def render_sidebar() -> View:
             channels,
             label=tr("filter.channels"),
             placeholder=tr("filter.all"),
+        )
+        # "All" is all the stores this account may see.
+        # (A grant of stores with no data yet still limits the view to them: never to all.)
+        chosen_stores = [s for s in chosen_stores if s in stores] or (
+            (list(stores) or list(granted)) if granted else []
         )
         # Presets end at the last day the chosen stores and channels have data.
         first, latest = query(data_bounds, tuple(chosen_stores), tuple(chosen_channels))
@@ -120,6 +129,7 @@ def render_sidebar() -> View:
             from ui.present import start_button
 
             start_button()
+        auth.sign_out_button()
     # Money is summed only within one currency: warn when the stores in view mix them.
     currencies = query(store_currencies)
     in_view = {currencies.get(s, "¥") for s in (chosen_stores or stores)}

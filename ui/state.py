@@ -56,7 +56,11 @@ def browser_language() -> str:
 def lang() -> str:
     """The language chosen in the sidebar (ui.url keeps it), else the browser's."""
     value = st.session_state.get("v_lang")
-    return value if value in LANGUAGES else browser_language()
+    if value in LANGUAGES:
+        return value
+    # Before the sidebar ran (the sign-in page): the link's language, else the browser's.
+    asked = st.query_params.get("lang")
+    return asked if asked in LANGUAGES else browser_language()
 
 
 def tr(key: str, **params) -> str:

@@ -58,6 +58,12 @@ def history_rows(batches: pd.DataFrame) -> pd.DataFrame:
         for f in batches.file_name
     ]
     shown["target_table"] = [tr(f"table.{v}") for v in batches.target_table]
+    # Who uploaded it, and who undid it (blank before accounts existed).
+    shown["by"] = [
+        _text(made) + (f" · ↩ {undone}" if isinstance(undone, str) else "")
+        for made, undone in zip(batches.created_by, batches.undone_by)
+    ]
+    shown = shown.drop(columns=["created_by", "undone_by"])
     for column in ("rows_read", "rows_written", "rows_new", "rows_replaced", "rows_rejected"):
         shown[column] = [_text(int(v)) if not pd.isna(v) else "" for v in batches[column]]
     return shown

@@ -14,6 +14,7 @@ from ecdata.metrics.catalogue import METRICS
 from ecdata.metrics.kpis import Filters, totals
 from ecdata.metrics.periods import week_start
 from ecdata.store import Store
+from ecdata.store.database import ACTOR
 
 MAX_TEXT = 200
 COLUMNS = [
@@ -66,9 +67,19 @@ def add_action(
         item_id = item_id[0][0]
         cur.execute(
             """INSERT INTO action_items
-               (item_id, week, what, owner, due_week, metric, stores, value_then)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-            [item_id, week, what, owner or None, due, metric or None, list(stores), value_then],
+               (item_id, week, what, owner, due_week, metric, stores, value_then, created_by)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                item_id,
+                week,
+                what,
+                owner or None,
+                due,
+                metric or None,
+                list(stores),
+                value_then,
+                ACTOR.get(),
+            ],
         )
     return item_id
 

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from ecdata.i18n import Message
 from ecdata.store import FACT_TABLES, FactTable, Store
+from ecdata.store.database import ACTOR
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ def write_batch(
             "rows_written": written,
             "rows_new": written - replaced,
             "rows_replaced": replaced,
+            "created_by": ACTOR.get(),
             **meta,
         }
         cur.execute(
@@ -180,8 +182,8 @@ def rename_store(store: Store, old: str, new: str) -> BatchResult:
             written, replaced = written + n_written, replaced + n_replaced
         w.execute(
             "INSERT INTO batches (batch_id, file_name, content_hash, kind, platform, "
-            "target_table, store_param, rows_written, rows_new, rows_replaced) "
-            "VALUES (?, ?, ?, 'rename', NULL, ?, ?, ?, 0, ?)",
+            "target_table, store_param, rows_written, rows_new, rows_replaced, created_by) "
+            "VALUES (?, ?, ?, 'rename', NULL, ?, ?, ?, 0, ?, ?)",
             [
                 batch_id,
                 f"{old} → {new}",
@@ -190,6 +192,7 @@ def rename_store(store: Store, old: str, new: str) -> BatchResult:
                 new,
                 written,
                 replaced,
+                ACTOR.get(),
             ],
         )
     return BatchResult(batch_id, written, 0, replaced)
@@ -278,22 +281,26 @@ def _undo_rename(w, batch_id: int) -> tuple[bool, Message | tuple[int, int]]:
     return True, (removed, restored)
 
 
-def undo_batch(store: Store, batch_id: int) -> tuple[bool, Message]:
+def undo_batch(store: Store, batch_id: int, only_by: str | None = None) -> tuple[bool, Message]:
     """Put back what batch `batch_id` replaced and remove what it added.
 
     Refused (False, message) when a later active batch overwrote some of its rows, since
     restoring then would silently throw away the later upload: undo that one first. The
     check runs inside the write transaction, so no upload can land between it and the undo.
+    With `only_by` (a manager's account), only that account's own batches are undone.
     """
     with store.writer() as w:
         row = w.execute(
-            "SELECT target_table, undone_at FROM batches WHERE batch_id = ?", [batch_id]
+            "SELECT target_table, undone_at, created_by FROM batches WHERE batch_id = ?",
+            [batch_id],
         ).fetchall()
         if not row:
             return False, Message("err.unknown_batch", {"batch": batch_id})
-        table_name, undone_at = row[0]
+        table_name, undone_at, created_by = row[0]
         if undone_at is not None:
             return False, Message("err.batch_undone", {"batch": batch_id})
+        if only_by is not None and created_by != only_by:
+            return False, Message("err.undo_not_yours", {"batch": batch_id})
         if table_name == RENAME:
             ok, outcome = _undo_rename(w, batch_id)
             if not ok:
@@ -312,7 +319,10 @@ def undo_batch(store: Store, batch_id: int) -> tuple[bool, Message]:
                 [batch_id],
             ).fetchall()[0][0]
             w.execute(f"DELETE FROM replaced_{table_name} WHERE replaced_by = ?", [batch_id])
-        w.execute("UPDATE batches SET undone_at = current_timestamp WHERE batch_id = ?", [batch_id])
+        w.execute(
+            "UPDATE batches SET undone_at = current_timestamp, undone_by = ? WHERE batch_id = ?",
+            [ACTOR.get(), batch_id],
+        )
     # `removed` counts every row the batch wrote; those it had replaced came back.
     return True, Message(
         "ok.undone",
@@ -327,7 +337,7 @@ def list_batches(store: Store) -> pd.DataFrame:
         .execute(
             """SELECT batch_id, file_name, kind, platform, target_table, store_param,
                   rows_read, rows_written, rows_new, rows_replaced, rows_rejected,
-                  date_min, date_max, created_at, undone_at
+                  date_min, date_max, created_at, undone_at, created_by, undone_by
            FROM batches ORDER BY batch_id DESC"""
         )
         .df()

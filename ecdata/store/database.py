@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import duckdb
@@ -16,6 +17,21 @@ import duckdb
 from ecdata.store.schema import FACT_TABLES, MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_DB = Path("data/ecdata.duckdb")
+
+
+# Who is acting (an account name, "cli:<user>"), recorded on every batch, undo and setting
+# written inside `acting_as`; None without accounts.
+ACTOR: ContextVar[str | None] = ContextVar("actor", default=None)
+
+
+@contextmanager
+def acting_as(name: str | None):
+    """Record `name` as the author of what is written inside this block."""
+    token = ACTOR.set(name or None)
+    try:
+        yield
+    finally:
+        ACTOR.reset(token)
 
 
 def default_db_path() -> Path:

@@ -269,6 +269,31 @@ MIGRATIONS: list[list[str]] = [
             value_done DOUBLE,
             done_at TIMESTAMP
         )""",
+        # Accounts, optional (store/accounts.py): Argon2id hashes only; failures in a row and
+        # a lock-out time against guessing.
+        """CREATE TABLE IF NOT EXISTS users (
+            name VARCHAR PRIMARY KEY,
+            role VARCHAR NOT NULL,
+            password_hash VARCHAR NOT NULL,
+            stores VARCHAR[],
+            failures INTEGER NOT NULL DEFAULT 0,
+            locked_until TIMESTAMP,
+            last_sign_in TIMESTAMP,
+            created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+        )""",
+        # Signed-in browser sessions: only a hash of the cookie's token, and when it expires.
+        """CREATE TABLE IF NOT EXISTS sessions (
+            token_hash VARCHAR PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            expires_at TIMESTAMP NOT NULL,
+            created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+        )""",
+        # Who did it: the signed-in account (NULL before accounts existed, or without any).
+        "ALTER TABLE batches ADD COLUMN created_by VARCHAR",
+        "ALTER TABLE batches ADD COLUMN undone_by VARCHAR",
+        "ALTER TABLE app_settings ADD COLUMN created_by VARCHAR",
+        "ALTER TABLE action_items ADD COLUMN created_by VARCHAR",
+        "ALTER TABLE store_settings ADD COLUMN set_by VARCHAR",
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

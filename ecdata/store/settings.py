@@ -9,7 +9,7 @@ import json
 
 import pandas as pd
 
-from ecdata.store.database import Store
+from ecdata.store.database import ACTOR, Store
 
 CURRENCIES = ("¥", "$", "£", "€", "HK$", "NT$", "₹", "A$", "C$")
 
@@ -22,8 +22,8 @@ def set_store_currency(store: Store, store_name: str, currency: str | None) -> N
         cur.execute("DELETE FROM store_settings WHERE store = ?", [store_name])
         if currency is not None:
             cur.execute(
-                "INSERT INTO store_settings (store, currency) VALUES (?, ?)",
-                [store_name, currency],
+                "INSERT INTO store_settings (store, currency, set_by) VALUES (?, ?, ?)",
+                [store_name, currency, ACTOR.get()],
             )
 
 
@@ -53,8 +53,8 @@ def save_setting(store: Store, key: str, value) -> int:
             "SELECT COALESCE(max(setting_id), 0) + 1 FROM app_settings"
         ).fetchall()[0][0]
         cur.execute(
-            "INSERT INTO app_settings (setting_id, key, value) VALUES (?, ?, ?)",
-            [setting_id, key, text],
+            "INSERT INTO app_settings (setting_id, key, value, created_by) VALUES (?, ?, ?, ?)",
+            [setting_id, key, text, ACTOR.get()],
         )
     return setting_id
 
@@ -82,7 +82,8 @@ def setting_history(cur, key: str) -> pd.DataFrame:
     """Every change of `key`, newest first: setting_id, value (decoded), created_at,
     undone_at."""
     frame = cur.execute(
-        """SELECT setting_id, value, created_at, undone_at FROM app_settings WHERE key = ?
+        """SELECT setting_id, value, created_at, undone_at, created_by FROM app_settings
+           WHERE key = ?
            ORDER BY setting_id DESC""",
         [key],
     ).df()

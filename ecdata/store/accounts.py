@@ -1,0 +1,195 @@
+"""Accounts and roles, optional: with no account ecdata runs for one person on their own
+machine; once one exists, everyone signs in.
+
+Passwords are kept only as Argon2id hashes (argon2-cffi, the reference implementation's
+bindings). Repeated failures lock an account for a while. Roles:
+
+- owner: everything, pay included;
+- manager: uploads, undoes their own batches, edits ratings and settings; no pay;
+- viewer: reads (optionally only the stores granted); no pay, no changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from ecdata.store.database import Store
+
+ROLES = ("owner", "manager", "viewer")
+MAX_FAILURES = 5  # in a row; then the account waits LOCK_MINUTES
+LOCK_MINUTES = 15
+MIN_PASSWORD = 8
+SESSION_HOURS = 12  # a sign-in lasts this long (across reloads), then asks again
+
+# What each role may do. Enforced where the server acts (ui.auth.require before every write,
+# pay left out of what is sent), not by hiding buttons alone.
+PERMISSIONS = {
+    "owner": {"read", "upload", "undo_any", "undo_own", "team", "settings", "pay", "users"},
+    "manager": {"read", "upload", "undo_own", "team", "settings"},
+    "viewer": {"read"},
+}
+
+_HASHER = PasswordHasher()
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    stores: tuple[str, ...] = ()  # the stores a viewer may see; empty: all
+
+    def can(self, action: str) -> bool:
+        return action in PERMISSIONS[self.role]
+
+
+# With no account, the one person at the machine may do everything.
+LOCAL_OWNER = User("", "owner")
+
+
+class AccountError(Exception):
+    """A refused account operation; `key` is the i18n message."""
+
+    def __init__(self, key: str, **params):
+        super().__init__(key)
+        self.key, self.params = key, params
+
+
+def any_accounts(cur) -> bool:
+    return cur.execute("SELECT EXISTS (SELECT 1 FROM users)").fetchall()[0][0]
+
+
+def _check(role: str, password: str) -> None:
+    if role not in ROLES:
+        raise AccountError("acc.bad_role", role=role, roles=", ".join(ROLES))
+    if len(password) < MIN_PASSWORD:
+        raise AccountError("acc.short_password", n=MIN_PASSWORD)
+
+
+def add_user(
+    store: Store, name: str, role: str, password: str, stores: tuple[str, ...] = ()
+) -> None:
+    name = name.strip()
+    if not name:
+        raise AccountError("acc.no_name")
+    _check(role, password)
+    with store.writer() as cur:
+        if cur.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchall():
+            raise AccountError("acc.exists", name=name)
+        cur.execute(
+            "INSERT INTO users (name, role, password_hash, stores) VALUES (?, ?, ?, ?)",
+            [name, role, _HASHER.hash(password), list(stores)],
+        )
+
+
+def remove_user(store: Store, name: str) -> None:
+    with store.writer() as cur:
+        if not cur.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchall():
+            raise AccountError("acc.unknown", name=name)
+        cur.execute("DELETE FROM sessions WHERE name = ?", [name])
+        cur.execute("DELETE FROM users WHERE name = ?", [name])
+
+
+def set_password(store: Store, name: str, password: str) -> None:
+    _check("viewer", password)
+    with store.writer() as cur:
+        if not cur.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchall():
+            raise AccountError("acc.unknown", name=name)
+        cur.execute(
+            "UPDATE users SET password_hash = ?, failures = 0, locked_until = NULL WHERE name = ?",
+            [_HASHER.hash(password), name],
+        )
+        cur.execute("DELETE FROM sessions WHERE name = ?", [name])  # signed in elsewhere: out
+
+
+def list_users(cur):
+    """name, role, stores, failures, locked_until, created_at: never the hashes."""
+    return cur.execute(
+        "SELECT name, role, stores, failures, locked_until, created_at FROM users ORDER BY name"
+    ).df()
+
+
+def sign_in(store: Store, name: str, password: str, now: dt.datetime | None = None) -> User:
+    """The user, when `password` is theirs; AccountError otherwise. Every failure is
+    counted; MAX_FAILURES in a row lock the account for LOCK_MINUTES (a right password
+    is refused while locked), and each further failure locks it again. An unknown name is
+    refused like a wrong password."""
+    now = now or dt.datetime.now()
+    row = (
+        store.reader()
+        .execute(
+            "SELECT role, password_hash, stores, failures, locked_until FROM users WHERE name = ?",
+            [name],
+        )
+        .fetchall()
+    )
+    if not row:
+        _HASHER.hash(password)  # as slow as a real check: no telling names apart by time
+        raise AccountError("acc.bad_login")
+    role, hashed, stores, failures, locked_until = row[0]
+    if locked_until is not None and locked_until > now:
+        raise AccountError("acc.locked", minutes=LOCK_MINUTES)
+    try:
+        _HASHER.verify(hashed, password)
+    except (VerificationError, InvalidHashError):
+        failures += 1
+        locked = now + dt.timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None
+        with store.writer() as cur:
+            cur.execute(
+                "UPDATE users SET failures = ?, locked_until = ? WHERE name = ?",
+                [failures, locked, name],
+            )
+        key = "acc.locked" if locked else "acc.bad_login"
+        raise AccountError(key, minutes=LOCK_MINUTES) from None
+    with store.writer() as cur:
+        cur.execute(
+            "UPDATE users SET failures = 0, locked_until = NULL, last_sign_in = ? WHERE name = ?",
+            [now, name],
+        )
+    return User(name, role, tuple(stores or ()))
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(store: Store, user: User, now: dt.datetime | None = None) -> str:
+    """A new session token for `user` (kept by the browser as a cookie; only its hash is
+    stored), valid SESSION_HOURS."""
+    now = now or dt.datetime.now()
+    token = secrets.token_urlsafe(32)
+    with store.writer() as cur:
+        cur.execute("DELETE FROM sessions WHERE expires_at < ?", [now])
+        cur.execute(
+            "INSERT INTO sessions (token_hash, name, expires_at) VALUES (?, ?, ?)",
+            [_digest(token), user.name, now + dt.timedelta(hours=SESSION_HOURS)],
+        )
+    return token
+
+
+def session_user(store: Store, token: str, now: dt.datetime | None = None) -> User | None:
+    """The account a session token belongs to, while it is valid and the account exists."""
+    now = now or dt.datetime.now()
+    row = (
+        store.reader()
+        .execute(
+            """SELECT u.name, u.role, u.stores FROM sessions s JOIN users u USING (name)
+               WHERE s.token_hash = ? AND s.expires_at > ?""",
+            [_digest(token), now],
+        )
+        .fetchall()
+    )
+    if not row:
+        return None
+    name, role, stores = row[0]
+    return User(name, role, tuple(stores or ()))
+
+
+def end_session(store: Store, token: str) -> None:
+    with store.writer() as cur:
+        cur.execute("DELETE FROM sessions WHERE token_hash = ?", [_digest(token)])

@@ -1,0 +1,165 @@
+"""Accounts and roles: optional, Argon2 hashes only, lock-out after repeated failures, roles
+enforced where the server acts (no upload, undo or pay for those without the right), and
+who did what recorded on every batch and setting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, TODAY, app
+
+from ecdata.ingest.upload import ingest_file
+from ecdata.store import Store
+from ecdata.store.accounts import (
+    LOCK_MINUTES,
+    MAX_FAILURES,
+    AccountError,
+    add_user,
+    list_users,
+    sign_in,
+)
+from ecdata.store.batches import list_batches, undo_batch
+from ecdata.store.database import acting_as
+from ecdata.store.settings import save_setting, setting_history
+
+NOW = dt.datetime(2026, 11, 24, 9, 0)
+
+
+def test_passwords_are_kept_as_argon2_hashes_only(store):
+    add_user(store, "老板", "owner", "correct horse")
+    stored = store.reader().execute("SELECT password_hash FROM users").fetchall()[0][0]
+    assert stored.startswith("$argon2id$") and "correct horse" not in stored
+    assert "password_hash" not in list_users(store.reader()).columns
+    assert sign_in(store, "老板", "correct horse", NOW).role == "owner"
+
+
+def test_bad_passwords_are_refused_counted_and_lock_the_account(store):
+    add_user(store, "小美", "manager", "correct horse")
+    for n in range(1, MAX_FAILURES):
+        with pytest.raises(AccountError) as wrong:
+            sign_in(store, "小美", "wrong password", NOW)
+        assert wrong.value.key == "acc.bad_login"
+        assert list_users(store.reader()).failures.tolist() == [n]
+    with pytest.raises(AccountError) as locked:
+        sign_in(store, "小美", "wrong again", NOW)
+    assert locked.value.key == "acc.locked"
+    # Locked: even the right password waits.
+    with pytest.raises(AccountError) as still:
+        sign_in(store, "小美", "correct horse", NOW + dt.timedelta(minutes=1))
+    assert still.value.key == "acc.locked"
+    later = NOW + dt.timedelta(minutes=LOCK_MINUTES + 1)
+    assert sign_in(store, "小美", "correct horse", later).name == "小美"
+    assert list_users(store.reader()).failures.tolist() == [0]
+
+
+def test_unknown_names_short_passwords_and_bad_roles_are_refused(store):
+    with pytest.raises(AccountError) as unknown:
+        sign_in(store, "nobody", "whatever1", NOW)
+    assert unknown.value.key == "acc.bad_login"
+    with pytest.raises(AccountError) as short:
+        add_user(store, "a", "viewer", "short")
+    assert short.value.key == "acc.short_password"
+    with pytest.raises(AccountError) as role:
+        add_user(store, "a", "admin", "long enough")
+    assert role.value.key == "acc.bad_role"
+    add_user(store, "a", "viewer", "long enough")
+    with pytest.raises(AccountError) as twice:
+        add_user(store, "a", "viewer", "long enough")
+    assert twice.value.key == "acc.exists"
+
+
+def test_who_did_it_is_recorded_and_a_manager_undoes_only_their_own(store, tmp_path):
+    day = tmp_path / "day.csv"
+    day.write_text("日期,访客数,支付金额\n2026-10-01,100,1000\n", encoding="utf-8")
+    other = tmp_path / "other.csv"
+    other.write_text("日期,访客数,支付金额\n2026-10-02,100,1000\n", encoding="utf-8")
+    with acting_as("老板"):
+        first = ingest_file(store, day, store_name="A店", today=TODAY).batch.batch_id
+        save_setting(store, "meeting.people", "initials")
+    with acting_as("小美"):
+        second = ingest_file(store, other, store_name="A店", today=TODAY).batch.batch_id
+        ok, message = undo_batch(store, first, only_by="小美")
+        assert not ok and message.key == "err.undo_not_yours"
+        assert undo_batch(store, second, only_by="小美")[0]
+    batches = list_batches(store).set_index("batch_id")
+    assert batches.loc[first, "created_by"] == "老板"
+    assert (batches.loc[second, "created_by"], batches.loc[second, "undone_by"]) == ("小美", "小美")
+    assert setting_history(store.reader(), "meeting.people").created_by.tolist() == ["老板"]
+
+
+def signed_in(name: str, password: str, **params):
+    at = app(lang="en", **params)
+    at.text_input(key="sign_in_name").input(name)
+    at.text_input(key="sign_in_password").input(password)
+    at.button[0].click().run()
+    return at
+
+
+@pytest.fixture
+def with_accounts(db):
+    with Store(db) as store:
+        add_user(store, "boss", "owner", "owner pass 1")
+        add_user(store, "mia", "manager", "manager pass 1")
+        add_user(store, "val", "viewer", "viewer pass 1", ("天猫旗舰店",))
+    return db
+
+
+def test_with_an_account_nothing_runs_before_a_sign_in(with_accounts):
+    at = app(lang="en")
+    assert not at.exception
+    assert at.text_input(key="sign_in_name") is not None
+    assert not at.metric and not at.get("plotly_chart")
+    wrong = signed_in("val", "not the password")
+    assert any("Wrong name or password" in e.value for e in wrong.error)
+    assert not wrong.metric
+    with Store(with_accounts) as store:
+        assert list_users(store.reader()).set_index("name").failures["val"] == 1
+
+
+def test_a_viewer_reads_only_their_stores_and_never_uploads_undoes_or_sees_pay(with_accounts):
+    at = signed_in("val", "viewer pass 1")
+    assert not at.exception and at.metric
+    assert at.multiselect(key="w_stores_en").options == ["天猫旗舰店"]
+    at.switch_page("pages/upload.py").run()
+    assert any("can read, not change" in i.value for i in at.info)
+    assert not at.get("file_uploader") and not [b for b in at.button if "undo" in b.key]
+    at.switch_page("pages/team_kpis.py").run()
+    text = " ".join([s.value for s in at.subheader] + [m.label for m in at.metric])
+    assert "Pay" not in text and "Team pay" not in text
+    assert any("owner only" in c.value for c in at.caption)
+    assert not [b for b in at.button if b.key in ("save_schemes", "ratings_save", "apply_labor")]
+
+
+def test_the_owner_sees_pay_and_a_manager_does_not(with_accounts):
+    owner = signed_in("boss", "owner pass 1")
+    owner.switch_page("pages/team_kpis.py").run()
+    assert any(s.value == "Pay" for s in owner.subheader)
+    manager = signed_in("mia", "manager pass 1")
+    manager.switch_page("pages/team_kpis.py").run()
+    assert not any(s.value == "Pay" for s in manager.subheader)
+    assert manager.button(key="save_schemes")  # a manager edits the schemes, not pay
+
+
+def test_the_cli_says_why_when_the_dashboard_holds_the_database(tmp_path):
+    db = tmp_path / "held.duckdb"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"from ecdata.store import Store; s = Store({str(db)!r}); "
+         "import sys; print('open', flush=True); sys.stdin.read()"],
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        done = subprocess.run(
+            [sys.executable, "-m", "ecdata", "batches", "--db", str(db)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        holder.communicate("")
+    assert done.returncode == 3
+    assert "Traceback" not in done.stderr
+    assert "is open in another program" in done.stderr and "仪表盘" in done.stderr

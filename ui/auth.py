@@ -1,0 +1,140 @@
+"""Signing in, and what the signed-in account may do (ecdata.store.accounts).
+
+Without any account the app is one person's, who may do everything. Once an account exists,
+every run starts at `gate()`: no page runs before a sign-in. Every write the pages make goes
+through `allowed`/`acting()` here, so a viewer's browser cannot make the server write by
+sending a button press the page never showed; pay is left out of what is sent, not hidden.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ecdata.i18n import Message
+from ecdata.store.accounts import (
+    LOCAL_OWNER,
+    SESSION_HOURS,
+    AccountError,
+    User,
+    any_accounts,
+    end_session,
+    session_user,
+    sign_in,
+    start_session,
+)
+from ecdata.store.database import acting_as
+from ui.state import get_store, say, tr
+
+_SIGNED_IN = "_account"  # the User of this browser session
+COOKIE = "ecdata_session"  # the session token, so a reload or a new tab stays signed in
+
+
+def current_user() -> User | None:
+    """The account of this session, LOCAL_OWNER without accounts, None before a sign-in
+    (or once its session expired, or its account was removed)."""
+    store = get_store()
+    if not any_accounts(store.reader()):
+        return LOCAL_OWNER
+    token = st.session_state.get("_token") or _browser_token()
+    user = session_user(store, token) if token else None
+    if user is None:
+        if st.session_state.pop(_SIGNED_IN, None) is not None:
+            st.session_state["_sign_in_said"] = Message("acc.expired", {})
+        st.session_state.pop("_token", None)
+        return None
+    st.session_state[_SIGNED_IN], st.session_state["_token"] = user, token
+    return user
+
+
+def _browser_token() -> str | None:
+    """The session token the browser sent as a cookie, if any."""
+    token = st.context.cookies.get(COOKIE)
+    return token if isinstance(token, str) and token else None
+
+
+def _cookie(token: str, seconds: int) -> None:
+    """Hand the session token to the browser (Streamlit can read cookies, not set them)."""
+    st.html(
+        f"<script>document.cookie = '{COOKIE}={token}; path=/; max-age={seconds}; "
+        "SameSite=Strict';</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def _sign_in() -> None:
+    name = (st.session_state.get("sign_in_name") or "").strip()
+    password = st.session_state.get("sign_in_password") or ""
+    st.session_state["sign_in_password"] = ""
+    try:
+        user = sign_in(get_store(), name, password)
+    except AccountError as refused:
+        st.session_state["_sign_in_said"] = Message(refused.key, refused.params)
+        return
+    st.session_state["_token"] = start_session(get_store(), user)
+    st.session_state["_set_cookie"] = True
+
+
+def gate() -> User:
+    """The signed-in account; without one, the sign-in form, and the run stops there."""
+    user = current_user()
+    if user is not None:
+        if st.session_state.pop("_set_cookie", False):
+            _cookie(st.session_state["_token"], SESSION_HOURS * 3600)
+        return user
+    if _browser_token():
+        _cookie("", 0)  # a token the server no longer knows (expired, signed out): drop it
+    st.title(f"📊 ecdata · {tr('acc.sign_in')}")
+    with st.form("sign_in"):
+        st.text_input(tr("acc.name"), key="sign_in_name")
+        st.text_input(tr("acc.password"), type="password", key="sign_in_password")
+        st.form_submit_button(tr("acc.sign_in"), on_click=_sign_in, type="primary")
+    said = st.session_state.pop("_sign_in_said", None)
+    if said is not None:
+        st.error(say(said))
+    st.stop()
+
+
+def user() -> User:
+    return current_user() or LOCAL_OWNER
+
+
+def allowed(action: str) -> bool:
+    """Whether this session's account may `action` (accounts.PERMISSIONS)."""
+    found = current_user()
+    return found is not None and found.can(action)
+
+
+def refuse_unless(action: str) -> bool:
+    """In a callback: False, with the reason said on the next run, when not allowed."""
+    if allowed(action):
+        return True
+    st.session_state["_forbidden"] = True
+    return False
+
+
+def say_refusals() -> None:
+    if st.session_state.pop("_forbidden", False):
+        st.error(tr("acc.forbidden", role=tr(f"role.{user().role}")))
+
+
+def acting():
+    """Record this session's account on what is written inside the block."""
+    return acting_as(user().name or None)
+
+
+def only_own_batches() -> str | None:
+    """The account whose batches alone it may undo (a manager), or None (any batch)."""
+    return None if allowed("undo_any") else user().name
+
+
+def sign_out_button() -> None:
+    if not any_accounts(get_store().reader()):
+        return
+    who = user()
+    st.caption(tr("acc.signed_in", name=who.name, role=tr(f"role.{who.role}")))
+    if st.button(tr("acc.sign_out"), key="sign_out"):
+        token = st.session_state.pop("_token", None)
+        if token:
+            end_session(get_store(), token)
+        st.session_state.pop(_SIGNED_IN, None)
+        st.rerun()

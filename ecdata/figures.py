@@ -343,6 +343,17 @@ def stacked_bars(
     return periods_axis(style(fig, 420, title))
 
 
+def _target_line(frame, x: str, target: tuple[str, str], mode: str) -> go.Scatter:
+    """A target as every chart draws it: a dark dashed line."""
+    return go.Scatter(
+        x=frame[x],
+        y=frame[target[0]],
+        name=target[1],
+        mode=mode,
+        line=dict(width=3, dash="dash", color="#212529"),
+    )
+
+
 def against_target(
     frame,
     x: str,
@@ -355,15 +366,7 @@ def against_target(
     beaten or missed), and completion in percent on a second axis. Each pair: (column, label)."""
     fig = go.Figure()
     fig.add_trace(go.Bar(x=frame[x], y=frame[actual[0]], name=actual[1]))
-    fig.add_trace(
-        go.Scatter(
-            x=frame[x],
-            y=frame[target[0]],
-            name=target[1],
-            mode="lines+markers",
-            line=dict(width=3, dash="dash", color="#212529"),
-        )
-    )
+    fig.add_trace(_target_line(frame, x, target, "lines+markers"))
     fig.add_trace(
         go.Scatter(
             x=frame[x],
@@ -486,15 +489,7 @@ def against_target_lines(
                 connectgaps=False,
             )
         )
-    fig.add_trace(
-        go.Scatter(
-            x=frame[x],
-            y=frame[target[0]],
-            name=target[1],
-            mode="lines",
-            line=dict(width=3, dash="dash", color="#212529"),
-        )
-    )
+    fig.add_trace(_target_line(frame, x, target, "lines"))
     fig.update_yaxes(rangemode="tozero")
     return periods_axis(style(fig, 420, title))
 

@@ -40,6 +40,7 @@ from ecdata.metrics.periods import week_start
 from ecdata.metrics.products import product_movers
 from ecdata.metrics.review import movers, store_currencies
 from ecdata.store.notes import timeline_notes
+from ecdata.team.diagnosis import warning_texts
 
 FORMATS = ("pdf", "png")
 PAGE_WIDTH_PX = 720  # A4 at 96 dpi, less the margins
@@ -221,12 +222,8 @@ class _Sections:
         )
         stage = t(f"stage.{diagnosis.stage}", self.lang)
         out = f"<p>{html.escape(t('dg.stage', self.lang, stage=stage))}</p>"
-        for key, params in diagnosis.warnings:
-            params = {
-                k: t(f"stage.{v}", self.lang) if k in ("scheme", "stage") else v
-                for k, v in params.items()
-            }
-            out += f"<p class='bad'>{html.escape(t(key, self.lang, **params))}</p>"
+        for warning in warning_texts(diagnosis, self.lang):
+            out += f"<p class='bad'>{html.escape(warning)}</p>"
         if ranking.empty:
             return out
         names = shown_names(ranking.name, self.how)

@@ -13,6 +13,7 @@ from ecdata.team.diagnosis import (
     full_diagnosis,
     save_thresholds,
     stored_thresholds,
+    warning_texts,
 )
 from ecdata.team.org import roles
 from ecdata.team.scoring import STAGES
@@ -29,9 +30,8 @@ evidence, diagnosis = query(full_diagnosis, view.latest, scheme_in_use, view.fil
 
 stage_label = tr(f"stage.{diagnosis.stage}")
 st.markdown(f"## {tr('dg.stage', stage=stage_label)}")
-for key, params in diagnosis.warnings:
-    params = {k: tr(f"stage.{v}") if k in ("scheme", "stage") else v for k, v in params.items()}
-    st.warning(tr(key, **params))
+for warning in warning_texts(diagnosis, lang()):
+    st.warning(warning)
 if diagnosis.mixed:
     st.caption(tr("dg.mixed"))
 

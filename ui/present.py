@@ -35,6 +35,7 @@ from ecdata.metrics.products import product_movers
 from ecdata.metrics.review import CARD_METRICS, movers
 from ecdata.report import FORMATS, ReportError, build_report, render
 from ecdata.store.settings import undo_setting
+from ecdata.team.diagnosis import warning_texts
 from ecdata.team.files import roster_frame
 from ui import auth, charts, notes
 from ui.equation import show_equation
@@ -244,9 +245,8 @@ def _team(view: View) -> None:
     month, diagnosis, ranking = query(team_ranking, view.latest, view.filters.stores)
     stage = tr(f"stage.{diagnosis.stage}")
     st.html(f"<div class='ec-item'>{tr('dg.stage', stage=stage)}</div>")
-    for key, params in diagnosis.warnings:
-        params = {k: tr(f"stage.{v}") if k in ("scheme", "stage") else v for k, v in params.items()}
-        st.warning(tr(key, **params))
+    for warning in warning_texts(diagnosis, lang()):
+        st.warning(warning)
     if ranking.empty:
         st.info(tr("meet.no_scores"))
         return

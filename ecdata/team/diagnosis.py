@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ecdata.i18n import t
 from ecdata.metrics.kpis import Filters, kpi_table
 from ecdata.store.settings import save_setting, setting
 from ecdata.team.files import ratings_frame, roster_frame
@@ -196,6 +197,17 @@ def full_diagnosis(
     roster = pd.DataFrame({"role": list(evidence.roles_present)})
     diagnosis.next_hires = hiring_gaps(roster)[:2]
     return evidence, diagnosis
+
+
+def warning_texts(diagnosis: Diagnosis, lang: str) -> list[str]:
+    """The diagnosis's warnings as sentences in `lang` (stage names translated too)."""
+    out = []
+    for key, params in diagnosis.warnings:
+        named = {
+            k: t(f"stage.{v}", lang) if k in ("scheme", "stage") else v for k, v in params.items()
+        }
+        out.append(t(key, lang, **named))
+    return out
 
 
 THRESHOLDS_KEY = "team.thresholds"  # as edited on the diagnosis page (app_settings)

@@ -673,6 +673,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "role.manager": ("经理", "manager"),
     "role.viewer": ("查看者", "viewer"),
     "batch.by": ("操作人", "By"),
+    "ex.top_groups": (
+        "图中只画支付金额最大的 {shown} 个（共 {total} 个{dim}）；下面的表格包含全部。",
+        "The chart draws the {shown} {dim}s with the most sales, of {total}; the tables "
+        "below hold them all.",
+    ),
     "ok.no_actions": ("没有行动项。", "No action items."),
     "kind.store_period": ("店铺区间数据", "Store figures for a period"),
     "kind.ad": ("推广报表", "Ad report"),

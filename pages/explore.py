@@ -10,6 +10,8 @@ from ecdata.metrics.catalogue import KPI_COLUMNS, METRICS
 from ecdata.metrics.kpis import agent_kpis, kpi_table
 from ecdata.metrics.periods import selection_filter_range
 from ecdata.metrics.review import (
+    CHART_GROUPS,
+    biggest,
     dimension_values,
     fact_rows,
     period_comparison,
@@ -51,8 +53,11 @@ if frame.empty:
     st.info(tr("empty.no_rows"))
     st.stop()
 group = None if by == "none" else by
+charted = frame
+if group and frame[group].nunique() > CHART_GROUPS:
+    charted = frame[frame[group].isin(biggest(frame, group))]
 fig = charts.metric_lines(
-    frame,
+    charted,
     "period",
     [(m, metric_label(m), METRICS[m].unit == "rate") for m in metrics],
     group,
@@ -65,6 +70,10 @@ event = st.plotly_chart(
     config={"displayModeBar": False},
 )
 st.caption(tr("ex.chart_hint"))
+if charted is not frame:
+    st.caption(
+        tr("ex.top_groups", shown=CHART_GROUPS, total=frame[group].nunique(), dim=tr(f"dim.{by}").lower())
+    )
 notes.notes_editor(view, query(dimension_values, "store"))
 
 st.subheader(tr("ex.pivot"))

@@ -2,10 +2,11 @@
 the stage evidence, each checked against numbers worked out by hand."""
 
 import datetime as dt
+import json
 import math
 
 import pytest
-from conftest import TODAY
+from conftest import TODAY, app
 
 from ecdata.ingest.upload import ingest_file
 from ecdata.metrics.kpis import Filters, agent_kpis
@@ -154,3 +155,39 @@ def test_movers_compared_with_target_measure_the_gap_to_it(two_weeks):
     assert conversion.set_index("store").previous.to_dict() == pytest.approx(
         {"A店": 0.05, "B店": 0.05}
     )
+
+
+def test_explore_charts_the_ten_biggest_of_many_stores_and_says_so(store, app_on):
+    import pyarrow as pa
+
+    from ecdata.store import STORE_DAILY
+    from ecdata.store.batches import write_batch
+
+    days = [dt.date(2026, 10, 1) + dt.timedelta(days=d) for d in range(14)]
+    rows = [(d, f"店{s:02d}", "all", 100.0, 1000.0 * (s + 1)) for s in range(12) for d in days]
+    facts = pa.table(
+        {
+            "date": [r[0] for r in rows],
+            "store": [r[1] for r in rows],
+            "channel": [r[2] for r in rows],
+            "visitors": [r[3] for r in rows],
+            "sales": [r[4] for r in rows],
+        }
+    )
+    write_batch(store, STORE_DAILY, facts, {"file_name": "x", "content_hash": "x", "kind": "store"})
+    app_on(store.path)
+    at = app(
+        lang="en",
+        metrics="sales",
+        by="store",
+        range="custom",
+        **{"from": "2026-10-01", "to": "2026-10-14"},
+    )
+    at.switch_page("pages/explore.py").run()
+    assert not at.exception
+    traces = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    # The smallest two (店00, 店01 sell least) are left out of the chart, not the tables.
+    assert sorted(t["name"] for t in traces) == [f"店{s:02d}" for s in range(2, 12)]
+    assert any("10 stores with the most sales, of 12" in c.value for c in at.caption)
+    comparison = next(d.value for d in at.dataframe if "Store" in d.value.columns)
+    assert len(comparison) == 12

@@ -59,6 +59,8 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p {font-size: 28px;}
 [data-testid="stMain"] [data-testid="stAlert"] p {font-size: 30px;}
 [data-testid="stMain"] h3 {font-size: 36px;}
+[data-testid="stMain"] [data-testid="stCaptionContainer"],
+[data-testid="stMain"] [data-testid="stCaptionContainer"] p {font-size: 24px;}
 .st-key-present_prev button, .st-key-present_next button, .st-key-present_exit button {
   min-height: 84px; padding: 0 44px;}
 .st-key-present_prev button p, .st-key-present_next button p,

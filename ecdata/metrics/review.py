@@ -264,6 +264,19 @@ def week_flags(
     return pd.DataFrame(rows, columns=["period", "store", "metric", "value", "reference", "kind"])
 
 
+# A chart draws this many stores or channels at most: 500 lines are read by nobody, and
+# build in seconds. The tables below it keep them all.
+CHART_GROUPS = 10
+
+
+def biggest(frame: pd.DataFrame, by: str, limit: int = CHART_GROUPS) -> list[str]:
+    """The `limit` stores or channels of a kpi_table frame with the most sales over its
+    periods (then by name), for a chart that cannot show them all."""
+    totals_by = frame.groupby(by, sort=True)["sales"].sum(min_count=1)
+    ranked = totals_by.reset_index().sort_values(["sales", by], ascending=[False, True])
+    return list(ranked[by].head(limit))
+
+
 def not_final_days(cur, filters: Filters) -> list[dt.date]:
     """Days in range whose numbers are still placeholders (T+1 delayed exports)."""
     return [

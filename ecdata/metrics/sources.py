@@ -41,8 +41,10 @@ def store_currency_sql() -> str:
             SELECT f.store,
                    CASE WHEN count(DISTINCT COALESCE(p.currency, '¥')) = 1
                         THEN any_value(COALESCE(p.currency, '¥')) ELSE '?' END AS currency
-            FROM (SELECT store, batch_id FROM store_daily
-                  UNION ALL SELECT store, batch_id FROM store_periods) f
+            -- Distinct (store, batch) pairs first: a few hundred, not every fact row, go
+            -- through the joins (a 10M-row store_daily: 0.24 s -> see the commit).
+            FROM (SELECT DISTINCT store, batch_id FROM store_daily
+                  UNION SELECT DISTINCT store, batch_id FROM store_periods) f
             LEFT JOIN batches b USING (batch_id)
             LEFT JOIN platform_currency p ON p.platform = b.platform
             GROUP BY f.store)

@@ -4,13 +4,11 @@ import streamlit as st
 
 st.set_page_config(page_title="ecdata", page_icon="📊", layout="wide")
 
-from ui.auth import gate  # noqa: E402
+from ui.auth import current_user, gate  # noqa: E402
 from ui.sidebar import render_sidebar  # noqa: E402
 from ui.state import get_store, tr  # noqa: E402
 
 get_store()  # opens the database, loading the demo company into an empty one
-gate()  # with accounts, nothing runs before a sign-in
-render_sidebar()
 pages = {
     tr("nav.review"): [
         st.Page(
@@ -39,4 +37,10 @@ pages = {
         st.Page("pages/upload.py", title=tr("page.upload"), icon="📤", url_path="upload"),
     ],
 }
-st.navigation(pages, position="sidebar", expanded=True).run()
+# The navigation knows every page before the sign-in, so a shared link opens its page once
+# signed in; its menu shows only then.
+signed_in = current_user() is not None
+page = st.navigation(pages, position="sidebar" if signed_in else "hidden", expanded=True)
+gate()  # with accounts, nothing runs before a sign-in
+render_sidebar()
+page.run()

@@ -72,7 +72,12 @@ event = st.plotly_chart(
 st.caption(tr("ex.chart_hint"))
 if charted is not frame:
     st.caption(
-        tr("ex.top_groups", shown=CHART_GROUPS, total=frame[group].nunique(), dim=tr(f"dim.{by}").lower())
+        tr(
+            "ex.top_groups",
+            shown=CHART_GROUPS,
+            total=frame[group].nunique(),
+            dim=tr(f"dim.{by}").lower(),
+        )
     )
 notes.notes_editor(view, query(dimension_values, "store"))
 

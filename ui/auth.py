@@ -83,14 +83,16 @@ def gate() -> User:
         return user
     if _browser_token():
         _cookie("", 0)  # a token the server no longer knows (expired, signed out): drop it
-    st.title(f"📊 ecdata · {tr('acc.sign_in')}")
-    with st.form("sign_in"):
-        st.text_input(tr("acc.name"), key="sign_in_name")
-        st.text_input(tr("acc.password"), type="password", key="sign_in_password")
-        st.form_submit_button(tr("acc.sign_in"), on_click=_sign_in, type="primary")
-    said = st.session_state.pop("_sign_in_said", None)
-    if said is not None:
-        st.error(say(said))
+    _, middle, _ = st.columns([1, 2, 1])
+    with middle:
+        st.title(f"📊 ecdata · {tr('acc.sign_in')}")
+        with st.form("sign_in"):
+            st.text_input(tr("acc.name"), key="sign_in_name")
+            st.text_input(tr("acc.password"), type="password", key="sign_in_password")
+            st.form_submit_button(tr("acc.sign_in"), on_click=_sign_in, type="primary")
+        said = st.session_state.pop("_sign_in_said", None)
+        if said is not None:
+            st.error(say(said))
     st.stop()
 
 

@@ -37,6 +37,7 @@ from ecdata.store.accounts import (
     remove_user,
     set_password,
 )
+from ecdata.store.backup import RestoreError, backup, restore
 from ecdata.store.batches import list_batches, undo_batch
 from ecdata.store.database import acting_as
 from ecdata.team.files import read_team_file, save_team_file
@@ -120,6 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
     u = with_db(users.add_parser("passwd", help="set an account's password"))
     u.add_argument("name")
 
+    p = with_db(sub.add_parser("backup", help="copy the whole store into a folder"))
+    p.add_argument("--out", type=Path, required=True)
+    p = sub.add_parser("restore", help="a new store from a backup folder")
+    p.add_argument("folder", type=Path)
+    p.add_argument("--db", required=True, help="a new DuckDB file, or an empty DuckLake")
+
     p = with_db(sub.add_parser("demo", help="load the demo company"))
     p.add_argument("--end", type=_date, help="last day of demo data (default: yesterday)")
     p = sub.add_parser("samples", help="write sample export files to try the upload with")
@@ -137,6 +144,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "samples":
         for path in write_sample_files(args.folder, args.end):
             print(path)
+        return 0
+    if args.command == "restore":
+        try:
+            restore(args.folder, args.db).close()
+        except RestoreError as refused:
+            print(Message(refused.key, refused.params), file=sys.stderr)
+            return 1
+        print(Message("ok.restored", {"folder": str(args.folder), "db": args.db}))
         return 0
     path = args.db or default_db_path()
     try:
@@ -322,6 +337,16 @@ def _user(store: Store, args) -> int:
     return 0
 
 
+def _backup(store: Store, args) -> int:
+    try:
+        batches = backup(store, args.out)
+    except RestoreError as refused:
+        print(Message(refused.key, refused.params), file=sys.stderr)
+        return 1
+    print(Message("ok.backup", {"folder": str(args.out), "batches": batches}))
+    return 0
+
+
 def _print_table(frame: pd.DataFrame, style: str) -> int:
     if style == "csv":
         # Names starting = + - @ are made inert, as in the UI's downloads.
@@ -368,6 +393,7 @@ COMMANDS = {
     "actions": _actions,
     "report": _report,
     "user": _user,
+    "backup": _backup,
     "demo": _demo,
     "batches": _batches,
     "undo": _undo,

@@ -632,6 +632,36 @@ TEXT: dict[str, tuple[str, str]] = {
         "command line cannot open it too. Use the dashboard's Upload page, or stop the "
         "dashboard and run the command again.",
     ),
+    "err.lake_packages": (
+        "DuckLake 需要 duckdb 1.5.x 及其扩展包（当前 duckdb {version}）：pip install -r requirements-ducklake.txt",
+        "DuckLake needs duckdb 1.5.x with its extension packages (this is duckdb {version}): "
+        "pip install -r requirements-ducklake.txt",
+    ),
+    "err.lake_data_path": (
+        "使用 DuckLake 时请用 ECDATA_DATA_PATH 指定所有进程都能访问的数据文件夹。",
+        "With DuckLake, set ECDATA_DATA_PATH to a folder every app process can reach.",
+    ),
+    "err.lake_connect": (
+        "无法连接 DuckLake 的 PostgreSQL 目录：{error}",
+        "Cannot reach DuckLake's PostgreSQL catalog: {error}",
+    ),
+    "ok.backup": (
+        "已备份到 {folder}（{batches} 个批次）。",
+        "Backed up to {folder} ({batches} batches).",
+    ),
+    "ok.restored": ("已从 {folder} 恢复到 {db}。", "Restored {folder} into {db}."),
+    "err.backup_exists": (
+        "{folder} 里已有备份：请换一个空文件夹。",
+        "{folder} holds a backup already: choose an empty folder.",
+    ),
+    "err.not_a_backup": (
+        "{folder} 不是 ecdata 的备份（缺少 schema.sql/load.sql 或版本更新）。",
+        "{folder} is not an ecdata backup (no schema.sql/load.sql, or from a newer version).",
+    ),
+    "err.restore_target_exists": (
+        "{target} 已有数据：恢复只写入新的文件或空的 DuckLake。",
+        "{target} holds data already: a restore writes only into a new file or an empty DuckLake.",
+    ),
     "acc.bad_role": ("未知角色 {role}（可选：{roles}）", "Unknown role {role} (one of: {roles})"),
     "acc.short_password": ("密码至少 {n} 个字符。", "A password has at least {n} characters."),
     "acc.no_name": ("请填写用户名。", "A user needs a name."),

@@ -195,6 +195,12 @@ def _facts_from(
     except duckdb.ConversionException:
         if source is None or set(source.types) == {"VARCHAR"}:
             raise
+        if parsed.encoding in ("utf-8", "utf-8-sig"):
+            # Not text in a number column but bytes that are not UTF-8 (duckdb 1.5 reports
+            # them so): say where, and read no further (1.5 fails inside on a retry).
+            offset = first_undecodable(path, "utf-8")
+            if offset is not None:
+                raise UndecodableText(offset, "utf-8") from None
         # A column typed from DuckDB's sample holds text further down: read it all as text.
         source.all_text()
         source.create_view(con)

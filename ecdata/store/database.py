@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from ecdata.store.lake import is_lake, lake_ddl, open_lake, use_lake, writers_lock
 from ecdata.store.schema import FACT_TABLES, MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_DB = Path("data/ecdata.duckdb")
@@ -34,24 +35,33 @@ def acting_as(name: str | None):
         ACTOR.reset(token)
 
 
-def default_db_path() -> Path:
-    """`ECDATA_DB` if set, else data/ecdata.duckdb relative to the working directory."""
-    return Path(os.environ.get("ECDATA_DB") or DEFAULT_DB)
+def default_db_path() -> Path | str:
+    """`ECDATA_DB` if set, else data/ecdata.duckdb relative to the working directory. A
+    DuckLake (`ducklake:postgres:<conninfo>`, lake.py) is returned as it is written."""
+    value = os.environ.get("ECDATA_DB") or ""
+    if is_lake(value):
+        return value
+    return Path(value or DEFAULT_DB)
 
 
 class Store:
-    """Owns one DuckDB connection to a file (or ":memory:").
+    """Owns one DuckDB connection to a file (or ":memory:"), or to a DuckLake on PostgreSQL
+    (`ducklake:postgres:<conninfo>`, lake.py) for several processes sharing the data.
 
     Reads take a cursor each (`reader()`), so several Streamlit sessions can query at once;
-    writes go through `writer()`, which serialises them with a lock and wraps each in one
-    transaction: all of it lands or none of it does.
+    writes go through `writer()`, which serialises them with a lock (on a DuckLake, also
+    across processes) and wraps each in one transaction: all of it lands or none of it does.
     """
 
     def __init__(self, path: str | Path = ":memory:"):
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._con = duckdb.connect(self.path)
+        self.lake = is_lake(self.path)
+        if self.lake:
+            self._con = open_lake(self.path)
+        else:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self._con = duckdb.connect(self.path)
         # Halves load time and peak memory of large loads; row order is never relied upon.
         self._con.execute("SET preserve_insertion_order = false")
         self._write_lock = threading.Lock()
@@ -68,13 +78,24 @@ class Store:
 
     def reader(self) -> duckdb.DuckDBPyConnection:
         """A cursor for reading; cheap, one per query or per Streamlit rerun."""
-        return self._con.cursor()
+        cursor = self._con.cursor()
+        return use_lake(cursor) if self.lake else cursor
+
+    @contextmanager
+    def _exclusive(self):
+        """This process's write lock, and on a DuckLake the one shared by every process."""
+        with self._write_lock:
+            if not self.lake:
+                yield
+                return
+            with writers_lock(self._con):
+                yield
 
     @contextmanager
     def writer(self):
         """The single write path: a locked cursor inside one transaction."""
-        with self._write_lock:
-            cur = self._con.cursor()
+        with self._exclusive():
+            cur = self.reader()
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur
@@ -89,7 +110,8 @@ class Store:
     def schema_version(self) -> int:
         cur = self.reader()
         exists = cur.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version' "
+            "AND table_catalog = current_database()"
         ).fetchall()[0][0]
         if not exists:
             return 0
@@ -101,7 +123,7 @@ class Store:
         for version in range(current, SCHEMA_VERSION):
             with self.writer() as cur:
                 for statement in MIGRATIONS[version]:
-                    cur.execute(statement)
+                    cur.execute(lake_ddl(statement) if self.lake else statement)
                 cur.execute("INSERT INTO schema_version VALUES (?)", [version + 1])
 
     def is_empty(self) -> bool:
@@ -140,7 +162,8 @@ class Store:
         tables = [
             r[0]
             for r in cur.execute(
-                "SELECT table_name FROM information_schema.tables ORDER BY table_name"
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_catalog = current_database() ORDER BY table_name"
             ).fetchall()
         ]
         return {t: sorted(cur.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}

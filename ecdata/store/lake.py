@@ -1,0 +1,123 @@
+"""DuckLake on PostgreSQL: the store for a team that runs several app processes or machines.
+
+`ECDATA_DB='ducklake:postgres:<libpq conninfo>'` with `ECDATA_DATA_PATH=<folder>` (a path
+every process can reach) keeps the catalog in PostgreSQL and the data as Parquet files in
+the folder; the engine's SQL is the same as on the embedded file. Two differences are handled
+here:
+
+- DuckLake has no PRIMARY KEY/UNIQUE constraints: the schema's are left out (`lake_ddl`);
+  the single write path keeps keys unique, as it already checks them inside each write.
+- Writers in different processes are serialised by a PostgreSQL advisory lock held for the
+  whole write transaction (`writers_lock`), so a batch id or a duplicate check is never
+  raced; readers are never blocked.
+
+The extensions come from the PyPI packages duckdb-extension-ducklake and
+duckdb-extension-postgres, which exist for duckdb 1.5.x (requirements-ducklake.txt), loaded
+from their files: no download at run time.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from ecdata.i18n import Message
+
+PREFIX = "ducklake:postgres:"
+CATALOG = "lake"
+LOCK_CATALOG = "ecdata_lock"
+LOCK_KEY = 7_316_421  # the advisory lock every ecdata writer takes (any number, shared)
+
+
+class LakeError(Exception):
+    """DuckLake cannot be opened as configured; `message` says why and what to do."""
+
+    def __init__(self, key: str, **params):
+        super().__init__(key)
+        self.message = Message(key, params)
+
+
+def is_lake(target: str) -> bool:
+    return target.startswith(PREFIX)
+
+
+def _extension(package: str, name: str) -> Path:
+    """The extension file shipped by a PyPI package for this duckdb version."""
+    try:
+        module = __import__(package)
+    except ImportError:
+        raise LakeError("err.lake_packages", version=duckdb.__version__) from None
+    path = Path(module.__file__).parent / "extensions" / f"v{duckdb.__version__}" / name
+    if not path.exists():
+        raise LakeError("err.lake_packages", version=duckdb.__version__)
+    return path
+
+
+def _postgres_extension() -> Path:
+    """DuckDB loads the postgres extension only under its internal name: a copy by that
+    name, next to the user's other caches."""
+    source = _extension("duckdb_extension_postgres", "postgres.duckdb_extension")
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ecdata"
+    target = cache / f"duckdb-{duckdb.__version__}" / "postgres_scanner.duckdb_extension"
+    if not target.exists() or target.stat().st_size != source.stat().st_size:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    return target
+
+
+def open_lake(target: str, data_path: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection with the DuckLake of `target` attached as the default catalog."""
+    conninfo = target[len(PREFIX) :]
+    data_path = data_path or os.environ.get("ECDATA_DATA_PATH")
+    if not data_path:
+        raise LakeError("err.lake_data_path")
+    Path(data_path).mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(config={"allow_unsigned_extensions": "true"})
+    con.execute(f"LOAD '{_postgres_extension()}'")
+    con.execute(f"LOAD '{_extension('duckdb_extension_ducklake', 'ducklake.duckdb_extension')}'")
+    quoted = conninfo.replace("'", "''")
+    folder = str(Path(data_path).resolve()).replace("'", "''") + "/"
+    try:
+        con.execute(f"ATTACH 'ducklake:postgres:{quoted}' AS {CATALOG} (DATA_PATH '{folder}')")
+        con.execute(f"ATTACH '{quoted}' AS {LOCK_CATALOG} (TYPE postgres)")
+    except duckdb.Error as error:
+        raise LakeError("err.lake_connect", error=str(error).splitlines()[0]) from None
+    con.execute(f"USE {CATALOG}")
+    return con
+
+
+def use_lake(cursor: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of a DuckLake store, reading and writing the lake by default (each cursor
+    starts in the in-memory catalog)."""
+    cursor.execute(f"USE {CATALOG}")
+    return cursor
+
+
+@contextmanager
+def writers_lock(con: duckdb.DuckDBPyConnection):
+    """Hold the writers' advisory lock in PostgreSQL for the block: it waits while another
+    process writes, and is released when the block ends (its transaction commits)."""
+    lock = con.cursor()
+    lock.execute("BEGIN TRANSACTION")
+    try:
+        lock.execute(
+            f"SELECT * FROM postgres_query('{LOCK_CATALOG}', "
+            f"'SELECT pg_advisory_xact_lock({LOCK_KEY})')"
+        )
+        yield
+    finally:
+        lock.execute("COMMIT")
+        lock.close()
+
+
+_CONSTRAINT = re.compile(r"\s+PRIMARY KEY\b", re.IGNORECASE)
+
+
+def lake_ddl(statement: str) -> str:
+    """A migration statement as DuckLake takes it: without PRIMARY KEY constraints."""
+    return _CONSTRAINT.sub("", statement)

@@ -1,0 +1,241 @@
+"""The store on DuckLake with its catalog in PostgreSQL: the same engine code as on the
+embedded file (batches, merge, undo, renames, KPIs, the app), writers in several processes,
+and backups between the two backends.
+
+PostgreSQL is started here (initdb into a temporary folder, a free port on 127.0.0.1).
+DuckLake's extensions exist as PyPI packages for duckdb 1.5.x only, so scripts/test.sh runs
+this file a second time in .venv-ducklake (requirements-ducklake.txt); in the main venv
+(duckdb 2.x) it is skipped, saying so.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import DEMO_END, ROOT, TODAY, WEEK, app
+
+from ecdata.demo import load_demo
+from ecdata.ingest.upload import ingest_file
+from ecdata.metrics.kpis import Filters, kpi_table, totals
+from ecdata.store import Store
+from ecdata.store.backup import backup, restore
+from ecdata.store.batches import list_batches, rename_store, undo_batch
+
+
+def _have_lake_packages() -> bool:
+    try:
+        import duckdb_extension_ducklake  # noqa: F401
+        import duckdb_extension_postgres  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _postgres_bin(name: str) -> str | None:
+    found = shutil.which(name) or sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return found if isinstance(found, str) else (found[-1] if found else None)
+
+
+pytestmark = [
+    pytest.mark.skipif(
+        not duckdb.__version__.startswith("1.5.") or not _have_lake_packages(),
+        reason=f"DuckLake's extension packages exist for duckdb 1.5.x only (this is "
+        f"{duckdb.__version__}): scripts/test.sh runs this file in .venv-ducklake",
+    ),
+    pytest.mark.skipif(
+        _postgres_bin("initdb") is None or shutil.which("psql") is None,
+        reason="PostgreSQL is not installed (scripts/test.sh installs it with apt as root)",
+    ),
+]
+
+SAMPLE = ROOT / "sample_data" / "生意参谋_店铺整体_淘宝C店.csv"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    """initdb and pg_ctl refuse to run as root: as the postgres user then."""
+    if os.geteuid() != 0:
+        return command
+    return ["runuser", "-u", "postgres", "--", *command]
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    # Not under pytest's own temporary folder: as root that one is closed to other users.
+    folder = Path(tempfile.mkdtemp(prefix="ecdata-pg-"))
+    data = folder / "data"
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres")
+    port = _free_port()
+    subprocess.run(
+        _as_postgres([_postgres_bin("initdb"), "-D", str(data), "-A", "trust", "-U", "ec"]),
+        check=True,
+        capture_output=True,
+    )
+    options = f"-p {port} -k {folder} -h 127.0.0.1"
+    subprocess.run(
+        _as_postgres(
+            [_postgres_bin("pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "log"),
+             "-w", "start"]
+        ),
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    yield f"host=127.0.0.1 port={port} user=ec"
+    subprocess.run(
+        _as_postgres([_postgres_bin("pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
+        capture_output=True,
+    )
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+_COUNT = iter(range(10_000))
+
+
+@pytest.fixture
+def lake(postgres, tmp_path, monkeypatch):
+    """A new, empty DuckLake (its own database in the test PostgreSQL, its own data folder);
+    ECDATA_DATA_PATH set for this process and the ones it starts."""
+    name = f"lake_{os.getpid()}_{next(_COUNT)}"
+    subprocess.run(
+        ["psql", f"{postgres} dbname=postgres", "-q", "-c", f"CREATE DATABASE {name}"],
+        check=True,
+        capture_output=True,
+    )
+    monkeypatch.setenv("ECDATA_DATA_PATH", str(tmp_path / "lake-data"))
+    return f"ducklake:postgres:{postgres} dbname={name}"
+
+
+def day_file(folder: Path, day: int, visitors: int) -> Path:
+    path = folder / f"day{day}.csv"
+    path.write_text(
+        f"日期,访客数,支付买家数,支付金额\n2026-10-{day:02d},{visitors},{visitors // 10},"
+        f"{visitors * 10}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_the_demo_and_a_real_export_give_the_same_numbers_on_both_backends(lake, tmp_path):
+    with Store(tmp_path / "file.duckdb") as on_file, Store(lake) as on_lake:
+        for store in (on_file, on_lake):
+            load_demo(store, DEMO_END)
+            assert ingest_file(store, SAMPLE, store_name="淘宝C店", today=TODAY).ok
+        scope = Filters((), (), *WEEK)
+        a, b = totals(on_file.reader(), scope), totals(on_lake.reader(), scope)
+        for metric in ("sales", "visitors", "inquiries", "inquiry_cost", "conversion_rate"):
+            assert b[metric] == pytest.approx(a[metric]), metric
+        weekly = [
+            kpi_table(s.reader(), "week", "store", Filters()).sort_values(["period", "store"])
+            for s in (on_file, on_lake)
+        ]
+        assert weekly[1].sales.round(6).tolist() == weekly[0].sales.round(6).tolist()
+
+
+def test_merge_undo_and_rename_restore_exactly_on_the_lake(lake, tmp_path):
+    with Store(lake) as store:
+        assert ingest_file(store, day_file(tmp_path, 1, 100), store_name="A店", today=TODAY).ok
+        before = store.dump()
+        # The same day again with another figure: a merge that replaces one row.
+        again = tmp_path / "again"
+        again.mkdir()
+        second = ingest_file(store, day_file(again, 1, 300), store_name="A店", today=TODAY)
+        assert second.batch.rows_replaced == 1
+        assert totals(store.reader(), Filters()).visitors == 300
+        renamed = rename_store(store, "A店", "B店")
+        assert totals(store.reader(), Filters(("B店",))).visitors == 300
+        assert undo_batch(store, renamed.batch_id)[0]
+        assert undo_batch(store, second.batch.batch_id)[0]
+        after = store.dump()
+        assert after["store_daily"] == before["store_daily"]
+        assert totals(store.reader(), Filters()).visitors == 100
+
+
+WRITER = textwrap.dedent(
+    """
+    import datetime as dt, sys
+    from pathlib import Path
+    from ecdata.ingest.upload import ingest_file
+    from ecdata.metrics.kpis import Filters, totals
+    from ecdata.store import Store
+    target, path, wait_for = sys.argv[1], Path(sys.argv[2]), float(sys.argv[3])
+    with Store(target) as store:
+        outcome = ingest_file(store, path, store_name="A店", today=dt.date(2026, 11, 20))
+        assert outcome.ok, str(outcome.message)
+        # An app process: it sees the others' uploads land, without restarting.
+        import time
+        deadline = time.time() + 60
+        while totals(store.reader(), Filters()).visitors < wait_for and time.time() < deadline:
+            time.sleep(0.2)
+        print(outcome.batch.batch_id, totals(store.reader(), Filters()).visitors)
+    """
+)
+
+
+def test_four_writer_processes_land_every_batch_once_and_see_each_other(lake, tmp_path):
+    Store(lake).close()  # the schema, before four processes race to migrate it
+    files = [day_file(tmp_path, day, 100 * day) for day in (1, 2, 3, 4)]
+    everyone = float(sum(100 * day for day in (1, 2, 3, 4)))
+    started = time.perf_counter()
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, lake, str(path), str(everyone)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for path in files
+    ]
+    results = [w.communicate(timeout=120) for w in writers]
+    assert all(w.returncode == 0 for w in writers), [r[1][-800:] for r in results]
+    lines = [r[0].split() for r in results]
+    assert sorted(int(batch) for batch, _ in lines) == [1, 2, 3, 4]
+    assert all(float(seen) == everyone for _, seen in lines)  # each saw all four
+    with Store(lake) as store:
+        assert len(list_batches(store)) == 4
+        assert store.reader().execute("SELECT count(*) FROM store_daily").fetchall() == [(4,)]
+    print(f"four writer processes: {time.perf_counter() - started:.1f} s")
+
+
+def test_a_lake_backup_restores_into_a_file_and_a_file_backup_into_a_lake(lake, tmp_path):
+    with Store(lake) as store:
+        load_demo(store, DEMO_END)
+        rows = store.dump()
+        backup(store, tmp_path / "from-lake")
+    with restore(tmp_path / "from-lake", str(tmp_path / "copy.duckdb")) as on_file:
+        assert on_file.dump()["store_daily"] == rows["store_daily"]
+        backup(on_file, tmp_path / "from-file")
+    fresh = lake.rsplit("dbname=", 1)[0] + "dbname=" + lake.rsplit("dbname=", 1)[1] + "_b"
+    subprocess.run(
+        ["psql", lake.split(":", 2)[2].rsplit("dbname=", 1)[0] + "dbname=postgres", "-q",
+         "-c", f"CREATE DATABASE {fresh.rsplit('dbname=', 1)[1]}"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    with restore(tmp_path / "from-file", fresh) as back_on_lake:
+        assert back_on_lake.dump()["batches"] == rows["batches"]
+
+
+def test_the_app_runs_on_the_lake(lake, app_on):
+    with Store(lake) as store:
+        load_demo(store, DEMO_END)
+    app_on(lake)
+    at = app(lang="en")
+    assert not at.exception
+    assert any("Sales" == m.label for m in at.metric)

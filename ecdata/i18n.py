@@ -673,6 +673,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "Too many wrong passwords in a row: the account is locked for {minutes} minutes.",
     ),
     "acc.sign_in": ("登录", "Sign in"),
+    "acc.company_sign_in": ("用公司账号登录", "Sign in with your company account"),
+    "acc.no_account_for": (
+        "{email} 还没有 ecdata 账号：请店主运行 python -m ecdata user add {email} --role …",
+        "{email} has no ecdata account yet: the owner adds it with python -m ecdata user add "
+        "{email} --role …",
+    ),
     "acc.name": ("用户名", "Name"),
     "acc.password": ("密码", "Password"),
     "acc.signed_in": ("已登录：{name}（{role}）", "Signed in: {name} ({role})"),

@@ -163,3 +163,36 @@ def test_the_cli_says_why_when_the_dashboard_holds_the_database(tmp_path):
     assert done.returncode == 3
     assert "Traceback" not in done.stderr
     assert "is open in another program" in done.stderr and "仪表盘" in done.stderr
+
+
+COMPANY_IDP = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "a long random string for the test",
+    "client_id": "ecdata",
+    "client_secret": "secret",
+    "server_metadata_url": "https://idp.example.com/.well-known/openid-configuration",
+}
+
+
+def test_a_company_identity_provider_signs_in_to_the_account_of_that_email(with_accounts):
+    with Store(with_accounts) as store:
+        add_user(store, "mia@shop.example", "manager", "unused password")
+    out = app(lang="en")
+    out.secrets["auth"] = COMPANY_IDP
+    out.user = {"is_logged_in": False}
+    out.run()
+    assert out.button(key="company_sign_in").label == "Sign in with your company account"
+    assert not out.metric
+    signed = app(lang="en")
+    signed.secrets["auth"] = COMPANY_IDP
+    signed.user = {"is_logged_in": True, "email": "mia@shop.example"}
+    signed.run()
+    assert not signed.exception and signed.metric
+    signed.switch_page("pages/team_kpis.py").run()
+    assert not any(s.value == "Pay" for s in signed.subheader)  # a manager's view
+    stranger = app(lang="en")
+    stranger.secrets["auth"] = COMPANY_IDP
+    stranger.user = {"is_logged_in": True, "email": "who@else.example"}
+    stranger.run()
+    assert not stranger.metric
+    assert any("who@else.example has no ecdata account" in e.value for e in stranger.error)

@@ -9,6 +9,7 @@ sending a button press the page never showed; pay is left out of what is sent, n
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 
 from ecdata.i18n import Message
 from ecdata.store.accounts import (
@@ -16,6 +17,7 @@ from ecdata.store.accounts import (
     SESSION_HOURS,
     AccountError,
     User,
+    account,
     any_accounts,
     end_session,
     session_user,
@@ -29,12 +31,33 @@ _SIGNED_IN = "_account"  # the User of this browser session
 COOKIE = "ecdata_session"  # the session token, so a reload or a new tab stays signed in
 
 
+def company_sign_in() -> bool:
+    """A company identity provider is configured ([auth] in secrets.toml): Streamlit's own
+    st.login (OIDC) signs people in, and their e-mail names their ecdata account."""
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, StreamlitSecretNotFoundError):
+        return False
+
+
+def _company_user(store) -> User | None:
+    if not (company_sign_in() and st.user.is_logged_in):
+        return None
+    email = str(st.user.get("email") or "")
+    found = account(store, email)
+    if found is None:
+        st.session_state["_sign_in_said"] = Message("acc.no_account_for", {"email": email})
+    return found
+
+
 def current_user() -> User | None:
     """The account of this session, LOCAL_OWNER without accounts, None before a sign-in
     (or once its session expired, or its account was removed)."""
     store = get_store()
     if not any_accounts(store.reader()):
         return LOCAL_OWNER
+    if (by_company := _company_user(store)) is not None:
+        return by_company
     token = st.session_state.get("_token") or _browser_token()
     user = session_user(store, token) if token else None
     if user is None:
@@ -86,6 +109,8 @@ def gate() -> User:
     _, middle, _ = st.columns([1, 2, 1])
     with middle:
         st.title(f"📊 ecdata · {tr('acc.sign_in')}")
+        if company_sign_in():
+            st.button(tr("acc.company_sign_in"), key="company_sign_in", on_click=st.login)
         with st.form("sign_in"):
             st.text_input(tr("acc.name"), key="sign_in_name")
             st.text_input(tr("acc.password"), type="password", key="sign_in_password")
@@ -139,4 +164,6 @@ def sign_out_button() -> None:
         if token:
             end_session(get_store(), token)
         st.session_state.pop(_SIGNED_IN, None)
+        if company_sign_in() and st.user.is_logged_in:
+            st.logout()
         st.rerun()

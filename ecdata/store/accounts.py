@@ -154,6 +154,16 @@ def sign_in(store: Store, name: str, password: str, now: dt.datetime | None = No
     return User(name, role, tuple(stores or ()))
 
 
+def account(store: Store, name: str) -> User | None:
+    """The account called `name`, without a password: for an identity a company's identity
+    provider vouched for (its e-mail is the account's name)."""
+    row = store.reader().execute("SELECT role, stores FROM users WHERE name = ?", [name]).fetchall()
+    if not row:
+        return None
+    role, stores = row[0]
+    return User(name, role, tuple(stores or ()))
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -251,6 +251,7 @@ else:
 st.info(formula)
 
 people, scores, pay = query(evaluate_month, month, stage, schemes)
+scores = auth.granted_people(people, scores)  # a viewer of some stores sees their people
 if scores.empty:
     st.info(tr("tk.no_ratings", month=f"{month:%Y-%m}"))
     st.stop()

@@ -130,6 +130,14 @@ def test_a_viewer_reads_only_their_stores_and_never_uploads_undoes_or_sees_pay(w
     text = " ".join([s.value for s in at.subheader] + [m.label for m in at.metric])
     assert "Pay" not in text and "Team pay" not in text
     assert any("owner only" in c.value for c in at.caption)
+    with Store(with_accounts) as store:
+        allowed = {
+            name
+            for name, where in store.reader().execute("SELECT name, store FROM roster").fetchall()
+            if where in (None, "天猫旗舰店")
+        }
+    shown = next(d.value for d in at.dataframe if "Name" in d.value.columns)["Name"]
+    assert set(shown) and set(shown) <= allowed  # only their store's people and shared staff
     assert not [b for b in at.button if b.key in ("save_schemes", "ratings_save", "apply_labor")]
 
 

@@ -144,6 +144,16 @@ def say_refusals() -> None:
         st.error(tr("acc.forbidden", role=tr(f"role.{user().role}")))
 
 
+def granted_people(people, scores):
+    """`scores` of the people this account may see: with stores granted, those of those
+    stores and the staff serving every store (no store); everyone otherwise."""
+    stores = user().stores
+    if not stores:
+        return scores
+    seen = people[people.store.isna() | people.store.isin(stores)].person_id
+    return scores[scores.person_id.isin(seen)]
+
+
 def acting():
     """Record this session's account on what is written inside the block."""
     return acting_as(user().name or None)

@@ -53,6 +53,7 @@ def free_port() -> int:
 def start_server(db: Path, demo: bool = False):
     """`streamlit run app.py` on `db` at a free port; returns (process, url)."""
     port = free_port()
+    SHOTS.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "ECDATA_DB": str(db), "ECDATA_DEMO": "1" if demo else "0"}
     proc = subprocess.Popen(
         [
@@ -70,7 +71,8 @@ def start_server(db: Path, demo: bool = False):
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        # A file, not a pipe nobody reads: a full pipe would stop the server mid-write.
+        stdout=open(SHOTS.parent / f"server-{port}.log", "w"),  # noqa: SIM115
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -82,7 +84,18 @@ def start_server(db: Path, demo: bool = False):
         except OSError:
             time.sleep(0.3)
     proc.kill()
-    pytest.fail("streamlit did not start: " + proc.stdout.read().decode()[-2000:])
+    log = (SHOTS.parent / f"server-{port}.log").read_text(errors="replace")
+    pytest.fail("streamlit did not start: " + log[-2000:])
+
+
+def stop_server(proc) -> None:
+    """Stop a server: politely, then for sure (a slow shutdown must not fail a test)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
 
 
 DATA_WORDS: list[str] = []  # names in the demo server's data (read before it starts)
@@ -113,8 +126,7 @@ def server(tmp_path_factory):
     DATA_WORDS[:] = data_words(db)  # before the server holds the file
     proc, url = start_server(db)
     yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    stop_server(proc)
 
 
 @pytest.fixture(scope="module")
@@ -246,6 +258,7 @@ def test_upload_commit_and_see_the_new_number(server, browser):
     page.get_by_role("option", name="➕ New store…").click()
     settle(page)
     page.get_by_label("Store name (for files without a store column)").fill("淘宝C店")
+    DATA_WORDS.insert(0, "淘宝C店")  # data from now on: other tests' language checks skip it
     page.keyboard.press("Enter")
     settle(page)
     page.locator('input[type="file"]').set_input_files(str(sample))
@@ -354,8 +367,7 @@ def test_the_first_week_in_chinese(tmp_path, browser):
         assert not errors, errors
         page.context.close()
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop_server(proc)
 
 
 def test_english_pages_have_no_chinese_outside_the_data(server, browser, tmp_path):
@@ -477,8 +489,7 @@ def test_a_viewer_signs_in_and_finds_no_upload_undo_or_pay(tmp_path, browser):
             page.screenshot(path=str(SHOTS / f"viewer_{path}.png"))
         context.close()
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop_server(proc)
     with Store(db) as store:
         failures, signed_in_at = (
             store.reader()

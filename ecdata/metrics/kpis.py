@@ -117,7 +117,7 @@ def counted_facts_sql(cur, grain: str) -> str:
         return daily
     return f"""{daily}
         UNION ALL BY NAME
-        SELECT * FROM ({period_facts_sql()})
+        SELECT * FROM ({period_facts_sql(cur)})
         WHERE date_to <= COALESCE($date_to, DATE '9999-12-31') AND {period_fits(grain)}"""
 
 

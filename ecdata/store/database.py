@@ -44,6 +44,24 @@ def default_db_path() -> Path | str:
     return Path(value or DEFAULT_DB)
 
 
+# What changes whenever a batch lands or is undone, a note, a currency, a setting or an
+# action item changes: the key that invalidates caches (Store.data_version, metrics caches).
+DATA_VERSION_SQL = (
+    "SELECT (SELECT count(*) + count(undone_at) FROM batches)"
+    " + (SELECT count(*) + count(removed_at) FROM timeline_notes)"
+    # A changed currency setting keeps the row count: its content is hashed.
+    " + (SELECT COALESCE(sum(hash(store || COALESCE(currency, '')) % 1000003), 0)"
+    " FROM store_settings)"
+    " + (SELECT count(*) + count(undone_at) FROM app_settings)"
+    " + (SELECT count(*) + count(done_at) FROM action_items)"
+)
+
+
+def data_version(cur) -> int:
+    """DATA_VERSION_SQL on any cursor of a store."""
+    return int(cur.execute(DATA_VERSION_SQL).fetchall()[0][0])
+
+
 class Store:
     """Owns one DuckDB connection to a file (or ":memory:"), or to a DuckLake on PostgreSQL
     (`ducklake:postgres:<conninfo>`, lake.py) for several processes sharing the data.
@@ -141,20 +159,7 @@ class Store:
         """Changes whenever a batch lands or is undone, a timeline note is added or removed,
         a store's currency or an app setting is set, or an action item is added or done: the
         key that invalidates caches."""
-        row = (
-            self.reader()
-            .execute(
-                "SELECT (SELECT count(*) + count(undone_at) FROM batches)"
-                " + (SELECT count(*) + count(removed_at) FROM timeline_notes)"
-                # A changed currency setting keeps the row count: its content is hashed.
-                " + (SELECT COALESCE(sum(hash(store || COALESCE(currency, '')) % 1000003), 0)"
-                " FROM store_settings)"
-                " + (SELECT count(*) + count(undone_at) FROM app_settings)"
-                " + (SELECT count(*) + count(done_at) FROM action_items)"
-            )
-            .fetchall()
-        )
-        return int(row[0][0])
+        return data_version(self.reader())
 
     def dump(self) -> dict[str, list[tuple]]:
         """Every row of every table, sorted: for tests that prove a store was left untouched."""

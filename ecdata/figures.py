@@ -14,7 +14,7 @@ from contextvars import ContextVar
 
 import plotly.graph_objects as go
 
-from ecdata.formatting import format_value
+from ecdata.formatting import format_signed, format_value
 from ecdata.i18n import t
 from ecdata.metrics.catalogue import METRICS
 
@@ -519,11 +519,42 @@ def waterfall_labels(steps, lang: str, symbol: str) -> tuple[list, list[str]]:
     labelled, texts = [], []
     for i, (name, value, kind) in enumerate(steps):
         label = METRICS[name].label(lang)
-        text = format_value(value, "currency", lang, symbol)
         if kind == "relative":
-            text = ("+" if value > 0 else "") + text
+            text = format_signed(value, "currency", lang, symbol)
         else:
+            text = format_value(value, "currency", lang, symbol)
             label = t("eq.before" if i == 0 else "eq.now", lang, what=label)
         labelled.append((label, value, kind))
         texts.append(text)
     return labelled, texts
+
+
+def sales_against_target(weeks) -> go.Figure:
+    """The meeting's and the report's targets chart: weekly sales against the sales target,
+    with completion (a kpi_table per week)."""
+    return against_target(
+        weeks,
+        "period",
+        ("sales", _label("sales")),
+        ("sales_target", _label("sales_target")),
+        ("sales_target_completion", _label("sales_target_completion")),
+    )
+
+
+def inquiry_cost_against_target(weeks) -> go.Figure:
+    """The meeting's and the report's inquiry-cost chart: inquiry and closed-inquiry cost
+    per week against the target inquiry cost."""
+    return against_target_lines(
+        weeks,
+        "period",
+        [
+            ("inquiry_cost", _label("inquiry_cost")),
+            ("closed_inquiry_cost", _label("closed_inquiry_cost")),
+        ],
+        ("target_inquiry_cost", _label("target_inquiry_cost")),
+    )
+
+
+def _label(name: str) -> str:
+    """A metric's name in the language of the figures being built."""
+    return METRICS[name].label(lang())

@@ -39,6 +39,11 @@ def format_value(value, unit: str, lang: str = "zh", currency: str = "¥") -> st
     return _big(value, lang)
 
 
+def format_signed(value, unit: str, lang: str = "zh", currency: str = "¥") -> str:
+    """A change as format_value writes it, with a plus sign when it grew (+¥1,223, -¥3.9万)."""
+    return ("+" if value > 0 else "") + format_value(value, unit, lang, currency)
+
+
 def format_change(current, previous, unit: str) -> str | None:
     """The change shown under a KPI card: percentage points for rates, percent otherwise."""
     if is_missing(current) or is_missing(previous):

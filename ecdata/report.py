@@ -20,7 +20,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from ecdata import figures
-from ecdata.formatting import format_value
+from ecdata.formatting import format_signed, format_value
 from ecdata.i18n import t
 from ecdata.meeting.actions import action_items
 from ecdata.meeting.agenda import (
@@ -28,6 +28,7 @@ from ecdata.meeting.agenda import (
     agent_movers,
     people_shown,
     shown_names,
+    target_formulas,
     target_lines,
     team_ranking,
     trend_weeks,
@@ -150,15 +151,11 @@ class _Sections:
             for k in ("col.metric", "col.value", "col.target", "meet.completion", "col.verdict")
         )
         weeks = trend_weeks(self.cur, self.filters)
-        label = lambda m: METRICS[m].label(self.lang)  # noqa: E731
-        fig = figures.against_target(
-            weeks,
-            "period",
-            ("sales", label("sales")),
-            ("sales_target", label("sales_target")),
-            ("sales_target_completion", label("sales_target_completion")),
+        formulas = "<br>".join(html.escape(f) for f in target_formulas(self.lang))
+        return (
+            f"<table><tr>{head}</tr>{''.join(rows)}</table><p class='note'>{formulas}</p>"
+            + self.trend_chart(figures.sales_against_target(weeks), weeks)
         )
-        return f"<table><tr>{head}</tr>{''.join(rows)}</table>" + self.trend_chart(fig, weeks)
 
     def _equation(self) -> str:
         row = equation_table(self.cur, self.filters, "previous", "none")
@@ -178,16 +175,7 @@ class _Sections:
 
     def _inquiry_cost(self) -> str:
         weeks = trend_weeks(self.cur, self.filters)
-        label = lambda m: METRICS[m].label(self.lang)  # noqa: E731
-        fig = figures.against_target_lines(
-            weeks,
-            "period",
-            [
-                ("inquiry_cost", label("inquiry_cost")),
-                ("closed_inquiry_cost", label("closed_inquiry_cost")),
-            ],
-            ("target_inquiry_cost", label("target_inquiry_cost")),
-        )
+        fig = figures.inquiry_cost_against_target(weeks)
         formula = METRICS["inquiry_cost"].formula(self.lang)
         return self.trend_chart(fig, weeks) + f"<p class='note'>{html.escape(formula)}</p>"
 
@@ -214,7 +202,7 @@ class _Sections:
         return out
 
     def _signed(self, value, unit: str) -> str:
-        return ("+" if value > 0 else "") + self.fmt(value, unit)
+        return format_signed(value, unit, self.lang, self.symbol)
 
     def _team(self) -> str:
         month, diagnosis, ranking = team_ranking(

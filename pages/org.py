@@ -32,7 +32,7 @@ from ui.url import current, widget
 page_view()  # inside the app's shell, also when a shared link is the first request
 st.title(f"🏢 {tr('page.org')}")
 store = get_store()
-roster = auth.granted_people(query(roster_frame), query(roster_frame))
+roster = auth.granted_people(query(roster_frame))
 
 if auth.allowed("upload"):  # roster and ratings files: an upload like any other
     with st.expander(tr("org.team_data"), expanded=roster.empty):

@@ -144,14 +144,16 @@ def say_refusals() -> None:
         st.error(tr("acc.forbidden", role=tr(f"role.{user().role}")))
 
 
-def granted_people(people, scores):
-    """`scores` of the people this account may see: with stores granted, those of those
-    stores and the staff serving every store (no store); everyone otherwise."""
+def granted_people(people, rows=None):
+    """`rows` (by person_id; `people` itself when None) of the people this account may see:
+    with stores granted, those of those stores and the staff serving every store (no
+    store); everyone otherwise."""
+    rows = people if rows is None else rows
     stores = user().stores
     if not stores:
-        return scores
+        return rows
     seen = people[people.store.isna() | people.store.isin(stores)].person_id
-    return scores[scores.person_id.isin(seen)]
+    return rows[rows.person_id.isin(seen)]
 
 
 def acting():

@@ -24,6 +24,7 @@ from ecdata.meeting.agenda import (
     save_agenda,
     save_people_shown,
     shown_names,
+    target_formulas,
     target_lines,
     team_ranking,
     trend_weeks,
@@ -169,16 +170,15 @@ def _targets(view: View) -> None:
         cards.append(_card(metric_label(line.metric), fmt(line.value, unit), said))
     for column, card in zip(st.columns(len(cards)), cards):
         column.html(card)
+    st.caption(" · ".join(target_formulas(lang())))
+    _trend(view, charts.sales_against_target)
+
+
+def _trend(view: View, figure) -> None:
+    """A 13-week chart of the meeting, with the timeline notes of its weeks."""
     weeks = query(trend_weeks, view.filters)
-    fig = charts.against_target(
-        weeks,
-        "period",
-        ("sales", metric_label("sales")),
-        ("sales_target", metric_label("sales_target")),
-        ("sales_target_completion", metric_label("sales_target_completion")),
-    )
     st.plotly_chart(
-        notes.mark(fig, view, weeks.period.min() if len(weeks) else None),
+        notes.mark(figure(weeks), view, weeks.period.min() if len(weeks) else None),
         config={"displayModeBar": False, "staticPlot": True},
     )
 
@@ -188,20 +188,7 @@ def _equation(view: View) -> None:
 
 
 def _inquiry_cost(view: View) -> None:
-    weeks = query(trend_weeks, view.filters)
-    fig = charts.against_target_lines(
-        weeks,
-        "period",
-        [
-            ("inquiry_cost", metric_label("inquiry_cost")),
-            ("closed_inquiry_cost", metric_label("closed_inquiry_cost")),
-        ],
-        ("target_inquiry_cost", metric_label("target_inquiry_cost")),
-    )
-    st.plotly_chart(
-        notes.mark(fig, view, weeks.period.min() if len(weeks) else None),
-        config={"displayModeBar": False, "staticPlot": True},
-    )
+    _trend(view, charts.inquiry_cost_against_target)
     st.caption(METRICS["inquiry_cost"].formula(lang()))
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ecdata.demo import load_demo
-from ecdata.formatting import format_value
+from ecdata.formatting import format_signed, format_value
 from ecdata.i18n import LANGUAGES, Message, t
 from ecdata.ingest.scratch import remove_leftovers
 from ecdata.metrics.catalogue import METRICS
@@ -135,7 +135,8 @@ def fmt(value, unit: str, currency: str | None = None) -> str:
 
 def fmt_change(value, unit: str) -> str:
     """A change as fmt writes it, with a plus sign when it grew (+¥1,223, -¥3.9万)."""
-    return ("+" if value > 0 else "") + fmt(value, unit)
+    view = st.session_state.get("_view")
+    return format_signed(value, unit, lang(), view.currency if view else "¥")
 
 
 def presenting() -> bool:

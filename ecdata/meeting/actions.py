@@ -6,10 +6,10 @@ in the week looked at."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import pandas as pd
 
+from ecdata.formatting import is_missing
 from ecdata.metrics.catalogue import METRICS
 from ecdata.metrics.kpis import Filters, totals
 from ecdata.metrics.periods import week_start
@@ -41,7 +41,7 @@ def metric_in_week(cur, metric: str | None, week: dt.date, stores=()) -> float |
         return None
     first = week_start(week)
     value = totals(cur, Filters(tuple(stores), (), first, first + dt.timedelta(days=6)))[metric]
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+    return None if is_missing(value) else value
 
 
 def add_action(

@@ -4,12 +4,13 @@ and the figures each agenda screen shows."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from dataclasses import dataclass
 
 import pandas as pd
 
+from ecdata.formatting import is_missing
+from ecdata.metrics.catalogue import METRICS
 from ecdata.metrics.kpis import Filters, agent_kpis, kpi_table, totals, with_dates
 from ecdata.metrics.periods import comparison_range, week_start
 from ecdata.store import Store
@@ -90,10 +91,6 @@ class TargetLine:
     met: bool | None  # None without a target
 
 
-def _missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
-
-
 def target_lines(cur, filters: Filters) -> list[TargetLine]:
     """The targets screen: sales and inquiries of the range against their targets (reached
     at 100% completion), and inquiry cost against the target inquiry cost (met at or below
@@ -105,12 +102,21 @@ def target_lines(cur, filters: Filters) -> list[TargetLine]:
         ("inquiries", "inquiry_target", "inquiry_task_completion"),
     ):
         done = row[completion]
-        met = None if _missing(done) else bool(done >= 1)
+        met = None if is_missing(done) else bool(done >= 1)
         out.append(TargetLine(metric, row[metric], target, row[target], done, met))
     cost, ceiling = row["inquiry_cost"], row["target_inquiry_cost"]
-    met = None if _missing(cost) or _missing(ceiling) else bool(cost <= ceiling)
+    met = None if is_missing(cost) or is_missing(ceiling) else bool(cost <= ceiling)
     out.append(TargetLine("inquiry_cost", cost, "target_inquiry_cost", ceiling, None, met))
     return out
+
+
+# The targets screen's derived numbers, whose formulas it shows beside them.
+TARGET_FORMULAS = ("sales_target_completion", "inquiry_task_completion", "target_inquiry_cost")
+
+
+def target_formulas(lang: str) -> list[str]:
+    """'label = formula' for each number of the targets screen that is computed."""
+    return [f"{METRICS[m].label(lang)} = {METRICS[m].formula(lang)}" for m in TARGET_FORMULAS]
 
 
 def trend_weeks(cur, filters: Filters) -> pd.DataFrame:

@@ -26,9 +26,11 @@ from ecdata.metrics.kpis import (
 )
 from ecdata.metrics.periods import comparison_range, week_start
 from ecdata.metrics.sources import (
+    STORE_ROWS,
     has_store_periods,
     spend_breakdown_check,
-    store_currency_sql,
+    store_currency_rows,
+    store_currency_values,
 )
 
 CARD_METRICS = (
@@ -73,8 +75,7 @@ def data_bounds(
     date presets end at the last day the chosen scope has, not the latest of any store."""
     return tuple(
         cur.execute(
-            "SELECT min(date), max(date_to) FROM (SELECT date, date AS date_to, store, channel "
-            "FROM store_daily UNION ALL SELECT date, date_to, store, channel FROM store_periods) "
+            f"SELECT min(date), max(date_to) FROM {STORE_ROWS} "
             "WHERE (len($stores) = 0 OR list_contains($stores, store)) "
             "AND (len($channels) = 0 OR list_contains($channels, channel))",
             {"stores": list(stores), "channels": list(channels)},
@@ -93,10 +94,8 @@ def store_list(cur) -> pd.DataFrame:
                 UNION SELECT store FROM roster WHERE store IS NOT NULL),
             days AS (SELECT store, min(date) AS first_day, max(date_to) AS last_day,
                             count(*) AS store_rows
-                     FROM (SELECT store, date, date AS date_to FROM store_daily
-                           UNION ALL SELECT store, date, date_to FROM store_periods)
-                     GROUP BY store),
-            currency AS ({store_currency_sql()})
+                     FROM {STORE_ROWS} GROUP BY store),
+            currency AS ({store_currency_values(cur)})
             SELECT n.store, COALESCE(c.currency, '') AS currency, d.first_day, d.last_day,
                    COALESCE(d.store_rows, 0) AS store_rows,
                    (SELECT count(*) FROM agent_daily a WHERE a.store = n.store) AS agent_rows,
@@ -109,7 +108,7 @@ def store_list(cur) -> pd.DataFrame:
 def store_currencies(cur) -> dict[str, str]:
     """Each store's currency symbol, from the platforms its rows were uploaded from (a store
     whose files came from Shopify, Amazon or GA4 is in $; otherwise ¥): sources.py's rule."""
-    return dict(cur.execute(store_currency_sql()).fetchall())
+    return dict(store_currency_rows(cur))
 
 
 def dimension_values(cur, column: str) -> list[str]:
@@ -117,9 +116,7 @@ def dimension_values(cur, column: str) -> list[str]:
         raise ValueError(column)
     return [
         r[0]
-        for r in cur.execute(
-            f"SELECT {column} FROM store_daily UNION SELECT {column} FROM store_periods ORDER BY 1"
-        ).fetchall()
+        for r in cur.execute(f"SELECT DISTINCT {column} FROM {STORE_ROWS} ORDER BY 1").fetchall()
     ]
 
 

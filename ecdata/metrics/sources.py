@@ -29,6 +29,11 @@ _FACT_COLUMNS = (
 )
 
 
+# Every store figure, daily or for a period, with the days it covers and its batch.
+STORE_ROWS = """(SELECT date, date AS date_to, store, channel, batch_id FROM store_daily
+    UNION ALL SELECT date, date_to, store, channel, batch_id FROM store_periods)"""
+
+
 def store_currency_sql() -> str:
     """A SELECT of (store, currency): the currency set for the store, else the symbol of
     every platform the store's rows came from (¥ for a platform without one), '?' when its
@@ -44,8 +49,7 @@ def store_currency_sql() -> str:
                         THEN any_value(COALESCE(p.currency, '¥')) ELSE '?' END AS currency
             -- Distinct (store, batch) pairs first: a few hundred, not every fact row, go
             -- through the joins (a 10M-row store_daily: 0.24 s -> see the commit).
-            FROM (SELECT DISTINCT store, batch_id FROM store_daily
-                  UNION SELECT DISTINCT store, batch_id FROM store_periods) f
+            FROM (SELECT DISTINCT store, batch_id FROM {STORE_ROWS}) f
             LEFT JOIN batches b USING (batch_id)
             LEFT JOIN platform_currency p ON p.platform = b.platform
             GROUP BY f.store)

@@ -66,24 +66,33 @@ def main() -> None:
     parser.add_argument("--stores", type=int, default=50)
     parser.add_argument("--days", type=int, default=2000)
     parser.add_argument("--warm", type=int, default=5)
+    parser.add_argument("--pages", nargs="+", help="only these pages (e.g. overview)")
+    parser.add_argument(
+        "--db", type=Path, help="a database built earlier (kept; built here when missing)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ecdata-bench-") as tmp:
-        db = Path(tmp) / "bench.duckdb"
-        t0 = time.perf_counter()
-        rows = build(db, args.stores, args.days)
-        print(f"built {rows:,} store-day-channel rows in {time.perf_counter() - t0:.1f} s")
+        db = args.db or Path(tmp) / "bench.duckdb"
+        if not db.exists():
+            t0 = time.perf_counter()
+            rows = build(db, args.stores, args.days)
+            print(f"built {rows:,} store-day-channel rows in {time.perf_counter() - t0:.1f} s")
         os.environ["ECDATA_DB"] = str(db)
         os.environ["ECDATA_DEMO"] = "0"
         import streamlit as st
         from streamlit.testing.v1 import AppTest
 
+        from ecdata.store.database import forget_remembered
+
         print(f"{'page':<24} {'cold s':>7} {'warm s (median)':>16}")
-        for page in PAGES:
+        pages = [p for p in PAGES if not args.pages or Path(p).stem in args.pages]
+        for page in pages:
             at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
             at.query_params["lang"] = "en"
             at.run()  # opens the store (cache_resource) once, as a running server would
             at.switch_page(page)
             st.cache_data.clear()
+            forget_remembered()  # the engine's own memory of KPI answers, too
             start = time.perf_counter()
             at.run()
             cold = time.perf_counter() - start

@@ -28,6 +28,7 @@ from ecdata.metrics.sources import (
     period_facts_sql,
     periods_left_out_sql,
 )
+from ecdata.store.database import per_data_version
 
 GRAINS = ("day", "week", "month", "total")
 DIMENSIONS = ("store", "channel", "none")
@@ -140,9 +141,18 @@ def kpi_table(
     Columns: period (first day of the period; weeks start Monday), the dimension, then
     KPI_COLUMNS plus sales_target, inquiry_target, sales_target_completion and
     inquiry_task_completion. Rates are fractions. A metric with no data is NaN, not zero.
+
+    Remembered per data version: a weekly review asks for this week's totals four times.
     """
     if grain not in GRAINS or by not in DIMENSIONS:
         raise ValueError(f"grain must be one of {GRAINS} and by one of {DIMENSIONS}")
+    frame = per_data_version(
+        cur, ("kpi_table", grain, by, filters), lambda: _kpi_table(cur, grain, by, filters)
+    )
+    return frame.copy()  # callers may add columns; the remembered one stays as computed
+
+
+def _kpi_table(cur, grain: str, by: str, filters: Filters) -> pd.DataFrame:
     period = {
         "day": "date",
         # One row for the whole range, labelled with its first day.
@@ -162,8 +172,16 @@ def kpi_table(
         FROM store_monthly m,
              LATERAL (SELECT CAST(unnest(generate_series(CAST(m.month AS TIMESTAMP),
                         CAST(last_day(m.month) AS TIMESTAMP), INTERVAL 1 DAY)) AS DATE) AS date) d
-        WHERE len($stores) = 0 OR list_contains($stores, m.store)
+        WHERE (len($stores) = 0 OR list_contains($stores, m.store))
+          -- Only the months the filter's dates reach: a day per month of every store's
+          -- history is a million rows at 500 stores.
+          AND m.month <= COALESCE($date_to, DATE '9999-12-31')
+          AND last_day(m.month) >= COALESCE($date_from, DATE '0001-01-01')
     """
+    # The facts behind the cost rows, limited to the scope's stores and dates here: the span
+    # filter below is a join the planner cannot push into these sums (a one-week total read
+    # all 10M rows). Never by channel: a channel's share needs all of its store-day.
+    cost_facts = f"SELECT * FROM facts WHERE {scope_sql(filters, with_channel=False)}"
     if by_channel:
         # Each store-day's cost goes to its channels by their share of inquiries (equal
         # shares when the day had none).
@@ -176,7 +194,7 @@ def kpi_table(
             FROM (SELECT date, store, channel, spend, {CHANNEL_SHARE} AS share
                   FROM (SELECT date, store, channel, sum(inquiries) AS inquiries,
                                sum(spend) AS spend
-                        FROM facts GROUP BY ALL)) f
+                        FROM ({cost_facts}) GROUP BY ALL)) f
             JOIN daily_costs c USING (date, store)
         """
     else:
@@ -184,7 +202,7 @@ def kpi_table(
             SELECT c.date, c.store, NULL AS channel, c.labor_cost, c.management_cost,
                    c.sales_target, {STORE_INQUIRY_TARGET} AS inquiry_target
             FROM daily_costs c
-            LEFT JOIN (SELECT date, store, sum(spend) AS spend FROM facts
+            LEFT JOIN (SELECT date, store, sum(spend) AS spend FROM ({cost_facts})
                        GROUP BY ALL) f USING (date, store)
         """
     cost_sums = ", ".join(f"{m.expr} AS {m.name}" for m in COST_BASE)
@@ -193,20 +211,24 @@ def kpi_table(
     # Money is never added across currencies: a row mixing stores in ¥ and $ has no total
     # for it (nor for ratios of money); callers show one figure per currency instead.
     money_masks = ", ".join(
-        f"CASE WHEN currencies > 1 THEN NULL ELSE {c} END AS {c}" for c in MONEY_COLUMNS
+        f"CASE WHEN mixed_currency THEN NULL ELSE {c} END AS {c}" for c in MONEY_COLUMNS
+    )
+    span = (
+        "SELECT CAST($date_from AS DATE) AS lo, CAST($date_to AS DATE) AS hi"
+        if filters.date_from and filters.date_to
+        else "SELECT COALESCE($date_from, min(date)) AS lo, COALESCE($date_to, max(date_to)) "
+        f"AS hi FROM facts WHERE {scope_sql(filters, with_channel=False)}"
     )
     sql = f"""
         -- Costs are spread over the filter's dates, else over the span of the facts.
         WITH facts AS ({counted_facts_sql(cur, grain)}),
-        span AS (
-            SELECT COALESCE($date_from, min(date)) AS lo, COALESCE($date_to, max(date_to)) AS hi
-            FROM facts WHERE {scope_sql(filters, with_channel=False)}
-        ),
+        span AS ({span}),
         daily_costs AS ({daily_costs}),
         cost_rows AS ({cost_rows}),
         fact_agg AS (
             SELECT {period} AS period{dim_select}, {base_sums},
-                   count(DISTINCT currency) AS currencies
+                   -- min/max, not count(DISTINCT): half the cost of a 10M-row week.
+                   min(currency) <> max(currency) AS mixed_currency
             FROM facts WHERE {scope_sql(filters)} GROUP BY ALL
         ),
         cost_agg AS (

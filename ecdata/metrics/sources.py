@@ -18,7 +18,7 @@ inquiries taken from agents; and its store's `currency` (kpis.py never adds two 
 from __future__ import annotations
 
 from ecdata.platforms import platform_markers, spend_overlaps
-from ecdata.store.database import data_version
+from ecdata.store.database import per_data_version
 
 SERVICE_SOURCE = "service"  # inquiries summed from customer-service (agent) reports
 STORE_CHANNEL = "all"  # the channel of store-level figures
@@ -57,25 +57,13 @@ def store_currency_sql() -> str:
         FROM from_files f LEFT JOIN store_settings s USING (store)"""
 
 
-# Each store's currency, per database and data version: every KPI query needs it, and
-# finding it scans the fact tables (0.06 s at 10M rows, 15 times in a cold weekly review).
-_CURRENCIES: dict[tuple[str, int], list[tuple[str, str]]] = {}
-
-
 def store_currency_rows(cur) -> list[tuple[str, str]]:
-    """(store, currency) for every store, as store_currency_sql finds them; remembered
-    until the data change (an in-memory database is asked every time)."""
-    path = cur.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchall()
-    if not path or not path[0][0]:
-        return cur.execute(store_currency_sql()).fetchall()
-    key = (path[0][0], data_version(cur))
-    if key not in _CURRENCIES:
-        if len(_CURRENCIES) > 64:
-            _CURRENCIES.clear()
-        _CURRENCIES[key] = cur.execute(store_currency_sql()).fetchall()
-    return _CURRENCIES[key]
+    """(store, currency) for every store, as store_currency_sql finds them; remembered until
+    the data change: every KPI query needs them, and finding them scans the fact tables
+    (0.06 s at 10M rows, 15 times in a cold weekly review)."""
+    return per_data_version(
+        cur, ("store_currency",), lambda: cur.execute(store_currency_sql()).fetchall()
+    )
 
 
 def _literal(text: str) -> str:

@@ -17,6 +17,8 @@ inquiries taken from agents; and its store's `currency` (kpis.py never adds two 
 
 from __future__ import annotations
 
+import pyarrow as pa
+
 from ecdata.platforms import platform_markers, spend_overlaps
 from ecdata.store.database import per_data_version
 
@@ -66,17 +68,16 @@ def store_currency_rows(cur) -> list[tuple[str, str]]:
     )
 
 
-def _literal(text: str) -> str:
-    return "'" + str(text).replace("'", "''") + "'"
-
-
 def store_currency_values(cur) -> str:
-    """A SELECT of (store, currency) written out as values (store_currency_rows)."""
+    """A SELECT of (store, currency) (store_currency_rows), from a table registered on `cur`:
+    written out as VALUES, 500 stores cost 10 ms of parsing in every query that joins them."""
     rows = store_currency_rows(cur)
-    if not rows:
-        return "SELECT NULL::VARCHAR AS store, NULL::VARCHAR AS currency WHERE false"
-    values = ", ".join(f"({_literal(store)}, {_literal(currency)})" for store, currency in rows)
-    return f"SELECT * FROM (VALUES {values}) t(store, currency)"
+    table = pa.table(
+        {"store": [r[0] for r in rows], "currency": [r[1] for r in rows]},
+        schema=pa.schema([("store", pa.string()), ("currency", pa.string())]),
+    )
+    cur.register("ec_store_currency", table)
+    return "SELECT store, currency FROM ec_store_currency"
 
 
 def _corrections_needed(cur) -> tuple[bool, bool]:

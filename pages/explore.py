@@ -20,7 +20,7 @@ from ecdata.metrics.review import (
 from ui import charts, notes, tables
 from ui.products import show_products
 from ui.sidebar import page_start
-from ui.state import fmt, labeller, lang, metric_label, query, say, tr
+from ui.state import fmt_all, labeller, lang, metric_label, query, say, tr
 from ui.url import widget
 
 view = page_start("🔎", "page.explore")
@@ -90,18 +90,17 @@ for name in metrics:
         pivot = frame.set_index("period")[[name]]
     st.markdown(f"**{metric_label(name)}** — {METRICS[name].formula(lang())}")
     pivot.index.name = tr("col.period")
-    st.dataframe(
-        pivot.sort_index(ascending=False).map(lambda v, u=unit: fmt(v, u)), width="stretch"
-    )
+    pivot = pivot.sort_index(ascending=False)
+    st.dataframe(pivot.apply(lambda column, u=unit: fmt_all(column, u)), width="stretch")
 
 st.subheader(tr("ex.compare"))
 compared = query(period_comparison, view.filters, view.comparison, by, tuple(metrics))
 shown = compared.copy()
 for name in metrics:
     unit = METRICS[name].unit
-    shown[name] = [fmt(v, unit) for v in compared[name]]
-    shown[f"{name}_before"] = [fmt(v, unit) for v in compared[f"{name}_before"]]
-    shown[f"{name}_change"] = [fmt(v, "rate") for v in compared[f"{name}_change"]]
+    shown[name] = fmt_all(compared[name], unit)
+    shown[f"{name}_before"] = fmt_all(compared[f"{name}_before"], unit)
+    shown[f"{name}_change"] = fmt_all(compared[f"{name}_change"], "rate")
 labels = {group: tr(f"col.{group}")} if group else {}
 for name in metrics:
     labels |= {

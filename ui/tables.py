@@ -78,7 +78,9 @@ def labelled_rows(rows: pd.DataFrame) -> pd.DataFrame:
         values = rows[column]
         if column in ("date", "date_to", "month"):
             header = tr("col.date_to" if column == "date_to" else "col.date")
-            out[header] = [None if pd.isna(v) else pd.Timestamp(v).date() for v in values]
+            # Vectorised: a per-cell loop was 80 ms of every Explore rerun at 50,000 rows.
+            dates = pd.to_datetime(values)
+            out[header] = dates.dt.date.astype(object).where(dates.notna(), None)
         elif column in ("store", "channel", "member", "product_id", "product_name"):
             out[tr(f"col.{column}")] = values
         elif column == "not_final":

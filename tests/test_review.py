@@ -55,6 +55,17 @@ def test_week_flags_name_missed_targets_and_big_moves(two_weeks):
     assert week_flags(two_weeks.reader(), WEEK2, threshold=0.5).kind.tolist() == ["target"]
 
 
+def test_a_missed_target_is_flagged_in_a_stores_first_week(store, tmp_path):
+    """A store new in the shown week has no week to move from, but can miss its target."""
+    new_store = "日期,店铺,访客数,支付买家数,支付金额\n2026-10-13,C店,100,5,500\n"
+    target = "月份,店铺,销售目标\n2026-10,C店,3100\n"  # ¥700 a week
+    load(store, tmp_path, facts=new_store, targets=target)
+    flags = week_flags(store.reader(), WEEK2, threshold=0.25)
+    assert [
+        (r.store, r.metric, r.value, round(r.reference, 2), r.kind) for r in flags.itertuples()
+    ] == [("C店", "sales", 500, 700, "target")]
+
+
 def test_movers_rank_stores_by_relative_change_with_a_verdict(two_weeks):
     moved = movers(two_weeks.reader(), WEEK2, "previous", "store", "sales")
     assert moved[["store", "current", "previous", "change"]].values.tolist() == [

@@ -241,24 +241,42 @@ def week_flags(
     """
     start = filters.date_from - dt.timedelta(weeks=1)
     weekly = kpi_table(cur, "week", "store", with_dates(filters, start, filters.date_to))
-    rows = []
-    for store, frame in weekly.groupby("store"):
-        frame = frame.sort_values("period")
-        for (_, prev), (_, cur_row) in zip(frame.iloc[:-1].iterrows(), frame.iloc[1:].iterrows()):
-            if cur_row.period < filters.date_from:
-                continue
-            for target_metric, target in (
-                ("sales", "sales_target"),
-                ("inquiries", "inquiry_target"),
-            ):
-                value, goal = cur_row[target_metric], cur_row[target]
-                if not is_missing(value) and not is_missing(goal) and value < goal:
-                    rows.append((cur_row.period, store, target_metric, value, goal, "target"))
-            for m in metrics:
-                a, b = cur_row[m], prev[m]
-                if not is_missing(a) and not is_missing(b) and b and abs(a / b - 1) > threshold:
-                    rows.append((cur_row.period, store, m, a, b, "move"))
-    return pd.DataFrame(rows, columns=["period", "store", "metric", "value", "reference", "kind"])
+    weekly = weekly.sort_values(["store", "period"], kind="stable").reset_index(drop=True)
+    # Each store's previous week in the table (vectorised: 500 stores' rows one by one
+    # were 0.3 s of a cold weekly review).
+    before = weekly.groupby("store", sort=False)[list(metrics)].shift(1)
+    shown = weekly.period >= filters.date_from
+    found = []
+    checks = [
+        (m, target, "target")
+        for m, target in (("sales", "sales_target"), ("inquiries", "inquiry_target"))
+    ]
+    checks += [(m, m, "move") for m in metrics]
+    for order, (metric, reference_col, kind) in enumerate(checks):
+        value = weekly[metric]
+        if kind == "target":
+            reference = weekly[reference_col]
+            hit = value.notna() & reference.notna() & (value < reference)
+        else:
+            reference = before[metric]
+            moved = (value / reference.where(reference != 0) - 1).abs() > threshold
+            hit = value.notna() & reference.notna() & moved
+        hit &= shown
+        found.append(
+            pd.DataFrame(
+                {
+                    "period": weekly.period[hit],
+                    "store": weekly.store[hit],
+                    "metric": metric,
+                    "value": value[hit],
+                    "reference": reference[hit],
+                    "kind": kind,
+                    "_order": order,
+                }
+            )
+        )
+    rows = pd.concat(found).sort_values(["store", "period", "_order"], kind="stable")
+    return rows.drop(columns="_order").reset_index(drop=True)
 
 
 # A chart draws this many stores or channels at most: 500 lines are read by nobody, and

@@ -213,6 +213,8 @@ def spend_breakdown_check(cur, scope_where: str, params: dict) -> tuple[float, f
 
     `scope_where` and `params` are kpis.scope_sql / scope_params without the channel term.
     """
+    if not _corrections_needed(cur)[0]:
+        return None  # no ad report that could be a breakdown is stored
     store_platforms = ", ".join(f"'{p}'" for _, p in spend_overlaps()) or "NULL"
     stated, breakdown = cur.execute(
         f"""WITH facts AS ({facts_sql(cur)}),

@@ -88,3 +88,25 @@ def test_month_grain_and_store_filter(shop):
 
 def test_empty_store_gives_an_empty_table(store):
     assert kpi_table(store.reader(), "week", "store").empty
+
+
+def test_a_remembered_answer_is_never_served_after_the_data_change(shop, tmp_path):
+    """kpi_table answers each question once per data version: an upload, an undo and a
+    currency setting must each give the new numbers, not the remembered ones."""
+    from ecdata.store.batches import undo_batch
+    from ecdata.store.settings import set_store_currency
+
+    week = Filters(date_from=dt.date(2026, 9, 28), date_to=dt.date(2026, 10, 4))
+    assert kpi_table(shop.reader(), "total", "none", week).sales.iloc[0] == 1480
+    more = tmp_path / "more.csv"
+    more.write_text("日期,店铺,渠道,支付金额\n2026-10-02,B店,直播,20\n", encoding="utf-8")
+    outcome = ingest_file(shop, more, today=TODAY)
+    assert outcome.ok
+    assert kpi_table(shop.reader(), "total", "none", week).sales.iloc[0] == 1500
+    # Money is never added across currencies: B店 in dollars withholds the total at once.
+    set_store_currency(shop, "B店", "$")
+    assert math.isnan(kpi_table(shop.reader(), "total", "none", week).sales.iloc[0])
+    set_store_currency(shop, "B店", None)
+    assert kpi_table(shop.reader(), "total", "none", week).sales.iloc[0] == 1500
+    assert undo_batch(shop, outcome.batch.batch_id)[0]
+    assert kpi_table(shop.reader(), "total", "none", week).sales.iloc[0] == 1480

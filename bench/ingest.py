@@ -4,7 +4,8 @@ Generates a daily metrics CSV (date x store x channel) of each size, then times,
 fresh child process writing a fresh database file:
   - duckdb:  CREATE TABLE t AS SELECT * FROM read_csv(file)
   - ecdata:  ingest_file(store, file)  (sniff, header, clean, validate, merge as a batch)
-and prints both, their ratio, and the peak RSS of each child.
+and prints both, their ratio, and the peak RSS of each child; then the first size again as
+GB18030 (a Chinese Windows export) against its UTF-8 twin. The xlsx figure: bench/excel.py.
 
     .venv/bin/python bench/ingest.py [--rows 1000000 10000000] [--keep]
 """
@@ -102,6 +103,7 @@ def main() -> None:
             f"{'rows':>10} {'MB':>6} {'duckdb s':>9} {'ecdata s':>9} {'ratio':>6} "
             f"{'duckdb peak MB':>15} {'ecdata peak MB':>15}"
         )
+        twins = []
         for rows in args.rows:
             csv_path = workdir / f"metrics_{rows}.csv"
             make_csv(csv_path, rows)
@@ -121,6 +123,29 @@ def main() -> None:
                 f"{ours['peak_mb']:>15.0f}",
                 flush=True,
             )
+            twins.append((rows, csv_path, ours))
+        # The same file as a Chinese Windows export writes it (GB18030), against its twin.
+        for rows, csv_path, utf8 in twins[:1]:
+            gb_path = workdir / f"metrics_{rows}_gb18030.csv"
+            with (
+                open(csv_path, encoding="utf-8") as src,
+                open(gb_path, "w", encoding="gb18030") as dst,
+            ):
+                for chunk in iter(lambda: src.read(1 << 24), ""):
+                    dst.write(chunk)
+            gb = min(
+                (measure("ecdata", gb_path, workdir) for _ in range(args.repeat)),
+                key=lambda r: r["seconds"],
+            )
+            assert gb["rows"] == rows, gb
+            print(
+                f"GB18030 {rows:,} rows: {gb['seconds']:.2f} s vs its UTF-8 twin "
+                f"{utf8['seconds']:.2f} s: {gb['seconds'] / utf8['seconds']:.2f}x "
+                f"(peak {gb['peak_mb']:.0f} MB)",
+                flush=True,
+            )
+            gb_path.unlink()
+        for _, csv_path, _ in twins:
             csv_path.unlink()
 
 

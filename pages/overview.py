@@ -20,7 +20,7 @@ from ui import charts, present
 from ui.equation import show_equation
 from ui.products import show_products
 from ui.sidebar import page_start
-from ui.state import fmt, labeller, lang, metric_label, query, say, tr
+from ui.state import fmt, fmt_all, labeller, lang, metric_label, query, say, tr
 from ui.url import widget
 
 view = page_start("📊", "page.overview")
@@ -103,16 +103,19 @@ flags = query(week_flags, view.filters, threshold)
 if flags.empty:
     st.success(tr("ov.no_flags" if query(has_targets, view.filters) else "ov.no_moves"))
 else:
+    # A year of 500 stores is 100,000 flags: labels and numbers per metric, not per cell.
+    value, reference = pd.Series("", index=flags.index), pd.Series("", index=flags.index)
+    for metric, rows in flags.groupby("metric").groups.items():
+        value[rows] = fmt_all(flags.value[rows], METRICS[metric].unit)
+        reference[rows] = fmt_all(flags.reference[rows], METRICS[metric].unit)
     shown = pd.DataFrame(
         {
             tr("col.period"): flags.period,
             tr("col.store"): flags.store,
-            tr("col.kind"): [tr(f"flag.{k}") for k in flags.kind],
-            tr("col.metric"): [metric_label(m) for m in flags.metric],
-            tr("col.value"): [fmt(v, METRICS[m].unit) for v, m in zip(flags.value, flags.metric)],
-            tr("col.reference"): [
-                fmt(v, METRICS[m].unit) for v, m in zip(flags.reference, flags.metric)
-            ],
+            tr("col.kind"): flags.kind.map({k: tr(f"flag.{k}") for k in flags.kind.unique()}),
+            tr("col.metric"): flags.metric.map({m: metric_label(m) for m in flags.metric.unique()}),
+            tr("col.value"): value,
+            tr("col.reference"): reference,
         }
     )
     st.dataframe(shown, hide_index=True, width="stretch")

@@ -120,3 +120,31 @@ def app(**params) -> AppTest:
     for key, value in params.items():
         at.query_params[key] = value
     return at.run()
+
+
+def rollup_differences(store) -> list[tuple]:
+    """Rows where the store-day rollup differs from store_daily's own sums per store-day and
+    batch (empty when they agree; sums compared to 1e-9, the order of addition may differ)."""
+    from ecdata.store.schema import ROLLUP, STORE_DAILY
+
+    metrics = STORE_DAILY.metrics
+    sums = ", ".join(f"sum({m}) AS {m}" for m in metrics)
+    same = " AND ".join(
+        f"(r.{m} IS NULL AND f.{m} IS NULL OR abs(r.{m} - f.{m}) <= 1e-9 * greatest(1, abs(f.{m})))"
+        for m in metrics
+    )
+    return (
+        store.reader()
+        .execute(
+            f"""WITH f AS (SELECT date, store, batch_id, {sums}, bool_or(not_final) AS not_final
+                           FROM store_daily GROUP BY ALL)
+                SELECT COALESCE(r.date, f.date), COALESCE(r.store, f.store),
+                       COALESCE(r.batch_id, f.batch_id), r.sales, f.sales
+                FROM {ROLLUP} r FULL OUTER JOIN f
+                  ON r.date = f.date AND r.store = f.store AND r.batch_id = f.batch_id
+                WHERE r.date IS NULL OR f.date IS NULL OR NOT ({same})
+                   OR r.not_final IS DISTINCT FROM f.not_final
+                ORDER BY 1, 2, 3"""
+        )
+        .fetchall()
+    )

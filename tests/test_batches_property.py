@@ -3,7 +3,7 @@ and no check can go stale between it and the write it guards."""
 
 import datetime as dt
 
-from conftest import TODAY
+from conftest import TODAY, rollup_differences
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -78,6 +78,7 @@ def test_any_uploads_and_undos_equal_replaying_the_survivors(tmp_path_factory, o
                 if ok:
                     del uploaded[batch]
         result = facts(live)
+        assert rollup_differences(live) == []  # the store-day sums KPI queries read
     with Store(folder / "replay.duckdb") as replay:
         for n, (_, content) in enumerate(sorted(uploaded.items())):
             path = folder / f"r{n}.csv"

@@ -109,11 +109,12 @@ def period_fits(grain: str) -> str:
     return f"date_trunc('{grain}', date) = date_trunc('{grain}', date_to)"
 
 
-def counted_facts_sql(cur, grain: str) -> str:
+def counted_facts_sql(cur, grain: str, per_channel: bool = True) -> str:
     """The fact rows a KPI table at `grain` counts, with `date_to` (the last day a row
     covers): every daily row, and the store period facts that lie inside the filter's dates
-    and inside one period of the grain, each counted whole in the period of its first day."""
-    daily = f"SELECT *, date AS date_to FROM ({facts_sql(cur)})"
+    and inside one period of the grain, each counted whole in the period of its first day.
+    Without `per_channel`, daily rows come from the store-day rollup (facts_sql)."""
+    daily = f"SELECT *, date AS date_to FROM ({facts_sql(cur, per_channel)})"
     if not has_store_periods(cur):
         return daily
     return f"""{daily}
@@ -152,7 +153,9 @@ def kpi_table(
     return frame.copy()  # callers may add columns; the remembered one stays as computed
 
 
-def _kpi_table(cur, grain: str, by: str, filters: Filters) -> pd.DataFrame:
+def _kpi_table(cur, grain: str, by: str, filters: Filters, use_rollup: bool = True) -> pd.DataFrame:
+    """kpi_table, computed; `use_rollup` False reads every channel's row even when no
+    channel is asked for (tests/test_rollup.py compares the two)."""
     period = {
         "day": "date",
         # One row for the whole range, labelled with its first day.
@@ -221,7 +224,7 @@ def _kpi_table(cur, grain: str, by: str, filters: Filters) -> pd.DataFrame:
     )
     sql = f"""
         -- Costs are spread over the filter's dates, else over the span of the facts.
-        WITH facts AS ({counted_facts_sql(cur, grain)}),
+        WITH facts AS ({counted_facts_sql(cur, grain, by_channel or not use_rollup)}),
         span AS ({span}),
         daily_costs AS ({daily_costs}),
         cost_rows AS ({cost_rows}),

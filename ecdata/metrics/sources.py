@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from ecdata.platforms import platform_markers, spend_overlaps
 from ecdata.store.database import per_data_version
+from ecdata.store.schema import ROLLUP
 
 SERVICE_SOURCE = "service"  # inquiries summed from customer-service (agent) reports
 STORE_CHANNEL = "all"  # the channel of store-level figures
@@ -92,13 +93,17 @@ def _corrections_needed(cur) -> tuple[bool, bool]:
     return bool(breakdowns), bool(agents)
 
 
-def facts_sql(cur) -> str:
+def facts_sql(cur, per_channel: bool = True) -> str:
     """A SELECT (to use as a CTE or subquery) with store_daily's keys and metrics, `spend`
     counted once, `breakdown_spend`, `service_inquiries` and `source` for every row.
 
     `cur` is asked which corrections the stored batches call for; the result is the same
-    either way, only cheaper without them."""
+    either way, only cheaper without them. Without `per_channel`, the rows are the
+    store-day rollup's (channels added up per batch; `channel` NULL): the same sums for any
+    question that does not split or filter by channel, from a tenth of the rows. Every
+    correction holds per store-day and batch, so it applies to those rows alike."""
     breakdowns, agents = _corrections_needed(cur)
+    rows = "store_daily" if per_channel else f"(SELECT *, NULL::VARCHAR AS channel FROM {ROLLUP})"
     overlaps = spend_overlaps()
     pairs = ", ".join(f"('{ad}', '{store}')" for ad, store in overlaps) or "(NULL, NULL)"
     if breakdowns:
@@ -125,7 +130,7 @@ def facts_sql(cur) -> str:
         WITH store_currency AS ({store_currency_values(cur)}),
         stored AS (
             SELECT f.*, COALESCE(b.platform, 'generic') AS source
-            FROM store_daily f LEFT JOIN batches b USING (batch_id)
+            FROM {rows} f LEFT JOIN batches b USING (batch_id)
         ),
         overlap(ad_platform, store_platform) AS (VALUES {pairs}),
         -- Store-days whose store file (of a platform that includes some ad platform's spend)
@@ -141,7 +146,7 @@ def facts_sql(cur) -> str:
                    sum(a.inquiries) AS inquiries, sum(a.closed_inquiries) AS closed_inquiries,
                    sum(a.inquiries) AS service_inquiries
             FROM agent_daily a
-            ANTI JOIN (SELECT DISTINCT date, store FROM store_daily
+            ANTI JOIN (SELECT DISTINCT date, store FROM {rows}
                        WHERE inquiries IS NOT NULL) s
               ON s.date = a.date AND s.store = a.store
             GROUP BY a.date, a.store

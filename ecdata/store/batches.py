@@ -9,6 +9,7 @@ what the batch wrote and put those rows back exactly.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,8 +17,9 @@ import pandas as pd
 import pyarrow as pa
 
 from ecdata.i18n import Message
-from ecdata.store import FACT_TABLES, FactTable, Store
+from ecdata.store import FACT_TABLES, STORE_DAILY, FactTable, Store
 from ecdata.store.database import ACTOR
+from ecdata.store.schema import ROLLUP, rollup_insert_sql
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,36 @@ def drop_staged(cur, name: str, staged) -> None:
         cur.unregister(name)
 
 
+@contextmanager
+def _rollup_kept(w, touched: str, params=None):
+    """Keep the store-day rollup (schema.ROLLUP) equal to store_daily's sums across the
+    change made inside this block: `touched` is a SELECT of the (date, store) pairs the
+    change may alter, read before it; their rollup rows are computed again after it."""
+    w.execute(
+        f"CREATE OR REPLACE TEMP TABLE touched_days AS SELECT DISTINCT date, store FROM "
+        f"({touched})",
+        params,
+    )
+    yield
+    w.execute(
+        f"DELETE FROM {ROLLUP} r USING touched_days t WHERE r.date = t.date AND r.store = t.store"
+    )
+    w.execute(
+        rollup_insert_sql(
+            "store_daily f SEMI JOIN touched_days t ON t.date = f.date AND t.store = f.store"
+        )
+    )
+    w.execute("DROP TABLE touched_days")
+
+
+def _rollup_kept_if(w, table_name: str, touched: str, params=None):
+    """_rollup_kept when `table_name` is store_daily (or every table: a rename), else
+    nothing to keep."""
+    if table_name in (STORE_DAILY.name, RENAME):
+        return _rollup_kept(w, touched, params)
+    return nullcontext()
+
+
 def write_batch(
     store: Store,
     table: FactTable,
@@ -95,47 +127,17 @@ def write_batch(
             if same is not None:
                 return BatchResult(same, 0, 0, 0, duplicate_of=same)
         staged_cols = use_staged(cur, "staged_upload", staged)
-        provided = [m for m in table.metrics if m in staged_cols]
-        batch_id = cur.execute("SELECT COALESCE(max(batch_id), 0) + 1 FROM batches").fetchall()[0][
-            0
-        ]
-        join = _key_join(table, "s", "o")
-        cur.execute(
-            f"CREATE TEMP TABLE prior_rows AS SELECT f.* FROM {table.name} f "
-            f"SEMI JOIN staged_upload s ON {_key_join(table, 's', 'f')}"
-        )
-        if delete_missing:
-            gone = cur.execute(
-                f"INSERT INTO replaced_{table.name} SELECT f.*, {batch_id} FROM {table.name} f "
-                f"ANTI JOIN staged_upload s ON {_key_join(table, 's', 'f')}"
-            ).fetchall()[0][0]
-            if gone:
-                cur.execute(
-                    f"DELETE FROM {table.name} f WHERE NOT EXISTS (SELECT 1 FROM staged_upload s "
-                    f"WHERE {_key_join(table, 's', 'f')})"
-                )
-        replaced = cur.execute("SELECT count(*) FROM prior_rows").fetchall()[0][0]
-        if replaced:
-            cur.execute(f"INSERT INTO replaced_{table.name} SELECT *, {batch_id} FROM prior_rows")
-            cur.execute(
-                f"DELETE FROM {table.name} f USING staged_upload s "
-                f"WHERE {_key_join(table, 's', 'f')}"
-            )
-        select = [f"s.{k}" for k in table.keys]
-        for m in table.metrics:
-            select.append(f"COALESCE(s.{m}, o.{m})" if m in provided else f"o.{m}")
-        for flag in table.flags:
-            select.append(f"s.{flag}" if flag in staged_cols else f"o.{flag}")
-        select.append(str(batch_id))
-        source = (
-            f"staged_upload s LEFT JOIN prior_rows o ON {join}"
-            if replaced
-            else "staged_upload s LEFT JOIN (SELECT * FROM prior_rows LIMIT 0) o ON true"
-        )
-        written = cur.execute(
-            f"INSERT INTO {table.name} SELECT {', '.join(select)} FROM {source}"
-        ).fetchall()[0][0]
-        cur.execute("DROP TABLE prior_rows")
+        if table.name == STORE_DAILY.name and not delete_missing:
+            batch_id, written, replaced = _merge(cur, table, staged_cols, delete_missing)
+            if replaced:  # the store-days of the file: other batches' sums there changed
+                with _rollup_kept(cur, "SELECT date, store FROM staged_upload"):
+                    pass
+            else:  # nothing replaced: the batch's own sums are all that is new
+                cur.execute(rollup_insert_sql(f"store_daily f WHERE f.batch_id = {batch_id}"))
+        else:
+            touched = f"SELECT date, store FROM staged_upload UNION ALL SELECT date, store FROM {table.name}"
+            with _rollup_kept_if(cur, table.name, touched):
+                batch_id, written, replaced = _merge(cur, table, staged_cols, delete_missing)
         drop_staged(cur, "staged_upload", staged)
         row = {
             "batch_id": batch_id,
@@ -151,6 +153,49 @@ def write_batch(
             list(row.values()),
         )
     return BatchResult(batch_id, written, written - replaced, replaced)
+
+
+def _merge(cur, table: FactTable, staged_cols: list[str], delete_missing: bool):
+    """write_batch's merge of `staged_upload` into `table`: (batch id, written, replaced)."""
+    provided = [m for m in table.metrics if m in staged_cols]
+    batch_id = cur.execute("SELECT COALESCE(max(batch_id), 0) + 1 FROM batches").fetchall()[0][0]
+    join = _key_join(table, "s", "o")
+    cur.execute(
+        f"CREATE TEMP TABLE prior_rows AS SELECT f.* FROM {table.name} f "
+        f"SEMI JOIN staged_upload s ON {_key_join(table, 's', 'f')}"
+    )
+    if delete_missing:
+        gone = cur.execute(
+            f"INSERT INTO replaced_{table.name} SELECT f.*, {batch_id} FROM {table.name} f "
+            f"ANTI JOIN staged_upload s ON {_key_join(table, 's', 'f')}"
+        ).fetchall()[0][0]
+        if gone:
+            cur.execute(
+                f"DELETE FROM {table.name} f WHERE NOT EXISTS (SELECT 1 FROM staged_upload s "
+                f"WHERE {_key_join(table, 's', 'f')})"
+            )
+    replaced = cur.execute("SELECT count(*) FROM prior_rows").fetchall()[0][0]
+    if replaced:
+        cur.execute(f"INSERT INTO replaced_{table.name} SELECT *, {batch_id} FROM prior_rows")
+        cur.execute(
+            f"DELETE FROM {table.name} f USING staged_upload s WHERE {_key_join(table, 's', 'f')}"
+        )
+    select = [f"s.{k}" for k in table.keys]
+    for m in table.metrics:
+        select.append(f"COALESCE(s.{m}, o.{m})" if m in provided else f"o.{m}")
+    for flag in table.flags:
+        select.append(f"s.{flag}" if flag in staged_cols else f"o.{flag}")
+    select.append(str(batch_id))
+    source = (
+        f"staged_upload s LEFT JOIN prior_rows o ON {join}"
+        if replaced
+        else "staged_upload s LEFT JOIN (SELECT * FROM prior_rows LIMIT 0) o ON true"
+    )
+    written = cur.execute(
+        f"INSERT INTO {table.name} SELECT {', '.join(select)} FROM {source}"
+    ).fetchall()[0][0]
+    cur.execute("DROP TABLE prior_rows")
+    return batch_id, written, replaced
 
 
 RENAME = "*"  # target_table of a store rename: every table with a store column
@@ -175,11 +220,12 @@ def rename_store(store: Store, old: str, new: str) -> BatchResult:
     with store.writer() as w:
         batch_id = w.execute("SELECT COALESCE(max(batch_id), 0) + 1 FROM batches").fetchall()[0][0]
         written = replaced = 0
-        for table in FACT_TABLES.values():
-            if "store" not in table.columns:
-                continue
-            n_written, n_replaced = _rename_in(w, table, old, new, batch_id)
-            written, replaced = written + n_written, replaced + n_replaced
+        with _rollup_kept(w, *_both_stores_days(old, new)):
+            for table in FACT_TABLES.values():
+                if "store" not in table.columns:
+                    continue
+                n_written, n_replaced = _rename_in(w, table, old, new, batch_id)
+                written, replaced = written + n_written, replaced + n_replaced
         w.execute(
             "INSERT INTO batches (batch_id, file_name, content_hash, kind, platform, "
             "target_table, store_param, rows_written, rows_new, rows_replaced, created_by) "
@@ -196,6 +242,16 @@ def rename_store(store: Store, old: str, new: str) -> BatchResult:
             ],
         )
     return BatchResult(batch_id, written, 0, replaced)
+
+
+def _both_stores_days(old: str, new: str) -> tuple[str, list[str]]:
+    """Every day either store has a row, under both names: a rename moves rows between
+    them (for the rollup, _rollup_kept)."""
+    return (
+        "SELECT d.date, s.store FROM (SELECT DISTINCT date FROM store_daily "
+        "WHERE store IN ($1, $2)) d, (SELECT unnest([$1, $2]) AS store) s",
+        [old, new],
+    )
 
 
 def _rename_in(w, table: FactTable, old: str, new: str, batch_id: int) -> tuple[int, int]:
@@ -245,10 +301,7 @@ def _undo_rename(w, batch_id: int) -> tuple[bool, Message | tuple[int, int]]:
     """Put both stores back: the rows a rename wrote (keys of the rows it replaced, under
     the new name) go, the replaced rows return. Refused when a later active batch wrote to
     either store: its rows could not be told apart from the renamed ones."""
-    (names,) = w.execute(
-        "SELECT content_hash FROM batches WHERE batch_id = ?", [batch_id]
-    ).fetchall()[0]
-    old, new = json.loads(names.removeprefix("rename:"))
+    old, new = _renamed_stores(w, batch_id)
     tables = [t for t in FACT_TABLES.values() if "store" in t.columns]
     later = w.execute(
         "SELECT min(batch_id) FROM batches WHERE batch_id > $1 AND undone_at IS NULL AND ("
@@ -281,6 +334,28 @@ def _undo_rename(w, batch_id: int) -> tuple[bool, Message | tuple[int, int]]:
     return True, (removed, restored)
 
 
+def _renamed_stores(w, batch_id: int) -> list[str]:
+    """[old, new] of a rename batch."""
+    (names,) = w.execute(
+        "SELECT content_hash FROM batches WHERE batch_id = ?", [batch_id]
+    ).fetchall()[0]
+    return json.loads(names.removeprefix("rename:"))
+
+
+def _undo_rows(w, table_name: str, batch_id: int) -> tuple[int, int]:
+    """Remove what batch `batch_id` wrote to `table_name`, put back what it replaced:
+    (rows removed, rows restored)."""
+    cols = ", ".join(FACT_TABLES[table_name].columns)
+    removed = w.execute(f"DELETE FROM {table_name} WHERE batch_id = ?", [batch_id])
+    removed = removed.fetchall()[0][0]
+    restored = w.execute(
+        f"INSERT INTO {table_name} SELECT {cols} FROM replaced_{table_name} WHERE replaced_by = ?",
+        [batch_id],
+    ).fetchall()[0][0]
+    w.execute(f"DELETE FROM replaced_{table_name} WHERE replaced_by = ?", [batch_id])
+    return removed, restored
+
+
 def undo_batch(store: Store, batch_id: int, only_by: str | None = None) -> tuple[bool, Message]:
     """Put back what batch `batch_id` replaced and remove what it added.
 
@@ -302,7 +377,8 @@ def undo_batch(store: Store, batch_id: int, only_by: str | None = None) -> tuple
         if only_by is not None and created_by != only_by:
             return False, Message("err.undo_not_yours", {"batch": batch_id})
         if table_name == RENAME:
-            ok, outcome = _undo_rename(w, batch_id)
+            with _rollup_kept(w, *_both_stores_days(*_renamed_stores(w, batch_id))):
+                ok, outcome = _undo_rename(w, batch_id)
             if not ok:
                 return False, outcome
             removed, restored = outcome
@@ -310,15 +386,12 @@ def undo_batch(store: Store, batch_id: int, only_by: str | None = None) -> tuple
             later = _later_overwrite(w, table_name, batch_id)
             if later is not None:
                 return False, Message("err.undo_blocked", {"batch": batch_id, "later": later})
-            cols = ", ".join(FACT_TABLES[table_name].columns)
-            removed = w.execute(f"DELETE FROM {table_name} WHERE batch_id = ?", [batch_id])
-            removed = removed.fetchall()[0][0]
-            restored = w.execute(
-                f"INSERT INTO {table_name} SELECT {cols} FROM replaced_{table_name} "
-                "WHERE replaced_by = ?",
-                [batch_id],
-            ).fetchall()[0][0]
-            w.execute(f"DELETE FROM replaced_{table_name} WHERE replaced_by = ?", [batch_id])
+            touched = (
+                f"SELECT date, store FROM {table_name} WHERE batch_id = $1 UNION ALL "
+                f"SELECT date, store FROM replaced_{table_name} WHERE replaced_by = $1"
+            )
+            with _rollup_kept_if(w, table_name, touched, [batch_id]):
+                removed, restored = _undo_rows(w, table_name, batch_id)
         w.execute(
             "UPDATE batches SET undone_at = current_timestamp, undone_by = ? WHERE batch_id = ?",
             [ACTOR.get(), batch_id],

@@ -164,6 +164,32 @@ def _fact_ddl(table: FactTable, name: str, extra: str = "") -> str:
     return f"CREATE TABLE IF NOT EXISTS {name} ({', '.join(cols)})"
 
 
+# Store-day sums of store_daily per batch (its channels added up): what a KPI query without
+# a channel split reads, ten times fewer rows at ten channels. Kept equal to store_daily's
+# sums by every write (batches.py); tests/test_rollup.py compares the two.
+ROLLUP = "store_daily_rollup"
+_ROLLUP_COLUMNS = ("date", "store", "batch_id") + STORE_DAILY.metrics + STORE_DAILY.flags
+
+
+def rollup_insert_sql(source: str = "store_daily f") -> str:
+    """INSERT the rollup's rows for the store_daily rows of `source` (a FROM clause over
+    store_daily aliased f, e.g. with a SEMI JOIN narrowing it to some store-days)."""
+    sums = [f"sum(f.{m})" for m in STORE_DAILY.metrics]
+    sums += [f"bool_or(f.{flag})" for flag in STORE_DAILY.flags]
+    return (
+        f"INSERT INTO {ROLLUP} ({', '.join(_ROLLUP_COLUMNS)}) "
+        f"SELECT f.date, f.store, f.batch_id, {', '.join(sums)} FROM {source} "
+        "GROUP BY f.date, f.store, f.batch_id ORDER BY f.date, f.store"
+    )
+
+
+def _rollup_ddl() -> str:
+    cols = ["date DATE NOT NULL", "store VARCHAR NOT NULL", "batch_id INTEGER"]
+    cols += [f"{m} DOUBLE" for m in STORE_DAILY.metrics]
+    cols += [f"{flag} BOOLEAN" for flag in STORE_DAILY.flags]
+    return f"CREATE TABLE IF NOT EXISTS {ROLLUP} ({', '.join(cols)})"
+
+
 # Each entry migrates the schema from version i to i+1; never edit a released entry.
 MIGRATIONS: list[list[str]] = [
     [
@@ -295,5 +321,6 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE action_items ADD COLUMN created_by VARCHAR",
         "ALTER TABLE store_settings ADD COLUMN set_by VARCHAR",
     ],
+    [_rollup_ddl(), rollup_insert_sql()],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

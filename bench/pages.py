@@ -4,7 +4,8 @@ Builds a store with 50 stores x 10 channels x 2000 days (1M store-day-channel ro
 monthly costs, then for each page times a run with empty query caches (cold) and the median
 of further reruns (warm).
 
-    .venv/bin/python bench/pages.py [--stores 50] [--days 2000] [--warm 5]
+    .venv/bin/python bench/pages.py [--stores 50] [--days 2000] [--warm 5] [--db FILE]
+        [--pages overview explore] [--range last_52_weeks]
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=2000)
     parser.add_argument("--warm", type=int, default=5)
     parser.add_argument("--pages", nargs="+", help="only these pages (e.g. overview)")
+    parser.add_argument("--range", default=None, help="a range preset, e.g. last_52_weeks")
     parser.add_argument(
         "--db", type=Path, help="a database built earlier (kept; built here when missing)"
     )
@@ -89,6 +91,8 @@ def main() -> None:
         for page in pages:
             at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
             at.query_params["lang"] = "en"
+            if args.range:
+                at.query_params["range"] = args.range
             at.run()  # opens the store (cache_resource) once, as a running server would
             at.switch_page(page)
             st.cache_data.clear()

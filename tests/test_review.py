@@ -202,3 +202,18 @@ def test_explore_charts_the_ten_biggest_of_many_stores_and_says_so(store, app_on
     assert any("10 stores with the most sales, of 12" in c.value for c in at.caption)
     comparison = next(d.value for d in at.dataframe if "Store" in d.value.columns)
     assert len(comparison) == 12
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 4, 100])
+def test_fact_rows_are_the_newest_rows_whatever_the_limit(two_weeks, limit):
+    """Only the days that can hold the newest `limit` rows are sorted: the rows are still
+    exactly the first `limit` of every row in scope sorted newest first."""
+    from ecdata.metrics.review import fact_rows
+
+    cur = two_weeks.reader()
+    every = cur.execute(
+        "SELECT date, store, sales FROM store_daily ORDER BY date DESC, store, channel"
+    ).fetchall()
+    rows = fact_rows(cur, Filters(), limit=limit)
+    got = [(d.date(), s, v) for d, s, v in zip(rows.date, rows.store, rows.sales)]
+    assert got == every[:limit]

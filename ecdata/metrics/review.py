@@ -5,6 +5,7 @@ Every number comes from kpis.kpi_table, so the cards, the CLI and the exports ag
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass, field, replace
@@ -311,6 +312,18 @@ def fact_rows(cur, filters: Filters, limit: int = 50_000) -> pd.DataFrame:
         "store, channel, visitors, page_views, buyers, sales, inquiries, closed_inquiries, "
         "spend, refunds, not_final, batch_id"
     )
+    # The newest `limit` rows lie on or after the last day from which that many daily rows
+    # are newer: only those are sorted (a year of 500 stores is 1.8M rows, and sorting them
+    # all for the newest 50,000 took 0.55 s). NULL when the scope has fewer rows.
+    (first_day,) = cur.execute(
+        f"""SELECT max(date) FROM (
+                SELECT date, sum(count(*)) OVER (ORDER BY date DESC) AS newer
+                FROM store_daily WHERE {scope_sql(filters)} GROUP BY date)
+            WHERE newer >= $limit""",
+        {**scope_params(filters), "limit": limit},
+    ).fetchall()[0]
+    if first_day is not None:
+        filters = dataclasses.replace(filters, date_from=first_day)
     if not has_store_periods(cur):
         return cur.execute(
             f"""SELECT date, {columns} FROM store_daily WHERE {scope_sql(filters)}

@@ -8,6 +8,9 @@ browser's cache holds the app's code). Then opens 8 sessions at once and prints
 the server's memory (RSS of the streamlit process and its children).
 
     .venv/bin/python bench/browser.py [--stores 500 --days 2000]   # default: the demo
+
+Last, the same loads of a one-line Streamlit app (title only; one plotly chart): the floor
+no page can beat on this machine.
 """
 
 from __future__ import annotations
@@ -44,11 +47,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(db: Path) -> tuple[subprocess.Popen, str]:
+# Streamlit's own floor on this machine: a page with a title only, and with one small
+# plotly chart, served and timed the same way.
+FLOOR_APP = """import streamlit as st
+import plotly.graph_objects as go
+st.title("floor")
+if st.query_params.get("chart"):
+    st.plotly_chart(go.Figure(go.Bar(x=["a", "b", "c"], y=[1, 3, 2])))
+"""
+
+
+def start(db: Path, script: str = "app.py") -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "ECDATA_DB": str(db), "ECDATA_DEMO": "0"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless=true",
          f"--server.port={port}", "--browser.gatherUsageStats=false"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -85,6 +98,35 @@ def timed_load(page, url: str) -> float:
     return time.perf_counter() - started
 
 
+def loads(browser, address: str) -> tuple[float, float, float]:
+    """(first load, median of 3 cold loads, median of 3 warm loads) of one address."""
+    first_ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
+    first = timed_load(first_ctx.new_page(), address)
+    first_ctx.close()
+    cold, warm = [], []
+    for _ in range(3):
+        ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
+        page = ctx.new_page()
+        cold.append(timed_load(page, address))
+        warm.append(timed_load(page, address))
+        ctx.close()
+    return first, statistics.median(cold), statistics.median(warm)
+
+
+def floor(browser, folder: Path) -> None:
+    """The same three loads of a one-line Streamlit app: what no page of ours can beat."""
+    script = folder / "floor.py"
+    script.write_text(FLOOR_APP, encoding="utf-8")
+    proc, url = start(folder / "unused.duckdb", str(script))
+    try:
+        for label, query in (("title only", ""), ("one chart", "?chart=1")):
+            first, cold, warm = loads(browser, f"{url}/{query}")
+            print(f"{'floor: ' + label:<22}{first:8.2f}{cold:8.2f}{warm:8.2f}")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--stores", type=int, default=0, help="0: the demo company")
@@ -112,27 +154,15 @@ def main() -> None:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            print(f"{'page':<14}{'first':>8}{'cold':>8}{'warm':>8}   (s, median of 3)")
+            print(f"{'page':<22}{'first':>8}{'cold':>8}{'warm':>8}   (s, median of 3)")
             for name in PAGES:
-                address = f"{url}/{name}?lang=zh"
-                first_ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
-                first = timed_load(first_ctx.new_page(), address)
-                first_ctx.close()
-                cold, warm = [], []
-                for _ in range(3):
-                    ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
-                    page = ctx.new_page()
-                    cold.append(timed_load(page, address))
-                    warm.append(timed_load(page, address))
-                    ctx.close()
-                print(
-                    f"{name or 'overview':<14}{first:8.2f}{statistics.median(cold):8.2f}"
-                    f"{statistics.median(warm):8.2f}"
-                )
+                first, cold, warm = loads(browser, f"{url}/{name}?lang=zh")
+                print(f"{name or 'overview':<22}{first:8.2f}{cold:8.2f}{warm:8.2f}")
             contexts = [browser.new_context() for _ in range(8)]
             for ctx in contexts:
                 timed_load(ctx.new_page(), f"{url}/?lang=zh")
             print(f"server memory with 8 sessions open: {rss_mb(proc.pid):.0f} MB")
+            floor(browser, folder)
             browser.close()
     finally:
         proc.terminate()

@@ -83,15 +83,9 @@ notes.notes_editor(view, query(dimension_values, "store"))
 
 st.subheader(tr("ex.pivot"))
 for name in metrics:
-    unit = METRICS[name].unit
-    if group:
-        pivot = frame.pivot_table(index="period", columns=group, values=name, aggfunc="first")
-    else:
-        pivot = frame.set_index("period")[[name]]
     st.markdown(f"**{metric_label(name)}** — {METRICS[name].formula(lang())}")
-    pivot.index.name = tr("col.period")
-    pivot = pivot.sort_index(ascending=False)
-    st.dataframe(pivot.apply(lambda column, u=unit: fmt_all(column, u)), width="stretch")
+    pivot = tables.metric_pivot(frame, group, name, tr("col.period"), lang(), view.currency)
+    st.dataframe(pivot, width="stretch")
 
 st.subheader(tr("ex.compare"))
 compared = query(period_comparison, view.filters, view.comparison, by, tuple(metrics))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ecdata.formatting import format_value
 from ecdata.metrics.catalogue import METRICS, PRODUCT_COLUMNS
 from ecdata.platforms import platform_label
 from ui.state import fmt, lang, metric_label, tr
@@ -24,6 +25,28 @@ def product_rows(products: pd.DataFrame) -> None:
         }
     )
     st.dataframe(shown, hide_index=True, width="stretch")
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def metric_pivot(
+    frame: pd.DataFrame,
+    group: str | None,
+    name: str,
+    period_header: str,
+    language: str,
+    currency: str,
+) -> pd.DataFrame:
+    """One metric of a kpi_table frame as a table: a row per period (newest first), a column
+    per store or channel, each cell as the page writes it. Cached: a year of 500 stores is
+    26,000 cells to format on every rerun."""
+    unit = METRICS[name].unit
+    if group:
+        pivot = frame.pivot_table(index="period", columns=group, values=name, aggfunc="first")
+    else:
+        pivot = frame.set_index("period")[[name]]
+    pivot.index.name = period_header
+    pivot = pivot.sort_index(ascending=False)
+    return pivot.apply(lambda column: [format_value(v, unit, language, currency) for v in column])
 
 
 def _when(value) -> str:

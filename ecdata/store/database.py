@@ -64,7 +64,10 @@ def data_version(cur) -> int:
 
 # Results remembered per database, data version and question (`per_data_version`).
 _REMEMBERED: dict[tuple, object] = {}
-_REMEMBERED_MAX = 256
+_REMEMBERED_MAX = 128
+# Answers with more rows than this are not kept (a year of 500 stores by week is 26,000 rows,
+# several MB each): the page's own cache holds those; the repeated questions are small.
+_REMEMBERED_ROWS = 10_000
 
 
 def per_data_version(cur, question: tuple, answer):
@@ -78,11 +81,15 @@ def per_data_version(cur, question: tuple, answer):
     if not path or not path[0][0]:
         return answer()
     key = (path[0][0], data_version(cur), question)
-    if key not in _REMEMBERED:
+    if key in _REMEMBERED:
+        return _REMEMBERED[key]
+    result = answer()
+    rows = result.shape[0] if hasattr(result, "shape") else 0  # a DataFrame's rows
+    if rows <= _REMEMBERED_ROWS:
         if len(_REMEMBERED) >= _REMEMBERED_MAX:
             _REMEMBERED.clear()
-        _REMEMBERED[key] = answer()
-    return _REMEMBERED[key]
+        _REMEMBERED[key] = result
+    return result
 
 
 def forget_remembered() -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from ecdata.export import to_csv_bytes, to_xlsx_bytes
+from ecdata.formatting import MISSING
 from ecdata.metrics.catalogue import KPI_COLUMNS, METRICS
 from ecdata.metrics.kpis import agent_kpis, kpi_table
 from ecdata.metrics.periods import selection_filter_range
@@ -151,7 +152,8 @@ if not agents.empty:
 
 st.subheader(tr("ex.rows"))
 rows = tables.labelled_rows(query(fact_rows, filters))
-st.dataframe(rows, hide_index=True, width="stretch", height=360)
+# A missing stored value shows as the dash every other table uses, not "None".
+st.dataframe(rows, hide_index=True, width="stretch", height=360, placeholder=MISSING)
 name = f"ecdata_{filters.date_from}_{filters.date_to}"
 csv_col, xlsx_col, _ = st.columns([1, 1, 4])
 # Built only when clicked (a callable), so a large table costs nothing until exported.

@@ -237,6 +237,7 @@ for upload in files or []:
                         ),
                         width="stretch",
                         height=240,
+                        placeholder="",  # an empty cell of the file, as a spreadsheet shows it
                     )
                     # Kept under a key of its own: the input is gone once the file reads.
                     st.number_input(

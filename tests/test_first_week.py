@@ -189,6 +189,7 @@ def test_explore_rows_and_their_download_read_as_a_person_writes_them(db):
     at.switch_page("pages/explore.py").run()
     assert not at.exception
     rows = at.dataframe[-1].value
+    assert at.dataframe[-1].proto.placeholder == "—"  # a missing value, never "None"
     assert list(rows.columns[:3]) == ["日期", "店铺", "渠道"]
     assert {"访客数", "支付金额", "数据未定稿", "批次"} <= set(rows.columns)
     for raw in ("visitors", "page_views", "closed_inquiries", "not_final", "batch_id"):

@@ -5,7 +5,6 @@ import dataclasses
 import pandas as pd
 import streamlit as st
 
-from ecdata.store.settings import undo_setting
 from ecdata.team.diagnosis import (
     ADVICE,
     THRESHOLDS_KEY,
@@ -19,7 +18,7 @@ from ecdata.team.org import roles
 from ecdata.team.scoring import STAGES
 from ui import auth
 from ui.sidebar import page_start
-from ui.state import get_store, lang, query, say, tr
+from ui.state import get_store, lang, query, tell, told, tr
 from ui.url import current
 
 view = page_start("🧭", "page.diagnosis", show_range=False)
@@ -66,18 +65,7 @@ def _save_thresholds() -> None:
     )
     with auth.acting():
         save_thresholds(get_store(), edited)
-    st.session_state["_th_said"] = ("success", tr("dg.thresholds_saved"))
-
-
-def _undo_thresholds() -> None:
-    if not auth.refuse_unless("settings"):
-        return
-    undone = undo_setting(get_store(), THRESHOLDS_KEY)
-    st.session_state["_th_said"] = (
-        ("success", tr("dg.thresholds_undone")) if undone else ("info", tr("meet.no_undo"))
-    )
-    for f in dataclasses.fields(Thresholds):
-        st.session_state.pop(f"th_{f.name}", None)
+    tell("_th_said", "success", tr("dg.thresholds_saved"))
 
 
 if auth.allowed("settings"):
@@ -94,10 +82,18 @@ if auth.allowed("settings"):
             )
         save_col, undo_col = st.columns(2)
         save_col.button(tr("dg.thresholds_save"), key="th_save", on_click=_save_thresholds)
-        undo_col.button(tr("tk.undo_schemes"), key="th_undo", on_click=_undo_thresholds)
-        said = st.session_state.pop("_th_said", None)
-        if said:
-            getattr(st, said[0])(say(said[1]))
+        undo_col.button(
+            tr("tk.undo_schemes"),
+            key="th_undo",
+            on_click=auth.undo_settings,
+            args=(
+                "_th_said",
+                (THRESHOLDS_KEY,),
+                [f"th_{f.name}" for f in dataclasses.fields(Thresholds)],
+                "dg.thresholds_undone",
+            ),
+        )
+        told("_th_said")
 
 st.subheader(tr("dg.advice"))
 st.markdown("\n".join(f"- {tr(key)}" for key in ADVICE[diagnosis.stage]))

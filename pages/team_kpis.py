@@ -9,7 +9,6 @@ import streamlit as st
 from ecdata.formatting import MISSING, is_missing
 from ecdata.metrics.kpis import Filters, agent_kpis
 from ecdata.metrics.periods import period_end
-from ecdata.store.settings import undo_setting
 from ecdata.team.diagnosis import full_diagnosis
 from ecdata.team.files import (
     rating_months,
@@ -30,7 +29,7 @@ from ecdata.team.scoring import (
 )
 from ui import auth, charts, tables
 from ui.sidebar import page_view
-from ui.state import fmt, get_store, labeller, metric_label, query, say, tr
+from ui.state import fmt, get_store, labeller, metric_label, query, say, tell, told, tr
 from ui.url import widget
 
 view = page_view()
@@ -109,18 +108,7 @@ def _save_schemes(edited: Schemes) -> None:
         return
     with auth.acting():
         save_schemes(get_store(), edited)
-    st.session_state["_schemes_said"] = ("success", tr("tk.schemes_saved"))
-
-
-def _undo_schemes() -> None:
-    if not auth.refuse_unless("settings"):
-        return
-    undone = undo_setting(get_store(), SCHEMES_KEY)
-    st.session_state["_schemes_said"] = (
-        ("success", tr("tk.schemes_undone")) if undone else ("info", tr("meet.no_undo"))
-    )
-    for key in SCHEME_WIDGETS:
-        st.session_state.pop(key, None)
+    tell("_schemes_said", "success", tr("tk.schemes_saved"))
 
 
 # The scheme's tiers are settings: the brief's structure with our default numbers, edited
@@ -207,12 +195,15 @@ with st.expander(tr("tk.settings")):
         save_col.button(
             tr("tk.save_schemes"), key="save_schemes", on_click=_save_schemes, args=(schemes,)
         )
-        undo_col.button(tr("tk.undo_schemes"), key="undo_schemes", on_click=_undo_schemes)
+        undo_col.button(
+            tr("tk.undo_schemes"),
+            key="undo_schemes",
+            on_click=auth.undo_settings,
+            args=("_schemes_said", (SCHEMES_KEY,), SCHEME_WIDGETS, "tk.schemes_undone"),
+        )
     if schemes != saved_schemes:
         st.caption(tr("tk.schemes_unsaved"))
-    said = st.session_state.pop("_schemes_said", None)
-    if said:
-        getattr(st, said[0])(say(said[1]))
+    told("_schemes_said")
 
 
 def tiers_text(tiers, unit):

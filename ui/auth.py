@@ -25,7 +25,8 @@ from ecdata.store.accounts import (
     start_session,
 )
 from ecdata.store.database import acting_as
-from ui.state import get_store, say, tr
+from ecdata.store.settings import undo_setting
+from ui.state import get_store, say, tell, tr
 
 _SIGNED_IN = "_account"  # the User of this browser session
 COOKIE = "ecdata_session"  # the session token, so a reload or a new tab stays signed in
@@ -137,6 +138,19 @@ def refuse_unless(action: str) -> bool:
         return True
     st.session_state["_forbidden"] = True
     return False
+
+
+def undo_settings(slot: str, keys: tuple[str, ...], editors, undone_key: str) -> None:
+    """In a callback: undo the latest change of app settings `keys`, say so in `slot`, and
+    empty the `editors` (widget keys) so they show what is in force again."""
+    if not refuse_unless("settings"):
+        return
+    if undo_setting(get_store(), *keys):
+        tell(slot, "success", tr(undone_key))
+    else:
+        tell(slot, "info", tr("meet.no_undo"))
+    for key in editors:
+        st.session_state.pop(key, None)
 
 
 def say_refusals() -> None:

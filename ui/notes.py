@@ -8,7 +8,7 @@ import streamlit as st
 
 from ecdata.store.notes import add_note, remove_note, timeline_notes
 from ui import auth, charts
-from ui.state import View, get_store, lang, query, say, tr
+from ui.state import View, get_store, lang, query, say, tell, told, tr
 
 
 def notes_in_view(view: View, first: dt.date | None = None):
@@ -26,7 +26,7 @@ def _add(day_key: str, text_key: str, store_key: str) -> None:
         return
     text = (st.session_state.get(text_key) or "").strip()
     if not text:
-        st.session_state["_note_said"] = ("error", tr("note.empty"))
+        tell("_note_said", "error", tr("note.empty"))
         return
     store_name = st.session_state.get(store_key)
     if store_name == tr("filter.all"):
@@ -34,7 +34,7 @@ def _add(day_key: str, text_key: str, store_key: str) -> None:
     with auth.acting():
         add_note(get_store(), st.session_state[day_key], text, store_name)
     st.session_state[text_key] = ""
-    st.session_state["_note_said"] = ("success", tr("note.added"))
+    tell("_note_said", "success", tr("note.added"))
 
 
 def _remove(note_id: int) -> None:
@@ -47,8 +47,7 @@ def notes_editor(view: View, stores: list[str]) -> None:
     if not auth.allowed("settings"):
         return  # a viewer sees the notes on the charts, and edits none
     with st.expander(tr("note.title")):
-        if said := st.session_state.pop("_note_said", None):
-            getattr(st, said[0])(said[1])
+        told("_note_said")
         day_col, store_col = st.columns(2)
         day_col.date_input(
             tr("note.day"),

@@ -35,12 +35,23 @@ from ecdata.metrics.periods import week_start
 from ecdata.metrics.products import product_movers
 from ecdata.metrics.review import CARD_METRICS, movers
 from ecdata.report import FORMATS, ReportError, build_report, render
-from ecdata.store.settings import undo_setting
 from ecdata.team.diagnosis import warning_texts
 from ecdata.team.files import roster_frame
 from ui import auth, charts, notes
 from ui.equation import show_equation
-from ui.state import View, fmt, fmt_change, get_store, lang, metric_label, query, say, tr
+from ui.state import (
+    View,
+    fmt,
+    fmt_change,
+    get_store,
+    lang,
+    metric_label,
+    query,
+    say,
+    tell,
+    told,
+    tr,
+)
 
 # Sizes for 1920x1080 read from the back of the room: values 72 px, labels and changes
 # 36 px, body text 28 px (charts: charts.type_scale).
@@ -316,7 +327,7 @@ def _add(view: View, week: dt.date, owners: dict, metrics: dict) -> None:
         return
     what = (st.session_state.get("act_what") or "").strip()
     if not what:
-        st.session_state["_act_said"] = ("error", tr("act.empty"))
+        tell("_act_said", "error", tr("act.empty"))
         return
     with auth.acting():
         add_action(
@@ -329,7 +340,7 @@ def _add(view: View, week: dt.date, owners: dict, metrics: dict) -> None:
             view.filters.stores,
         )
     st.session_state["act_what"] = ""
-    st.session_state["_act_said"] = ("success", tr("act.added"))
+    tell("_act_said", "success", tr("act.added"))
 
 
 def _add_form(view: View, week: dt.date, how: str) -> None:
@@ -345,9 +356,7 @@ def _add_form(view: View, week: dt.date, how: str) -> None:
         b.date_input(tr("act.due"), week + dt.timedelta(days=7), key="act_due")
         c.selectbox(tr("act.metric"), [tr("act.no_metric"), *metrics], key=f"act_metric_{lang()}")
         st.button(tr("act.add"), key="act_add", on_click=_add, args=(view, week, owners, metrics))
-    said = st.session_state.pop("_act_said", None)
-    if said:
-        getattr(st, said[0])(say(said[1]))
+    told("_act_said")
 
 
 def _save_settings(labels: dict, people: dict) -> None:
@@ -355,30 +364,13 @@ def _save_settings(labels: dict, people: dict) -> None:
         return
     chosen = [labels[x] for x in st.session_state.get(f"meet_agenda_{lang()}", [])]
     if not chosen:
-        st.session_state["_meet_said"] = ("error", tr("meet.empty_agenda"))
+        tell("_meet_said", "error", tr("meet.empty_agenda"))
         return
     store = get_store()
     with auth.acting():
         save_agenda(store, chosen)
         save_people_shown(store, people[st.session_state.get(f"meet_people_{lang()}")])
-    st.session_state["_meet_said"] = ("success", tr("meet.saved"))
-
-
-def _undo_settings() -> None:
-    if not auth.refuse_unless("settings"):
-        return
-    undone = undo_setting(get_store(), AGENDA_KEY, PEOPLE_KEY)
-    st.session_state["_meet_said"] = (
-        ("success", tr("meet.undone"))
-        if undone
-        else (
-            "info",
-            tr("meet.no_undo"),
-        )
-    )
-    # The editors show what is in force again.
-    for key in (f"meet_agenda_{lang()}", f"meet_people_{lang()}"):
-        st.session_state.pop(key, None)
+    tell("_meet_said", "success", tr("meet.saved"))
 
 
 def show_settings() -> None:
@@ -407,10 +399,18 @@ def show_settings() -> None:
         save_col.button(
             tr("meet.save"), key="meet_save", on_click=_save_settings, args=(labels, people)
         )
-        undo_col.button(tr("meet.undo"), key="meet_undo", on_click=_undo_settings)
-        said = st.session_state.pop("_meet_said", None)
-        if said:
-            getattr(st, said[0])(say(said[1]))
+        undo_col.button(
+            tr("meet.undo"),
+            key="meet_undo",
+            on_click=auth.undo_settings,
+            args=(
+                "_meet_said",
+                (AGENDA_KEY, PEOPLE_KEY),
+                (f"meet_agenda_{lang()}", f"meet_people_{lang()}"),
+                "meet.undone",
+            ),
+        )
+        told("_meet_said")
 
 
 def show_report_button(view: View) -> None:

@@ -88,6 +88,18 @@ def say(message: Message | str, **params) -> str:
     return t(message, lang(), **safe)
 
 
+def tell(slot: str, kind: str, text: str) -> None:
+    """In a callback: keep its outcome (st.success, st.info or st.error, and the text) for
+    the run the callback causes, where `told(slot)` shows it."""
+    st.session_state[slot] = (kind, text)
+
+
+def told(slot: str) -> None:
+    """Show, once, what `tell` kept in `slot`."""
+    if said := st.session_state.pop(slot, None):
+        getattr(st, said[0])(say(said[1]))
+
+
 def metric_label(name: str) -> str:
     if name in METRICS:
         return METRICS[name].label(lang())

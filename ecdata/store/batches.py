@@ -72,17 +72,17 @@ def drop_staged(cur, name: str, staged) -> None:
         cur.unregister(name)
 
 
-@contextmanager
-def _rollup_kept(w, touched: str, params=None):
-    """Keep the store-day rollup (schema.ROLLUP) equal to store_daily's sums across the
-    change made inside this block: `touched` is a SELECT of the (date, store) pairs the
-    change may alter, read before it; their rollup rows are computed again after it."""
+def _note_touched(w, touched: str, params=None) -> None:
+    """Remember the (date, store) pairs that `touched` (a SELECT) names, as touched_days."""
     w.execute(
         f"CREATE OR REPLACE TEMP TABLE touched_days AS SELECT DISTINCT date, store FROM "
         f"({touched})",
         params,
     )
-    yield
+
+
+def _recompute_touched(w) -> None:
+    """Compute the store-day rollup (schema.ROLLUP) again for the pairs in touched_days."""
     w.execute(
         f"DELETE FROM {ROLLUP} r USING touched_days t WHERE r.date = t.date AND r.store = t.store"
     )
@@ -94,12 +94,34 @@ def _rollup_kept(w, touched: str, params=None):
     w.execute("DROP TABLE touched_days")
 
 
-def _rollup_kept_if(w, table_name: str, touched: str, params=None):
-    """_rollup_kept when `table_name` is store_daily (or every table: a rename), else
-    nothing to keep."""
-    if table_name in (STORE_DAILY.name, RENAME):
-        return _rollup_kept(w, touched, params)
-    return nullcontext()
+@contextmanager
+def _rollup_kept(w, touched: str, params=None):
+    """Keep the store-day rollup equal to store_daily's sums across the change made inside
+    this block: `touched` is a SELECT of the (date, store) pairs the change may alter, read
+    before it; their rollup rows are computed again after it."""
+    _note_touched(w, touched, params)
+    yield
+    _recompute_touched(w)
+
+
+def _merge_keeping_rollup(cur, table: FactTable, staged_cols: list[str], delete_missing: bool):
+    """_merge, and the store-day rollup kept equal to store_daily's sums."""
+    if table.name != STORE_DAILY.name:
+        return _merge(cur, table, staged_cols, delete_missing)
+    if delete_missing:  # rows the staged table lacks go too: any stored store-day may change
+        everything = (
+            "SELECT date, store FROM staged_upload UNION ALL SELECT date, store FROM store_daily"
+        )
+        with _rollup_kept(cur, everything):
+            return _merge(cur, table, staged_cols, delete_missing)
+    merged = _merge(cur, table, staged_cols, delete_missing)
+    batch_id, _, replaced = merged
+    if replaced:  # other batches' sums on the file's store-days changed
+        _note_touched(cur, "SELECT date, store FROM staged_upload")
+        _recompute_touched(cur)
+    else:  # nothing replaced: the batch's own sums are all that is new
+        cur.execute(rollup_insert_sql(f"store_daily f WHERE f.batch_id = {batch_id}"))
+    return merged
 
 
 def write_batch(
@@ -127,17 +149,7 @@ def write_batch(
             if same is not None:
                 return BatchResult(same, 0, 0, 0, duplicate_of=same)
         staged_cols = use_staged(cur, "staged_upload", staged)
-        if table.name == STORE_DAILY.name and not delete_missing:
-            batch_id, written, replaced = _merge(cur, table, staged_cols, delete_missing)
-            if replaced:  # the store-days of the file: other batches' sums there changed
-                with _rollup_kept(cur, "SELECT date, store FROM staged_upload"):
-                    pass
-            else:  # nothing replaced: the batch's own sums are all that is new
-                cur.execute(rollup_insert_sql(f"store_daily f WHERE f.batch_id = {batch_id}"))
-        else:
-            touched = f"SELECT date, store FROM staged_upload UNION ALL SELECT date, store FROM {table.name}"
-            with _rollup_kept_if(cur, table.name, touched):
-                batch_id, written, replaced = _merge(cur, table, staged_cols, delete_missing)
+        batch_id, written, replaced = _merge_keeping_rollup(cur, table, staged_cols, delete_missing)
         drop_staged(cur, "staged_upload", staged)
         row = {
             "batch_id": batch_id,
@@ -390,7 +402,8 @@ def undo_batch(store: Store, batch_id: int, only_by: str | None = None) -> tuple
                 f"SELECT date, store FROM {table_name} WHERE batch_id = $1 UNION ALL "
                 f"SELECT date, store FROM replaced_{table_name} WHERE replaced_by = $1"
             )
-            with _rollup_kept_if(w, table_name, touched, [batch_id]):
+            kept = table_name == STORE_DAILY.name
+            with _rollup_kept(w, touched, [batch_id]) if kept else nullcontext():
                 removed, restored = _undo_rows(w, table_name, batch_id)
         w.execute(
             "UPDATE batches SET undone_at = current_timestamp, undone_by = ? WHERE batch_id = ?",

@@ -255,7 +255,10 @@ def _kpis(store: Store, args) -> int:
     filters = Filters(tuple(args.store), tuple(args.channel), args.date_from, args.date_to)
     frame = kpi_table(store.reader(), args.grain, args.by, filters)
     dims = ["period"] + ([args.by] if args.by != "none" else [])
-    return _print_table(frame[dims + KPI_COLUMNS], args.format)
+    # How many store-days each ratio counts, of the row's: a ratio sums its parts only over
+    # the store-days that reported all of them (kpis.py).
+    days = ["store_days"] + [f"{c}_days" for c in KPI_COLUMNS if f"{c}_days" in frame]
+    return _print_table(frame[dims + KPI_COLUMNS + days], args.format)
 
 
 def _products(store: Store, args) -> int:

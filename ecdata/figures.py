@@ -198,6 +198,28 @@ def periods_axis(fig: go.Figure) -> go.Figure:
     return fig.update_xaxes(type="category", categoryorder="category ascending")
 
 
+def partial_markers(frame, column: str, size: int) -> dict:
+    """Marker style for a KPI column: a hollow dot where the ratio covers only part of its
+    period's store-days (kpis.coverage), so a partial point looks partial; hover says how
+    much."""
+    days = f"{column}_days"
+    if days not in frame or "store_days" not in frame:
+        return dict(size=size)
+    partial = [0 < c < t for c, t in zip(frame[days].fillna(0), frame["store_days"].fillna(0))]
+    return dict(size=size, symbol=["circle-open" if p else "circle" for p in partial])
+
+
+def partial_hover(frame, column: str) -> list[str] | None:
+    """'1/7' per point where the ratio covers part of its period, for the hover text."""
+    days = f"{column}_days"
+    if days not in frame or "store_days" not in frame:
+        return None
+    return [
+        t("card.coverage", lang(), covered=int(c), total=int(n)) if 0 < c < n else ""
+        for c, n in zip(frame[days].fillna(0), frame["store_days"].fillna(0))
+    ]
+
+
 def lines(
     frame,
     x: str,
@@ -222,7 +244,8 @@ def lines(
                     mode="lines+markers",
                     name=name or y_title,
                     line=dict(width=3),
-                    marker=dict(size=7),
+                    marker=partial_markers(part, y, 7),
+                    text=partial_hover(part, y),
                     connectgaps=False,
                 )
             )
@@ -485,7 +508,8 @@ def against_target_lines(
                 name=label,
                 mode="lines+markers",
                 line=dict(width=4, color=PALETTE[i % len(PALETTE)]),
-                marker=dict(size=9),
+                marker=partial_markers(frame, column, 9),
+                text=partial_hover(frame, column),
                 connectgaps=False,
             )
         )

@@ -167,10 +167,21 @@ TEXT: dict[str, tuple[str, str]] = {
         "{service:,.0f} of {total:,.0f} inquiries come from customer-service reports (summed "
         "over agents on days with no store-level figure).",
     ),
-    "warn.cost_parts_missing": (
-        "询盘成本未包含{missing_zh}：这些成本没有上传（月度成本文件），所以此处的询盘成本偏低。",
-        "Inquiry cost here leaves out {missing_en}: not uploaded (monthly costs file), so "
-        "it reads lower than the full cost.",
+    "warn.cost_part_missing": (
+        "{stores} 的询盘成本未包含{part_zh}（没有上传），这些店铺的询盘成本偏低。",
+        "Inquiry cost of {stores} leaves out {part_en} (not uploaded), so it reads lower "
+        "than their full cost.",
+    ),
+    "card.coverage": ("覆盖 {covered}/{total} 天", "covers {covered}/{total} days"),
+    "note.coverage_days": (
+        "{what_zh} 只覆盖 {covered}/{total} 天：其余天缺少计算所需的数据（如询单数），不计入分子和分母。",
+        "{what_en}: covers {covered} of {total} days; the other days lack a part it needs "
+        "(such as inquiries) and count in neither its numerator nor its denominator.",
+    ),
+    "note.coverage_store_days": (
+        "{what_zh} 只覆盖 {covered}/{total} 个店铺日：其余店铺日缺少计算所需的数据，不计入分子和分母。",
+        "{what_en}: covers {covered} of {total} store-days; the others lack a part it needs "
+        "and count in neither its numerator nor its denominator.",
     ),
     "warn.spend_breakdown": (
         "店铺报表的推广费 {stated:,.2f} 与广告报表明细合计 {breakdown:,.2f} 相差 {diff:+.1%}："

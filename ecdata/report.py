@@ -139,6 +139,11 @@ class _Sections:
                 "" if line.met is None else t("meet.met" if line.met else "meet.missed", self.lang)
             )
             completion = "" if line.completion is None else self.fmt(line.completion, "rate")
+            if line.covered:
+                covered = t(
+                    "card.coverage", self.lang, covered=line.covered[0], total=line.covered[1]
+                )
+                completion = f"{completion} ({covered})" if completion else f"({covered})"
             rows.append(
                 f"<tr><td>{METRICS[line.metric].label(self.lang)}</td>"
                 f"<td class='num'>{self.fmt(line.value, unit)}</td>"

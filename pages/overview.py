@@ -41,8 +41,11 @@ for row in (cards[:5], cards[5:]):
             if card.by_currency
             else fmt(card.value, metric.unit)
         )
+        label = metric.label(lang())
+        if card.covered:
+            label += " · " + tr("card.coverage", covered=card.covered[0], total=card.covered[1])
         column.metric(
-            metric.label(lang()),
+            label,
             shown,
             delta=card.change,
             delta_color=DELTA_COLOR[metric.good],

@@ -47,7 +47,10 @@ def test_ingest_reports_each_file_and_a_bad_file_does_not_stop_the_others(tmp_pa
     csv_out = run("kpis", "--grain", "day", "--by", "none", "--format", "csv", db=db).stdout
     header = csv_out.splitlines()[0].split(",")
     assert header[:3] == ["period", "visitors", "page_views"]
-    assert header[-2:] == ["inquiry_cost", "closed_inquiry_cost"]
+    # The ratios, then how many store-days each covers (one a row at the day grain).
+    assert header[header.index("inquiry_cost") + 1] == "closed_inquiry_cost"
+    assert header[-2:] == ["inquiry_cost_days", "closed_inquiry_cost_days"]
+    assert "store_days" in header
 
 
 def test_batches_and_undo(tmp_path):

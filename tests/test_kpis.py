@@ -51,11 +51,17 @@ def test_week_totals_are_ratios_of_sums(shop):
     assert row.labor_cost == pytest.approx(700)
     assert row.management_cost == pytest.approx(3 * 20 + 4 * 10)
     total = 90 + 700 + 100
-    assert row.inquiry_cost == pytest.approx(total / 40)
-    assert row.closed_inquiry_cost == pytest.approx(total / 13)
-    # Inquiry target: each day's cost over the target inquiry cost (10 yuan).
+    # Inquiry target: each day's cost over the target inquiry cost (10 yuan), all 7 days.
     assert row.inquiry_target == pytest.approx(total / 10)
-    assert row.inquiry_task_completion == pytest.approx(40 / (total / 10))
+    # Inquiries were reported on 2 of the week's 7 days (Sep 30, Oct 1): the ratios take
+    # those days' costs only: spend 90, labor 100 + 100, management 20 + 10.
+    covered = 90 + 200 + 30
+    assert row.store_days == 7
+    assert (row.inquiry_cost_days, row.closed_inquiry_cost_days) == (2, 2)
+    assert row.inquiry_cost == pytest.approx(covered / 40)  # 8.0, not 890 / 40 = 22.25
+    assert row.closed_inquiry_cost == pytest.approx(covered / 13)
+    assert row.inquiry_task_completion == pytest.approx(40 / (covered / 10))
+    assert row.conversion_rate_days == 2
 
 
 def test_days_spread_costs_and_channels_share_them_by_inquiries(shop):

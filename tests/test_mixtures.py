@@ -245,8 +245,8 @@ def test_inquiry_cost_without_labour_and_management_says_so(store, tmp_path):
     k = totals(store.reader(), SCOPE)
     assert k.inquiry_cost == pytest.approx(600 / 180)  # spend only: what is known
     (note,) = [n for n in source_notes(store.reader(), SCOPE) if n.key.startswith("warn.")]
-    assert note.text("zh").startswith("询盘成本未包含人力成本、管理成本")
-    assert "leaves out labor cost, management cost" in note.text("en")
+    assert note.text("zh").startswith(f"{STORE} 的询盘成本未包含人力成本、管理成本")
+    assert f"Inquiry cost of {STORE} leaves out labor cost, management cost" in note.text("en")
 
 
 def test_two_platforms_in_two_currencies_are_never_added(store, tmp_path):

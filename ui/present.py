@@ -64,7 +64,7 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 .ec-label {font-size: 36px; color: #343a40; line-height: 1.3;}
 .ec-value {font-size: 72px; font-weight: 700; line-height: 1.15;}
 .ec-line {font-size: 36px; line-height: 1.35; color: #495057;}
-.ec-good {color: #2b8a3e;} .ec-bad {color: #c92a2a;}
+.ec-good {color: #2b8a3e;} .ec-bad {color: #c92a2a;} .ec-partial {color: #e67700;}
 .ec-title {font-size: 48px; font-weight: 700; line-height: 1.2;}
 .ec-step {font-size: 28px; color: #6c757d;}
 .ec-item {font-size: 34px; line-height: 1.4;}
@@ -178,6 +178,9 @@ def _targets(view: View) -> None:
             said.append((f"{tr('meet.completion')}: {completion} · {verdict}", tone))
         else:
             said.append((verdict, tone))
+        if line.covered:
+            covered, total = line.covered
+            said.append((tr("card.coverage", covered=covered, total=total), "partial"))
         cards.append(_card(metric_label(line.metric), fmt(line.value, unit), said))
     for column, card in zip(st.columns(len(cards)), cards):
         column.html(card)

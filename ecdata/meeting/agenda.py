@@ -11,7 +11,7 @@ import pandas as pd
 
 from ecdata.formatting import is_missing
 from ecdata.metrics.catalogue import METRICS
-from ecdata.metrics.kpis import Filters, agent_kpis, kpi_table, totals, with_dates
+from ecdata.metrics.kpis import Filters, agent_kpis, coverage, kpi_table, totals, with_dates
 from ecdata.metrics.periods import comparison_range, week_start
 from ecdata.store import Store
 from ecdata.store.settings import save_setting, setting
@@ -89,6 +89,7 @@ class TargetLine:
     target: float
     completion: float | None  # value ÷ target, for targets to reach; None for a ceiling
     met: bool | None  # None without a target
+    covered: tuple[int, int] | None = None  # kpis.coverage of the value, when partial
 
 
 def target_lines(cur, filters: Filters) -> list[TargetLine]:
@@ -103,10 +104,12 @@ def target_lines(cur, filters: Filters) -> list[TargetLine]:
     ):
         done = row[completion]
         met = None if is_missing(done) else bool(done >= 1)
-        out.append(TargetLine(metric, row[metric], target, row[target], done, met))
+        covered = coverage(row, completion)
+        out.append(TargetLine(metric, row[metric], target, row[target], done, met, covered))
     cost, ceiling = row["inquiry_cost"], row["target_inquiry_cost"]
     met = None if is_missing(cost) or is_missing(ceiling) else bool(cost <= ceiling)
-    out.append(TargetLine("inquiry_cost", cost, "target_inquiry_cost", ceiling, None, met))
+    covered = coverage(row, "inquiry_cost")
+    out.append(TargetLine("inquiry_cost", cost, "target_inquiry_cost", ceiling, None, met, covered))
     return out
 
 

@@ -22,6 +22,11 @@ class Metric:
     formula_zh: str = ""
     formula_en: str = ""
     derived: bool = False
+    # A ratio's numerator and denominator (column names of a store-day's sums) and the parts
+    # a store-day must have reported for the ratio to count it (coverage, kpis.py).
+    numerator: str = ""
+    denominator: str = ""
+    parts: tuple[str, ...] = ()
 
     def label(self, lang: str = "zh") -> str:
         return self.label_zh if lang == "zh" else self.label_en
@@ -35,10 +40,18 @@ def _base(name, zh, en, unit, good, column=None):
     return Metric(name, zh, en, unit, good, f"SUM({column})", f"Σ {zh}", f"Σ {en}")
 
 
-def _ratio(name, zh, en, unit, good, numerator, denominator, formula_zh, formula_en):
+def _ratio(name, zh, en, unit, good, numerator, denominator, formula_zh, formula_en, parts=()):
     # NULLIF: a period with a zero denominator has no value (a gap), not infinity or zero.
     expr = f"{numerator} / NULLIF({denominator}, 0)"
-    return Metric(name, zh, en, unit, good, expr, formula_zh, formula_en, derived=True)
+    parts = parts or (numerator, denominator)
+    return Metric(
+        name, zh, en, unit, good, expr, formula_zh, formula_en, True, numerator, denominator, parts
+    )
+
+
+# A store-day's total cost (spend + labor + management, TOTAL_COST_SQL) as kpis.py names it:
+# the numerator of the inquiry costs, present when any of its three parts was reported.
+TOTAL_COST = "total_cost"
 
 
 def total_cost_sql(
@@ -124,7 +137,7 @@ TARGETS = [
         "Target inquiry cost",
         "currency",
         None,
-        f"({TOTAL_COST_SQL})",
+        TOTAL_COST,
         "inquiry_target",
         "(推广费 + 人力成本 + 管理成本) ÷ 询盘任务数",
         "(promotion spend + labor cost + management cost) ÷ inquiry target",
@@ -214,7 +227,7 @@ DERIVED = [
         "Inquiry cost",
         "currency",
         "down",
-        f"({TOTAL_COST_SQL})",
+        TOTAL_COST,
         "inquiries",
         "(推广费 + 人力成本 + 管理成本) ÷ 询单人数",
         "(promotion spend + labor cost + management cost) ÷ inquiries",
@@ -225,7 +238,7 @@ DERIVED = [
         "Closed-inquiry cost",
         "currency",
         "down",
-        f"({TOTAL_COST_SQL})",
+        TOTAL_COST,
         "closed_inquiries",
         "询单人数 × 理论询盘成本 ÷ 询单成交人数 = 总成本 ÷ 询单成交人数",
         "inquiries × inquiry cost ÷ closed inquiries = total cost ÷ closed inquiries",

@@ -20,6 +20,8 @@ from ecdata.metrics.catalogue import (
     SOURCE_BASE,
     STORE_BASE,
     TARGETS,
+    TOTAL_COST,
+    TOTAL_COST_SQL,
     inquiry_target_sql,
 )
 from ecdata.metrics.sources import (
@@ -50,7 +52,10 @@ STORE_INQUIRY_TARGET = inquiry_target_sql(
 CHANNEL_INQUIRY_TARGET = inquiry_target_sql(
     "f.spend", "c.labor_cost * f.share", "c.management_cost * f.share", "c.target_inquiry_cost"
 )
-COMPLETIONS = ", ".join(f"{m.expr} AS {m.name}" for m in TARGETS if m.derived)
+# Every ratio of a KPI table, each summed over the store-days that reported all its parts;
+# `<ratio>_days` says how many store-days that was, of `store_days` in the row.
+COVERED_RATIOS = [m for m in DERIVED + TARGETS if m.derived]
+COVERAGE_COLUMNS = ["store_days"] + [f"{m.name}_days" for m in COVERED_RATIOS]
 
 # Columns that are money, or ratios of money: undefined across currencies.
 MONEY_COLUMNS = [
@@ -159,10 +164,10 @@ def _kpi_table(cur, grain: str, by: str, filters: Filters, use_rollup: bool = Tr
     period = {
         "day": "date",
         # One row for the whole range, labelled with its first day.
-        "total": "CAST(COALESCE($date_from, DATE '1970-01-01') AS DATE)",
+        # (the filter's first day, else the first day of the facts in scope).
+        "total": "CAST((SELECT lo FROM span) AS DATE)",
     }.get(grain, f"CAST(date_trunc('{grain}', date) AS DATE)")
     dim = "" if by == "none" else by
-    dim_select = f", {dim}" if dim else ""
     by_channel = by == "channel" or bool(filters.channels)
     base_sums = ", ".join(f"{m.expr} AS {m.name}" for m in STORE_BASE + SOURCE_BASE)
 
@@ -210,7 +215,24 @@ def _kpi_table(cur, grain: str, by: str, filters: Filters, use_rollup: bool = Tr
         """
     cost_sums = ", ".join(f"{m.expr} AS {m.name}" for m in COST_BASE)
     join_keys = ["period"] + ([dim] if dim else [])
-    derived = ", ".join(f"{m.expr} AS {m.name}" for m in DERIVED)
+    # A ratio counts only the store-days (store-channel-days when split by channel) where
+    # every part it needs was reported: a week whose inquiries cover one day has that day's
+    # inquiry cost, not the week's costs over one day's inquiries.
+    unit_keys = ["date", "store"] + (["channel"] if by_channel else [])
+    unit_cols = ", ".join(unit_keys)
+    ratio_sums = ", ".join(
+        f"sum({m.numerator}) FILTER (WHERE {_covered(m)}) AS {m.name}__num, "
+        f"sum({m.denominator}) FILTER (WHERE {_covered(m)}) AS {m.name}__den, "
+        f"COALESCE(sum(days) FILTER (WHERE {_covered(m)}), 0) AS {m.name}_days"
+        for m in COVERED_RATIOS
+    )
+    ratios = ", ".join(
+        f"{m.name}__num / NULLIF({m.name}__den, 0) AS {m.name}" for m in COVERED_RATIOS
+    )
+    summed = ", ".join(
+        f"sum({c}) AS {c}"
+        for c in [m.name for m in STORE_BASE + SOURCE_BASE + COST_BASE] + TARGET_COLUMNS
+    )
     # Money is never added across currencies: a row mixing stores in ¥ and $ has no total
     # for it (nor for ratios of money); callers show one figure per currency instead.
     money_masks = ", ".join(
@@ -222,32 +244,53 @@ def _kpi_table(cur, grain: str, by: str, filters: Filters, use_rollup: bool = Tr
         else "SELECT COALESCE($date_from, min(date)) AS lo, COALESCE($date_to, max(date_to)) "
         f"AS hi FROM facts WHERE {scope_sql(filters, with_channel=False)}"
     )
+    # A store period fact (one row for several days) is one unit with its first day's date:
+    # the cost days of its range join it, so its inquiries meet the costs of the same days.
+    periods = has_store_periods(cur) and not by_channel
+    cost_date = "COALESCE(p.first_day, c.date)" if periods else "c.date"
+    period_join = (
+        """LEFT JOIN (SELECT store, d AS date, min(date) AS first_day FROM (
+                SELECT DISTINCT store, date, date_to,
+                       unnest(generate_series(date, date_to, INTERVAL 1 DAY))::DATE AS d
+                FROM facts WHERE date_to > date) GROUP BY ALL) p
+             ON p.store = c.store AND p.date = c.date"""
+        if periods
+        else ""
+    )
     sql = f"""
         -- Costs are spread over the filter's dates, else over the span of the facts.
         WITH facts AS ({counted_facts_sql(cur, grain, by_channel or not use_rollup)}),
         span AS ({span}),
         daily_costs AS ({daily_costs}),
         cost_rows AS ({cost_rows}),
-        fact_agg AS (
-            SELECT {period} AS period{dim_select}, {base_sums},
+        fact_units AS (
+            SELECT {unit_cols}, {base_sums},
+                   date_diff('day', date, max(date_to)) + 1 AS fact_days,
                    -- min/max, not count(DISTINCT): half the cost of a 10M-row week.
-                   min(currency) <> max(currency) AS mixed_currency
-            FROM facts WHERE {scope_sql(filters)} GROUP BY ALL
+                   min(currency) AS currency_lo, max(currency) AS currency_hi
+            FROM facts WHERE {scope_sql(filters)} GROUP BY {unit_cols}
         ),
-        cost_agg AS (
-            SELECT {period} AS period{dim_select}, {cost_sums},
-                   sum(sales_target) AS sales_target, sum(inquiry_target) AS inquiry_target
-            FROM cost_rows, span
-            WHERE date BETWEEN span.lo AND span.hi AND {scope_sql(filters, with_channel=by_channel)}
-            GROUP BY ALL
+        cost_units AS (
+            SELECT {cost_date} AS date, c.store{", c.channel" if by_channel else ""},
+                   {cost_sums}, sum(sales_target) AS sales_target,
+                   sum(inquiry_target) AS inquiry_target
+            FROM cost_rows c {period_join}, span
+            WHERE c.date BETWEEN span.lo AND span.hi
+              AND {scope_sql(filters, with_channel=by_channel, prefix="c.")}
+            GROUP BY {", ".join(["1"] + [f"c.{k}" for k in unit_keys[1:]])}
+        ),
+        units AS (
+            SELECT *, {period} AS period, COALESCE(fact_days, 1) AS days,
+                   {TOTAL_COST_SQL} AS {TOTAL_COST}
+            FROM fact_units FULL OUTER JOIN cost_units USING ({unit_cols})
         ),
         joined AS (
-            SELECT * FROM fact_agg FULL OUTER JOIN cost_agg USING ({", ".join(join_keys)})
+            SELECT {", ".join(join_keys)}, {summed}, {ratio_sums},
+                   sum(days) AS store_days,
+                   min(currency_lo) <> max(currency_hi) AS mixed_currency
+            FROM units GROUP BY {", ".join(join_keys)}
         )
-        SELECT * REPLACE ({money_masks}) FROM (
-            SELECT *, {derived},
-                   {COMPLETIONS}
-            FROM joined)
+        SELECT * REPLACE ({money_masks}) FROM (SELECT *, {ratios} FROM joined)
         ORDER BY {", ".join(join_keys)}
     """
     frame = cur.execute(sql, scope_params(filters)).df()
@@ -258,7 +301,24 @@ def _kpi_table(cur, grain: str, by: str, filters: Filters, use_rollup: bool = Tr
         + TARGET_COLUMNS
         + ["sales_target_completion", "inquiry_task_completion", "target_inquiry_cost"]
         + [m.name for m in SOURCE_BASE]
+        + COVERAGE_COLUMNS
     ]
+
+
+def coverage(row, ratio: str) -> tuple[int, int] | None:
+    """(store-days the ratio counts, store-days of the row) when the ratio covers only part
+    of its row's store-days and some; None when it covers all of them (or none at all, when
+    the ratio itself is empty)."""
+    covered, total = row.get(f"{ratio}_days"), row.get("store_days")
+    if covered is None or total is None or pd.isna(total) or pd.isna(covered):
+        return None
+    covered, total = int(covered), int(total)
+    return (covered, total) if 0 < covered < total else None
+
+
+def _covered(ratio) -> str:
+    """SQL over a unit's sums: every part the ratio needs was reported."""
+    return " AND ".join(f"{part} IS NOT NULL" for part in ratio.parts)
 
 
 def totals(cur, filters: Filters) -> pd.Series:

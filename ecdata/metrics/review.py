@@ -18,6 +18,7 @@ from ecdata.metrics.catalogue import METRICS
 from ecdata.metrics.kpis import (
     MONEY_COLUMNS,
     Filters,
+    coverage,
     kpi_table,
     scope_params,
     scope_sql,
@@ -67,6 +68,8 @@ class Card:
     # When the stores in view mix currencies, a money card has no single value: one figure
     # per currency symbol instead (kpis.MONEY_COLUMNS are never added across currencies).
     by_currency: dict = field(default_factory=dict)
+    # (store-days counted, store-days in range) when a ratio covers only part of the range.
+    covered: tuple[int, int] | None = None
 
 
 def data_bounds(
@@ -154,6 +157,7 @@ def kpi_cards(cur, filters: Filters, comparison: str, trend_weeks: int = 12) -> 
                 change,
                 _verdict(name, diff) if change else "neutral",
                 [None if is_missing(v) else float(v) for v in weekly[name]],
+                covered=coverage(now, name),
             )
         )
     groups = currency_groups(cur, filters)
@@ -389,20 +393,8 @@ def source_notes(cur, filters: Filters, grain: str = "total") -> list[Message]:
                 "note.service_inquiries", {"service": row.service_inquiries, "total": row.inquiries}
             )
         )
-    # Inquiry cost adds whatever cost parts are known: say which are missing, so "¥3 per
-    # inquiry" from spend alone is not read as the full cost.
-    if not is_missing(row.inquiries) and row.inquiries > 0:
-        parts = [m for m in ("spend", "labor_cost", "management_cost") if is_missing(row[m])]
-        if parts:
-            notes.append(
-                Message(
-                    "warn.cost_parts_missing",
-                    {
-                        "missing_zh": "、".join(METRICS[m].label("zh") for m in parts),
-                        "missing_en": ", ".join(METRICS[m].label("en").lower() for m in parts),
-                    },
-                )
-            )
+    notes += coverage_notes(row, len(filters.stores) == 1)
+    notes += _cost_parts_notes(cur, filters)
     where = scope_sql(filters, with_channel=False)
     mismatch = spend_breakdown_check(cur, where, scope_params(filters, with_channel=False))
     if mismatch:
@@ -414,6 +406,67 @@ def source_notes(cur, filters: Filters, grain: str = "total") -> list[Message]:
             )
         )
     return notes
+
+
+# The ratios a page of totals shows, whose coverage it states when partial.
+COVERAGE_SAID = (
+    "conversion_rate",
+    "aov",
+    "inquiry_conversion",
+    "roi",
+    "inquiry_cost",
+    "closed_inquiry_cost",
+    "sales_target_completion",
+    "inquiry_task_completion",
+)
+
+
+def coverage_notes(row: pd.Series, one_store: bool) -> list[Message]:
+    """One note per partial coverage (kpis.coverage) of the row's ratios, ratios with the
+    same coverage named together: 'inquiry cost covers 1 of 7 days'."""
+    by_coverage: dict[tuple[int, int], list[str]] = {}
+    for name in COVERAGE_SAID:
+        covered = coverage(row, name)
+        if covered:
+            by_coverage.setdefault(covered, []).append(name)
+    key = "note.coverage_days" if one_store else "note.coverage_store_days"
+    return [
+        Message(
+            key,
+            {
+                "what_zh": "、".join(METRICS[m].label("zh") for m in names),
+                "what_en": ", ".join(METRICS[m].label("en") for m in names),
+                "covered": covered,
+                "total": total,
+            },
+        )
+        for (covered, total), names in by_coverage.items()
+    ]
+
+
+def _cost_parts_notes(cur, filters: Filters) -> list[Message]:
+    """Inquiry cost adds whatever cost parts a store reported: name the stores whose cost
+    leaves a part out (a store without a monthly cost file), so "¥3 per inquiry" from spend
+    alone is not read as the full cost, and no other store is blamed for it."""
+    stores = kpi_table(cur, "total", "store", filters)
+    lacking: dict[tuple[str, ...], list[str]] = {}  # the parts a store lacks -> those stores
+    for row in stores[stores.inquiries > 0].itertuples():
+        parts = tuple(
+            p for p in ("spend", "labor_cost", "management_cost") if is_missing(getattr(row, p))
+        )
+        if parts:
+            lacking.setdefault(parts, []).append(row.store)
+    return [
+        Message(
+            "warn.cost_part_missing",
+            {
+                "part_zh": "、".join(METRICS[p].label("zh") for p in parts),
+                "part_en": ", ".join(METRICS[p].label("en").lower() for p in parts),
+                "stores": "、".join(sorted(names)),
+            },
+        )
+        for parts, names in lacking.items()
+    ]
 
 
 def _periods_left_out_notes(cur, filters: Filters, grain: str) -> list[Message]:

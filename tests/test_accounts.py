@@ -204,3 +204,54 @@ def test_a_company_identity_provider_signs_in_to_the_account_of_that_email(with_
     stranger.run()
     assert not stranger.metric
     assert any("who@else.example has no ecdata account" in e.value for e in stranger.error)
+
+
+def test_parallel_wrong_passwords_cannot_outrun_the_lock(store):
+    """24 wrong passwords sent at once: each attempt is counted before its hash is checked,
+    so at most MAX_FAILURES are checked and the right password after them is refused."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    add_user(store, "老板", "owner", "correct horse")
+
+    def attempt(i):
+        try:
+            sign_in(store, "老板", f"guess {i:04d}", NOW, client="10.0.0.9")
+        except AccountError as refused:
+            return refused.key
+        return "signed in"
+
+    with ThreadPoolExecutor(max_workers=24) as pool:
+        answers = list(pool.map(attempt, range(24)))
+    assert "signed in" not in answers
+    assert answers.count("acc.bad_login") == MAX_FAILURES - 1
+    with pytest.raises(AccountError) as locked:
+        sign_in(store, "老板", "correct horse", NOW, client="10.0.0.9")
+    assert locked.value.key == "acc.locked"
+    # The guesser's lock is theirs: the owner signs in from their own machine.
+    assert sign_in(store, "老板", "correct horse", NOW, client="192.0.2.1").name == "老板"
+
+
+def test_unknown_names_are_answered_like_real_ones(store):
+    add_user(store, "老板", "owner", "correct horse")
+    answers = {}
+    for name in ("老板", "nobody"):
+        keys = []
+        for _ in range(MAX_FAILURES + 1):
+            with pytest.raises(AccountError) as refused:
+                sign_in(store, name, "wrong password", NOW, client="10.0.0.9")
+            keys.append(refused.value.key)
+        answers[name] = keys
+    assert answers["老板"] == answers["nobody"]
+    assert answers["nobody"][-2:] == ["acc.locked", "acc.locked"]
+
+
+def test_a_session_reached_by_another_connection_needs_the_cookie(with_accounts, monkeypatch):
+    """A browser that reconnects with a victim's Streamlit session id (no cookie) gets the
+    sign-in page, not their signed-in session."""
+    import ui.auth
+
+    at = signed_in("boss", "owner pass 1")
+    assert at.metric
+    monkeypatch.setattr(ui.auth, "_connection", lambda: "another websocket")
+    at.run()
+    assert at.text_input(key="sign_in_name") is not None and not at.metric

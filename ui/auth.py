@@ -59,7 +59,7 @@ def current_user() -> User | None:
         return LOCAL_OWNER
     if (by_company := _company_user(store)) is not None:
         return by_company
-    token = st.session_state.get("_token") or _browser_token()
+    token = _proven_token()
     user = session_user(store, token) if token else None
     if user is None:
         if st.session_state.pop(_SIGNED_IN, None) is not None:
@@ -68,6 +68,39 @@ def current_user() -> User | None:
         return None
     st.session_state[_SIGNED_IN], st.session_state["_token"] = user, token
     return user
+
+
+def _connection() -> str | None:
+    """The websocket connection this run came through: its handshake's key is new for every
+    connection, so a second browser that reconnects with this session's id has another."""
+    key = st.context.headers.get("Sec-Websocket-Key")
+    return key if isinstance(key, str) else None
+
+
+def _client() -> str:
+    """The browser's address, which sign-in failures are counted against ('local' when the
+    server cannot tell, as in tests)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else "local"
+
+
+def _proven_token() -> str | None:
+    """The session token this run may act on. Streamlit re-attaches a reconnecting browser
+    to a session by the session id alone (it appears in upload URLs, so in proxy logs): the
+    token kept in session state counts only while the browser sends it as its cookie, or on
+    the very connection that signed in (its cookie is set after the connection opened)."""
+    kept, sent = st.session_state.get("_token"), _browser_token()
+    if kept and (kept == sent or st.session_state.get("_token_connection") == _connection()):
+        return kept
+    if kept:
+        _forget_session_state()  # someone else's session, or a cookie that changed
+    return sent
+
+
+def _forget_session_state() -> None:
+    """Empty the whole session state: the next account in this tab inherits nothing."""
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
 
 
 def _browser_token() -> str | None:
@@ -90,11 +123,13 @@ def _sign_in() -> None:
     password = st.session_state.get("sign_in_password") or ""
     st.session_state["sign_in_password"] = ""
     try:
-        user = sign_in(get_store(), name, password)
+        user = sign_in(get_store(), name, password, client=_client())
     except AccountError as refused:
         st.session_state["_sign_in_said"] = Message(refused.key, refused.params)
         return
     st.session_state["_token"] = start_session(get_store(), user)
+    # Until the browser reconnects with the cookie, only this connection holds the sign-in.
+    st.session_state["_token_connection"] = _connection()
     st.session_state["_set_cookie"] = True
 
 
@@ -186,10 +221,10 @@ def sign_out_button() -> None:
     who = user()
     st.caption(tr("acc.signed_in", name=who.name, role=tr(f"role.{who.role}")))
     if st.button(tr("acc.sign_out"), key="sign_out"):
-        token = st.session_state.pop("_token", None)
+        token = st.session_state.get("_token")
         if token:
             end_session(get_store(), token)
-        st.session_state.pop(_SIGNED_IN, None)
+        _forget_session_state()  # report downloads, edits, choices: nothing outlives the account
         if company_sign_in() and st.user.is_logged_in:
             st.logout()
         st.rerun()

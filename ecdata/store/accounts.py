@@ -101,57 +101,86 @@ def set_password(store: Store, name: str, password: str) -> None:
         if not cur.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchall():
             raise AccountError("acc.unknown", name=name)
         cur.execute(
-            "UPDATE users SET password_hash = ?, failures = 0, locked_until = NULL WHERE name = ?",
-            [_HASHER.hash(password), name],
+            "UPDATE users SET password_hash = ? WHERE name = ?", [_HASHER.hash(password), name]
         )
+        cur.execute("DELETE FROM sign_in_failures WHERE name = ?", [name])
         cur.execute("DELETE FROM sessions WHERE name = ?", [name])  # signed in elsewhere: out
 
 
 def list_users(cur):
-    """name, role, stores, failures, locked_until, created_at: never the hashes."""
+    """name, role, stores, failures (wrong passwords in a row, over every client),
+    locked_until (the latest lock of any client), created_at: never the hashes."""
     return cur.execute(
-        "SELECT name, role, stores, failures, locked_until, created_at FROM users ORDER BY name"
+        """SELECT u.name, u.role, u.stores,
+                  CAST(COALESCE(f.failures, 0) AS INTEGER) AS failures,
+                  f.locked_until, u.created_at
+           FROM users u LEFT JOIN (
+               SELECT name, sum(failures) AS failures, max(locked_until) AS locked_until
+               FROM sign_in_failures GROUP BY name) f USING (name)
+           ORDER BY u.name"""
     ).df()
 
 
-def sign_in(store: Store, name: str, password: str, now: dt.datetime | None = None) -> User:
-    """The user, when `password` is theirs; AccountError otherwise. Every failure is
-    counted; MAX_FAILURES in a row lock the account for LOCK_MINUTES (a right password
-    is refused while locked), and each further failure locks it again. An unknown name is
-    refused like a wrong password."""
+def sign_in(
+    store: Store,
+    name: str,
+    password: str,
+    now: dt.datetime | None = None,
+    client: str = "local",
+) -> User:
+    """The user, when `password` is theirs; AccountError otherwise.
+
+    Attempts are counted per name and client (the browser's address): MAX_FAILURES in a row
+    from one client lock that name for that client for LOCK_MINUTES (a right password is
+    refused meanwhile), so guessing is slowed while a stranger elsewhere cannot lock the
+    owner out. An attempt is counted *before* its password is checked, in one write
+    transaction: attempts sent in parallel cannot all read the same stale count. Unknown
+    names are counted and answered exactly like real ones (no telling names apart)."""
     now = now or dt.datetime.now()
-    row = (
-        store.reader()
-        .execute(
-            "SELECT role, password_hash, stores, failures, locked_until FROM users WHERE name = ?",
-            [name],
-        )
-        .fetchall()
-    )
-    if not row:
+    with store.writer() as cur:
+        row = cur.execute(
+            "SELECT failures, locked_until FROM sign_in_failures WHERE name = ? AND client = ?",
+            [name, client],
+        ).fetchall()
+        failures, locked_until = row[0] if row else (0, None)
+        blocked = locked_until is not None and locked_until > now
+        if not blocked:
+            if locked_until is not None:
+                failures = 0  # the lock ran out: a fresh run of attempts
+            failures += 1
+            locked_until = (
+                now + dt.timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None
+            )
+            cur.execute(
+                "DELETE FROM sign_in_failures WHERE name = ? AND client = ?", [name, client]
+            )
+            cur.execute(
+                "INSERT INTO sign_in_failures (name, client, failures, locked_until) "
+                "VALUES (?, ?, ?, ?)",
+                [name, client, failures, locked_until],
+            )
+        user = cur.execute(
+            "SELECT role, password_hash, stores FROM users WHERE name = ?", [name]
+        ).fetchall()
+    if blocked or not user:
         _HASHER.hash(password)  # as slow as a real check: no telling names apart by time
-        raise AccountError("acc.bad_login")
-    role, hashed, stores, failures, locked_until = row[0]
-    if locked_until is not None and locked_until > now:
-        raise AccountError("acc.locked", minutes=LOCK_MINUTES)
+        raise AccountError(
+            "acc.locked" if blocked else _refusal(locked_until), minutes=LOCK_MINUTES
+        )
+    role, hashed, stores = user[0]
     try:
         _HASHER.verify(hashed, password)
     except (VerificationError, InvalidHashError):
-        failures += 1
-        locked = now + dt.timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None
-        with store.writer() as cur:
-            cur.execute(
-                "UPDATE users SET failures = ?, locked_until = ? WHERE name = ?",
-                [failures, locked, name],
-            )
-        key = "acc.locked" if locked else "acc.bad_login"
-        raise AccountError(key, minutes=LOCK_MINUTES) from None
+        raise AccountError(_refusal(locked_until), minutes=LOCK_MINUTES) from None
     with store.writer() as cur:
-        cur.execute(
-            "UPDATE users SET failures = 0, locked_until = NULL, last_sign_in = ? WHERE name = ?",
-            [now, name],
-        )
+        cur.execute("DELETE FROM sign_in_failures WHERE name = ? AND client = ?", [name, client])
+        cur.execute("UPDATE users SET last_sign_in = ? WHERE name = ?", [now, name])
     return User(name, role, tuple(stores or ()))
+
+
+def _refusal(locked_until) -> str:
+    """A wrong password's answer: 'locked' once this attempt locked the name."""
+    return "acc.bad_login" if locked_until is None else "acc.locked"
 
 
 def account(store: Store, name: str) -> User | None:

@@ -322,5 +322,16 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE store_settings ADD COLUMN set_by VARCHAR",
     ],
     [_rollup_ddl(), rollup_insert_sql()],
+    [
+        # Wrong passwords counted per name and client (accounts.sign_in): a lock slows one
+        # client's guessing without locking the owner out for everyone; unknown names are
+        # counted alike. users.failures and users.locked_until are no longer written.
+        """CREATE TABLE IF NOT EXISTS sign_in_failures (
+            name VARCHAR NOT NULL,
+            client VARCHAR NOT NULL,
+            failures INTEGER NOT NULL,
+            locked_until TIMESTAMP
+        )""",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

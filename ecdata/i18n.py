@@ -88,6 +88,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Archive {file} holds {size_mb:.0f} MB once unpacked, over the {limit_mb:.0f} MB limit. "
         "Split it and upload the parts.",
     ),
+    "err.archive_lies": (
+        "压缩文件 {file} 的目录与内容不符（声明的解压大小与实际不一致），可能是被篡改的文件，已拒绝。请重新从平台下载。",
+        "Archive {file}: its directory does not match its contents (the sizes it declares are "
+        "not what it inflates to); refused as a damaged or crafted file. Download it again.",
+    ),
     "err.archive_ratio": (
         "压缩文件 {file} 解压后会膨胀 {ratio:.0f} 倍（上限 {max_ratio} 倍），不像正常的导出文件，已拒绝。",
         "Archive {file} would inflate {ratio:.0f} times (at most {max_ratio} allowed): not an "

@@ -151,7 +151,41 @@ def test_a_zip_whose_directory_understates_its_member_is_refused(seeded, tmp_pat
     raw[central + 24 : central + 28] = small  # and in the central directory
     assert zipfile.ZipFile(io.BytesIO(bytes(raw))).infolist()[0].file_size == 1024
     msg = rejected(seeded, tmp_path, "liar.zip", bytes(raw))
-    assert msg.key in ("err.unreadable", "err.archive_ratio")
+    assert msg.key == "err.archive_lies"
+
+
+def understated(members: dict[str, bytes], claimed: int) -> bytes:
+    """A zip whose local headers and central directory claim every member inflates to
+    `claimed` bytes, whatever it holds."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    raw = bytearray(buf.getvalue())
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        at = raw.find(signature)
+        while at >= 0:
+            raw[at + offset : at + offset + 4] = claimed.to_bytes(4, "little")
+            at = raw.find(signature, at + 4)
+    return bytes(raw)
+
+
+def test_an_xlsx_whose_directory_understates_is_refused_in_little_memory(seeded, tmp_path):
+    """A 250 KB xlsx whose directory claims 10 KB per member while its sheet inflates to
+    250 MB (calamine sized its buffers by the claim and took 895 MB): refused before any
+    Excel reader sees it, with the reading process under 300 MB at its peak."""
+    sheet = b"<row><c><v>1</v></c></row>" * (10 << 20)  # 250 MB
+    crafted = understated(
+        {"[Content_Types].xml": b"<Types/>", "xl/worksheets/sheet1.xml": sheet}, 10_000
+    )
+    del sheet
+    assert len(crafted) < 1 << 20
+    msg = rejected(seeded, tmp_path, "sales.xlsx", crafted)
+    assert msg.key == "err.archive_lies"
+    path = tmp_path / "again.xlsx"
+    path.write_bytes(crafted)
+    key, peak_mb = peak_mb_of_reading(path)
+    assert key == "err.archive_lies" and peak_mb < 300
 
 
 # VmHWM, not getrusage: a child's ru_maxrss counts the parent's pages at fork time.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import io
 import zipfile
+import zlib
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -56,11 +57,36 @@ MAX_INFLATION = 100
 
 
 def archive_problem(path: Path, limit_bytes: float) -> tuple[str, dict] | None:
-    """(message key, fields) when a ZIP or xlsx declares more than `limit_bytes` uncompressed
-    or inflates more than MAX_INFLATION:1; None when it may be read. Reads only the directory.
-    """
+    """(message key, fields) when a ZIP or xlsx declares more than `limit_bytes` uncompressed,
+    inflates more than MAX_INFLATION:1, or inflates to something else than its directory
+    declares; None when it may be read.
+
+    The directory is checked first (cheap), then every member is inflated once, 1 MB at a
+    time, and thrown away: an xlsx goes to calamine, which sizes its buffers by what the
+    directory claims, so a directory that understates (1 MB declaring 250 MB) must be caught
+    here. Python's reader stops at the declared size and checks the member's CRC, so a
+    member that inflates to more (or less) than declared fails that check."""
     with zipfile.ZipFile(path) as z:
         infos = [i for i in z.infolist() if not i.is_dir()]
+        problem = _declared_problem(infos, limit_bytes)
+        if problem is None and not _inflates_as_declared(z, infos):
+            problem = "err.archive_lies", {}
+    return problem
+
+
+def _inflates_as_declared(z: zipfile.ZipFile, infos) -> bool:
+    try:
+        for info in infos:
+            with z.open(info) as member:
+                while member.read(1 << 20):
+                    pass
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError):
+        # A wrong CRC or size, a broken stream, an encrypted or unsupported member.
+        return False
+    return True
+
+
+def _declared_problem(infos, limit_bytes: float) -> tuple[str, dict] | None:
     inflated = sum(i.file_size for i in infos)
     packed = max(sum(i.compress_size for i in infos), 1)
     if inflated > limit_bytes:

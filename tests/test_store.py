@@ -109,3 +109,35 @@ def test_a_version_3_database_keeps_its_products_and_their_undo(tmp_path):
         ok, _ = undo_batch(store, 1)
         assert ok
         assert store.reader().execute("SELECT count(*) FROM product_facts").fetchall() == [(0,)]
+
+
+def test_a_remembered_answer_cleared_by_another_session_mid_lookup_is_no_error(tmp_path):
+    """Sessions run in threads: one may empty the memory between another's check and read
+    (it raised KeyError). Simulated by a memory that empties itself when asked."""
+    import pandas as pd
+
+    from ecdata.store import Store, database
+
+    class ClearedWhileAsked(dict):
+        def __contains__(self, key):
+            found = super().__contains__(key)
+            self.clear()  # another thread's forget_remembered, right between the two
+            return found
+
+        def get(self, key, default=None):
+            found = super().get(key, default)
+            self.clear()
+            return found
+
+    with Store(tmp_path / "s.duckdb") as store:
+        cur = store.reader()
+        frame = pd.DataFrame({"x": [1]})
+        memory = ClearedWhileAsked()
+        original = database._REMEMBERED
+        database._REMEMBERED = memory
+        try:
+            database.per_data_version(cur, ("q",), lambda: frame)  # remembered
+            answer = database.per_data_version(cur, ("q",), lambda: frame)  # emptied mid-way
+        finally:
+            database._REMEMBERED = original
+        assert answer.x.tolist() == [1]

@@ -64,6 +64,8 @@ def data_version(cur) -> int:
 
 # Results remembered per database, data version and question (`per_data_version`).
 _REMEMBERED: dict[tuple, object] = {}
+_REMEMBERED_LOCK = threading.Lock()  # sessions run in threads: one clears while one reads
+_NOT_KEPT = object()
 _REMEMBERED_MAX = 128
 # Answers with more rows than this are not kept (a year of 500 stores by week is 26,000 rows,
 # several MB each): the page's own cache holds those; the repeated questions are small.
@@ -81,20 +83,23 @@ def per_data_version(cur, question: tuple, answer):
     if not path or not path[0][0]:
         return answer()
     key = (path[0][0], data_version(cur), question)
-    if key in _REMEMBERED:
-        return _REMEMBERED[key]
+    kept = _REMEMBERED.get(key, _NOT_KEPT)  # one lookup: no KeyError if cleared between two
+    if kept is not _NOT_KEPT:
+        return kept
     result = answer()
     rows = result.shape[0] if hasattr(result, "shape") else 0  # a DataFrame's rows
     if rows <= _REMEMBERED_ROWS:
-        if len(_REMEMBERED) >= _REMEMBERED_MAX:
-            _REMEMBERED.clear()
-        _REMEMBERED[key] = result
+        with _REMEMBERED_LOCK:
+            if len(_REMEMBERED) >= _REMEMBERED_MAX:
+                _REMEMBERED.clear()
+            _REMEMBERED[key] = result
     return result
 
 
 def forget_remembered() -> None:
     """Empty `per_data_version`'s memory (benchmarks measuring a cold start)."""
-    _REMEMBERED.clear()
+    with _REMEMBERED_LOCK:
+        _REMEMBERED.clear()
 
 
 class Store:

@@ -94,3 +94,37 @@ def test_schema_version_is_recorded(store):
     from ecdata.store import SCHEMA_VERSION
 
     assert store.schema_version() == SCHEMA_VERSION >= 1
+
+
+def test_a_column_added_by_a_later_migration_never_takes_another_columns_values(store, tmp_path):
+    """A database whose fact tables gained a column (as a migration adds one, at the end):
+    writes, replaced-row copies, undo and a store rename name their columns, so the new
+    column stays empty and every batch id stays where it belongs."""
+    from ecdata.store.batches import rename_store
+
+    cur = store.reader()
+    for table in ("store_daily", "replaced_store_daily"):
+        cur.execute(f"ALTER TABLE {table} ADD COLUMN added_later DOUBLE")
+    first = tmp_path / "a.csv"
+    first.write_text("日期,访客数,支付金额\n2026-10-01,100,1000\n2026-10-02,200,2000\n", "utf-8")
+    second = tmp_path / "b.csv"
+    second.write_text("日期,访客数\n2026-10-02,250\n2026-10-03,300\n", "utf-8")
+    for path in (first, second):
+        assert ingest_file(store, path, store_name="A店", today=TODAY).ok
+    rows = cur.execute(
+        "SELECT date::VARCHAR, visitors, sales, batch_id, added_later FROM store_daily ORDER BY 1"
+    ).fetchall()
+    assert rows == [
+        ("2026-10-01", 100, 1000, 1, None),
+        ("2026-10-02", 250, 2000, 2, None),
+        ("2026-10-03", 300, None, 2, None),
+    ]
+    assert undo_batch(store, 2)[0]
+    assert sums(store)["visitors"] == 300 and sums(store)["rows"] == 2
+    assert cur.execute("SELECT DISTINCT batch_id, added_later FROM store_daily").fetchall() == [
+        (1, None)
+    ]
+    rename_store(store, "A店", "天猫店")
+    assert cur.execute("SELECT DISTINCT store, added_later FROM store_daily").fetchall() == [
+        ("天猫店", None)
+    ]

@@ -167,6 +167,13 @@ def write_batch(
     return BatchResult(batch_id, written, written - replaced, replaced)
 
 
+def _named(table: FactTable, prefix: str = "") -> str:
+    """The table's columns by name, for both sides of an INSERT: a column a migration adds
+    (or a different order on an older database) can never receive another column's values,
+    as a positional `INSERT ... SELECT *` would."""
+    return ", ".join(prefix + c for c in table.columns)
+
+
 def _merge(cur, table: FactTable, staged_cols: list[str], delete_missing: bool):
     """write_batch's merge of `staged_upload` into `table`: (batch id, written, replaced)."""
     provided = [m for m in table.metrics if m in staged_cols]
@@ -178,7 +185,8 @@ def _merge(cur, table: FactTable, staged_cols: list[str], delete_missing: bool):
     )
     if delete_missing:
         gone = cur.execute(
-            f"INSERT INTO replaced_{table.name} SELECT f.*, {batch_id} FROM {table.name} f "
+            f"INSERT INTO replaced_{table.name} ({_named(table)}, replaced_by) "
+            f"SELECT {_named(table, 'f.')}, {batch_id} FROM {table.name} f "
             f"ANTI JOIN staged_upload s ON {_key_join(table, 's', 'f')}"
         ).fetchall()[0][0]
         if gone:
@@ -188,7 +196,10 @@ def _merge(cur, table: FactTable, staged_cols: list[str], delete_missing: bool):
             )
     replaced = cur.execute("SELECT count(*) FROM prior_rows").fetchall()[0][0]
     if replaced:
-        cur.execute(f"INSERT INTO replaced_{table.name} SELECT *, {batch_id} FROM prior_rows")
+        cur.execute(
+            f"INSERT INTO replaced_{table.name} ({_named(table)}, replaced_by) "
+            f"SELECT {_named(table)}, {batch_id} FROM prior_rows"
+        )
         cur.execute(
             f"DELETE FROM {table.name} f USING staged_upload s WHERE {_key_join(table, 's', 'f')}"
         )
@@ -204,7 +215,7 @@ def _merge(cur, table: FactTable, staged_cols: list[str], delete_missing: bool):
         else "staged_upload s LEFT JOIN (SELECT * FROM prior_rows LIMIT 0) o ON true"
     )
     written = cur.execute(
-        f"INSERT INTO {table.name} SELECT {', '.join(select)} FROM {source}"
+        f"INSERT INTO {table.name} ({_named(table)}) SELECT {', '.join(select)} FROM {source}"
     ).fetchall()[0][0]
     cur.execute("DROP TABLE prior_rows")
     return batch_id, written, replaced
@@ -288,7 +299,8 @@ def _rename_in(w, table: FactTable, old: str, new: str, batch_id: int) -> tuple[
     )
     touched = f"store = $old OR ({clash})"
     replaced = run(
-        f"INSERT INTO replaced_{table.name} SELECT *, {batch_id} FROM {table.name} WHERE {touched}"
+        f"INSERT INTO replaced_{table.name} ({_named(table)}, replaced_by) "
+        f"SELECT {_named(table)}, {batch_id} FROM {table.name} WHERE {touched}"
     ).fetchall()[0][0]
     if keyed:
         join = " AND ".join(f"t.{k} = o.{k}" for k in other_keys)
@@ -302,9 +314,12 @@ def _rename_in(w, table: FactTable, old: str, new: str, batch_id: int) -> tuple[
     else:  # the roster: the store is a column of each person's row
         select = [("$new" if c == "store" else c) for c in table.columns]
         source = f"(SELECT * FROM {table.name} WHERE store = $old)"
-    run(f"CREATE OR REPLACE TEMP TABLE renamed AS SELECT {', '.join(select)} FROM {source}")
+    named = ", ".join(f"{expr} AS {col}" for expr, col in zip(select, table.columns))
+    run(f"CREATE OR REPLACE TEMP TABLE renamed AS SELECT {named} FROM {source}")
     run(f"DELETE FROM {table.name} WHERE {touched}")
-    written = w.execute(f"INSERT INTO {table.name} SELECT * FROM renamed").fetchall()[0][0]
+    written = w.execute(
+        f"INSERT INTO {table.name} ({_named(table)}) SELECT {_named(table)} FROM renamed"
+    ).fetchall()[0][0]
     w.execute("DROP TABLE renamed")
     return written, replaced
 
@@ -338,7 +353,7 @@ def _undo_rename(w, batch_id: int) -> tuple[bool, Message | tuple[int, int]]:
             {"new": new, "batch": batch_id} if store_match else {"batch": batch_id},
         ).fetchall()[0][0]
         restored += w.execute(
-            f"INSERT INTO {t.name} SELECT {', '.join(t.columns)} FROM replaced_{t.name} "
+            f"INSERT INTO {t.name} ({_named(t)}) SELECT {_named(t)} FROM replaced_{t.name} "
             "WHERE replaced_by = ?",
             [batch_id],
         ).fetchall()[0][0]
@@ -357,11 +372,12 @@ def _renamed_stores(w, batch_id: int) -> list[str]:
 def _undo_rows(w, table_name: str, batch_id: int) -> tuple[int, int]:
     """Remove what batch `batch_id` wrote to `table_name`, put back what it replaced:
     (rows removed, rows restored)."""
-    cols = ", ".join(FACT_TABLES[table_name].columns)
+    cols = _named(FACT_TABLES[table_name])
     removed = w.execute(f"DELETE FROM {table_name} WHERE batch_id = ?", [batch_id])
     removed = removed.fetchall()[0][0]
     restored = w.execute(
-        f"INSERT INTO {table_name} SELECT {cols} FROM replaced_{table_name} WHERE replaced_by = ?",
+        f"INSERT INTO {table_name} ({cols}) SELECT {cols} FROM replaced_{table_name} "
+        "WHERE replaced_by = ?",
         [batch_id],
     ).fetchall()[0][0]
     w.execute(f"DELETE FROM replaced_{table_name} WHERE replaced_by = ?", [batch_id])

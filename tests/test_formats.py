@@ -268,7 +268,7 @@ def test_alimama_gbk_ad_report_sums_products_across_plans(store, tmp_path):
     ]
 
 
-def test_indian_thousands_and_rate_used_only_when_count_is_absent(store, tmp_path):
+def test_indian_thousands_and_a_rate_never_becomes_a_count(store, tmp_path):
     path = tmp_path / "derived.csv"
     path.write_text(
         '日期,访客数,支付转化率,支付金额\n2026-10-01,"1,000",4.5%,"₹1,08,218.36"\n',
@@ -276,7 +276,7 @@ def test_indian_thousands_and_rate_used_only_when_count_is_absent(store, tmp_pat
     )
     ingest(store, path, store_name="店")
     s = sums(store)
-    assert s["buyers"] == 45  # 1000 x 4.5%, derived because the file has no buyer count
+    assert s["buyers"] is None  # the file has no buyer count: 1000 x 4.5% is not one
     assert s["sales"] == pytest.approx(108218.36)
 
 
@@ -406,3 +406,37 @@ def test_us_thousands_are_not_mistaken_for_decimals(store, tmp_path):
     path.write_text('Date,Sessions,Total sales\n2026-10-01,"7,001","$1,234"\n', encoding="utf-8")
     ingest(store, path, store_name="US")
     assert (sums(store)["visitors"], sums(store)["sales"]) == (7001, 1234)
+
+
+def test_shopify_returns_are_negative_and_a_net_negative_day_is_kept(store, tmp_path):
+    """Shopify's 'Sales over time': Discounts and Returns written negative, and a day whose
+    returns exceed its sales has negative Total sales. Every day is kept; refunds are
+    stored as positive money."""
+    path = tmp_path / "Sales over time - 2025-03-01 - 2025-03-03.csv"
+    path.write_text(
+        "Day,Orders,Gross sales,Discounts,Returns,Net sales,Shipping,Taxes,Total sales\n"
+        "2025-03-01,3,300.00,-30.00,0.00,270.00,10.00,0.00,280.00\n"
+        "2025-03-02,0,0.00,0.00,-150.00,-150.00,0.00,0.00,-150.00\n"
+        "2025-03-03,2,200.00,0.00,-20.00,180.00,5.00,0.00,185.00\n",
+        encoding="utf-8",
+    )
+    outcome = ingest(store, path, store_name="Shopify US")
+    assert outcome.parsed.rows_rejected == 0
+    s = sums(store)
+    assert s["rows"] == 3
+    assert s["sales"] == pytest.approx(280 - 150 + 185)
+    assert s["refunds"] == pytest.approx(150 + 20)
+    assert s["buyers"] == 5
+
+
+def test_a_sessions_file_gets_no_sales_or_buyers_made_from_its_rates(store, tmp_path):
+    path = tmp_path / "Sessions over time.csv"
+    path.write_text(
+        "Day,Sessions,Conversion rate,Average order value\n"
+        "2025-03-01,1000,3.5%,$50.00\n2025-03-02,800,2.5%,$40.00\n",
+        encoding="utf-8",
+    )
+    ingest(store, path, store_name="Shopify US")
+    s = sums(store)
+    assert s["visitors"] == 1800
+    assert s["buyers"] is None and s["sales"] is None  # never rate x sessions x AOV

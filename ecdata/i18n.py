@@ -172,6 +172,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "{service:,.0f} of {total:,.0f} inquiries come from customer-service reports (summed "
         "over agents on days with no store-level figure).",
     ),
+    "acc.store_not_granted": (
+        "你的账号只能修改授权给你的店铺，不能写入：{stores}。没有任何数据被改动。",
+        "Your account may change only the stores granted to it, not: {stores}. Nothing was "
+        "changed.",
+    ),
     "warn.cost_part_missing": (
         "{stores} 的询盘成本未包含{part_zh}（没有上传），这些店铺的询盘成本偏低。",
         "Inquiry cost of {stores} leaves out {part_en} (not uploaded), so it reads lower "

@@ -12,6 +12,7 @@ from ecdata.ingest.upload import commit, preview, read_for_store, remember_mappi
 from ecdata.metrics.review import store_list
 from ecdata.names import store_in_name
 from ecdata.store.batches import list_batches, rename_store, undo_batch
+from ecdata.store.database import StoreNotGranted
 from ecdata.store.settings import CURRENCIES, set_store_currency
 from ecdata.team.files import is_team_file, read_team_file, save_team_file
 from ui import auth, tables
@@ -351,19 +352,29 @@ def _rename(old: str, new: str) -> None:
     # A callback, like undo: the tables below are drawn after it.
     if not auth.refuse_unless("upload"):
         return
-    with auth.acting():
-        result = rename_store(store, old, new)
+    try:
+        with auth.acting():
+            result = rename_store(store, old, new)
+    except StoreNotGranted as refused:
+        st.session_state["_rename_said"] = None
+        st.session_state["_rename_refused"] = say(Message(refused.key, refused.params))
+        return
     st.session_state["_rename_said"] = say("up.renamed", old=old, new=new, batch=result.batch_id)
 
 
 def _set_currency(store_name: str, currency: str) -> None:
     if auth.refuse_unless("upload"):
-        with auth.acting():
-            set_store_currency(store, store_name, currency)
+        try:
+            with auth.acting():
+                set_store_currency(store, store_name, currency)
+        except StoreNotGranted as refused:
+            st.session_state["_rename_refused"] = say(Message(refused.key, refused.params))
 
 
 if said := st.session_state.pop("_rename_said", None):
     st.success(said)
+if refused := st.session_state.pop("_rename_refused", None):
+    st.error(refused)
 stores_now = query(store_list)
 if stores_now.empty:
     st.caption(tr("up.no_stores"))

@@ -255,3 +255,28 @@ def test_a_session_reached_by_another_connection_needs_the_cookie(with_accounts,
     monkeypatch.setattr(ui.auth, "_connection", lambda: "another websocket")
     at.run()
     assert at.text_input(key="sign_in_name") is not None and not at.metric
+
+
+def test_a_store_limited_manager_writes_only_to_its_stores(store, tmp_path):
+    """Enforced in the engine's write path, whatever page or callback calls it: an upload,
+    a rename or merge and a currency change outside the grant are refused, nothing stored."""
+    from ecdata.ingest.upload import ingest_file
+    from ecdata.store.batches import rename_store
+    from ecdata.store.database import StoreNotGranted, acting_as
+    from ecdata.store.settings import set_store_currency
+
+    add_user(store, "小美", "manager", "manager pass 1", ("天猫旗舰店",))
+    day = tmp_path / "day.csv"
+    day.write_text("日期,访客数\n2026-10-01,100\n", encoding="utf-8")
+    assert ingest_file(store, day, store_name="淘宝C店", today=TODAY).ok  # the owner's upload
+    before = store.dump()
+    with acting_as("小美"):
+        refused = ingest_file(store, day, store_name="淘宝C店", today=TODAY)
+        assert not refused.ok and refused.message.key == "acc.store_not_granted"
+        assert "淘宝C店" in refused.message.text("zh")
+        with pytest.raises(StoreNotGranted):
+            rename_store(store, "淘宝C店", "天猫旗舰店")  # a merge into its own store
+        with pytest.raises(StoreNotGranted):
+            set_store_currency(store, "淘宝C店", "$")
+        assert store.dump() == before
+        assert ingest_file(store, day, store_name="天猫旗舰店", today=TODAY).ok  # its own

@@ -19,6 +19,7 @@ from ecdata.store.batches import (
     use_staged,
     write_batch,
 )
+from ecdata.store.database import StoreNotGranted
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,10 @@ def commit(store: Store, parsed: ParsedExport) -> IngestOutcome:
         "date_min": parsed.date_min,
         "date_max": parsed.date_max,
     }
-    result = write_batch(store, parsed.table, parsed.staged_file, meta, once=True)
+    try:
+        result = write_batch(store, parsed.table, parsed.staged_file, meta, once=True)
+    except StoreNotGranted as refused:
+        return IngestOutcome(name, False, Message(refused.key, refused.params), None, parsed)
     if result.duplicate_of is not None:
         message = Message("ok.duplicate_upload", {"file": name, "batch": result.duplicate_of})
         return IngestOutcome(name, True, message, result, parsed)

@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from ecdata.i18n import Message
 from ecdata.store import FACT_TABLES, STORE_DAILY, FactTable, Store
-from ecdata.store.database import ACTOR
+from ecdata.store.database import ACTOR, StoreNotGranted, check_granted, granted_stores
 from ecdata.store.schema import ROLLUP, rollup_insert_sql
 
 
@@ -144,11 +144,18 @@ def write_batch(
     them back.
     """
     with store.writer() as cur:
+        staged_cols = use_staged(cur, "staged_upload", staged)
+        if "store" in table.columns:
+            staged_stores = cur.execute("SELECT DISTINCT store FROM staged_upload").fetchall()
+            check_granted(cur, [r[0] for r in staged_stores])
+            if delete_missing and granted_stores(cur) is not None:
+                # A whole-table write would remove other stores' rows: not for a limited account.
+                raise StoreNotGranted(["*"])
         if once:
             same = find_same_upload(cur, meta["content_hash"], meta.get("store_param"))
             if same is not None:
+                drop_staged(cur, "staged_upload", staged)
                 return BatchResult(same, 0, 0, 0, duplicate_of=same)
-        staged_cols = use_staged(cur, "staged_upload", staged)
         batch_id, written, replaced = _merge_keeping_rollup(cur, table, staged_cols, delete_missing)
         drop_staged(cur, "staged_upload", staged)
         row = {
@@ -241,6 +248,7 @@ def rename_store(store: Store, old: str, new: str) -> BatchResult:
     platform, which file: the fact view reads spend breakdowns and currencies from it);
     every row touched is kept in replaced_<table> first, so undo puts both stores back."""
     with store.writer() as w:
+        check_granted(w, [old, new])
         batch_id = w.execute("SELECT COALESCE(max(batch_id), 0) + 1 FROM batches").fetchall()[0][0]
         written = replaced = 0
         with _rollup_kept(w, *_both_stores_days(old, new)):

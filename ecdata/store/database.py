@@ -35,6 +35,36 @@ def acting_as(name: str | None):
         ACTOR.reset(token)
 
 
+class StoreNotGranted(Exception):
+    """The acting account may not write to these stores (a store-limited account); `key`
+    and `params` are the i18n message."""
+
+    def __init__(self, stores: list[str]):
+        super().__init__(", ".join(stores))
+        self.key, self.params = "acc.store_not_granted", {"stores": "、".join(stores)}
+
+
+def granted_stores(cur) -> tuple[str, ...] | None:
+    """The stores the acting account (ACTOR) is limited to; None when it is not limited (no
+    account, the command line, an account with no stores granted)."""
+    name = ACTOR.get()
+    if not name:
+        return None
+    row = cur.execute("SELECT stores FROM users WHERE name = ?", [name]).fetchall()
+    return tuple(row[0][0]) if row and row[0][0] else None
+
+
+def check_granted(cur, stores) -> None:
+    """Raise StoreNotGranted unless the acting account may write to every one of `stores`:
+    checked inside the writer's transaction, so no page can forget it."""
+    granted = granted_stores(cur)
+    if granted is None:
+        return
+    refused = sorted({s for s in stores if s not in granted})
+    if refused:
+        raise StoreNotGranted(refused)
+
+
 def default_db_path() -> Path | str:
     """`ECDATA_DB` if set, else data/ecdata.duckdb relative to the working directory. A
     DuckLake (`ducklake:postgres:<conninfo>`, lake.py) is returned as it is written."""

@@ -9,7 +9,7 @@ import json
 
 import pandas as pd
 
-from ecdata.store.database import ACTOR, Store
+from ecdata.store.database import ACTOR, Store, check_granted
 
 CURRENCIES = ("¥", "$", "£", "€", "HK$", "NT$", "₹", "A$", "C$")
 
@@ -19,6 +19,7 @@ def set_store_currency(store: Store, store_name: str, currency: str | None) -> N
     if currency is not None and currency not in CURRENCIES:
         raise ValueError(f"unknown currency {currency!r}")
     with store.writer() as cur:
+        check_granted(cur, [store_name])
         cur.execute("DELETE FROM store_settings WHERE store = ?", [store_name])
         if currency is not None:
             cur.execute(

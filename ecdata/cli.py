@@ -25,8 +25,17 @@ from ecdata.ingest.scratch import remove_leftovers
 from ecdata.ingest.upload import ingest_file, remember_mapping
 from ecdata.meeting.actions import action_items
 from ecdata.metrics.catalogue import KPI_COLUMNS
-from ecdata.metrics.kpis import DIMENSIONS, GRAINS, Filters, kpi_table
+from ecdata.metrics.kpis import DIMENSIONS, GRAINS, Filters, conversion, kpi_table
 from ecdata.metrics.products import product_table
+from ecdata.metrics.review import conversion_notes
+from ecdata.rates import (
+    CODE_OF,
+    currency_symbol,
+    is_rates_file,
+    read_rates_file,
+    reporting_currency,
+    save_rates,
+)
 from ecdata.report import FORMATS, ReportError, build_report, render
 from ecdata.store import Store, default_db_path
 from ecdata.store.accounts import (
@@ -90,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="date_from", type=_date)
     p.add_argument("--to", dest="date_to", type=_date)
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument(
+        "--currency",
+        help="report money in this currency (CNY, USD, …), converted at each month's rate",
+    )
 
     p = with_db(sub.add_parser("products", help="print sales per store and product"))
     p.add_argument("--store", action="append", default=[], help="repeat for several")
@@ -180,6 +193,19 @@ def _column_map(pairs: list[str]) -> dict[str, str] | Message | None:
     return mapping
 
 
+def _ingest_rates(store: Store, data: bytes, name: str) -> bool:
+    """An exchange-rate table given to `ingest`: stored as one undoable batch."""
+    rates = read_rates_file(data, name, into=reporting_currency(store.reader()))
+    for problem in rates.problems:
+        print(f"  - {problem.message}", file=sys.stderr)
+    if not rates.ok:
+        print(rates.error, file=sys.stderr)
+        return False
+    result = save_rates(store, rates.frame, name, rates.content_hash)
+    print(Message("ok.rates", {"file": name, "rows": len(rates.frame), "batch": result.batch_id}))
+    return True
+
+
 def _ingest(store: Store, args) -> int:
     override = _column_map(args.map)
     if isinstance(override, Message):
@@ -193,6 +219,10 @@ def _ingest(store: Store, args) -> int:
         if not path.exists():
             print(Message("err.file_not_found", {"file": str(path)}), file=sys.stderr)
             failed += 1
+            continue
+        data = path.read_bytes()
+        if is_rates_file(data):
+            failed += not _ingest_rates(store, data, path.name)
             continue
         outcome = ingest_file(
             store,
@@ -252,8 +282,25 @@ def _team(store: Store, args) -> int:
 
 
 def _kpis(store: Store, args) -> int:
-    filters = Filters(tuple(args.store), tuple(args.channel), args.date_from, args.date_to)
-    frame = kpi_table(store.reader(), args.grain, args.by, filters)
+    currency = None
+    if args.currency:
+        currency = currency_symbol(args.currency)
+        if currency is None:
+            print(Message("err.unknown_currency", {"value": args.currency}), file=sys.stderr)
+            return 2
+    filters = Filters(
+        tuple(args.store), tuple(args.channel), args.date_from, args.date_to, currency
+    )
+    cur = store.reader()
+    frame = kpi_table(cur, args.grain, args.by, filters)
+    # Money's currency, and any conversion or missing rate, on stderr: stdout stays data.
+    money = conversion(cur, filters)
+    print(
+        Message("note.money_in", {"code": CODE_OF.get(money.currency, money.currency)}),
+        file=sys.stderr,
+    )
+    for note in conversion_notes(money):
+        print(note, file=sys.stderr)
     dims = ["period"] + ([args.by] if args.by != "none" else [])
     # How many store-days each ratio counts, of the row's: a ratio sums its parts only over
     # the store-days that reported all of them (kpis.py).

@@ -172,6 +172,64 @@ TEXT: dict[str, tuple[str, str]] = {
         "{service:,.0f} of {total:,.0f} inquiries come from customer-service reports (summed "
         "over agents on days with no store-level figure).",
     ),
+    "err.rates_no_header": (
+        "文件 {file} 看起来不是汇率表：需要「月份」「币种」「汇率」三列（可选「目标币种」）。",
+        "File {file} does not look like an exchange-rate table: it needs month, currency and "
+        "rate columns (and optionally into).",
+    ),
+    "err.rates_bad_month": (
+        "第 {row} 行的月份「{value}」无法识别（例如 2026-10），这一行已跳过。",
+        "Row {row}: month '{value}' is not a month (e.g. 2026-10); the row was skipped.",
+    ),
+    "err.rates_bad_currency": (
+        "第 {row} 行的币种无法识别，这一行已跳过。可用：{known}。",
+        "Row {row}: the currency is not one ecdata knows; the row was skipped. Known: {known}.",
+    ),
+    "err.rates_bad_rate": (
+        "第 {row} 行的汇率「{value}」不是正数，这一行已跳过。",
+        "Row {row}: rate '{value}' is not a positive number; the row was skipped.",
+    ),
+    "err.rates_none": (
+        "文件 {file} 中没有可用的汇率行，未保存任何内容。",
+        "File {file} holds no usable rate row; nothing was stored.",
+    ),
+    "up.rates": ("汇率", "Exchange rates"),
+    "up.rates_help": (
+        "不同币种的店铺合计时，金额按这里各月的汇率折算为报告币种（1 个币种 = 汇率 × 目标币种）。"
+        "也可以上传含「月份、币种、汇率」三列的表格。保存即为一个可撤销的批次。",
+        "Stores in different currencies are totalled in the reporting currency at these "
+        "monthly rates (1 currency = rate x into). A table with month, currency and rate "
+        "columns can be uploaded too. Each save is an undoable batch.",
+    ),
+    "up.reporting_currency": ("报告币种", "Reporting currency"),
+    "up.rates_typed": ("页面输入的汇率", "rates typed on the Upload page"),
+    "up.rates_month": ("月份", "Month"),
+    "up.rates_into": ("折算为", "Into"),
+    "up.rates_rate": ("汇率", "Rate"),
+    "up.rates_save": ("保存汇率", "Save rates"),
+    "kind.rates": ("汇率表", "exchange rates"),
+    "ok.rates": (
+        "{file}：已保存 {rows} 条汇率（批次 {batch}，可撤销）。",
+        "{file}: {rows} exchange rates stored (batch {batch}, undoable).",
+    ),
+    "err.unknown_currency": (
+        "不认识的币种「{value}」：请用 CNY、USD、GBP、EUR、HKD、TWD、INR、AUD 或 CAD。",
+        "Unknown currency '{value}': use CNY, USD, GBP, EUR, HKD, TWD, INR, AUD or CAD.",
+    ),
+    "note.money_in": ("金额单位：{code}", "Money in {code}"),
+    "note.converted": (
+        "合计已折算为 {into}：{rates}。",
+        "Totals are converted into {into}: {rates}.",
+    ),
+    "note.converted_rate": (
+        "按 {month} 汇率 {rate} 折算 {code}",
+        "{code} at {month}'s rate {rate}",
+    ),
+    "warn.rate_missing": (
+        "缺少汇率：{missing}。这些月份的金额没有计入合计（金额显示为空），请在「上传数据 → 汇率」中补充。",
+        "Missing exchange rates: {missing}. Money of those months is left out of the totals "
+        "(shown empty); add the rates under Upload → Exchange rates.",
+    ),
     "acc.store_not_granted": (
         "你的账号只能修改授权给你的店铺，不能写入：{stores}。没有任何数据被改动。",
         "Your account may change only the stores granted to it, not: {stores}. Nothing was "
@@ -291,11 +349,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "filter.channels": ("渠道", "Channels"),
     "filter.all": ("全部", "All"),
     "filter.mixed_currency": (
-        "所选店铺的币种不同（{symbols}）：金额不跨币种相加，卡片按币种分别显示，合计图表中的金额留空。"
-        "只选同一币种的店铺，或按店铺拆分查看。",
-        "The stores in view use different currencies ({symbols}): money is never added across "
-        "them, so cards show one figure per currency and combined charts leave money empty. "
-        "Pick stores of one currency, or split by store.",
+        "所选店铺的币种不同（{symbols}）：金额按各月汇率折算为 {into} 后合计；缺少汇率的月份金额留空。"
+        "汇率在「上传数据 → 汇率」中设置。",
+        "The stores in view use different currencies ({symbols}): money is totalled in "
+        "{into}, converted at each month's rate; a month without a rate leaves money empty. "
+        "Set rates under Upload → Exchange rates.",
     ),
     "filter.period": ("时间范围", "Date range"),
     "filter.custom": ("自定义日期", "Custom dates"),

@@ -36,10 +36,10 @@ from ecdata.meeting.agenda import (
 )
 from ecdata.metrics.catalogue import METRICS
 from ecdata.metrics.equation import equation_table, waterfall_steps
-from ecdata.metrics.kpis import Filters
+from ecdata.metrics.kpis import Filters, money_currency
 from ecdata.metrics.periods import week_start
 from ecdata.metrics.products import product_movers
-from ecdata.metrics.review import movers, store_currencies
+from ecdata.metrics.review import movers
 from ecdata.store.notes import timeline_notes
 from ecdata.team.diagnosis import warning_texts
 
@@ -83,9 +83,7 @@ def build_report(
     if week is None:
         raise ReportError("rep.no_data")
     filters = Filters(tuple(stores), (), week, week + dt.timedelta(days=6))
-    currencies = store_currencies(cur)
-    symbols = {currencies.get(s, "¥") for s in (stores or currencies)}
-    symbol = next(iter(symbols)) if len(symbols) == 1 else ""
+    symbol = money_currency(cur, filters)[0]  # mixed stores: the reporting currency
     section = _Sections(cur, filters, lang, symbol)
     with figures.styled(lang):
         parts = [section.build(name) for name in agenda(cur)] + [section.notes()]

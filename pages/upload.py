@@ -11,6 +11,15 @@ from ecdata.ingest.reader import DEFAULT_MAX_MB, first_rows
 from ecdata.ingest.upload import commit, preview, read_for_store, remember_mapping
 from ecdata.metrics.review import store_list
 from ecdata.names import store_in_name
+from ecdata.rates import (
+    CODE_OF,
+    is_rates_file,
+    read_rates_file,
+    reporting_currency,
+    save_rates,
+    save_reporting_currency,
+    stored_rates,
+)
 from ecdata.store.batches import list_batches, rename_store, undo_batch
 from ecdata.store.database import StoreNotGranted
 from ecdata.store.settings import CURRENCIES, set_store_currency
@@ -146,6 +155,34 @@ def team_upload(upload) -> None:
         st.rerun()
 
 
+def rates_upload(upload) -> None:
+    """An exchange-rate table dropped here: checked, then stored as one undoable batch."""
+    rates = read_rates_file(upload.getvalue(), upload.name, reporting_currency(store.reader()))
+    for problem in rates.problems:
+        st.warning(say(problem.message))
+    if not rates.ok:
+        st.error(say(rates.error))
+        return
+    if upload.file_id in done:
+        st.success(done[upload.file_id])
+        return
+    st.markdown(f"**{tr('up.kind')}** {tr('kind.rates')} · **{tr('up.rows')}** {len(rates.frame)}")
+    if st.button(
+        say("up.commit", file=upload.name), type="primary", key=f"commit_{upload.file_id}"
+    ):
+        try:
+            with auth.acting():
+                result = save_rates(store, rates.frame, upload.name, rates.content_hash)
+        except StoreNotGranted as refused:
+            st.error(say(Message(refused.key, refused.params)))
+            return
+        said = Message(
+            "ok.rates", {"file": upload.name, "rows": len(rates.frame), "batch": result.batch_id}
+        )
+        done[upload.file_id] = say(said)
+        st.rerun()
+
+
 def _keep_period(key: str) -> None:
     picked = st.session_state[f"pick_{key}"]
     if len(picked) == 2:  # a range is chosen once both ends are
@@ -191,6 +228,12 @@ for upload in files or []:
         if parsed_cache[team_key]:
             # Roster and ratings sheets go to the team tables, not through the export reader.
             team_upload(upload)
+            continue
+        rates_key = ("is_rates", upload.file_id)
+        if rates_key not in parsed_cache:
+            parsed_cache[rates_key] = is_rates_file(upload.getvalue())
+        if parsed_cache[rates_key]:
+            rates_upload(upload)
             continue
         override_key = f"override_{upload.file_id}"
         header_key = f"header_{upload.file_id}"
@@ -407,6 +450,76 @@ else:
         on_click=_set_currency,
         args=(currency_store, currency),
     )
+
+st.subheader(tr("up.rates"))
+st.caption(tr("up.rates_help"))
+
+
+def _set_reporting() -> None:
+    if auth.refuse_unless("settings"):
+        with auth.acting():
+            save_reporting_currency(store, st.session_state["reporting_currency"])
+
+
+def _save_typed_rates(frame: pd.DataFrame) -> None:
+    if not auth.refuse_unless("upload"):
+        return
+    # Typed rows go through the same reader as a rates file: one set of checks.
+    text = frame.rename(columns=str).to_csv(index=False).encode()
+    rates = read_rates_file(text, tr("up.rates_typed"), into=reporting)
+    if not rates.ok or rates.problems:  # a typed table is saved whole or not at all
+        wrong = [rates.error] if rates.error else [p.message for p in rates.problems]
+        st.session_state["_rates_said"] = ("error", " ".join(say(m) for m in wrong))
+        return
+    try:
+        with auth.acting():
+            result = save_rates(store, rates.frame, tr("up.rates_typed"), whole=True)
+    except StoreNotGranted as refused:
+        st.session_state["_rates_said"] = ("error", say(Message(refused.key, refused.params)))
+        return
+    said = Message(
+        "ok.rates",
+        {"file": tr("up.rates_typed"), "rows": len(rates.frame), "batch": result.batch_id},
+    )
+    st.session_state["_rates_said"] = ("success", say(said))
+
+
+reporting = reporting_currency(store.reader())
+st.selectbox(
+    tr("up.reporting_currency"),
+    CURRENCIES,
+    index=CURRENCIES.index(reporting),
+    key="reporting_currency",
+    on_change=_set_reporting,
+    format_func=lambda c: f"{c} {CODE_OF.get(c, '')}",
+)
+stored = stored_rates(store.reader())
+typed = st.data_editor(
+    pd.DataFrame(
+        {
+            "month": [f"{m:%Y-%m}" for m in stored.month],
+            "currency": [CODE_OF.get(c, c) for c in stored.currency],
+            "into": [CODE_OF.get(c, c) for c in stored.into_currency],
+            "rate": stored.rate,
+        }
+    ).astype({"month": "string", "currency": "string", "into": "string", "rate": "float64"}),
+    num_rows="dynamic",
+    hide_index=True,
+    key="rates_editor",
+    column_config={
+        "month": st.column_config.TextColumn(tr("up.rates_month"), help="2026-10"),
+        "currency": st.column_config.SelectboxColumn(
+            tr("col.currency"), options=list(CODE_OF.values())
+        ),
+        "into": st.column_config.SelectboxColumn(
+            tr("up.rates_into"), options=list(CODE_OF.values()), default=CODE_OF[reporting]
+        ),
+        "rate": st.column_config.NumberColumn(tr("up.rates_rate"), min_value=0.0, format="%.4f"),
+    },
+)
+st.button(tr("up.rates_save"), key="rates_save", on_click=_save_typed_rates, args=(typed,))
+if said := st.session_state.pop("_rates_said", None):
+    getattr(st, said[0])(said[1])
 
 st.subheader(tr("up.history"))
 

@@ -249,8 +249,9 @@ def test_inquiry_cost_without_labour_and_management_says_so(store, tmp_path):
     assert f"Inquiry cost of {STORE} leaves out labor cost, management cost" in note.text("en")
 
 
-def test_two_platforms_in_two_currencies_are_never_added(store, tmp_path):
-    """A Tmall store in ¥ and a Shopify store in $: totals per store, none across them."""
+def test_two_platforms_in_two_currencies_are_never_added_unconverted(store, tmp_path):
+    """A Tmall store in ¥ and a Shopify store in $ and no exchange rate: counts add, money
+    across them stays empty (tests/test_currency.py converts it with rates)."""
     ingest(store, sycm_store_file(tmp_path), store_name=STORE)
     shop = tmp_path / "sales_over_time.csv"
     shop.write_text(
@@ -261,9 +262,10 @@ def test_two_platforms_in_two_currencies_are_never_added(store, tmp_path):
     both = totals(store.reader(), days)
     assert both.visitors == 3000 + 1500  # counts add
     assert pd.isna(both.sales) and pd.isna(both.spend) and pd.isna(both.roi)
-    by_store = kpi_table(store.reader(), "total", "store", days).set_index("store")
-    assert by_store.loc[STORE, "sales"] == 30000
-    assert by_store.loc["Shopify US", "sales"] == pytest.approx(2345.60)
+    # Each store alone keeps its own currency.
+    alone = totals(store.reader(), Filters(("Shopify US",), (), *DAYS))
+    assert alone.sales == pytest.approx(2345.60)
+    assert totals(store.reader(), Filters((STORE,), (), *DAYS)).sales == 30000
 
 
 def test_the_inquiry_target_chart_shows_target_actual_and_completion_in_percent(tmall_week, app_on):

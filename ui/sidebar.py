@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ecdata.metrics.kpis import Filters
+from ecdata.metrics.kpis import Filters, money_currency
 from ecdata.metrics.periods import COMPARISONS, PRESETS
 from ecdata.metrics.review import data_bounds, dimension_values, store_currencies
 from ui import auth
@@ -130,23 +130,18 @@ def render_sidebar() -> View:
 
             start_button()
         auth.sign_out_button()
-    # Money is summed only within one currency: warn when the stores in view mix them.
+    # Stores in several currencies are totalled in the reporting currency at each month's
+    # rate (rates.py); the page says so, and which rates are missing.
     currencies = query(store_currencies)
     in_view = {currencies.get(s, "¥") for s in (chosen_stores or stores)}
-    currency = next(iter(in_view)) if len(in_view) == 1 and "?" not in in_view else ""
-    mixed = tuple(sorted(in_view)) if not currency and stores else ()
+    mixed = tuple(sorted(in_view)) if len(in_view) > 1 else ()
     if latest is None:
         view = View(Filters(), grain, comparison, None, empty_scope=any_data)
     else:
         date_from, date_to = resolve_range(preset, latest, custom_from, custom_to)
-        view = View(
-            Filters(tuple(chosen_stores), tuple(chosen_channels), date_from, date_to),
-            grain,
-            comparison,
-            latest,
-            currency,
-            mixed,
-        )
+        filters = Filters(tuple(chosen_stores), tuple(chosen_channels), date_from, date_to)
+        currency = query(money_currency, filters)[0]
+        view = View(filters, grain, comparison, latest, currency, mixed)
     set_view(view)
     return view
 
@@ -182,8 +177,10 @@ def page_start(icon: str, title_key: str, show_range: bool = True) -> View:
             load_demo_button()
         st.stop()
     if view.currencies:
-        # At the top, not below the sidebar's fold: money on this page is per currency.
-        st.warning(tr("filter.mixed_currency", symbols=" ".join(view.currencies)))
+        # At the top, not below the sidebar's fold: money here is converted.
+        st.caption(
+            tr("filter.mixed_currency", symbols=" ".join(view.currencies), into=view.currency)
+        )
     if show_range:
         st.caption(range_caption(view))
     return view

@@ -128,8 +128,8 @@ class View:
     grain: str
     comparison: str
     latest: dt.date | None
-    currency: str = "¥"  # of the stores in view; "" when they mix currencies
-    currencies: tuple[str, ...] = ()  # the symbols in view, when they mix
+    currency: str = "¥"  # money's currency: the stores' own, or the reporting currency
+    currencies: tuple[str, ...] = ()  # the stores' symbols, when they mix (money converted)
     # Why the view is empty while the database is not (the chosen stores have no store data).
     empty_scope: bool = False
 

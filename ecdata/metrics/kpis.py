@@ -29,7 +29,10 @@ from ecdata.metrics.sources import (
     has_store_periods,
     period_facts_sql,
     periods_left_out_sql,
+    store_currency_rows,
+    store_currency_values,
 )
+from ecdata.rates import Conversion, rate_factors_sql, reporting_currency
 from ecdata.store.database import per_data_version
 
 GRAINS = ("day", "week", "month", "total")
@@ -72,12 +75,39 @@ TARGET_COLUMNS = ["sales_target", "inquiry_target"]
 
 @dataclass(frozen=True)
 class Filters:
-    """The scope of a KPI query. Empty tuples mean 'all'; dates are inclusive."""
+    """The scope of a KPI query. Empty tuples mean 'all'; dates are inclusive. `currency`:
+    report money in this currency (converted at each month's rate); None reports a scope of
+    one currency in it and converts a mix into the reporting currency (rates.py)."""
 
     stores: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    currency: str | None = None
+
+
+# A store-day's money columns, converted together when a scope's currencies are mixed.
+UNIT_MONEY = (
+    "sales",
+    "spend",
+    "refunds",
+    "breakdown_spend",
+    "labor_cost",
+    "management_cost",
+    "sales_target",
+)
+
+
+def money_currency(cur, filters: Filters) -> tuple[str, bool]:
+    """(the currency the scope's money is reported in, whether it is converted into it):
+    its stores' own currency when they share one and none other is asked for, else
+    `filters.currency` or the reporting currency (rates.reporting_currency)."""
+    currencies = dict(store_currency_rows(cur))
+    used = {currencies.get(s, "¥") for s in (filters.stores or tuple(currencies))} or {"¥"}
+    if filters.currency is None and len(used) == 1:
+        return next(iter(used)), False
+    target = filters.currency or reporting_currency(cur)
+    return target, used != {target}
 
 
 def scope_sql(filters: Filters, with_channel: bool = True, prefix: str = "") -> str:
@@ -235,9 +265,22 @@ def _kpi_table(cur, grain: str, by: str, filters: Filters, use_rollup: bool = Tr
     )
     # Money is never added across currencies: a row mixing stores in ¥ and $ has no total
     # for it (nor for ratios of money); callers show one figure per currency instead.
+    # A month whose rate is missing leaves its money out of a converted total: the row has
+    # none then (a gap), never a sum that silently lacks a store.
     money_masks = ", ".join(
-        f"CASE WHEN mixed_currency THEN NULL ELSE {c} END AS {c}" for c in MONEY_COLUMNS
+        f"CASE WHEN mixed_currency OR rate_missing THEN NULL ELSE {c} END AS {c}"
+        for c in MONEY_COLUMNS
     )
+    target, converting = money_currency(cur, filters)
+    params = scope_params(filters) | ({"into": target} if converting else {})
+    if converting:
+        factor = "CASE WHEN u.unit_currency = $into THEN 1.0 ELSE r.factor END"
+        rate_join = f"""LEFT JOIN ({rate_factors_sql()}) r
+            ON r.month = date_trunc('month', u.date) AND r.currency = u.unit_currency"""
+    else:
+        factor, rate_join = "1.0", ""
+    has_money = " OR ".join(f"u.{c} IS NOT NULL" for c in UNIT_MONEY)
+    converted = ", ".join(f"u.{c} * factor AS {c}" for c in UNIT_MONEY)
     span = (
         "SELECT CAST($date_from AS DATE) AS lo, CAST($date_to AS DATE) AS hi"
         if filters.date_from and filters.date_to
@@ -273,27 +316,40 @@ def _kpi_table(cur, grain: str, by: str, filters: Filters, use_rollup: bool = Tr
         cost_units AS (
             SELECT {cost_date} AS date, c.store{", c.channel" if by_channel else ""},
                    {cost_sums}, sum(sales_target) AS sales_target,
-                   sum(inquiry_target) AS inquiry_target
-            FROM cost_rows c {period_join}, span
+                   sum(inquiry_target) AS inquiry_target, any_value(sc.currency) AS cost_currency
+            FROM cost_rows c {period_join}
+            LEFT JOIN ({store_currency_values(cur)}) sc ON sc.store = c.store, span
             WHERE c.date BETWEEN span.lo AND span.hi
               AND {scope_sql(filters, with_channel=by_channel, prefix="c.")}
             GROUP BY {", ".join(["1"] + [f"c.{k}" for k in unit_keys[1:]])}
         ),
+        unit_rows AS (
+            SELECT *, COALESCE(currency_lo, cost_currency, '¥') AS unit_currency
+            FROM fact_units FULL OUTER JOIN cost_units USING ({unit_cols})
+        ),
+        -- Money into the reporting currency at its month's rate, when the scope mixes
+        -- currencies (rates.py); otherwise every factor is 1.
+        converted AS (
+            SELECT * REPLACE ({converted}),
+                   ({has_money}) AND factor IS NULL AS rate_missing
+            FROM (SELECT u.*, {factor} AS factor FROM unit_rows u {rate_join}) u
+        ),
         units AS (
             SELECT *, {period} AS period, COALESCE(fact_days, 1) AS days,
                    {TOTAL_COST_SQL} AS {TOTAL_COST}
-            FROM fact_units FULL OUTER JOIN cost_units USING ({unit_cols})
+            FROM converted
         ),
         joined AS (
             SELECT {", ".join(join_keys)}, {summed}, {ratio_sums},
-                   sum(days) AS store_days,
-                   min(currency_lo) <> max(currency_hi) AS mixed_currency
+                   sum(days) AS store_days, bool_or(rate_missing) AS rate_missing,
+                   {"false" if converting else "min(currency_lo) <> max(currency_hi)"}
+                       AS mixed_currency
             FROM units GROUP BY {", ".join(join_keys)}
         )
         SELECT * REPLACE ({money_masks}) FROM (SELECT *, {ratios} FROM joined)
         ORDER BY {", ".join(join_keys)}
     """
-    frame = cur.execute(sql, scope_params(filters)).df()
+    frame = cur.execute(sql, params).df()
     frame["period"] = pd.to_datetime(frame["period"]).dt.date
     return frame[
         join_keys
@@ -314,6 +370,35 @@ def coverage(row, ratio: str) -> tuple[int, int] | None:
         return None
     covered, total = int(covered), int(total)
     return (covered, total) if 0 < covered < total else None
+
+
+def conversion(cur, filters: Filters) -> Conversion:
+    """How the scope's money is reported: its currency and, when converted, each (month,
+    currency) of its facts and monthly costs with the factor used, or listed as missing."""
+    target, converting = money_currency(cur, filters)
+    if not converting:
+        return Conversion(target, False)
+    params = scope_params(filters, with_channel=False) | {"into": target}
+    rows = cur.execute(
+        f"""WITH facts AS ({counted_facts_sql(cur, "total", per_channel=False)}),
+            needed AS (
+                SELECT DISTINCT CAST(date_trunc('month', date) AS DATE) AS month, currency
+                FROM facts WHERE {scope_sql(filters, with_channel=False)} AND currency <> $into
+                UNION
+                SELECT DISTINCT m.month, sc.currency
+                FROM store_monthly m JOIN ({store_currency_values(cur)}) sc USING (store)
+                WHERE (len($stores) = 0 OR list_contains($stores, m.store))
+                  AND m.month BETWEEN date_trunc('month', COALESCE($date_from, DATE '0001-01-01'))
+                                  AND COALESCE($date_to, DATE '9999-12-31')
+                  AND sc.currency <> $into)
+            SELECT n.month, n.currency, r.factor
+            FROM needed n LEFT JOIN ({rate_factors_sql()}) r USING (month, currency)
+            ORDER BY n.month, n.currency""",
+        params,
+    ).fetchall()
+    used = tuple((m, c, f) for m, c, f in rows if f is not None)
+    missing = tuple((m, c) for m, c, f in rows if f is None)
+    return Conversion(target, True, used, missing)
 
 
 def _covered(ratio) -> str:

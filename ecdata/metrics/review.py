@@ -18,6 +18,7 @@ from ecdata.metrics.catalogue import METRICS
 from ecdata.metrics.kpis import (
     MONEY_COLUMNS,
     Filters,
+    conversion,
     coverage,
     kpi_table,
     scope_params,
@@ -34,6 +35,7 @@ from ecdata.metrics.sources import (
     store_currency_rows,
     store_currency_values,
 )
+from ecdata.rates import CODE_OF, Conversion
 
 CARD_METRICS = (
     "visitors",
@@ -160,7 +162,8 @@ def kpi_cards(cur, filters: Filters, comparison: str, trend_weeks: int = 12) -> 
                 covered=coverage(now, name),
             )
         )
-    groups = currency_groups(cur, filters)
+    # Converted totals need every month's rate: without one, each currency's own figure.
+    groups = currency_groups(cur, filters) if conversion(cur, filters).missing else {}
     if len(groups) > 1:
         per_currency = {
             symbol: totals(cur, replace(filters, stores=stores))
@@ -393,6 +396,7 @@ def source_notes(cur, filters: Filters, grain: str = "total") -> list[Message]:
                 "note.service_inquiries", {"service": row.service_inquiries, "total": row.inquiries}
             )
         )
+    notes += conversion_notes(conversion(cur, filters))
     notes += coverage_notes(row, len(filters.stores) == 1)
     notes += _cost_parts_notes(cur, filters)
     where = scope_sql(filters, with_channel=False)
@@ -419,6 +423,39 @@ COVERAGE_SAID = (
     "sales_target_completion",
     "inquiry_task_completion",
 )
+
+
+def conversion_notes(converted: Conversion) -> list[Message]:
+    """What a converted total says: the rates it used, and the months and currencies whose
+    rate is missing (their money is left out, never summed unconverted)."""
+    if not converted.converted:
+        return []
+    notes = []
+    if converted.rates:
+        notes.append(
+            Message(
+                "note.converted",
+                {
+                    "into": CODE_OF.get(converted.currency, converted.currency),
+                    "rates": "; ".join(
+                        f"{CODE_OF.get(c, c)} {m:%Y-%m} {factor:.4g}"
+                        for m, c, factor in converted.rates
+                    ),
+                },
+            )
+        )
+    if converted.missing:
+        notes.append(
+            Message(
+                "warn.rate_missing",
+                {
+                    "missing": ", ".join(
+                        f"{m:%Y-%m} {CODE_OF.get(c, c)}" for m, c in converted.missing
+                    )
+                },
+            )
+        )
+    return notes
 
 
 def coverage_notes(row: pd.Series, one_store: bool) -> list[Message]:

@@ -128,6 +128,13 @@ STORE_PERIODS = FactTable(
     STORE_DAILY.metrics,
     STORE_DAILY.flags,
 )
+# Exchange rates per month (rates.py): 1 `currency` is worth `rate` `into_currency`. Uploaded
+# or typed, stored as batches like any fact, so a wrong rate is undone like a wrong file.
+EXCHANGE_RATES = FactTable(
+    "exchange_rates",
+    ("month", "currency", "into_currency"),
+    ("rate",),
+)
 # Schema version 3 kept products per day, without date_to.
 _PRODUCT_DAILY_V3 = FactTable(
     "product_daily",
@@ -146,6 +153,7 @@ FACT_TABLES = {
         RATINGS,
         PRODUCT_FACTS,
         STORE_PERIODS,
+        EXCHANGE_RATES,
     )
 }
 _V1_TABLES = (STORE_DAILY, AGENT_DAILY, STORE_MONTHLY)
@@ -332,6 +340,16 @@ MIGRATIONS: list[list[str]] = [
             failures INTEGER NOT NULL,
             locked_until TIMESTAMP
         )""",
+    ],
+    [
+        # Columns written out (not _fact_ddl): a migration is frozen text, whatever the
+        # table definitions above become later.
+        """CREATE TABLE IF NOT EXISTS exchange_rates (month DATE NOT NULL,
+            currency VARCHAR NOT NULL, into_currency VARCHAR NOT NULL, rate DOUBLE,
+            batch_id INTEGER)""",
+        """CREATE TABLE IF NOT EXISTS replaced_exchange_rates (month DATE NOT NULL,
+            currency VARCHAR NOT NULL, into_currency VARCHAR NOT NULL, rate DOUBLE,
+            batch_id INTEGER, replaced_by INTEGER NOT NULL)""",
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -520,6 +520,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "Renamed {old} to {new} (batch {batch}).",
     ),
     "col.currency": ("币种", "Currency"),
+    "col.source": ("来源", "Source"),
+    "source.service": (
+        "客服报表（按客服汇总的询单）",
+        "Service reports (inquiries summed over agents)",
+    ),
+    "ex.sheet_rows": ("明细行", "Rows"),
     "up.currency_store": ("设定币种的店铺", "Store whose currency to set"),
     "up.currency_set": ("设定币种", "Set currency"),
     "col.first_day": ("最早日期", "First day"),

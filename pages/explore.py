@@ -6,7 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from ecdata.export import to_csv_bytes, to_xlsx_bytes
-from ecdata.formatting import MISSING
+from ecdata.formatting import MISSING, format_change
 from ecdata.metrics.catalogue import KPI_COLUMNS, METRICS
 from ecdata.metrics.kpis import agent_kpis, kpi_table
 from ecdata.metrics.periods import selection_filter_range
@@ -95,7 +95,11 @@ for name in metrics:
     unit = METRICS[name].unit
     shown[name] = fmt_all(compared[name], unit)
     shown[f"{name}_before"] = fmt_all(compared[f"{name}_before"], unit)
-    shown[f"{name}_change"] = fmt_all(compared[f"{name}_change"], "rate")
+    # The cards' rule: a rate's change in percentage points, anything else in percent.
+    shown[f"{name}_change"] = [
+        format_change(now, before, unit) or MISSING
+        for now, before in zip(compared[name], compared[f"{name}_before"])
+    ]
 labels = {group: tr(f"col.{group}")} if group else {}
 for name in metrics:
     labels |= {
@@ -162,7 +166,7 @@ csv_col.download_button(
 )
 xlsx_col.download_button(
     tr("ex.download_xlsx"),
-    lambda: to_xlsx_bytes(rows),
+    lambda: to_xlsx_bytes(rows, sheet=tr("ex.sheet_rows")),
     f"{name}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     on_click="ignore",

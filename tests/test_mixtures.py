@@ -296,3 +296,47 @@ def test_the_inquiry_target_chart_shows_target_actual_and_completion_in_percent(
     assert traces["Inquiry target"]["y"][day1] == pytest.approx(1390 / 20)
     assert traces["Inquiry task completion"]["y"][day1] == pytest.approx(80 / 69.5)
     assert spec["layout"]["yaxis2"]["tickformat"] == ".0%"
+
+
+def test_the_drill_down_rows_add_up_to_the_page(tmall_week, tmp_path):
+    """Explore's rows and their CSV: spend counted once with Alimama's breakdown in its own
+    column, the 赤兔 agents' inquiries as rows of their own, money to the cent."""
+    import io
+
+    from ecdata.metrics.review import fact_rows
+
+    cur = tmall_week.reader()
+    rows = fact_rows(cur, SCOPE)
+    k = totals(cur, SCOPE)
+    assert rows.spend.sum() == pytest.approx(k.spend)  # 690, not 690 + 600
+    assert rows.breakdown_spend.sum() == pytest.approx(600)
+    assert rows.inquiries.sum() == k.inquiries == 180  # the agents' inquiries included
+    assert rows.sales.sum() == k.sales
+    assert set(rows.source) >= {"sycm", "alimama", "qianchuan", "service"}
+
+    from streamlit.testing.v1 import AppTest
+
+    def export():
+        import streamlit as st
+
+        from ecdata.export import to_csv_bytes
+        from ecdata.metrics.review import fact_rows
+        from ecdata.store import Store
+        from ui.tables import labelled_rows
+
+        with Store(st.session_state["db"]) as store:
+            rows = labelled_rows(fact_rows(store.reader(), st.session_state["scope"]))
+        st.session_state["csv"] = to_csv_bytes(rows)
+
+    tmall_week.close()
+    at = AppTest.from_function(export)
+    at.session_state["db"], at.session_state["scope"] = tmall_week.path, SCOPE
+    at.run()
+    assert not at.exception
+    table = pd.read_csv(io.BytesIO(at.session_state["csv"]), encoding="utf-8-sig")
+    assert {"推广费", "推广明细花费（已含在店铺推广费中）", "询单人数", "来源"} <= set(
+        table.columns
+    )
+    assert table["推广费"].sum() == pytest.approx(690)
+    assert table["询单人数"].sum() == 180
+    assert all(len(f"{v}".split(".")[-1]) <= 2 for v in table["推广费"].dropna())

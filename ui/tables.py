@@ -7,6 +7,7 @@ import streamlit as st
 
 from ecdata.formatting import format_value
 from ecdata.metrics.catalogue import METRICS, PRODUCT_COLUMNS
+from ecdata.metrics.sources import SERVICE_SOURCE
 from ecdata.platforms import platform_label
 from ui.state import fmt, lang, metric_label, tr
 
@@ -110,10 +111,16 @@ def labelled_rows(rows: pd.DataFrame) -> pd.DataFrame:
             out[tr("col.not_final")] = [tr("word.yes") if v is True else "" for v in values]
         elif column == "batch_id":
             out[tr("batch.batch_id")] = values.astype("Int64")
+        elif column == "source":
+            out[tr("col.source")] = [
+                tr("source.service") if v == SERVICE_SOURCE else platform_label(v, lang())
+                for v in values
+            ]
         elif column in METRICS:
             header = metric_label(column)
             unit = METRICS[column].unit
-            out[header] = values.astype("Int64") if unit == "count" else values
+            # One rounding: counts whole, money to the cent (no 676.3399999999999).
+            out[header] = values.astype("Int64") if unit == "count" else values.round(2)
         else:
             out[column] = values
     return out

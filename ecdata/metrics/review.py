@@ -30,7 +30,9 @@ from ecdata.metrics.kpis import (
 from ecdata.metrics.periods import comparison_range, week_start
 from ecdata.metrics.sources import (
     STORE_ROWS,
+    facts_sql,
     has_store_periods,
+    period_facts_sql,
     spend_breakdown_check,
     store_currency_rows,
     store_currency_values,
@@ -313,11 +315,14 @@ def not_final_days(cur, filters: Filters) -> list[dt.date]:
 
 
 def fact_rows(cur, filters: Filters, limit: int = 50_000) -> pd.DataFrame:
-    """The stored rows behind a view, for the drill-down table and its download: daily rows,
-    and (with a `date_to` column) the store period facts that overlap the dates."""
+    """The rows behind a view, for the drill-down table and its download, as the totals
+    count them (sources.facts_sql): spend counted once with an ad report's breakdown of it
+    in its own column, inquiries taken from customer-service reports as rows of their own
+    (source 'service'), and (with a `date_to` column) the store period facts that overlap
+    the dates. Their sums are the page's totals."""
     columns = (
-        "store, channel, visitors, page_views, buyers, sales, inquiries, closed_inquiries, "
-        "spend, refunds, not_final, batch_id"
+        "store, channel, source, visitors, page_views, buyers, sales, inquiries, "
+        "closed_inquiries, spend, breakdown_spend, refunds, not_final, batch_id"
     )
     # The newest `limit` rows lie on or after the last day from which that many daily rows
     # are newer: only those are sorted (a year of 500 stores is 1.8M rows, and sorting them
@@ -331,10 +336,10 @@ def fact_rows(cur, filters: Filters, limit: int = 50_000) -> pd.DataFrame:
     ).fetchall()[0]
     if first_day is not None:
         filters = dataclasses.replace(filters, date_from=first_day)
+    daily = f"SELECT date, {columns} FROM ({facts_sql(cur)}) WHERE {scope_sql(filters)}"
     if not has_store_periods(cur):
         return cur.execute(
-            f"""SELECT date, {columns} FROM store_daily WHERE {scope_sql(filters)}
-                ORDER BY date DESC, store, channel LIMIT $limit""",
+            f"{daily} ORDER BY date DESC, store, channel, source LIMIT $limit",
             {**scope_params(filters), "limit": limit},
         ).df()
     # A period overlaps the dates when it starts by their end and ends after their start.
@@ -346,11 +351,10 @@ def fact_rows(cur, filters: Filters, limit: int = 50_000) -> pd.DataFrame:
     )
     return cur.execute(
         f"""SELECT * FROM (
-                SELECT date, date AS date_to, {columns} FROM store_daily
-                WHERE {scope_sql(filters)}
-                UNION ALL
-                SELECT date, date_to, {columns} FROM store_periods WHERE {overlap})
-            ORDER BY date DESC, store, channel LIMIT $limit""",
+                SELECT date, date AS date_to, * EXCLUDE (date) FROM ({daily})
+                UNION ALL BY NAME
+                SELECT date, date_to, {columns} FROM ({period_facts_sql(cur)}) WHERE {overlap})
+            ORDER BY date DESC, store, channel, source LIMIT $limit""",
         {**scope_params(filters), "limit": limit},
     ).df()
 

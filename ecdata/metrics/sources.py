@@ -108,7 +108,7 @@ def facts_sql(cur, per_channel: bool = True) -> str:
     pairs = ", ".join(f"('{ad}', '{store}')" for ad, store in overlaps) or "(NULL, NULL)"
     if breakdowns:
         store_rows = f"""
-            SELECT s.date, s.store, s.channel, {_FACT_COLUMNS}, s.source,
+            SELECT s.date, s.store, s.channel, {_FACT_COLUMNS}, s.source, s.batch_id,
                    CASE WHEN t.ad_platform IS NULL THEN s.spend END AS spend,
                    CASE WHEN t.ad_platform IS NOT NULL THEN s.spend END AS breakdown_spend,
                    CAST(NULL AS DOUBLE) AS service_inquiries
@@ -117,7 +117,7 @@ def facts_sql(cur, per_channel: bool = True) -> str:
               ON t.date = s.date AND t.store = s.store AND t.ad_platform = s.source"""
     else:
         store_rows = f"""
-            SELECT s.date, s.store, s.channel, {_FACT_COLUMNS}, s.source, s.spend,
+            SELECT s.date, s.store, s.channel, {_FACT_COLUMNS}, s.source, s.batch_id, s.spend,
                    CAST(NULL AS DOUBLE) AS breakdown_spend,
                    CAST(NULL AS DOUBLE) AS service_inquiries
             FROM stored s"""
@@ -177,7 +177,7 @@ def period_facts_sql(cur) -> str:
         WITH store_currency AS ({store_currency_values(cur)})
         SELECT p.date, p.date_to, p.store, p.channel,
                {", ".join("p." + c.strip() for c in _FACT_COLUMNS.split(","))},
-               COALESCE(b.platform, 'generic') AS source, p.spend,
+               COALESCE(b.platform, 'generic') AS source, p.batch_id, p.spend,
                CAST(NULL AS DOUBLE) AS breakdown_spend,
                CAST(NULL AS DOUBLE) AS service_inquiries,
                COALESCE(c.currency, '¥') AS currency

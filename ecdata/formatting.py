@@ -13,10 +13,12 @@ def is_missing(value) -> bool:
 
 
 def _big(value: float, lang: str, decimals: int = 0) -> str:
+    """Every digit below a million (¥55,508, not ¥5.6万: a card has room for it); above,
+    万 or 亿 with enough decimals that a change of a tenth of a percent still shows."""
     if lang == "zh" and abs(value) >= 100_000_000:
-        return f"{value / 100_000_000:,.2f}亿"
-    if lang == "zh" and abs(value) >= 10_000:
-        return f"{value / 10_000:,.1f}万"
+        return f"{value / 100_000_000:,.4f}亿"
+    if lang == "zh" and abs(value) >= 1_000_000:
+        return f"{value / 10_000:,.2f}万"
     return f"{value:,.{decimals}f}"
 
 

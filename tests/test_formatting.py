@@ -2,10 +2,12 @@ from ecdata.formatting import format_change, format_value
 
 
 def test_chinese_amounts_use_wan_and_english_use_separators():
-    assert format_value(1_857_000, "currency", "zh") == "¥185.7万"
+    assert format_value(1_857_000, "currency", "zh") == "¥185.70万"
+    assert format_value(55_508, "currency", "zh") == "¥55,508"  # every digit below a million
+    assert format_value(234_567_890, "count", "zh") == "2.3457亿"
     assert format_value(1_857_000, "currency", "en") == "¥1,857,000"
     assert format_value(7.663, "currency", "zh") == "¥7.66"
-    assert format_value(367_990, "count", "zh") == "36.8万"
+    assert format_value(367_990, "count", "zh") == "367,990"
     assert format_value(0.0268, "rate", "en") == "2.7%"
     assert format_value(float("nan"), "rate", "en") == "—"
 
@@ -20,5 +22,13 @@ def test_changes_in_percent_and_percentage_points():
 def test_negative_money_puts_the_sign_before_the_symbol():
     from ecdata.formatting import format_value
 
-    assert format_value(-39000, "currency", "zh") == "-¥3.9万"
+    assert format_value(-39000, "currency", "zh") == "-¥39,000"
     assert format_value(-12.5, "currency", "en", "$") == "-$12.50"
+
+
+def test_rounding_never_hides_a_change_of_a_tenth_of_a_percent():
+    for value in (55_508, 987_654, 1_234_567, 98_765_432, 123_456_789_000):
+        for lang in ("zh", "en"):
+            assert format_value(value, "currency", lang) != format_value(
+                value * 0.999, "currency", lang
+            ), (value, lang)

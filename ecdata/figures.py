@@ -526,7 +526,7 @@ def ranking(labels: list[str], values: list[float], title: str | None = None) ->
             y=labels,
             orientation="h",
             marker_color=PALETTE[0],
-            text=[f"{v:.1f}" for v in values],
+            text=[format_value(v, "points") for v in values],
             textposition="outside",
             textfont=dict(size=17),
             cliponaxis=False,

@@ -4,6 +4,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from ecdata.team.diagnosis import full_diagnosis
 from ecdata.team.files import (
     EDITABLE_ROSTER,
     rating_months,
@@ -23,10 +24,10 @@ from ecdata.team.org import (
     span_of_control,
     suggested_model,
 )
-from ecdata.team.scoring import STAGES, evaluate_month
+from ecdata.team.scoring import STAGES, evaluate_month, stored_schemes
 from ui import auth, charts, tables
 from ui.sidebar import page_view
-from ui.state import get_store, lang, metric_label, query, say, tr
+from ui.state import current_view, fmt, get_store, lang, metric_label, query, say, tr
 from ui.url import current, widget
 
 page_view()  # inside the app's shell, also when a shared link is the first request
@@ -92,11 +93,15 @@ st.plotly_chart(charts.style(fig, 560), config={"displayModeBar": False})
 
 months = query(rating_months)
 # Pay (and the departments' pay totals) only in the owner's session.
-pay = (
-    query(evaluate_month, months[-1], current("scheme", "growth", list(STAGES)))[2]
-    if months and auth.allowed("pay")
-    else None
-)
+if months and auth.allowed("pay"):
+    # The scheme Team KPIs scores with: the diagnosed stage unless the link names one, and
+    # the schemes as saved, so both pages state one labour cost.
+    view = current_view()
+    _, diagnosis = query(full_diagnosis, view.latest or months[-1], None, view.filters.stores)
+    stage = current("scheme", diagnosis.stage, list(STAGES))
+    pay = query(evaluate_month, months[-1], stage, query(stored_schemes))[2]
+else:
+    pay = None
 left, right = st.columns(2)
 with left:
     st.subheader(tr("org.departments"))
@@ -112,17 +117,11 @@ with left:
         )
     )
     st.plotly_chart(charts.style(fig, 360), config={"displayModeBar": False})
-    st.dataframe(
-        summary.rename(
-            columns={
-                "department": tr("org.slot"),
-                "headcount": tr("org.count"),
-                "labor_cost": metric_label("labor_cost"),
-            }
-        ).round(0),
-        hide_index=True,
-        width="stretch",
-    )
+    shown = summary.rename(columns={"department": tr("org.slot"), "headcount": tr("org.count")})
+    if "labor_cost" in summary:  # money with its currency, as every page writes it
+        shown = shown.drop(columns="labor_cost")
+        shown[metric_label("labor_cost")] = [fmt(v, "currency") for v in summary.labor_cost]
+    st.dataframe(shown, hide_index=True, width="stretch")
 with right:
     st.subheader(tr("org.span"))
     st.dataframe(

@@ -6,7 +6,6 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ecdata.formatting import MISSING, is_missing
 from ecdata.metrics.kpis import Filters, agent_kpis
 from ecdata.metrics.periods import period_end
 from ecdata.team.diagnosis import full_diagnosis
@@ -250,7 +249,9 @@ if scores.empty:
 st.subheader(tr("tk.scores"))
 team = team_summary(scores, pay)
 team_cols = st.columns(3)
-team_cols[0].metric(tr("tk.team_score"), f"{team['mean_score']:.1f}", help=tr("tk.team_score_help"))
+team_cols[0].metric(
+    tr("tk.team_score"), fmt(team["mean_score"], "points"), help=tr("tk.team_score_help")
+)
 team_cols[1].metric(tr("tk.headcount_scored"), team["people"])
 if auth.allowed("pay"):
     team_cols[2].metric(tr("tk.team_pay"), fmt(team["total_pay"], "currency"))
@@ -260,7 +261,7 @@ table = pd.DataFrame(
     {
         tr("part.rank"): scores["rank"],
         tr("part.name"): scores["name"],
-        tr("part.score"): scores["score"].round(1),
+        tr("part.score"): [fmt(v, "points") for v in scores["score"]],
     }
 )
 # The start scheme's inputs are ratings in points; the other schemes' are fractions.
@@ -268,7 +269,7 @@ input_unit = "count" if stage == "start" else "rate"
 for part in parts:
     table[tr(f"part.{part}")] = [fmt(v, input_unit) for v in scores[part]]
     table[f"{tr(f'part.{part}')} · {tr('tk.points')}"] = [
-        MISSING if is_missing(v) else f"{v:.1f}" for v in scores[f"{part}_points"]
+        fmt(v, "points") for v in scores[f"{part}_points"]
     ]
 st.dataframe(table.sort_values(tr("part.rank")), hide_index=True, width="stretch")
 
@@ -280,7 +281,7 @@ with rank_col:
             x=ranked.score,
             y=ranked.name,
             orientation="h",
-            text=ranked.score.round(1),
+            text=[fmt(v, "points") for v in ranked.score],
             textposition="outside",
         )
     )

@@ -198,26 +198,39 @@ def periods_axis(fig: go.Figure) -> go.Figure:
     return fig.update_xaxes(type="category", categoryorder="category ascending")
 
 
+def _partial(frame, column: str) -> list[bool]:
+    """Per point: its period is unfinished, or its ratio covers only part of its
+    store-days (kpis.kpi_table's `partial`, `<column>_days` and `store_days`)."""
+    out = [bool(p) for p in frame["partial"]] if "partial" in frame else [False] * len(frame)
+    days = f"{column}_days"
+    if days in frame and "store_days" in frame:
+        covered = zip(frame[days].fillna(0), frame["store_days"].fillna(0))
+        out = [p or 0 < c < t for p, (c, t) in zip(out, covered)]
+    return out
+
+
 def partial_markers(frame, column: str, size: int) -> dict:
-    """Marker style for a KPI column: a hollow dot where the ratio covers only part of its
-    period's store-days (kpis.coverage), so a partial point looks partial; hover says how
-    much."""
-    days = f"{column}_days"
-    if days not in frame or "store_days" not in frame:
-        return dict(size=size)
-    partial = [0 < c < t for c, t in zip(frame[days].fillna(0), frame["store_days"].fillna(0))]
-    return dict(size=size, symbol=["circle-open" if p else "circle" for p in partial])
+    """Marker style for a KPI column: a hollow dot where the point is partial (_partial),
+    so a partial point looks partial; the hover says why."""
+    return dict(
+        size=size, symbol=["circle-open" if p else "circle" for p in _partial(frame, column)]
+    )
 
 
-def partial_hover(frame, column: str) -> list[str] | None:
-    """'1/7' per point where the ratio covers part of its period, for the hover text."""
+def partial_hover(frame, column: str) -> list[str]:
+    """Per point: 'covers 1/7 days' and/or 'in progress', or nothing."""
     days = f"{column}_days"
-    if days not in frame or "store_days" not in frame:
-        return None
-    return [
-        t("card.coverage", lang(), covered=int(c), total=int(n)) if 0 < c < n else ""
-        for c, n in zip(frame[days].fillna(0), frame["store_days"].fillna(0))
-    ]
+    texts = []
+    for i in range(len(frame)):
+        said = []
+        if days in frame and "store_days" in frame:
+            c, n = frame[days].iloc[i], frame["store_days"].iloc[i]
+            if 0 < (c or 0) < (n or 0):
+                said.append(t("card.coverage", lang(), covered=int(c), total=int(n)))
+        if "partial" in frame and bool(frame["partial"].iloc[i]):
+            said.append(t("chart.in_progress", lang()))
+        texts.append(" · ".join(said))
+    return texts
 
 
 def lines(

@@ -240,6 +240,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "Inquiry cost of {stores} leaves out {part_en} (not uploaded), so it reads lower "
         "than their full cost.",
     ),
+    "note.partial_range": (
+        "所选时间到 {end} 为止，但数据只到 {last}：这段时间还在进行中，合计会比完整的对比期偏小。",
+        "The range runs to {end} but the data ends on {last}: the period is still in "
+        "progress, so its totals read lower than a complete period's.",
+    ),
+    "chart.in_progress": (
+        "进行中（数据未到周期末）",
+        "in progress (data ends before the period does)",
+    ),
     "card.coverage": ("覆盖 {covered}/{total} 天", "covers {covered}/{total} days"),
     "note.coverage_days": (
         "{what_zh} 只覆盖 {covered}/{total} 天：其余天缺少计算所需的数据（如询单数），不计入分子和分母。",

@@ -39,7 +39,7 @@ from ecdata.metrics.equation import equation_table, waterfall_steps
 from ecdata.metrics.kpis import Filters, money_currency
 from ecdata.metrics.periods import week_start
 from ecdata.metrics.products import product_movers
-from ecdata.metrics.review import movers
+from ecdata.metrics.review import movers, not_final_days, source_notes
 from ecdata.store.notes import timeline_notes
 from ecdata.team.diagnosis import warning_texts
 
@@ -93,6 +93,15 @@ def build_report(
         f"<h1>{html.escape(title)}</h1><p class='scope'>{filters.date_from} ~ {filters.date_to}"
         f" · {html.escape(scope)}</p>"
     )
+    # What a reader of the numbers must know: days still holding placeholders, what each
+    # ratio covers, converted currencies, missing cost parts (the pages' notes).
+    said = (
+        [t("ov.not_final", lang, days=", ".join(map(str, days)))]
+        if (days := not_final_days(cur, filters))
+        else []
+    )
+    said += [note.text(lang) for note in source_notes(cur, filters)]
+    head += "".join(f"<p class='note'>{html.escape(text)}</p>" for text in said)
     body = head + "".join(p for p in parts if p)
     return Report(_document(title, body), week, section.charts)
 

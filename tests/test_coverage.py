@@ -105,3 +105,16 @@ def test_the_overview_page_shows_the_coverage(one_day_of_inquiries, app_on):
     shown = next(m.value for m in at.metric if m.label.startswith("理论询盘成本"))
     assert shown == "¥23.33"
     assert any("1/3" in c.value for c in at.caption)
+
+
+def test_a_day_whose_sales_are_a_placeholder_is_not_final_and_the_report_says_so(store, tmp_path):
+    path = tmp_path / "store.csv"
+    path.write_text(
+        "日期,访客数,支付金额\n2026-10-01,100,1000\n2026-10-02,120,-\n", encoding="utf-8"
+    )
+    ingest(store, path, store_name=STORE)
+    cur = store.reader()
+    flags = cur.execute("SELECT date::VARCHAR, not_final FROM store_daily ORDER BY 1").fetchall()
+    assert flags == [("2026-10-01", False), ("2026-10-02", True)]
+    report = build_report(cur, dt.date(2026, 10, 1), (STORE,), "en")
+    assert "2026-10-02 still hold placeholder numbers" in report.html

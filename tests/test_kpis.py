@@ -116,3 +116,21 @@ def test_a_remembered_answer_is_never_served_after_the_data_change(shop, tmp_pat
     assert kpi_table(shop.reader(), "total", "none", week).sales.iloc[0] == 1500
     assert undo_batch(shop, outcome.batch.batch_id)[0]
     assert kpi_table(shop.reader(), "total", "none", week).sales.iloc[0] == 1480
+
+
+def test_a_period_the_data_does_not_reach_the_end_of_is_partial(shop):
+    """The data ends on Monday Oct 5: that week is in progress, the one before is not."""
+    weeks = kpi_table(shop.reader(), "week", "none", Filters()).set_index("period")
+    assert weeks.partial.to_dict() == {dt.date(2026, 9, 28): False, dt.date(2026, 10, 5): True}
+    months = kpi_table(shop.reader(), "month", "none", Filters()).set_index("period")
+    assert months.partial.to_dict() == {dt.date(2026, 9, 1): False, dt.date(2026, 10, 1): True}
+
+
+def test_a_range_past_the_data_is_said_to_be_in_progress(shop):
+    from ecdata.metrics.review import source_notes
+
+    week = Filters(date_from=dt.date(2026, 10, 5), date_to=dt.date(2026, 10, 11))
+    (note,) = [n for n in source_notes(shop.reader(), week) if n.key == "note.partial_range"]
+    assert "2026-10-05" in note.text("en") and "2026-10-11" in note.text("en")
+    done = Filters(date_from=dt.date(2026, 9, 28), date_to=dt.date(2026, 10, 4))
+    assert not [n for n in source_notes(shop.reader(), done) if n.key == "note.partial_range"]

@@ -350,9 +350,13 @@ def _values(layout: Layout, metric_fields: list[str], cells: _Cells):
     values: dict[str, str] = {}
     select: dict[str, str] = {}
     checks: list[Check] = []
-    not_final_terms, missing_terms = [], []
+    # A day is not final when a cell says so (暂无数据, 延迟统计) or when a count or amount the
+    # file reports is empty or a placeholder in every column that carries it ("-" for the
+    # day's sales): the platform has not filled it in yet. Rates are left out (a "-"
+    # conversion rate on a day without visitors is complete).
+    not_final_terms, empty_fields = [], []
     for f in metric_fields:
-        parts = []
+        parts, empty = [], []
         sign = sign_convention(layout.platform.platform, f)
         for pos in fields[f]:
             v = f"v{pos}"
@@ -363,13 +367,13 @@ def _values(layout: Layout, metric_fields: list[str], cells: _Cells):
             checks += _value_checks(f, pos, v, cells, negative_ok=sign == "may_be_negative")
             if cells.is_text(pos):
                 not_final_terms.append(f"ec_not_final({cells.col(pos)})")
-                missing_terms.append(f"ec_missing({cells.col(pos)})")
+                empty.append(f"ec_missing({cells.col(pos)})")
             else:
-                missing_terms.append(f"{cells.col(pos)} IS NULL")
+                empty.append(f"{cells.col(pos)} IS NULL")
         select[f] = _sum_of(parts)
-    not_final = (
-        f"({' OR '.join(not_final_terms) or 'false'}) OR ({' AND '.join(missing_terms) or 'false'})"
-    )
+        if f not in hd.RATE_FIELDS:
+            empty_fields.append("(" + " AND ".join(empty) + ")")
+    not_final = " OR ".join(not_final_terms + empty_fields) or "false"
     return values, select, checks, not_final
 
 

@@ -25,6 +25,7 @@ from ecdata.metrics.catalogue import (
     inquiry_target_sql,
 )
 from ecdata.metrics.sources import (
+    STORE_ROWS,
     facts_sql,
     has_store_periods,
     period_facts_sql,
@@ -36,6 +37,13 @@ from ecdata.rates import Conversion, rate_factors_sql, reporting_currency
 from ecdata.store.database import per_data_version
 
 GRAINS = ("day", "week", "month", "total")
+# SQL: the last day of a KPI table's period, by grain (`period` is its first day).
+PERIOD_END = {
+    "day": "period",
+    "week": "period + 6",
+    "month": "last_day(period)",
+    "total": "COALESCE($date_to, period)",
+}
 DIMENSIONS = ("store", "channel", "none")
 
 # The i18n key of the sentence that states how monthly costs are spread (shown by charts).
@@ -346,7 +354,14 @@ def _kpi_table(cur, grain: str, by: str, filters: Filters, use_rollup: bool = Tr
                        AS mixed_currency
             FROM units GROUP BY {", ".join(join_keys)}
         )
-        SELECT * REPLACE ({money_masks}) FROM (SELECT *, {ratios} FROM joined)
+        SELECT * REPLACE ({money_masks}),
+               -- A period the data does not reach the end of yet (this week, on Wednesday):
+               -- charts draw it hollow, as Metabase marks a period in progress.
+               {PERIOD_END[grain]} > (
+                   SELECT max(date_to) FROM {STORE_ROWS}
+                   WHERE (len($stores) = 0 OR list_contains($stores, store))
+                     AND (len($channels) = 0 OR list_contains($channels, channel))) AS partial
+        FROM (SELECT *, {ratios} FROM joined)
         ORDER BY {", ".join(join_keys)}
     """
     frame = cur.execute(sql, params).df()
@@ -358,6 +373,7 @@ def _kpi_table(cur, grain: str, by: str, filters: Filters, use_rollup: bool = Tr
         + ["sales_target_completion", "inquiry_task_completion", "target_inquiry_cost"]
         + [m.name for m in SOURCE_BASE]
         + COVERAGE_COLUMNS
+        + ["partial"]
     ]
 
 

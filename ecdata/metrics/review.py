@@ -394,6 +394,9 @@ def source_notes(cur, filters: Filters, grain: str = "total") -> list[Message]:
     out, and why."""
     notes = _periods_left_out_notes(cur, filters, grain)
     row = totals(cur, filters)
+    if row.get("partial") is True or row.get("partial") == 1:
+        latest = data_bounds(cur, filters.stores, filters.channels)[1]
+        notes.append(Message("note.partial_range", {"last": latest, "end": filters.date_to}))
     if not is_missing(row.service_inquiries) and row.service_inquiries > 0:
         notes.append(
             Message(

@@ -25,17 +25,11 @@ from ecdata.ingest.scratch import remove_leftovers
 from ecdata.ingest.upload import ingest_file, remember_mapping
 from ecdata.meeting.actions import action_items
 from ecdata.metrics.catalogue import KPI_COLUMNS
+from ecdata.metrics.currency import CODE_OF, currency_symbol, reporting_currency
 from ecdata.metrics.kpis import DIMENSIONS, GRAINS, Filters, conversion, kpi_table
 from ecdata.metrics.products import product_table
 from ecdata.metrics.review import conversion_notes
-from ecdata.rates import (
-    CODE_OF,
-    currency_symbol,
-    is_rates_file,
-    read_rates_file,
-    reporting_currency,
-    save_rates,
-)
+from ecdata.rates import is_rates_file, read_rates_file, save_rates
 from ecdata.report import FORMATS, ReportError, build_report, render
 from ecdata.store import Store, default_db_path
 from ecdata.store.accounts import (

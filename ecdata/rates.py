@@ -1,18 +1,13 @@
-"""Exchange rates: money in several currencies is added only after conversion into one
-reporting currency, at a stated rate per month; without a rate it is not added.
+"""Exchange-rate files and typed rates, stored (metrics/currency.py converts with them).
 
 Rates are data like any upload: a file (月份/币种/汇率 or month/currency/rate, optionally a
 目标币种/into column) or rows typed on the Upload page, stored as one undoable batch in
 `exchange_rates` (month, currency, into_currency, rate: 1 `currency` = `rate`
-`into_currency`). The reporting
-currency is an app setting (undoable); by default ¥ when any store is in ¥. kpis.py converts
-a scope's money only when its stores mix currencies (a single store keeps its own); the
-inverse of a stated rate serves too (USD→¥ 7.10 gives ¥→USD 1/7.10).
+`into_currency`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
@@ -20,29 +15,11 @@ import pandas as pd
 
 from ecdata.i18n import Message, not_a_table
 from ecdata.ingest import RowProblem, first_rows, parse_months, parse_numbers, read_rows
+from ecdata.metrics.currency import CODE_OF, currency_symbol
 from ecdata.names import normalize_header
 from ecdata.store.batches import BatchResult, write_batch
 from ecdata.store.database import Store, StoreNotGranted, granted_stores
 from ecdata.store.schema import EXCHANGE_RATES
-from ecdata.store.settings import CURRENCIES, save_setting, setting
-
-REPORTING_KEY = "money.reporting_currency"
-
-# What owners write for a currency, to the symbol ecdata shows (settings.CURRENCIES).
-CURRENCY_NAMES = {
-    "¥": ("CNY", "RMB", "人民币", "元", "¥", "￥"),
-    "$": ("USD", "US$", "美元", "$"),
-    "£": ("GBP", "英镑", "£"),
-    "€": ("EUR", "欧元", "€"),
-    "HK$": ("HKD", "港币", "港元", "HK$"),
-    "NT$": ("TWD", "新台币", "NT$"),
-    "₹": ("INR", "卢比", "₹"),
-    "A$": ("AUD", "澳元", "A$"),
-    "C$": ("CAD", "加元", "C$"),
-}
-_SYMBOL_OF = {name.casefold(): symbol for symbol, names in CURRENCY_NAMES.items() for name in names}
-# The ISO code shown beside a symbol (CLI output, messages).
-CODE_OF = {symbol: names[0] for symbol, names in CURRENCY_NAMES.items()}
 
 _HEADERS = {
     "month": ("月份", "月", "month", "期间", "period"),
@@ -52,34 +29,6 @@ _HEADERS = {
 }
 _HEADER_OF = {normalize_header(a): f for f, aliases in _HEADERS.items() for a in aliases}
 MAX_RATE = 100_000.0  # 1 unit of anything is worth less than this much of another
-
-
-def currency_symbol(text) -> str | None:
-    """The symbol for a currency as owners write it ('USD', '美元', '$' -> '$'); None for
-    one ecdata does not know."""
-    if text is None or (isinstance(text, float) and pd.isna(text)):
-        return None
-    return _SYMBOL_OF.get(str(text).strip().casefold())
-
-
-def reporting_currency(cur) -> str:
-    """The currency totals across currencies are reported in: the setting, else ¥ when any
-    store is in ¥ (or none has data), else the currency most stores use."""
-    chosen = setting(cur, REPORTING_KEY)
-    if chosen in CURRENCIES:
-        return chosen
-    from ecdata.metrics.sources import store_currency_rows
-
-    used = [c for _, c in store_currency_rows(cur) if c in CURRENCIES]
-    if not used or "¥" in used:
-        return "¥"
-    return max(sorted(set(used)), key=used.count)
-
-
-def save_reporting_currency(store: Store, symbol: str) -> int:
-    if symbol not in CURRENCIES:
-        raise ValueError(f"unknown currency {symbol!r}")
-    return save_setting(store, REPORTING_KEY, symbol)
 
 
 @dataclass
@@ -206,28 +155,3 @@ def stored_rates(cur) -> pd.DataFrame:
     ).df()
     frame["month"] = pd.to_datetime(frame.month).dt.date
     return frame
-
-
-def rate_factors_sql() -> str:
-    """A SELECT of (month, currency, factor): what one unit of `currency` is worth in the
-    currency named by the parameter $into, per month: a stated rate into it, else the
-    inverse of its rate from it."""
-    return """
-        SELECT month, currency, arg_max(factor, direct) AS factor FROM (
-            SELECT month, currency, rate AS factor, 1 AS direct FROM exchange_rates
-            WHERE into_currency = $into
-            UNION ALL
-            SELECT month, into_currency AS currency, 1 / rate, 0 FROM exchange_rates
-            WHERE currency = $into)
-        GROUP BY month, currency"""
-
-
-@dataclass(frozen=True)
-class Conversion:
-    """How a scope's money is reported: in `currency`; `rates` used (month, from, factor),
-    `missing` (month, from) pairs without a rate, whose money is left out."""
-
-    currency: str
-    converted: bool
-    rates: tuple[tuple[dt.date, str, float], ...] = ()
-    missing: tuple[tuple[dt.date, str], ...] = ()

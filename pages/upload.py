@@ -9,17 +9,10 @@ from ecdata.i18n import Message
 from ecdata.ingest.headers import canonical_fields
 from ecdata.ingest.reader import DEFAULT_MAX_MB, first_rows
 from ecdata.ingest.upload import commit, preview, read_for_store, remember_mapping
+from ecdata.metrics.currency import CODE_OF, reporting_currency, save_reporting_currency
 from ecdata.metrics.review import store_list
 from ecdata.names import store_in_name
-from ecdata.rates import (
-    CODE_OF,
-    is_rates_file,
-    read_rates_file,
-    reporting_currency,
-    save_rates,
-    save_reporting_currency,
-    stored_rates,
-)
+from ecdata.rates import is_rates_file, read_rates_file, save_rates, stored_rates
 from ecdata.store.batches import list_batches, rename_store, undo_batch
 from ecdata.store.database import StoreNotGranted
 from ecdata.store.settings import CURRENCIES, set_store_currency

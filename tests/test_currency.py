@@ -15,9 +15,10 @@ from test_mixtures import STORE, ingest, sycm_store_file
 
 from ecdata.cli import main
 from ecdata.meeting.agenda import target_lines
+from ecdata.metrics.currency import reporting_currency
 from ecdata.metrics.kpis import Filters, conversion, kpi_table, totals
 from ecdata.metrics.review import source_notes
-from ecdata.rates import is_rates_file, read_rates_file, reporting_currency, save_rates
+from ecdata.rates import is_rates_file, read_rates_file, save_rates
 from ecdata.store.batches import undo_batch
 
 OCTOBER = Filters((), (), dt.date(2026, 10, 1), dt.date(2026, 10, 3))

@@ -24,6 +24,7 @@ from ecdata.metrics.catalogue import (
     TOTAL_COST_SQL,
     inquiry_target_sql,
 )
+from ecdata.metrics.currency import Conversion, rate_factors_sql, reporting_currency
 from ecdata.metrics.sources import (
     STORE_ROWS,
     facts_sql,
@@ -33,7 +34,6 @@ from ecdata.metrics.sources import (
     store_currency_rows,
     store_currency_values,
 )
-from ecdata.rates import Conversion, rate_factors_sql, reporting_currency
 from ecdata.store.database import per_data_version
 
 GRAINS = ("day", "week", "month", "total")

@@ -15,6 +15,7 @@ import pandas as pd
 from ecdata.formatting import format_change, is_missing
 from ecdata.i18n import Message
 from ecdata.metrics.catalogue import METRICS
+from ecdata.metrics.currency import CODE_OF, Conversion
 from ecdata.metrics.kpis import (
     MONEY_COLUMNS,
     Filters,
@@ -37,7 +38,6 @@ from ecdata.metrics.sources import (
     store_currency_rows,
     store_currency_values,
 )
-from ecdata.rates import CODE_OF, Conversion
 
 CARD_METRICS = (
     "visitors",

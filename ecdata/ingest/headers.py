@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ecdata.metrics.catalogue import FIELD_LIMITS
 from ecdata.names import normalize_header
 from ecdata.platforms import DATA_DIR, GENERIC, Platform, platform_markers
 
@@ -27,40 +28,8 @@ DURATION_FIELDS = ("response_seconds",)
 
 # What a plausible cell holds, per field, after parsing: (kind, upper bound). A value outside
 # it (or NaN, inf) skips the row, named, instead of turning a month's totals into nonsense.
-MONEY_LIMIT = 1e13
-COUNT_LIMIT = 1e12
-FIELD_LIMITS: dict[str, tuple[str, float]] = {
-    **{
-        f: ("count", COUNT_LIMIT)
-        for f in (
-            "visitors",
-            "page_views",
-            "buyers",
-            "inquiries",
-            "closed_inquiries",
-            "received",
-            "impressions",
-            "clicks",
-            "units",
-        )
-    },
-    **{
-        f: ("money", MONEY_LIMIT)
-        for f in (
-            "sales",
-            "spend",
-            "refunds",
-            "ad_sales",
-            "aov",
-            "labor_cost",
-            "management_cost",
-            "sales_target",
-            "target_inquiry_cost",
-        )
-    },
-    **{f: ("rate", 1.0) for f in ("conversion_rate", "inquiry_conversion")},
-    "response_seconds": ("duration", 86400.0),
-}
+# FIELD_LIMITS (each field's plausibility limit, from its unit) is the metric catalogue's.
+__all__ = ["FIELD_LIMITS"]
 # Dates a row may carry: nothing before this, nothing after tomorrow.
 EARLIEST_DATE = "2000-01-01"
 

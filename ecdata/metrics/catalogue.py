@@ -10,13 +10,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The units a metric may have; each has a plausibility limit for an uploaded value and the
+# word the ingest's messages use for it (row.bad_count, row.bad_money, …).
+UNIT_LIMITS = {
+    "count": ("count", 1e12),  # whole and below 10^12
+    "currency": ("money", 1e13),
+    "rate": ("rate", 1.0),  # a fraction: 0.05 = 5%, at most 100%
+    "ratio": ("ratio", 1e9),
+    "seconds": ("duration", 86400.0),  # under a day
+}
+
 
 @dataclass(frozen=True)
 class Metric:
     name: str
     label_zh: str
     label_en: str
-    unit: str  # "count" | "currency" | "rate" (a fraction, 0.05 = 5%) | "seconds"
+    unit: str  # one of UNIT_LIMITS: count, currency, rate (a fraction), ratio, seconds
     good: str | None  # "up", "down", or None when neither direction is better
     expr: str  # base: the SQL aggregate over fact columns; derived: SQL over base names
     formula_zh: str = ""
@@ -27,6 +37,11 @@ class Metric:
     numerator: str = ""
     denominator: str = ""
     parts: tuple[str, ...] = ()
+    target: str = ""  # the metric it is held against ("compare with target")
+
+    def __post_init__(self):
+        if self.unit not in UNIT_LIMITS:
+            raise ValueError(f"{self.name}: unit {self.unit!r} is not one of {list(UNIT_LIMITS)}")
 
     def label(self, lang: str = "zh") -> str:
         return self.label_zh if lang == "zh" else self.label_en
@@ -35,9 +50,9 @@ class Metric:
         return self.formula_zh if lang == "zh" else self.formula_en
 
 
-def _base(name, zh, en, unit, good, column=None):
+def _base(name, zh, en, unit, good, column=None, target=""):
     column = column or name
-    return Metric(name, zh, en, unit, good, f"SUM({column})", f"Σ {zh}", f"Σ {en}")
+    return Metric(name, zh, en, unit, good, f"SUM({column})", f"Σ {zh}", f"Σ {en}", target=target)
 
 
 def _ratio(name, zh, en, unit, good, numerator, denominator, formula_zh, formula_en, parts=()):
@@ -78,8 +93,8 @@ STORE_BASE = [
     _base("visitors", "访客数", "Visitors", "count", "up"),
     _base("page_views", "浏览量", "Page views", "count", "up"),
     _base("buyers", "支付买家数", "Buyers", "count", "up"),
-    _base("sales", "支付金额", "Sales", "currency", "up"),
-    _base("inquiries", "询单人数", "Inquiries", "count", "up"),
+    _base("sales", "支付金额", "Sales", "currency", "up", target="sales_target"),
+    _base("inquiries", "询单人数", "Inquiries", "count", "up", target="inquiry_target"),
     _base("closed_inquiries", "询单成交人数", "Closed inquiries", "count", "up"),
     _base("spend", "推广费", "Promotion spend", "currency", None),
     _base("refunds", "退款金额", "Refunds", "currency", "down"),
@@ -287,6 +302,68 @@ AGENT_DERIVED = [
 METRICS: dict[str, Metric] = {
     m.name: m for m in STORE_BASE + [UNITS] + SOURCE_BASE + COST_BASE + DERIVED + TARGETS
 }
+
+# What ad reports and customer-service reports carry besides the store metrics: stored, read
+# on their own pages, never in the store's KPI table.
+INPUT_ONLY = [
+    _base("impressions", "展现量", "Impressions", "count", None),
+    _base("clicks", "点击量", "Clicks", "count", None),
+    _base("ad_sales", "广告成交金额", "Ad sales", "currency", None),
+    _base("received", "接待人数", "Customers received", "count", None),
+    Metric("response_seconds", "平均响应时长", "Average response time", "seconds", "down", ""),
+]
+
+# Every field an upload may carry a value for, checked against its unit's limit
+# (FIELD_LIMITS): the store, product, ad and service metrics, and the rates and monthly
+# inputs that arrive as numbers.
+UPLOAD_FIELDS = (
+    "visitors",
+    "page_views",
+    "buyers",
+    "sales",
+    "inquiries",
+    "closed_inquiries",
+    "spend",
+    "refunds",
+    "units",
+    "impressions",
+    "clicks",
+    "ad_sales",
+    "received",
+    "response_seconds",
+    "conversion_rate",
+    "inquiry_conversion",
+    "aov",
+    "labor_cost",
+    "management_cost",
+    "sales_target",
+    "target_inquiry_cost",
+)
+
+
+def _declared(name: str) -> Metric:
+    return METRICS.get(name) or next(m for m in INPUT_ONLY if m.name == name)
+
+
+# field -> (the word for its kind in messages, the largest plausible value): from the units.
+FIELD_LIMITS: dict[str, tuple[str, float]] = {
+    name: UNIT_LIMITS[_declared(name).unit] for name in UPLOAD_FIELDS
+}
+
+
+def is_money(name: str) -> bool:
+    """Money, or a ratio with money in it (ROI, completion of a sales target): undefined
+    across currencies until converted."""
+    m = METRICS[name]
+    if not m.derived:
+        return m.unit == "currency"
+    return any(
+        p == TOTAL_COST or (p in METRICS and is_money(p)) for p in (m.numerator, m.denominator)
+    )
+
+
+# A metric held against a target: metric -> its target (the review's "compare with target").
+TARGET_OF = {m.name: m.target for m in METRICS.values() if m.target}
 
 # The column order of `python -m ecdata kpis` and of the KPI tables in the UI.
 KPI_COLUMNS = [

@@ -17,12 +17,14 @@ from ecdata.metrics.catalogue import (
     COST_BASE,
     DERIVED,
     KPI_COLUMNS,
+    METRICS,
     SOURCE_BASE,
     STORE_BASE,
     TARGETS,
     TOTAL_COST,
     TOTAL_COST_SQL,
     inquiry_target_sql,
+    is_money,
 )
 from ecdata.metrics.currency import Conversion, rate_factors_sql, reporting_currency
 from ecdata.metrics.sources import (
@@ -68,14 +70,8 @@ CHANNEL_INQUIRY_TARGET = inquiry_target_sql(
 COVERED_RATIOS = [m for m in DERIVED + TARGETS if m.derived]
 COVERAGE_COLUMNS = ["store_days"] + [f"{m.name}_days" for m in COVERED_RATIOS]
 
-# Columns that are money, or ratios of money: undefined across currencies.
-MONEY_COLUMNS = [
-    *(m.name for m in STORE_BASE + COST_BASE + DERIVED + SOURCE_BASE if m.unit == "currency"),
-    "roi",
-    "sales_target",
-    "sales_target_completion",
-    "target_inquiry_cost",
-]
+# Columns that are money, or ratios of money: undefined across currencies (the catalogue).
+MONEY_COLUMNS = [name for name in METRICS if is_money(name)]
 
 # Targets, spread like costs; completion metrics are ratios of sums too.
 TARGET_COLUMNS = ["sales_target", "inquiry_target"]

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ecdata.formatting import format_change, is_missing
 from ecdata.i18n import Message
-from ecdata.metrics.catalogue import METRICS
+from ecdata.metrics.catalogue import METRICS, TARGET_OF
 from ecdata.metrics.currency import CODE_OF, Conversion
 from ecdata.metrics.kpis import (
     MONEY_COLUMNS,
@@ -52,7 +52,7 @@ CARD_METRICS = (
     "closed_inquiry_cost",
 )
 # With "compare with target", these cards compare against a target; the others show none.
-TARGET_FOR = {"sales": "sales_target", "inquiries": "inquiry_target"}
+TARGET_FOR = TARGET_OF
 # Two funnels: buyers are not a subset of closed inquiries (most buy without asking).
 FUNNELS = {
     "traffic": ("visitors", "buyers"),

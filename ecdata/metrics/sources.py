@@ -21,15 +21,13 @@ import pyarrow as pa
 
 from ecdata.platforms import platform_markers, spend_overlaps
 from ecdata.store.database import per_data_version
-from ecdata.store.schema import ROLLUP
+from ecdata.store.schema import ROLLUP, STORE_DAILY
 
 SERVICE_SOURCE = "service"  # inquiries summed from customer-service (agent) reports
 STORE_CHANNEL = "all"  # the channel of store-level figures
 
-_FACT_COLUMNS = (
-    "visitors, page_views, buyers, sales, inquiries, closed_inquiries, refunds, impressions, "
-    "clicks, ad_sales, not_final"
-)
+# The store metrics a fact row carries besides spend (spend is counted once, below).
+_FACT_COLUMNS = ", ".join(c for c in STORE_DAILY.metrics + STORE_DAILY.flags if c != "spend")
 
 
 # Every store figure, daily or for a period, with the days it covers and its batch.

@@ -492,3 +492,74 @@ def test_a_viewer_signs_in_and_finds_no_upload_undo_or_pay(tmp_path, browser):
             .fetchall()[0]
         )
     assert failures == 0 and signed_in_at is not None  # counted, then cleared on success
+
+
+@pytest.fixture(scope="module")
+def mixtures(tmp_path_factory):
+    """A Tmall store's 生意参谋 days with one day of 赤兔 inquiries and monthly costs, and a
+    Shopify store in $ with October's rate (tests/test_coverage.py, tests/test_currency.py)."""
+    from test_currency import RATES, SHOP
+    from test_mixtures import STORE, chitu_day_files, monthly_costs, sycm_store_file
+
+    from ecdata.ingest.upload import ingest_file
+    from ecdata.rates import read_rates_file, save_rates
+
+    folder = tmp_path_factory.mktemp("mixtures")
+    db = folder / "mixtures.duckdb"
+    shop = folder / "Sales over time.csv"
+    shop.write_text('Day,Orders,Total sales\n2026-10-01,30,"$2,345.60"\n', encoding="utf-8")
+    with Store(db) as store:
+        for path, name in (
+            (sycm_store_file(folder), STORE),
+            (chitu_day_files(folder)[1], None),
+            (monthly_costs(folder), None),
+            (shop, SHOP),
+        ):
+            assert ingest_file(store, path, store_name=name, today=dt.date(2026, 11, 20)).ok
+        rates = read_rates_file(RATES.encode(), "汇率.csv", "¥")
+        save_rates(store, rates.frame, "汇率.csv", rates.content_hash)
+    proc, url = start_server(db)
+    yield url, STORE
+    stop_server(proc)
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_coverage_and_two_currencies_are_said_on_screen(mixtures, browser, locale):
+    url, tmall = mixtures
+    lang = locale[:2]
+    days = "range=custom&from=2026-10-01&to=2026-10-03"
+    shots = (
+        ("coverage", f"{url}/?lang={lang}&stores={tmall}&{days}"),
+        ("two_currencies", f"{url}/?lang={lang}&{days}"),
+        ("two_currencies_meeting", f"{url}/?lang={lang}&{days}&present=1&step=1"),
+    )
+    for name, link in shots:
+        if name.endswith("meeting"):
+            context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale=locale)
+            page, errors = context.new_page(), []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(link)
+            settle_present(page, 1)
+        else:
+            page, errors = open_page(browser, link, locale=locale)
+        text = page_text(page)
+        # Card labels wrap, never cut with an ellipsis.
+        cut = page.evaluate(
+            """[...document.querySelectorAll('[data-testid=stMetricLabel] *')]
+               .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"""
+        )
+        assert cut == [], cut
+        if name == "coverage":
+            assert ("覆盖 1/3 天" if lang == "zh" else "covers 1/3 days") in text
+            assert "¥23.33" in text
+        elif name == "two_currencies":
+            assert "¥46,654" in text  # 30,000 + 2,345.60 x 7.10
+            assert "USD 2026-10 7.1" in text
+        else:
+            assert "¥46,654" in text and ("销售目标" if lang == "zh" else "Sales target") in text
+        for width, height in ((1920, 1080), (390, 844)):
+            page.set_viewport_size({"width": width, "height": height})
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(SHOTS / f"{name}_{lang}_{width}x{height}.png"))
+        assert not errors, errors
+        page.context.close()

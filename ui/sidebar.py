@@ -154,6 +154,13 @@ def range_caption(view: View) -> str:
     return tr("note.range", first=f.date_from, last=f.date_to, ref=f"{a} ~ {b}", latest=view.latest)
 
 
+_WRAP_LABELS = """<style>
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  height: auto !important;}
+</style>"""
+
+
 def page_view() -> View:
     """The view of this run, for a page's first line; marks the demo company while it is
     loaded (every page starts here or in page_start)."""
@@ -163,6 +170,8 @@ def page_view() -> View:
 
         present.show(view)
         st.stop()
+    # A card's label wraps instead of ending in "…" (a coverage note makes labels long).
+    st.html(_WRAP_LABELS)
     demo_banner()
     return view
 

@@ -537,7 +537,7 @@ def test_coverage_and_two_currencies_are_said_on_screen(mixtures, browser, local
         if name.endswith("meeting"):
             context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale=locale)
             page, errors = context.new_page(), []
-            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("pageerror", lambda e, seen=errors: seen.append(str(e)))
             page.goto(link)
             settle_present(page, 1)
         else:

@@ -147,3 +147,35 @@ def test_rates_uploaded_on_the_page_convert_the_overview(two_currencies, app_on)
     sales = next(m.value for m in overview.metric if m.label.startswith("Sales"))
     assert sales == format_value(30000 + 2345.60 * 7.10, "currency", "en", "¥")
     assert any("CNY" in c.value and "USD 2026-10 7.1" in c.value for c in overview.caption)
+
+
+def test_rates_typed_on_the_upload_page_are_stored_and_a_bad_row_refuses_the_save(
+    two_currencies, app_on
+):
+    from conftest import app
+
+    two_currencies.close()
+    app_on(two_currencies.path)
+    at = app(lang="en")
+    at.switch_page("pages/upload.py").run()
+    typed = {"month": "2026-10", "currency": "USD", "into": "CNY", "rate": 7.1}
+    edits = {
+        "edited_rows": {},
+        "added_rows": [typed, {**typed, "month": "Oct"}],
+        "deleted_rows": [],
+    }
+    at.session_state["rates_editor"] = edits
+    at.run()
+    at.button(key="rates_save").click().run()
+    assert any("Row 3: month 'Oct' is not a month" in e.value for e in at.error)
+    edits["added_rows"] = [typed]
+    at.session_state["rates_editor"] = edits
+    at.run()
+    at.button(key="rates_save").click().run()
+    assert any("1 exchange rates stored" in s.value for s in at.success), [
+        e.value for e in at.error
+    ]
+    from ecdata.store import Store
+
+    with Store(two_currencies.path) as store:
+        assert totals(store.reader(), OCTOBER).sales == pytest.approx(30000 + 2345.60 * 7.10)

@@ -19,7 +19,18 @@ from ecdata.store.settings import CURRENCIES, set_store_currency
 from ecdata.team.files import is_team_file, read_team_file, save_team_file
 from ui import auth, tables
 from ui.sidebar import page_view
-from ui.state import fmt, get_store, labeller, lang, metric_label, query, say, tr, unit_of
+from ui.state import (
+    fmt,
+    get_store,
+    labeller,
+    lang,
+    metric_label,
+    query,
+    reader,
+    say,
+    tr,
+    unit_of,
+)
 from ui.tables import history_rows
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
@@ -150,7 +161,7 @@ def team_upload(upload) -> None:
 
 def rates_upload(upload) -> None:
     """An exchange-rate table dropped here: checked, then stored as one undoable batch."""
-    rates = read_rates_file(upload.getvalue(), upload.name, reporting_currency(store.reader()))
+    rates = read_rates_file(upload.getvalue(), upload.name, reporting_currency(reader()))
     for problem in rates.problems:
         st.warning(say(problem.message))
     if not rates.ok:
@@ -477,7 +488,7 @@ def _save_typed_rates(frame: pd.DataFrame) -> None:
     st.session_state["_rates_said"] = ("success", say(said))
 
 
-reporting = reporting_currency(store.reader())
+reporting = reporting_currency(reader())
 st.selectbox(
     tr("up.reporting_currency"),
     CURRENCIES,
@@ -486,7 +497,7 @@ st.selectbox(
     on_change=_set_reporting,
     format_func=lambda c: f"{c} {CODE_OF.get(c, '')}",
 )
-stored = stored_rates(store.reader())
+stored = stored_rates(reader())
 typed = st.data_editor(
     pd.DataFrame(
         {

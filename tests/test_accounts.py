@@ -280,3 +280,71 @@ def test_a_store_limited_manager_writes_only_to_its_stores(store, tmp_path):
             set_store_currency(store, "淘宝C店", "$")
         assert store.dump() == before
         assert ingest_file(store, day, store_name="天猫旗舰店", today=TODAY).ok  # its own
+
+
+def everything_shown(at) -> str:
+    """Every text an AppTest run sent: markdown, captions, alerts, metrics, tables, chart
+    specs, HTML, and the choices of every select box."""
+    parts = [h.proto.body for h in at.get("html")] + [c.proto.spec for c in at.get("plotly_chart")]
+    for kind in (
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "success",
+        "error",
+        "subheader",
+        "title",
+    ):
+        parts += [e.value for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    parts += [d.value.to_csv() for d in at.dataframe]
+    for kind in ("selectbox", "multiselect"):
+        parts += [" ".join(map(str, e.options)) for e in getattr(at, kind)]
+    return "\n".join(parts)
+
+
+def test_a_viewer_limited_to_one_store_reads_nothing_of_another_on_any_page(with_accounts):
+    """As an attacker with a one-store grant: every page, the meeting's every screen and
+    the report; no other store's name, channel, agent, person or action item appears."""
+    import datetime as dt
+
+    from conftest import ALL_PAGES, DEMO_END
+
+    from ecdata.meeting.actions import add_action
+    from ecdata.meeting.agenda import SCREENS
+
+    mine = "天猫旗舰店"
+    with Store(with_accounts) as store:
+        cur = store.reader()
+        stores = cur.execute("SELECT DISTINCT store FROM store_daily").fetchall()
+        others = {r[0] for r in stores} - {mine}
+
+        def only_others(sql):
+            theirs = {r[0] for r in cur.execute(sql, [mine]).fetchall() if r[0]}
+            return theirs - {r[0] for r in cur.execute(sql.replace("<>", "="), [mine]).fetchall()}
+
+        secrets = others | only_others("SELECT DISTINCT channel FROM store_daily WHERE store <> ?")
+        secrets |= only_others("SELECT DISTINCT member FROM agent_daily WHERE store <> ?")
+        secrets |= only_others("SELECT name FROM roster WHERE store <> ?")
+        week = DEMO_END - dt.timedelta(days=6)
+        add_action(store, week, "京东大促复盘-机密", stores=tuple(sorted(others))[:1])
+    assert others and len(secrets) > len(others)
+    at = signed_in("val", "viewer pass 1")
+    seen = {}
+    for page in ALL_PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, page
+        for expander in at.expander:
+            expander.proto.expanded = True
+        seen[page] = everything_shown(at)
+    for step in range(1, len(SCREENS) + 1):
+        at.query_params.update({"present": "1", "step": str(step)})
+        at.switch_page("pages/overview.py").run()
+        assert not at.exception, step
+        seen[f"meeting {step}"] = everything_shown(at)
+    leaks = {
+        where: sorted(s for s in secrets | {"京东大促复盘-机密"} if s in text)
+        for where, text in seen.items()
+    }
+    assert {w: s for w, s in leaks.items() if s} == {}

@@ -47,6 +47,7 @@ from ui.state import (
     lang,
     metric_label,
     query,
+    reader,
     say,
     tell,
     told,
@@ -422,7 +423,7 @@ def show_report_button(view: View) -> None:
         with st.spinner(tr("rep.make")), tempfile.TemporaryDirectory() as folder:
             week = week_start(view.filters.date_to)
             try:
-                report = build_report(get_store().reader(), week, view.filters.stores, lang())
+                report = build_report(reader(), week, view.filters.stores, lang())
                 outputs = {f: Path(folder) / f"report.{f}" for f in FORMATS}
                 render(report, outputs)
             except ReportError as refused:

@@ -37,15 +37,30 @@ def get_store() -> Store:
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _cached(path: str, module: str, name: str, version: int, args: tuple, kwargs: dict):
+def _cached(path, module: str, name: str, version: int, scope, args: tuple, kwargs: dict):
     fn = getattr(importlib.import_module(module), name)
-    return fn(_open_store(path).reader(), *args, **kwargs)
+    return fn(_open_store(path).reader(scope), *args, **kwargs)
+
+
+def store_scope() -> tuple[str, ...] | None:
+    """The stores the signed-in account is limited to (None: every store); every read of a
+    page goes through a cursor limited to them (Store.reader)."""
+    account = st.session_state.get("_account")
+    stores = getattr(account, "stores", ())
+    return tuple(stores) if stores else None
+
+
+def reader():
+    """A cursor for this run's account: limited to its stores when it is."""
+    return get_store().reader(store_scope())
 
 
 def query(fn, *args, **kwargs):
-    """fn(cursor, *args, **kwargs), cached until the next upload or undo changes the data."""
+    """fn(cursor, *args, **kwargs) on this account's cursor, cached per account scope until
+    the next upload or undo changes the data."""
     store = get_store()
-    return _cached(store.path, fn.__module__, fn.__name__, store.data_version(), args, kwargs)
+    version = store.data_version()
+    return _cached(store.path, fn.__module__, fn.__name__, version, store_scope(), args, kwargs)
 
 
 def browser_language() -> str:

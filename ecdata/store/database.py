@@ -107,12 +107,16 @@ def per_data_version(cur, question: tuple, answer):
     in this process: a page asks the same KPI question several times per run (cards, notes,
     the equation), each a scan of the fact tables. An in-memory database is asked every
     time (it has no name another store could not share)."""
+    # The cursor's store scope is part of the key (limit_to_stores): a limited account's
+    # answer is never served to another, nor the reverse.
     path = cur.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+        "SELECT path, (SELECT sql FROM duckdb_views() WHERE temporary "
+        "AND view_name = 'store_daily') FROM duckdb_databases() "
+        "WHERE database_name = current_database()"
     ).fetchall()
     if not path or not path[0][0]:
         return answer()
-    key = (path[0][0], data_version(cur), question)
+    key = (path[0][0], path[0][1], data_version(cur), question)
     kept = _REMEMBERED.get(key, _NOT_KEPT)  # one lookup: no KeyError if cleared between two
     if kept is not _NOT_KEPT:
         return kept
@@ -130,6 +134,52 @@ def forget_remembered() -> None:
     """Empty `per_data_version`'s memory (benchmarks measuring a cold start)."""
     with _REMEMBERED_LOCK:
         _REMEMBERED.clear()
+
+
+# How a store-limited cursor sees each table that holds stores' rows (SQL over the table's
+# columns; $granted is the list of stores). Batches stay whole: the fact view reads every
+# batch's platform; exchange rates, settings and accounts belong to no store.
+_STORE_ROWS = "store IN (SELECT unnest($granted))"
+SCOPED_TABLES = {
+    **{
+        t: _STORE_ROWS
+        for t in (
+            "store_daily",
+            "store_periods",
+            "store_daily_rollup",
+            "agent_daily",
+            "store_monthly",
+            "product_facts",
+            "store_settings",
+        )
+    },
+    **{
+        f"replaced_{t}": _STORE_ROWS
+        for t in ("store_daily", "store_periods", "agent_daily", "store_monthly", "product_facts")
+    },
+    # People of the granted stores and the staff serving every store (no store).
+    "roster": f"store IS NULL OR {_STORE_ROWS}",
+    "replaced_roster": f"store IS NULL OR {_STORE_ROWS}",
+    "ratings": "person_id IN (SELECT person_id FROM roster)",
+    "replaced_ratings": "person_id IN (SELECT person_id FROM roster)",
+    # Company-wide notes stay; another store's notes do not.
+    "timeline_notes": f"store IS NULL OR {_STORE_ROWS}",
+    # An action item is seen only when every store it is about is granted (its figures are
+    # those stores' numbers); a company-wide item is about every store.
+    "action_items": "len(stores) > 0 AND list_has_all($granted, stores)",
+}
+
+
+def limit_to_stores(cursor, stores: tuple[str, ...]) -> None:
+    """Shadow SCOPED_TABLES on `cursor` by views of `stores`' rows (temp views resolve
+    before the database's tables; each reads the table by its full name)."""
+    database = cursor.execute("SELECT current_database()").fetchall()[0][0]
+    granted = "[" + ", ".join("'" + s.replace("'", "''") + "'" for s in stores) + "]::VARCHAR[]"
+    for table, condition in SCOPED_TABLES.items():
+        cursor.execute(
+            f'CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM "{database}".main.{table} '
+            f"WHERE {condition.replace('$granted', granted)}"
+        )
 
 
 class Store:
@@ -164,10 +214,18 @@ class Store:
     def __exit__(self, *exc):
         self.close()
 
-    def reader(self) -> duckdb.DuckDBPyConnection:
-        """A cursor for reading; cheap, one per query or per Streamlit rerun."""
+    def reader(self, stores: tuple[str, ...] | None = None) -> duckdb.DuckDBPyConnection:
+        """A cursor for reading; cheap, one per query or per Streamlit rerun.
+
+        With `stores` (an account limited to them), every table whose rows belong to a store
+        is shadowed on this cursor by a view of those stores' rows: whatever a page or an
+        engine function asks through it, it cannot read another store's numbers, people,
+        channels or action items."""
         cursor = self._con.cursor()
-        return use_lake(cursor) if self.lake else cursor
+        cursor = use_lake(cursor) if self.lake else cursor
+        if stores is not None:
+            limit_to_stores(cursor, stores)
+        return cursor
 
     @contextmanager
     def _exclusive(self):

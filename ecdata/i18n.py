@@ -193,6 +193,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "文件 {file} 中没有可用的汇率行，未保存任何内容。",
         "File {file} holds no usable rate row; nothing was stored.",
     ),
+    "up.undo_confirm": (
+        "确定撤销批次 {batch}（{file}）吗？将删除它写入的 {rows} 行，店铺：{stores}，日期：{dates}；"
+        "被它覆盖的旧数据会恢复。",
+        "Undo batch {batch} ({file})? It removes the {rows} rows it wrote, stores: {stores}, "
+        "dates: {dates}; the rows it replaced come back.",
+    ),
+    "up.undo_yes": ("确定撤销批次 {batch}", "Yes, undo batch {batch}"),
+    "up.undo_no": ("取消", "Cancel"),
     "up.rates": ("汇率", "Exchange rates"),
     "up.rates_help": (
         "不同币种的店铺合计时，金额按这里各月的汇率折算为报告币种（1 个币种 = 汇率 × 目标币种）。"

@@ -13,7 +13,7 @@ from ecdata.metrics.currency import CODE_OF, reporting_currency, save_reporting_
 from ecdata.metrics.review import store_list
 from ecdata.names import store_in_name
 from ecdata.rates import is_rates_file, read_rates_file, save_rates, stored_rates
-from ecdata.store.batches import list_batches, rename_store, undo_batch
+from ecdata.store.batches import list_batches, rename_store, undo_batch, undo_summary
 from ecdata.store.database import StoreNotGranted
 from ecdata.store.settings import CURRENCIES, set_store_currency
 from ecdata.team.files import is_team_file, read_team_file, save_team_file
@@ -528,8 +528,16 @@ if said := st.session_state.pop("_rates_said", None):
 st.subheader(tr("up.history"))
 
 
+def _ask_undo(batch: int) -> None:
+    # First click: only ask. Nothing is undone until the question is answered.
+    st.session_state["_undo_asked"] = batch
+
+
 def _undo(batch: int) -> None:
-    # A callback: it runs before the page, so the history below is already the new one.
+    # A callback: it runs before the page, so the history below is already the new one. The
+    # question is used up by the first answer: a double click cannot undo a second batch.
+    if st.session_state.pop("_undo_asked", None) != batch:
+        return
     if not auth.refuse_unless("undo_own"):
         return
     with auth.acting():
@@ -544,7 +552,23 @@ if not batches.empty:
     shown.columns = [tr(f"batch.{c}") for c in shown.columns]
     st.dataframe(shown, hide_index=True, width="stretch", height=260)
     active = [int(b) for b in batches.batch_id[batches.undone_at.isna()]]
-    if active:
+    asked = st.session_state.get("_undo_asked")
+    if asked in active:
+        st.warning(say(undo_summary(store, asked)))
+        yes_col, no_col, _ = st.columns([2, 1, 3])
+        yes_col.button(
+            tr("up.undo_yes", batch=asked),
+            key="undo_confirm",
+            type="primary",
+            on_click=_undo,
+            args=(asked,),
+        )
+        no_col.button(
+            tr("up.undo_no"),
+            key="undo_cancel",
+            on_click=lambda: st.session_state.pop("_undo_asked", None),
+        )
+    elif active:
         pick_col, button_col = st.columns([2, 3])
         # Keyed by the newest batch: after an import the choice starts at that one.
         batch = pick_col.selectbox(
@@ -554,5 +578,5 @@ if not batches.empty:
             label_visibility="collapsed",
         )
         button_col.button(
-            tr("up.undo", batch=batch), key="undo_button", on_click=_undo, args=(batch,)
+            tr("up.undo", batch=batch), key="undo_button", on_click=_ask_undo, args=(batch,)
         )

@@ -563,3 +563,34 @@ def test_coverage_and_two_currencies_are_said_on_screen(mixtures, browser, local
             page.screenshot(path=str(SHOTS / f"{name}_{lang}_{width}x{height}.png"))
         assert not errors, errors
         page.context.close()
+
+
+def test_a_double_clicked_undo_undoes_one_batch(tmp_path, browser):
+    """Undo asks first; a double click on the answer undoes the batch asked about and
+    nothing more (the next batch is offered right after, under the same place)."""
+    db = tmp_path / "undo.duckdb"
+    with Store(db) as store:
+        load_demo(store, dt.date(2026, 11, 15))
+        before = store.reader().execute("SELECT count(*) FROM batches").fetchall()[0][0]
+    proc, url = start_server(db)
+    try:
+        page, errors = open_page(browser, f"{url}/upload?lang=en", locale="en-US")
+        newest = f"Undo batch {before}"
+        page.get_by_role("button", name=newest).click()
+        settle(page)
+        assert page.get_by_text(f"{newest} (", exact=False).count() >= 1  # the question
+        page.get_by_role("button", name=f"Yes, undo batch {before}").dblclick()
+        page.wait_for_timeout(1500)
+        settle(page)
+        page.screenshot(path=str(SHOTS / "undo_double_click_en_1920x1080.png"))
+        assert not errors, errors
+        page.context.close()
+    finally:
+        stop_server(proc)
+    with Store(db) as store:
+        undone = (
+            store.reader()
+            .execute("SELECT batch_id FROM batches WHERE undone_at IS NOT NULL")
+            .fetchall()
+        )
+    assert undone == [(before,)]

@@ -150,6 +150,11 @@ def test_the_upload_history_and_the_undo_choice_are_always_current(db, tmp_path)
     at.switch_page("pages/upload.py").run()
     assert at.selectbox(key="undo_pick_6").value == 6
     at.button(key="undo_button").click().run()
+    # Asked first, naming what goes: nothing is undone by the first click.
+    (question,) = [w.value for w in at.warning if "Undo batch 6" in w.value]
+    assert "新店" in question and "2026-11-14" in question and "1 rows" in question
+    assert not at.success
+    at.button(key="undo_confirm").click().run()
     assert "Undid batch 6" in " ".join(s.value for s in at.success)
     # The history drawn after the click already shows it undone, and 6 is not offered.
     history = at.dataframe[-1].value.set_index("Batch")

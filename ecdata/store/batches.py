@@ -440,6 +440,39 @@ def undo_batch(store: Store, batch_id: int, only_by: str | None = None) -> tuple
     )
 
 
+def undo_summary(store: Store, batch_id: int) -> Message:
+    """What undoing batch `batch_id` removes, for the question asked before it is done:
+    its file, rows written, stores and dates."""
+    cur = store.reader()
+    row = cur.execute(
+        "SELECT file_name, target_table, rows_written, date_min, date_max FROM batches "
+        "WHERE batch_id = ?",
+        [batch_id],
+    ).fetchall()
+    if not row:
+        raise ValueError(f"no batch {batch_id}")
+    file_name, target, rows, first, last = row[0]
+    stores: list[str] = []
+    if target == RENAME:
+        stores = _renamed_stores(cur, batch_id)
+    elif target in FACT_TABLES and "store" in FACT_TABLES[target].columns:
+        found = cur.execute(
+            f"SELECT DISTINCT store FROM {target} WHERE batch_id = ? ORDER BY 1", [batch_id]
+        )
+        stores = [r[0] for r in found.fetchall()]
+    dates = f"{first} ~ {last}" if first and last else "—"
+    return Message(
+        "up.undo_confirm",
+        {
+            "batch": batch_id,
+            "file": file_name,
+            "rows": rows or 0,
+            "stores": "、".join(stores) or "—",
+            "dates": dates,
+        },
+    )
+
+
 def list_batches(store: Store) -> pd.DataFrame:
     """Every batch, newest first, with its counts and whether it was undone."""
     return (

@@ -239,3 +239,30 @@ def test_the_app_runs_on_the_lake(lake, app_on):
     at = app(lang="en")
     assert not at.exception
     assert any("Sales" == m.label for m in at.metric)
+
+
+def test_processes_starting_together_on_an_empty_lake_migrate_once(lake, tmp_path):
+    """Two ingests into a lake nobody has opened yet: each reads the schema version under
+    the writers' lock, so one migrates and the other finds it done ('Column with name
+    created_by already exists!' before)."""
+    files = [day_file(tmp_path, day, 100 * day) for day in (1, 2)]
+    starters = [
+        subprocess.Popen(
+            [sys.executable, "-m", "ecdata", "ingest", str(path), "--db", lake, "--store", "A店"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for path in files
+    ]
+    results = [p.communicate(timeout=180) for p in starters]
+    assert all(p.returncode == 0 for p in starters), [r[1][-800:] for r in results]
+    with Store(lake) as store:
+        versions = (
+            store.reader()
+            .execute("SELECT version, count(*) FROM schema_version GROUP BY 1 ORDER BY 1")
+            .fetchall()
+        )
+        assert [n for _, n in versions] == [1] * len(versions)  # each version once
+        assert len(list_batches(store)) == 2

@@ -238,20 +238,25 @@ class Store:
                 yield
 
     @contextmanager
+    def _transaction(self):
+        """A cursor inside one transaction: all of it lands or none of it does."""
+        cur = self.reader()
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            yield cur
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        else:
+            cur.execute("COMMIT")
+        finally:
+            cur.close()
+
+    @contextmanager
     def writer(self):
         """The single write path: a locked cursor inside one transaction."""
-        with self._exclusive():
-            cur = self.reader()
-            cur.execute("BEGIN TRANSACTION")
-            try:
-                yield cur
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
-            else:
-                cur.execute("COMMIT")
-            finally:
-                cur.close()
+        with self._exclusive(), self._transaction() as cur:
+            yield cur
 
     def schema_version(self) -> int:
         cur = self.reader()
@@ -265,12 +270,15 @@ class Store:
         return row[0][0] or 0
 
     def migrate(self) -> None:
-        current = self.schema_version()
-        for version in range(current, SCHEMA_VERSION):
-            with self.writer() as cur:
-                for statement in MIGRATIONS[version]:
-                    cur.execute(lake_ddl(statement) if self.lake else statement)
-                cur.execute("INSERT INTO schema_version VALUES (?)", [version + 1])
+        """Bring the schema to SCHEMA_VERSION. The version is read under the writers' lock
+        (on a DuckLake, every process's): processes starting together on an empty lake
+        migrate once, the others find it done."""
+        with self._exclusive():
+            for version in range(self.schema_version(), SCHEMA_VERSION):
+                with self._transaction() as cur:
+                    for statement in MIGRATIONS[version]:
+                        cur.execute(lake_ddl(statement) if self.lake else statement)
+                    cur.execute("INSERT INTO schema_version VALUES (?)", [version + 1])
 
     def is_empty(self) -> bool:
         """True when no fact table holds a row."""

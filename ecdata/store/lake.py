@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -32,6 +33,7 @@ PREFIX = "ducklake:postgres:"
 CATALOG = "lake"
 LOCK_CATALOG = "ecdata_lock"
 LOCK_KEY = 7_316_421  # the advisory lock every ecdata writer takes (any number, shared)
+_ATTACH_TRIES = 8
 
 
 class LakeError(Exception):
@@ -82,8 +84,17 @@ def open_lake(target: str, data_path: str | None = None) -> duckdb.DuckDBPyConne
     con.execute(f"LOAD '{_extension('duckdb_extension_ducklake', 'ducklake.duckdb_extension')}'")
     quoted = conninfo.replace("'", "''")
     folder = str(Path(data_path).resolve()).replace("'", "''") + "/"
+    for attempt in range(_ATTACH_TRIES):
+        try:
+            con.execute(f"ATTACH 'ducklake:postgres:{quoted}' AS {CATALOG} (DATA_PATH '{folder}')")
+            break
+        except duckdb.Error as error:
+            # Processes attaching a new lake at once race to create its catalog tables:
+            # the loser finds them made on the next try.
+            if attempt == _ATTACH_TRIES - 1:
+                raise LakeError("err.lake_connect", error=str(error).splitlines()[0]) from None
+            time.sleep(0.2 * (attempt + 1))
     try:
-        con.execute(f"ATTACH 'ducklake:postgres:{quoted}' AS {CATALOG} (DATA_PATH '{folder}')")
         con.execute(f"ATTACH '{quoted}' AS {LOCK_CATALOG} (TYPE postgres)")
     except duckdb.Error as error:
         raise LakeError("err.lake_connect", error=str(error).splitlines()[0]) from None

@@ -135,14 +135,6 @@ EXCHANGE_RATES = FactTable(
     ("month", "currency", "into_currency"),
     ("rate",),
 )
-# Schema version 3 kept products per day, without date_to.
-_PRODUCT_DAILY_V3 = FactTable(
-    "product_daily",
-    ("date", "store", "product_id"),
-    PRODUCT_FACTS.metrics,
-    PRODUCT_FACTS.flags,
-    PRODUCT_FACTS.types,
-)
 FACT_TABLES = {
     t.name: t
     for t in (
@@ -156,22 +148,6 @@ FACT_TABLES = {
         EXCHANGE_RATES,
     )
 }
-_V1_TABLES = (STORE_DAILY, AGENT_DAILY, STORE_MONTHLY)
-
-_KEY_TYPES = {"date": "DATE", "date_to": "DATE", "month": "DATE"}
-
-
-def _fact_ddl(table: FactTable, name: str, extra: str = "") -> str:
-    cols = [f"{k} {_KEY_TYPES.get(k, 'VARCHAR')} NOT NULL" for k in table.keys]
-    types = dict(table.types)
-    cols += [f"{m} {types.get(m, 'DOUBLE')}" for m in table.metrics]
-    cols += [f"{f} BOOLEAN" for f in table.flags]
-    cols += ["batch_id INTEGER"]
-    if extra:
-        cols.append(extra)
-    return f"CREATE TABLE IF NOT EXISTS {name} ({', '.join(cols)})"
-
-
 # Store-day sums of store_daily per batch (its channels added up): what a KPI query without
 # a channel split reads, ten times fewer rows at ten channels. Kept equal to store_daily's
 # sums by every write (batches.py); tests/test_rollup.py compares the two.
@@ -191,165 +167,94 @@ def rollup_insert_sql(source: str = "store_daily f") -> str:
     )
 
 
-def _rollup_ddl() -> str:
-    cols = ["date DATE NOT NULL", "store VARCHAR NOT NULL", "batch_id INTEGER"]
-    cols += [f"{m} DOUBLE" for m in STORE_DAILY.metrics]
-    cols += [f"{flag} BOOLEAN" for flag in STORE_DAILY.flags]
-    return f"CREATE TABLE IF NOT EXISTS {ROLLUP} ({', '.join(cols)})"
-
-
-# Each entry migrates the schema from version i to i+1; never edit a released entry.
+# Each entry migrates the schema from version i to i+1, as literal text: a migration is what
+# ran on the databases that exist, never rebuilt from today's table definitions (a column
+# added to a definition would change what "version 1" means). Never edit a released entry,
+# except to create, IF NOT EXISTS, what an earlier release of it lacked.
 MIGRATIONS: list[list[str]] = [
+    # version 1
     [
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
-        """CREATE TABLE IF NOT EXISTS batches (
-            batch_id INTEGER PRIMARY KEY,
-            file_name VARCHAR NOT NULL,
-            content_hash VARCHAR NOT NULL,
-            kind VARCHAR NOT NULL,
-            platform VARCHAR,
-            target_table VARCHAR NOT NULL,
-            store_param VARCHAR,
-            encoding VARCHAR,
-            header_row INTEGER,
-            rows_read INTEGER,
-            rows_written INTEGER,
-            rows_new INTEGER,
-            rows_replaced INTEGER,
-            rows_rejected INTEGER,
-            date_min DATE,
-            date_max DATE,
-            created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
-            undone_at TIMESTAMP
-        )""",
-        """CREATE TABLE IF NOT EXISTS header_mappings (
-            shape VARCHAR PRIMARY KEY,
-            mapping VARCHAR NOT NULL,
-            saved_at TIMESTAMP NOT NULL DEFAULT current_timestamp
-        )""",
-        *[_fact_ddl(t, t.name) for t in _V1_TABLES],
-        # The rows a batch replaced, kept so that undoing it restores them exactly.
-        *[_fact_ddl(t, f"replaced_{t.name}", "replaced_by INTEGER NOT NULL") for t in _V1_TABLES],
+        "CREATE TABLE IF NOT EXISTS batches ( batch_id INTEGER PRIMARY KEY, file_name VARCHAR NOT NULL, content_hash VARCHAR NOT NULL, kind VARCHAR NOT NULL, platform VARCHAR, target_table VARCHAR NOT NULL, store_param VARCHAR, encoding VARCHAR, header_row INTEGER, rows_read INTEGER, rows_written INTEGER, rows_new INTEGER, rows_replaced INTEGER, rows_rejected INTEGER, date_min DATE, date_max DATE, created_at TIMESTAMP NOT NULL DEFAULT current_timestamp, undone_at TIMESTAMP )",
+        "CREATE TABLE IF NOT EXISTS header_mappings ( shape VARCHAR PRIMARY KEY, mapping VARCHAR NOT NULL, saved_at TIMESTAMP NOT NULL DEFAULT current_timestamp )",
+        "CREATE TABLE IF NOT EXISTS store_daily (date DATE NOT NULL, store VARCHAR NOT NULL, channel VARCHAR NOT NULL, visitors DOUBLE, page_views DOUBLE, buyers DOUBLE, sales DOUBLE, inquiries DOUBLE, closed_inquiries DOUBLE, spend DOUBLE, refunds DOUBLE, impressions DOUBLE, clicks DOUBLE, ad_sales DOUBLE, not_final BOOLEAN, batch_id INTEGER)",
+        "CREATE TABLE IF NOT EXISTS agent_daily (date DATE NOT NULL, store VARCHAR NOT NULL, member VARCHAR NOT NULL, received DOUBLE, inquiries DOUBLE, closed_inquiries DOUBLE, sales DOUBLE, response_seconds DOUBLE, not_final BOOLEAN, batch_id INTEGER)",
+        "CREATE TABLE IF NOT EXISTS store_monthly (month DATE NOT NULL, store VARCHAR NOT NULL, labor_cost DOUBLE, management_cost DOUBLE, sales_target DOUBLE, target_inquiry_cost DOUBLE, batch_id INTEGER)",
+        "CREATE TABLE IF NOT EXISTS replaced_store_daily (date DATE NOT NULL, store VARCHAR NOT NULL, channel VARCHAR NOT NULL, visitors DOUBLE, page_views DOUBLE, buyers DOUBLE, sales DOUBLE, inquiries DOUBLE, closed_inquiries DOUBLE, spend DOUBLE, refunds DOUBLE, impressions DOUBLE, clicks DOUBLE, ad_sales DOUBLE, not_final BOOLEAN, batch_id INTEGER, replaced_by INTEGER NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS replaced_agent_daily (date DATE NOT NULL, store VARCHAR NOT NULL, member VARCHAR NOT NULL, received DOUBLE, inquiries DOUBLE, closed_inquiries DOUBLE, sales DOUBLE, response_seconds DOUBLE, not_final BOOLEAN, batch_id INTEGER, replaced_by INTEGER NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS replaced_store_monthly (month DATE NOT NULL, store VARCHAR NOT NULL, labor_cost DOUBLE, management_cost DOUBLE, sales_target DOUBLE, target_inquiry_cost DOUBLE, batch_id INTEGER, replaced_by INTEGER NOT NULL)",
     ],
+    # version 2
     [
-        *[_fact_ddl(t, t.name) for t in (ROSTER, RATINGS)],
-        *[
-            _fact_ddl(t, f"replaced_{t.name}", "replaced_by INTEGER NOT NULL")
-            for t in (ROSTER, RATINGS)
-        ],
+        "CREATE TABLE IF NOT EXISTS roster (person_id VARCHAR NOT NULL, name VARCHAR, role_title VARCHAR, role VARCHAR, department VARCHAR, manager VARCHAR, store VARCHAR, hired DATE, left_on DATE, base_pay DOUBLE, level_coef DOUBLE, float_coef DOUBLE, other_pay DOUBLE, collaborator BOOLEAN, batch_id INTEGER)",
+        "CREATE TABLE IF NOT EXISTS ratings (month DATE NOT NULL, person_id VARCHAR NOT NULL, task_completion DOUBLE, work_quality DOUBLE, supervisor_rating DOUBLE, peer_rating DOUBLE, qualified_inquiries DOUBLE, inquiries DOUBLE, inquiry_target DOUBLE, sales DOUBLE, sales_target DOUBLE, profit DOUBLE, profit_target DOUBLE, other_incentive DOUBLE, perf_coef DOUBLE, batch_id INTEGER)",
+        "CREATE TABLE IF NOT EXISTS replaced_roster (person_id VARCHAR NOT NULL, name VARCHAR, role_title VARCHAR, role VARCHAR, department VARCHAR, manager VARCHAR, store VARCHAR, hired DATE, left_on DATE, base_pay DOUBLE, level_coef DOUBLE, float_coef DOUBLE, other_pay DOUBLE, collaborator BOOLEAN, batch_id INTEGER, replaced_by INTEGER NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS replaced_ratings (month DATE NOT NULL, person_id VARCHAR NOT NULL, task_completion DOUBLE, work_quality DOUBLE, supervisor_rating DOUBLE, peer_rating DOUBLE, qualified_inquiries DOUBLE, inquiries DOUBLE, inquiry_target DOUBLE, sales DOUBLE, sales_target DOUBLE, profit DOUBLE, profit_target DOUBLE, other_incentive DOUBLE, perf_coef DOUBLE, batch_id INTEGER, replaced_by INTEGER NOT NULL)",
     ],
+    # version 3
     [
-        _fact_ddl(_PRODUCT_DAILY_V3, "product_daily"),
-        _fact_ddl(_PRODUCT_DAILY_V3, "replaced_product_daily", "replaced_by INTEGER NOT NULL"),
+        "CREATE TABLE IF NOT EXISTS product_daily (date DATE NOT NULL, store VARCHAR NOT NULL, product_id VARCHAR NOT NULL, product_name VARCHAR, visitors DOUBLE, page_views DOUBLE, buyers DOUBLE, units DOUBLE, sales DOUBLE, not_final BOOLEAN, batch_id INTEGER)",
+        "CREATE TABLE IF NOT EXISTS replaced_product_daily (date DATE NOT NULL, store VARCHAR NOT NULL, product_id VARCHAR NOT NULL, product_name VARCHAR, visitors DOUBLE, page_views DOUBLE, buyers DOUBLE, units DOUBLE, sales DOUBLE, not_final BOOLEAN, batch_id INTEGER, replaced_by INTEGER NOT NULL)",
     ],
+    # version 4
     [
-        # Period product reports: product_daily becomes product_facts with a last day.
-        _fact_ddl(PRODUCT_FACTS, "product_facts"),
-        _fact_ddl(PRODUCT_FACTS, "replaced_product_facts", "replaced_by INTEGER NOT NULL"),
-        "INSERT INTO product_facts SELECT "
-        + ", ".join("date" if c == "date_to" else c for c in PRODUCT_FACTS.columns)
-        + " FROM product_daily",
-        "INSERT INTO replaced_product_facts SELECT "
-        + ", ".join("date" if c == "date_to" else c for c in PRODUCT_FACTS.columns)
-        + ", replaced_by FROM replaced_product_daily",
+        "CREATE TABLE IF NOT EXISTS product_facts (date DATE NOT NULL, date_to DATE NOT NULL, store VARCHAR NOT NULL, product_id VARCHAR NOT NULL, product_name VARCHAR, visitors DOUBLE, page_views DOUBLE, buyers DOUBLE, units DOUBLE, sales DOUBLE, not_final BOOLEAN, batch_id INTEGER)",
+        "CREATE TABLE IF NOT EXISTS replaced_product_facts (date DATE NOT NULL, date_to DATE NOT NULL, store VARCHAR NOT NULL, product_id VARCHAR NOT NULL, product_name VARCHAR, visitors DOUBLE, page_views DOUBLE, buyers DOUBLE, units DOUBLE, sales DOUBLE, not_final BOOLEAN, batch_id INTEGER, replaced_by INTEGER NOT NULL)",
+        "INSERT INTO product_facts (date, date_to, store, product_id, product_name, visitors, page_views, buyers, units, sales, not_final, batch_id) SELECT date, date, store, product_id, product_name, visitors, page_views, buyers, units, sales, not_final, batch_id FROM product_daily",
+        "INSERT INTO replaced_product_facts (date, date_to, store, product_id, product_name, visitors, page_views, buyers, units, sales, not_final, batch_id, replaced_by) SELECT date, date, store, product_id, product_name, visitors, page_views, buyers, units, sales, not_final, batch_id, replaced_by FROM replaced_product_daily",
         "UPDATE batches SET target_table = 'product_facts' WHERE target_table = 'product_daily'",
         "DROP TABLE product_daily",
         "DROP TABLE replaced_product_daily",
-        # A layout whose header the aliases do not find: the row the person pointed at.
         "ALTER TABLE header_mappings ADD COLUMN header_row INTEGER",
         "ALTER TABLE header_mappings ADD COLUMN row_shape VARCHAR",
-        # A store's currency as its owner states it (an Amazon UK store sells in £, while
-        # the platform table says $); wins over the currency read from its files' platforms.
-        """CREATE TABLE IF NOT EXISTS store_settings (
-            store VARCHAR PRIMARY KEY,
-            currency VARCHAR
-        )""",
-        # Dated notes on the timeline (a promotion, a price change, a stock-out, Double 11).
-        """CREATE TABLE IF NOT EXISTS timeline_notes (
-            note_id INTEGER PRIMARY KEY,
-            day DATE NOT NULL,
-            store VARCHAR,
-            text VARCHAR NOT NULL,
-            created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
-            removed_at TIMESTAMP
-        )""",
+        "CREATE TABLE IF NOT EXISTS store_settings ( store VARCHAR PRIMARY KEY, currency VARCHAR )",
+        "CREATE TABLE IF NOT EXISTS timeline_notes ( note_id INTEGER PRIMARY KEY, day DATE NOT NULL, store VARCHAR, text VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL DEFAULT current_timestamp, removed_at TIMESTAMP )",
     ],
+    # version 5
     [
-        _fact_ddl(STORE_PERIODS, "store_periods"),
-        _fact_ddl(STORE_PERIODS, "replaced_store_periods", "replaced_by INTEGER NOT NULL"),
-        # Settings edited in the app (the meeting's agenda, how people are named on a shared
-        # screen): every change is a row, the latest not undone is in force, so a change can
-        # be undone and its history read.
-        """CREATE TABLE IF NOT EXISTS app_settings (
-            setting_id INTEGER PRIMARY KEY,
-            key VARCHAR NOT NULL,
-            value VARCHAR NOT NULL,
-            created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
-            undone_at TIMESTAMP
-        )""",
-        # Action items agreed in the weekly meeting: carried to the next week until done; the
-        # metric they should move is read when they are added and when they are done.
-        """CREATE TABLE IF NOT EXISTS action_items (
-            item_id INTEGER PRIMARY KEY,
-            week DATE NOT NULL,
-            what VARCHAR NOT NULL,
-            owner VARCHAR,
-            due_week DATE,
-            metric VARCHAR,
-            stores VARCHAR[],
-            value_then DOUBLE,
-            created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
-            done_week DATE,
-            value_done DOUBLE,
-            done_at TIMESTAMP
-        )""",
-        # Accounts, optional (store/accounts.py): Argon2id hashes only; failures in a row and
-        # a lock-out time against guessing.
-        """CREATE TABLE IF NOT EXISTS users (
-            name VARCHAR PRIMARY KEY,
-            role VARCHAR NOT NULL,
-            password_hash VARCHAR NOT NULL,
-            stores VARCHAR[],
-            failures INTEGER NOT NULL DEFAULT 0,
-            locked_until TIMESTAMP,
-            last_sign_in TIMESTAMP,
-            created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
-        )""",
-        # Signed-in browser sessions: only a hash of the cookie's token, and when it expires.
-        """CREATE TABLE IF NOT EXISTS sessions (
-            token_hash VARCHAR PRIMARY KEY,
-            name VARCHAR NOT NULL,
-            expires_at TIMESTAMP NOT NULL,
-            created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
-        )""",
-        # Who did it: the signed-in account (NULL before accounts existed, or without any).
+        # A database made by the first release of version 4 lacks these two (the entry
+        # was extended after it shipped): created here when missing.
+        "CREATE TABLE IF NOT EXISTS store_settings ( store VARCHAR PRIMARY KEY, currency VARCHAR )",
+        "CREATE TABLE IF NOT EXISTS timeline_notes ( note_id INTEGER PRIMARY KEY, day DATE NOT NULL, store VARCHAR, text VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL DEFAULT current_timestamp, removed_at TIMESTAMP )",
+        "CREATE TABLE IF NOT EXISTS store_periods (date DATE NOT NULL, date_to DATE NOT NULL, store VARCHAR NOT NULL, channel VARCHAR NOT NULL, visitors DOUBLE, page_views DOUBLE, buyers DOUBLE, sales DOUBLE, inquiries DOUBLE, closed_inquiries DOUBLE, spend DOUBLE, refunds DOUBLE, impressions DOUBLE, clicks DOUBLE, ad_sales DOUBLE, not_final BOOLEAN, batch_id INTEGER)",
+        "CREATE TABLE IF NOT EXISTS replaced_store_periods (date DATE NOT NULL, date_to DATE NOT NULL, store VARCHAR NOT NULL, channel VARCHAR NOT NULL, visitors DOUBLE, page_views DOUBLE, buyers DOUBLE, sales DOUBLE, inquiries DOUBLE, closed_inquiries DOUBLE, spend DOUBLE, refunds DOUBLE, impressions DOUBLE, clicks DOUBLE, ad_sales DOUBLE, not_final BOOLEAN, batch_id INTEGER, replaced_by INTEGER NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS app_settings ( setting_id INTEGER PRIMARY KEY, key VARCHAR NOT NULL, value VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL DEFAULT current_timestamp, undone_at TIMESTAMP )",
+        "CREATE TABLE IF NOT EXISTS action_items ( item_id INTEGER PRIMARY KEY, week DATE NOT NULL, what VARCHAR NOT NULL, owner VARCHAR, due_week DATE, metric VARCHAR, stores VARCHAR[], value_then DOUBLE, created_at TIMESTAMP NOT NULL DEFAULT current_timestamp, done_week DATE, value_done DOUBLE, done_at TIMESTAMP )",
+        "CREATE TABLE IF NOT EXISTS users ( name VARCHAR PRIMARY KEY, role VARCHAR NOT NULL, password_hash VARCHAR NOT NULL, stores VARCHAR[], failures INTEGER NOT NULL DEFAULT 0, locked_until TIMESTAMP, last_sign_in TIMESTAMP, created_at TIMESTAMP NOT NULL DEFAULT current_timestamp )",
+        "CREATE TABLE IF NOT EXISTS sessions ( token_hash VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, expires_at TIMESTAMP NOT NULL, created_at TIMESTAMP NOT NULL DEFAULT current_timestamp )",
         "ALTER TABLE batches ADD COLUMN created_by VARCHAR",
         "ALTER TABLE batches ADD COLUMN undone_by VARCHAR",
         "ALTER TABLE app_settings ADD COLUMN created_by VARCHAR",
         "ALTER TABLE action_items ADD COLUMN created_by VARCHAR",
         "ALTER TABLE store_settings ADD COLUMN set_by VARCHAR",
     ],
-    [_rollup_ddl(), rollup_insert_sql()],
+    # version 6
     [
-        # Wrong passwords counted per name and client (accounts.sign_in): a lock slows one
-        # client's guessing without locking the owner out for everyone; unknown names are
-        # counted alike. users.failures and users.locked_until are no longer written.
-        """CREATE TABLE IF NOT EXISTS sign_in_failures (
-            name VARCHAR NOT NULL,
-            client VARCHAR NOT NULL,
-            failures INTEGER NOT NULL,
-            locked_until TIMESTAMP
-        )""",
+        "CREATE TABLE IF NOT EXISTS store_daily_rollup (date DATE NOT NULL, store VARCHAR NOT NULL, batch_id INTEGER, visitors DOUBLE, page_views DOUBLE, buyers DOUBLE, sales DOUBLE, inquiries DOUBLE, closed_inquiries DOUBLE, spend DOUBLE, refunds DOUBLE, impressions DOUBLE, clicks DOUBLE, ad_sales DOUBLE, not_final BOOLEAN)",
+        "INSERT INTO store_daily_rollup (date, store, batch_id, visitors, page_views, buyers, sales, inquiries, closed_inquiries, spend, refunds, impressions, clicks, ad_sales, not_final) SELECT f.date, f.store, f.batch_id, sum(f.visitors), sum(f.page_views), sum(f.buyers), sum(f.sales), sum(f.inquiries), sum(f.closed_inquiries), sum(f.spend), sum(f.refunds), sum(f.impressions), sum(f.clicks), sum(f.ad_sales), bool_or(f.not_final) FROM store_daily f GROUP BY f.date, f.store, f.batch_id ORDER BY f.date, f.store",
     ],
+    # version 7
     [
-        # Columns written out (not _fact_ddl): a migration is frozen text, whatever the
-        # table definitions above become later.
-        """CREATE TABLE IF NOT EXISTS exchange_rates (month DATE NOT NULL,
-            currency VARCHAR NOT NULL, into_currency VARCHAR NOT NULL, rate DOUBLE,
-            batch_id INTEGER)""",
-        """CREATE TABLE IF NOT EXISTS replaced_exchange_rates (month DATE NOT NULL,
-            currency VARCHAR NOT NULL, into_currency VARCHAR NOT NULL, rate DOUBLE,
-            batch_id INTEGER, replaced_by INTEGER NOT NULL)""",
+        "CREATE TABLE IF NOT EXISTS sign_in_failures ( name VARCHAR NOT NULL, client VARCHAR NOT NULL, failures INTEGER NOT NULL, locked_until TIMESTAMP )",
+    ],
+    # version 8
+    [
+        "CREATE TABLE IF NOT EXISTS exchange_rates (month DATE NOT NULL, currency VARCHAR NOT NULL, into_currency VARCHAR NOT NULL, rate DOUBLE, batch_id INTEGER)",
+        "CREATE TABLE IF NOT EXISTS replaced_exchange_rates (month DATE NOT NULL, currency VARCHAR NOT NULL, into_currency VARCHAR NOT NULL, rate DOUBLE, batch_id INTEGER, replaced_by INTEGER NOT NULL)",
+    ],
+    # version 9: what the first releases of version 5 lacked (the entry grew after it
+    # shipped: settings, action items, accounts, who did it); every statement is a no-op
+    # where it exists.
+    [
+        "CREATE TABLE IF NOT EXISTS app_settings ( setting_id INTEGER PRIMARY KEY, key VARCHAR NOT NULL, value VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL DEFAULT current_timestamp, undone_at TIMESTAMP )",
+        "CREATE TABLE IF NOT EXISTS action_items ( item_id INTEGER PRIMARY KEY, week DATE NOT NULL, what VARCHAR NOT NULL, owner VARCHAR, due_week DATE, metric VARCHAR, stores VARCHAR[], value_then DOUBLE, created_at TIMESTAMP NOT NULL DEFAULT current_timestamp, done_week DATE, value_done DOUBLE, done_at TIMESTAMP )",
+        "CREATE TABLE IF NOT EXISTS users ( name VARCHAR PRIMARY KEY, role VARCHAR NOT NULL, password_hash VARCHAR NOT NULL, stores VARCHAR[], failures INTEGER NOT NULL DEFAULT 0, locked_until TIMESTAMP, last_sign_in TIMESTAMP, created_at TIMESTAMP NOT NULL DEFAULT current_timestamp )",
+        "CREATE TABLE IF NOT EXISTS sessions ( token_hash VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, expires_at TIMESTAMP NOT NULL, created_at TIMESTAMP NOT NULL DEFAULT current_timestamp )",
+        "ALTER TABLE batches ADD COLUMN IF NOT EXISTS created_by VARCHAR",
+        "ALTER TABLE batches ADD COLUMN IF NOT EXISTS undone_by VARCHAR",
+        "ALTER TABLE app_settings ADD COLUMN IF NOT EXISTS created_by VARCHAR",
+        "ALTER TABLE action_items ADD COLUMN IF NOT EXISTS created_by VARCHAR",
+        "ALTER TABLE store_settings ADD COLUMN IF NOT EXISTS set_by VARCHAR",
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

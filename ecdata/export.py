@@ -1,25 +1,36 @@
 """Downloads of what a user sees: CSV (UTF-8 with BOM, so Chinese Excel opens it) and XLSX.
 
 Text cells starting with = + - @ (or a tab/CR) are prefixed with an apostrophe so a
-spreadsheet never runs them as formulas (CSV injection).
+spreadsheet never runs them as formulas (CSV injection); a number written as text with its
+sign ("-12.5%", "-¥3,900") is left as it is. The pages show every table through the same
+rule (ui.tables.show), so the table toolbar's own download is neutralised too.
 """
 
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A signed number as the pages write it: digits, separators, a currency sign, %, 万/亿, pp.
+_SIGNED_NUMBER = re.compile(r"^[-+][\s\d.,%¥$£€₹万亿]*(pp)?$")
+
+
+def _dangerous(value) -> bool:
+    return (
+        isinstance(value, str)
+        and value.startswith(_FORMULA_START)
+        and not _SIGNED_NUMBER.match(value)
+    )
 
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
-            )
+            out[col] = out[col].map(lambda v: "'" + v if _dangerous(v) else v)
     return out
 
 

@@ -172,6 +172,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "{service:,.0f} of {total:,.0f} inquiries come from customer-service reports (summed "
         "over agents on days with no store-level figure).",
     ),
+    "err.name_control": (
+        "名称「{name}」含有控制字符（不可见的终端或格式符号），请只用普通文字。文件 {file} 未导入。",
+        "The name '{name}' holds control characters (invisible terminal or formatting "
+        "codes); use plain text. {file} was not imported.",
+    ),
+    "acc.bad_name": (
+        "名称不能含有控制字符（不可见的终端或格式符号）。",
+        "A name cannot hold control characters (invisible terminal or formatting codes).",
+    ),
     "err.rates_no_header": (
         "文件 {file} 看起来不是汇率表：需要「月份」「币种」「汇率」三列（可选「目标币种」）。",
         "File {file} does not look like an exchange-rate table: it needs month, currency and "

@@ -16,7 +16,7 @@ from ecdata.team.diagnosis import (
 )
 from ecdata.team.org import roles
 from ecdata.team.scoring import STAGES
-from ui import auth
+from ui import auth, tables
 from ui.sidebar import page_start
 from ui.state import get_store, lang, query, tell, told, tr
 from ui.url import current
@@ -35,7 +35,7 @@ if diagnosis.mixed:
     st.caption(tr("dg.mixed"))
 
 st.subheader(tr("dg.evidence"))
-st.dataframe(
+tables.show(
     pd.DataFrame(
         {
             tr("dg.evidence"): [tr(f"ev.{f.name}") for f in diagnosis.findings],

@@ -86,7 +86,7 @@ st.subheader(tr("ex.pivot"))
 for name in metrics:
     st.markdown(f"**{metric_label(name)}** — {METRICS[name].formula(lang())}")
     pivot = tables.metric_pivot(frame, group, name, tr("col.period"), lang(), view.currency)
-    st.dataframe(pivot, width="stretch")
+    tables.show(pivot, width="stretch")
 
 st.subheader(tr("ex.compare"))
 compared = query(period_comparison, view.filters, view.comparison, by, tuple(metrics))
@@ -107,7 +107,7 @@ for name in metrics:
         f"{name}_before": f"{metric_label(name)} · {tr('col.previous')}",
         f"{name}_change": f"{metric_label(name)} · {tr('col.change')}",
     }
-st.dataframe(shown.rename(columns=labels), hide_index=True, width="stretch")
+tables.show(shown.rename(columns=labels), hide_index=True, width="stretch")
 
 # Drill-down: the chart selection narrows the rows to the picked periods and stores/channels.
 # It is kept in the URL (pick_from, pick_to, pick), so a copied link opens the same rows.
@@ -157,7 +157,7 @@ if not agents.empty:
 st.subheader(tr("ex.rows"))
 rows = tables.labelled_rows(query(fact_rows, filters))
 # A missing stored value shows as the dash every other table uses, not "None".
-st.dataframe(rows, hide_index=True, width="stretch", height=360, placeholder=MISSING)
+tables.show(rows, hide_index=True, width="stretch", height=360, placeholder=MISSING)
 name = f"ecdata_{filters.date_from}_{filters.date_to}"
 csv_col, xlsx_col, _ = st.columns([1, 1, 4])
 # Built only when clicked (a callable), so a large table costs nothing until exported.

@@ -7,7 +7,7 @@ from ecdata.metrics.catalogue import METRICS
 from ecdata.metrics.kpis import COST_SPREAD_METHOD, kpi_table, target_inquiry_costs, with_dates
 from ecdata.metrics.periods import trend_window
 from ecdata.metrics.review import source_notes
-from ui import charts, notes
+from ui import charts, notes, tables
 from ui.sidebar import page_start
 from ui.state import labeller, lang, metric_label, query, say, tr
 from ui.url import widget
@@ -79,7 +79,7 @@ st.caption(tr("ic.target_note"))
 targets = query(target_inquiry_costs, view.filters)
 if not targets.empty:
     with st.expander(tr("ic.targets_table")):
-        st.dataframe(
+        tables.show(
             targets.rename(
                 columns={
                     "store": tr("col.store"),
@@ -99,4 +99,4 @@ st.markdown(
     f"- {tr(COST_SPREAD_METHOD)}"
 )
 with st.expander(tr("ex.rows")):
-    st.dataframe(pd.DataFrame(frame), hide_index=True, width="stretch")
+    tables.show(pd.DataFrame(frame), hide_index=True, width="stretch")

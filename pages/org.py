@@ -47,7 +47,7 @@ if auth.allowed("upload"):  # roster and ratings files: an upload like any other
                     st.warning(say(warning))
                 for problem in team.problems:
                     st.error(say(problem.message))
-                st.dataframe(team.frame, hide_index=True, width="stretch")
+                tables.show(team.frame, hide_index=True, width="stretch")
                 if st.button(
                     say("org.save", file=upload.name, rows=len(team.frame)),
                     type="primary",
@@ -121,10 +121,10 @@ with left:
     if "labor_cost" in summary:  # money with its currency, as every page writes it
         shown = shown.drop(columns="labor_cost")
         shown[metric_label("labor_cost")] = [fmt(v, "currency") for v in summary.labor_cost]
-    st.dataframe(shown, hide_index=True, width="stretch")
+    tables.show(shown, hide_index=True, width="stretch")
 with right:
     st.subheader(tr("org.span"))
-    st.dataframe(
+    tables.show(
         span_of_control(roster).rename(
             columns={"manager": tr("part.name"), "direct_reports": tr("org.count")}
         ),
@@ -146,7 +146,7 @@ model_key = widget(
 model = next(m for m in MODELS if m.key == model_key)
 st.subheader(tr("org.model", model=model.label(lang())))
 compared = compare_with_model(roster, model)
-st.dataframe(
+tables.show(
     pd.DataFrame(
         {
             tr("org.slot"): [

@@ -16,7 +16,7 @@ from ecdata.metrics.review import (
     source_notes,
     week_flags,
 )
-from ui import charts, present
+from ui import charts, present, tables
 from ui.equation import show_equation
 from ui.products import show_products
 from ui.sidebar import page_start
@@ -121,10 +121,10 @@ else:
             tr("col.reference"): reference,
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    tables.show(shown, hide_index=True, width="stretch")
 
 with st.expander(tr("ov.formulas")):
-    st.dataframe(
+    tables.show(
         pd.DataFrame(
             {
                 tr("col.metric"): [METRICS[m].label(lang()) for m in METRICS],

@@ -271,7 +271,7 @@ for part in parts:
     table[f"{tr(f'part.{part}')} · {tr('tk.points')}"] = [
         fmt(v, "points") for v in scores[f"{part}_points"]
     ]
-st.dataframe(table.sort_values(tr("part.rank")), hide_index=True, width="stretch")
+tables.show(table.sort_values(tr("part.rank")), hide_index=True, width="stretch")
 
 rank_col, trend_col = st.columns(2)
 with rank_col:
@@ -301,7 +301,7 @@ with trend_col:
 with st.expander(tr("tk.edit_ratings", month=f"{month:%Y-%m}")):
     ratings = query(ratings_for_editing, month)
     if not auth.allowed("team"):
-        st.dataframe(ratings, hide_index=True, width="stretch")  # read, not edit
+        tables.show(ratings, hide_index=True, width="stretch")  # read, not edit
     else:
         edited = st.data_editor(
             ratings,
@@ -334,12 +334,12 @@ pay_table = pd.DataFrame({tr("part.name"): pay.name, tr("col.store"): pay.store}
 for column in ("base_part", "performance_coef", "floating_part", "incentive", "other", "total"):
     unit = "ratio" if column == "performance_coef" else "currency"
     pay_table[tr(f"pay.{column}")] = [fmt(v, unit) for v in pay[column]]
-st.dataframe(pay_table, hide_index=True, width="stretch")
+tables.show(pay_table, hide_index=True, width="stretch")
 
 stores = sorted(s for s in roster.store.dropna().unique())
 labor = labor_cost_by_store(pay, stores)
 st.markdown(f"**{tr('tk.labor')}**")
-st.dataframe(
+tables.show(
     labor.rename(
         columns={"store": tr("col.store"), "labor_cost": metric_label("labor_cost")}
     ).round(2),

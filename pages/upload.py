@@ -11,7 +11,7 @@ from ecdata.ingest.reader import DEFAULT_MAX_MB, first_rows
 from ecdata.ingest.upload import commit, preview, read_for_store, remember_mapping
 from ecdata.metrics.currency import CODE_OF, reporting_currency, save_reporting_currency
 from ecdata.metrics.review import store_list
-from ecdata.names import store_in_name
+from ecdata.names import has_control_characters, store_in_name
 from ecdata.rates import is_rates_file, read_rates_file, save_rates, stored_rates
 from ecdata.store.batches import list_batches, rename_store, undo_batch, undo_summary
 from ecdata.store.database import StoreNotGranted
@@ -24,6 +24,7 @@ from ui.state import (
     get_store,
     labeller,
     lang,
+    markdown_safe,
     metric_label,
     query,
     reader,
@@ -225,7 +226,7 @@ def mapping_editor(upload, parsed, override_key) -> None:
 
 for upload in files or []:
     with st.container(border=True):
-        st.subheader(f"📄 {upload.name}")
+        st.subheader(f"📄 {markdown_safe(upload.name)}")  # a file name is text, not markdown
         team_key = ("is_team", upload.file_id)
         if team_key not in parsed_cache:
             parsed_cache[team_key] = is_team_file(upload.getvalue())
@@ -278,7 +279,7 @@ for upload in files or []:
                 if rows:
                     st.caption(tr("up.pick_header_hint"))
                     width = max(len(r) for r in rows)
-                    st.dataframe(
+                    tables.show(
                         pd.DataFrame(
                             [list(r) + [""] * (width - len(r)) for r in rows],
                             index=range(1, len(rows) + 1),
@@ -336,7 +337,7 @@ for upload in files or []:
             with st.expander(
                 f"{tr('up.problems')} ({parsed.rows_rejected})", expanded=len(parsed.problems) <= 10
             ):
-                st.dataframe(
+                tables.show(
                     pd.DataFrame(
                         {
                             "#": [p.row for p in parsed.problems],
@@ -351,7 +352,7 @@ for upload in files or []:
         if change.changes:
             # Values from another file or platform would change: show them and ask first.
             st.warning(say("up.overwrites", files=", ".join(change.replaced_files)))
-            st.dataframe(
+            tables.show(
                 pd.DataFrame(
                     {
                         tr("col.metric"): [metric_label(m) for m in change.changes],
@@ -399,6 +400,9 @@ def _rename(old: str, new: str) -> None:
     # A callback, like undo: the tables below are drawn after it.
     if not auth.refuse_unless("upload"):
         return
+    if has_control_characters(new):
+        st.session_state["_rename_refused"] = say("acc.bad_name")
+        return
     try:
         with auth.acting():
             result = rename_store(store, old, new)
@@ -426,7 +430,7 @@ stores_now = query(store_list)
 if stores_now.empty:
     st.caption(tr("up.no_stores"))
 else:
-    st.dataframe(tables.store_rows(stores_now), hide_index=True, width="stretch")
+    tables.show(tables.store_rows(stores_now), hide_index=True, width="stretch")
     old_col, new_col, go_col = st.columns([2, 2, 1], vertical_alignment="bottom")
     old = old_col.selectbox(tr("up.rename_from"), list(stores_now.store), key="rename_from")
     with new_col:
@@ -550,7 +554,7 @@ batches = list_batches(store)
 if not batches.empty:
     shown = history_rows(batches)
     shown.columns = [tr(f"batch.{c}") for c in shown.columns]
-    st.dataframe(shown, hide_index=True, width="stretch", height=260)
+    tables.show(shown, hide_index=True, width="stretch", height=260)
     active = [int(b) for b in batches.batch_id[batches.undone_at.isna()]]
     asked = st.session_state.get("_undo_asked")
     if asked in active:

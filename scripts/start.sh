@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 export ECDATA_DB=${ECDATA_DB:-data/ecdata.duckdb}
-exec .venv/bin/python -m streamlit run app.py --server.headless=true "$@"
+exec .venv/bin/python -m streamlit run serve.py --server.headless=true "$@"

@@ -61,7 +61,7 @@ def start_server(db: Path, demo: bool = False):
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            "serve.py",  # as scripts/start.sh: app.py inside st.App, behind ecdata's guard
             "--server.port",
             str(port),
             "--server.headless",
@@ -471,6 +471,11 @@ def test_a_viewer_signs_in_and_finds_no_upload_undo_or_pay(tmp_path, browser):
         page.get_by_role("button", name="Sign in").click()
         settle(page)
         assert "Signed in: val (viewer)" in page_text(page)
+        page.wait_for_timeout(500)  # the page trades its one-time code for the cookie
+        # The session cookie is the server's, HttpOnly: no script on the page can read it.
+        (cookie,) = [c for c in context.cookies() if c["name"] == "ecdata_session"]
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+        assert "ecdata_session" not in page.evaluate("document.cookie")
         # A new page load is a new session: the cookie keeps the sign-in.
         for path in ("upload", "team_kpis", "org"):
             page.goto(f"{url}/{path}?lang=en")
@@ -486,12 +491,71 @@ def test_a_viewer_signs_in_and_finds_no_upload_undo_or_pay(tmp_path, browser):
     finally:
         stop_server(proc)
     with Store(db) as store:
-        failures, signed_in_at = (
-            store.reader()
-            .execute("SELECT failures, last_sign_in FROM users WHERE name = 'val'")
-            .fetchall()[0]
-        )
-    assert failures == 0 and signed_in_at is not None  # counted, then cleared on success
+        cur = store.reader()
+        (signed_in_at,) = cur.execute(
+            "SELECT last_sign_in FROM users WHERE name = 'val'"
+        ).fetchall()[0]
+        counted = cur.execute("SELECT count(*) FROM sign_in_failures").fetchall()[0][0]
+    assert counted == 0 and signed_in_at is not None  # counted, then cleared on success
+
+
+def test_strangers_are_refused_before_streamlit_sees_them(tmp_path):
+    """With accounts on: an upload without a signed-in session, the metrics page, a page
+    or a websocket asked for under a foreign Host (DNS rebinding), an oversized upload."""
+    import asyncio
+    import http.client
+    from concurrent.futures import ThreadPoolExecutor
+
+    import websockets
+
+    from ecdata.store.accounts import add_user
+
+    db = tmp_path / "strangers.duckdb"
+    with Store(db) as store:
+        add_user(store, "boss", "owner", "owner pass 1")
+    proc, url = start_server(db)
+    port = int(url.rsplit(":", 1)[1])
+
+    def status(method, path, headers=None, body=b""):
+        con = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        con.request(method, path, body=body, headers=headers or {})
+        answer = con.getresponse()
+        answer.read()
+        con.close()
+        return answer.status
+
+    async def websocket_opens(host: str) -> bool:
+        try:
+            # The URI names the Host sent; the socket goes to this machine's server.
+            async with websockets.connect(
+                f"ws://{host}/_stcore/stream",
+                host="127.0.0.1",
+                port=port,
+                origin=f"http://{host}",
+                subprotocols=["streamlit"],
+            ) as ws:
+                try:  # Streamlit says nothing until asked: still open after a second is open
+                    await asyncio.wait_for(ws.recv(), timeout=1)
+                except TimeoutError:
+                    pass
+                return ws.close_code is None
+        except (OSError, websockets.exceptions.WebSocketException):
+            return False  # refused at the handshake, or closed
+
+    try:
+        assert status("GET", "/") == 200
+        assert status("GET", "/", {"Host": "evil.example:8501"}) == 403
+        assert status("GET", "/_stcore/metrics") == 404
+        upload = "/_stcore/upload_file/some-session/some-file"
+        assert status("PUT", upload, {"Content-Type": "text/csv"}, b"a,b\n1,2\n") == 403
+        big = {"Content-Length": str(150_000_000 + 200_000)}
+        assert status("PUT", upload, big) == 413
+        # In a thread of its own: Playwright's event loop may be running in this one.
+        with ThreadPoolExecutor(1) as pool:
+            assert pool.submit(asyncio.run, websocket_opens(f"127.0.0.1:{port}")).result()
+            assert not pool.submit(asyncio.run, websocket_opens(f"evil.example:{port}")).result()
+    finally:
+        stop_server(proc)
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, TODAY, rejected, sums
 
 from ecdata.cli import main as cli
@@ -339,3 +340,50 @@ def test_an_xlsx_with_a_broken_inside_is_unreadable_not_a_crash(seeded, tmp_path
         z.writestr("xl/worksheets/sheet1.xml", "<worksheet><sheetData><row><c><v>1</v")
     msg = rejected(seeded, tmp_path, "broken.xlsx", buf.getvalue())
     assert msg.key == "err.unreadable"
+
+
+# --- names are text everywhere ---
+
+
+def test_control_characters_in_a_files_names_are_dropped_as_read(store, tmp_path):
+    from ecdata.export import to_xlsx_bytes
+    from ecdata.metrics.kpis import Filters
+    from ecdata.metrics.review import fact_rows
+
+    path = tmp_path / "names.csv"
+    path.write_text(
+        "日期,店铺,渠道,访客数\n2026-10-01,\x1b[31mA店\x07,搜\x7f索,100\n", encoding="utf-8"
+    )
+    assert ingest_file(store, path, today=TODAY).ok
+    cur = store.reader()
+    assert cur.execute("SELECT store, channel FROM store_daily").fetchall() == [("[31mA店", "搜索")]
+    # The Excel export of those rows no longer fails on an illegal character.
+    assert to_xlsx_bytes(fact_rows(cur, Filters())).startswith(b"PK")
+
+
+def test_a_typed_name_with_control_characters_is_refused(seeded, tmp_path):
+    from ecdata.store.accounts import AccountError, add_user
+
+    msg = rejected(
+        seeded, tmp_path, "day.csv", "日期,访客数\n2026-10-02,5\n".encode(), store_name="A\x1b[2J店"
+    )
+    assert msg.key == "err.name_control"
+    with pytest.raises(AccountError) as refused:
+        add_user(seeded, "bo\x1bss", "owner", "owner pass 1")
+    assert refused.value.key == "acc.bad_name"
+
+
+def test_every_table_a_page_shows_is_inert_in_a_spreadsheet():
+    """A formula in a stored name is shown (and downloaded from the table's toolbar) as
+    text; a signed number written by the pages is left as it is."""
+    import pandas as pd
+
+    from ecdata.export import neutralise
+
+    frame = pd.DataFrame(
+        {"store": ['=HYPERLINK("http://x.example","点我")', "@SUM(A1)", "-cmd|' /C calc'!A0"],
+         "change": ["-12.5%", "-¥3,900", "+0.4 pp"]}
+    )  # fmt: skip
+    shown = neutralise(frame)
+    assert all(v.startswith("'") for v in shown.store)
+    assert shown.change.tolist() == ["-12.5%", "-¥3,900", "+0.4 pp"]

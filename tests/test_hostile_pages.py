@@ -81,3 +81,31 @@ def test_a_file_name_shows_literally_in_an_error(db):
     assert not at.exception
     shown = " ".join(e.value for e in at.error)
     assert r"\[click\]\(https\://example.com\).csv" in shown
+
+
+def test_a_formula_in_a_store_name_is_inert_in_the_tables_and_a_file_name_is_text(
+    store, tmp_path, app_on
+):
+    import io
+
+    from conftest import TODAY, app
+
+    from ecdata.ingest.upload import ingest_file
+
+    path = tmp_path / "f.csv"
+    path.write_text(
+        '日期,店铺,访客数\n2026-10-01,"=HYPERLINK(""http://x.example"",""点我"")",100\n',
+        encoding="utf-8",
+    )
+    assert ingest_file(store, path, today=TODAY).ok
+    store.close()
+    app_on(store.path)
+    at = app(lang="en")
+    at.switch_page("pages/upload.py").run()
+    assert not at.exception
+    stores = next(d.value for d in at.dataframe if "Store" in d.value.columns)
+    assert stores["Store"].tolist() == ['\'=HYPERLINK("http://x.example","点我")']
+    name = "![x](http://x.example/a.png).csv"
+    at.file_uploader[0].upload(name, io.BytesIO(b"a,b\n1,2\n").getvalue(), "text/csv").run()
+    heading = next(h.value for h in at.subheader if "x.example" in h.value)
+    assert "!\\[x\\]" in heading  # escaped: shown as text, no image fetched

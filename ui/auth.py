@@ -14,7 +14,6 @@ from streamlit.errors import StreamlitSecretNotFoundError
 from ecdata.i18n import Message
 from ecdata.store.accounts import (
     LOCAL_OWNER,
-    SESSION_HOURS,
     AccountError,
     User,
     account,
@@ -26,6 +25,7 @@ from ecdata.store.accounts import (
 )
 from ecdata.store.database import acting_as
 from ecdata.store.settings import undo_setting
+from ui.server import handoff
 from ui.state import get_store, say, tell, tr
 
 _SIGNED_IN = "_account"  # the User of this browser session
@@ -109,13 +109,16 @@ def _browser_token() -> str | None:
     return token if isinstance(token, str) and token else None
 
 
-def _cookie(token: str, seconds: int) -> None:
-    """Hand the session token to the browser (Streamlit can read cookies, not set them)."""
-    st.html(
-        f"<script>document.cookie = '{COOKIE}={token}; path=/; max-age={seconds}; "
-        "SameSite=Strict';</script>",
-        unsafe_allow_javascript=True,
-    )
+def _cookie(token: str) -> None:
+    """Have the server set the session cookie, HttpOnly (ui/server.py): the page gets a
+    one-time code and trades it; the token itself never reaches JavaScript. An empty token
+    asks the server to drop the cookie."""
+    if token:
+        code = handoff(token)
+        call = f"fetch('/_ecdata/session', {{method: 'POST', credentials: 'same-origin', body: JSON.stringify({{code: '{code}'}})}})"
+    else:
+        call = "fetch('/_ecdata/signout', {method: 'POST', credentials: 'same-origin'})"
+    st.html(f"<script>{call};</script>", unsafe_allow_javascript=True)
 
 
 def _sign_in() -> None:
@@ -138,10 +141,10 @@ def gate() -> User:
     user = current_user()
     if user is not None:
         if st.session_state.pop("_set_cookie", False):
-            _cookie(st.session_state["_token"], SESSION_HOURS * 3600)
+            _cookie(st.session_state["_token"])
         return user
     if _browser_token():
-        _cookie("", 0)  # a token the server no longer knows (expired, signed out): drop it
+        _cookie("")  # a token the server no longer knows (expired, signed out): drop it
     _, middle, _ = st.columns([1, 2, 1])
     with middle:
         st.title(f"📊 ecdata · {tr('acc.sign_in')}")

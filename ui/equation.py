@@ -10,7 +10,7 @@ import streamlit as st
 from ecdata.figures import waterfall_labels
 from ecdata.metrics.equation import SALES_FACTORS, equation_table, waterfall_steps
 from ecdata.metrics.kpis import Filters
-from ui import charts
+from ui import charts, tables
 from ui.state import current_view, fmt_change, lang, metric_label, query, tr
 
 
@@ -48,4 +48,4 @@ def show_equation(filters: Filters, comparison: str, per_store: bool = True) -> 
             shown[metric_label(f)] = [
                 "—" if math.isnan(v) else fmt_change(v, "currency") for v in by_store[f"{f}_part"]
             ]
-        st.dataframe(shown, hide_index=True, width="stretch")
+        tables.show(shown, hide_index=True, width="stretch")

@@ -5,11 +5,21 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ecdata.export import neutralise
 from ecdata.formatting import format_value
 from ecdata.metrics.catalogue import METRICS, PRODUCT_COLUMNS
 from ecdata.metrics.sources import SERVICE_SOURCE
 from ecdata.platforms import platform_label
 from ui.state import fmt, lang, metric_label, tr
+
+
+def show(data, **kwargs):
+    """st.dataframe for every table a page shows: text that a spreadsheet would run as a
+    formula (=HYPERLINK(…), a name starting with @) is shown, and downloaded from the
+    table's toolbar, as inert text (export.neutralise)."""
+    if isinstance(data, pd.DataFrame):
+        data = neutralise(data)
+    return st.dataframe(data, **kwargs)
 
 
 def product_rows(products: pd.DataFrame) -> None:
@@ -25,7 +35,7 @@ def product_rows(products: pd.DataFrame) -> None:
             },
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    show(shown, hide_index=True, width="stretch")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -128,7 +138,7 @@ def labelled_rows(rows: pd.DataFrame) -> pd.DataFrame:
 
 def agent_rows(agents: pd.DataFrame) -> None:
     """Show an agent_kpis frame: per agent and the team line, ratios of sums."""
-    st.dataframe(
+    show(
         pd.DataFrame(
             {
                 tr("col.store"): agents.store,

@@ -16,6 +16,7 @@ from functools import cached_property
 from ecdata.i18n import Message
 from ecdata.ingest import headers as hd
 from ecdata.ingest.cleaning import sql_str
+from ecdata.names import CONTROL_CHARACTERS_SQL
 from ecdata.platforms import Platform, sign_convention
 from ecdata.store import FactTable
 
@@ -319,8 +320,10 @@ def _text_keys(layout, table, cells: _Cells, store: str | None, store_from_membe
     """Store, channel, member, product and text fields; the store from the form or the
     agent names' 店铺: prefix where the file has no store column."""
     fields = layout.fields
+    # Names are text: control characters (a terminal escape, a NUL) are dropped as read.
     select = {
-        key: f"NULLIF(trim({cells.text(fields[key][0])}), '')"
+        key: f"NULLIF(trim(regexp_replace({cells.text(fields[key][0])}, "
+        f"'{CONTROL_CHARACTERS_SQL}', '', 'g')), '')"
         for key in ("store", "channel", "member", "product_id", "terminal", *hd.TEXT_FIELDS)
         if key in fields
     }

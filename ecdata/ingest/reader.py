@@ -40,8 +40,12 @@ from ecdata.ingest.sniff import (
     transcode_to_utf8,
     zip_member_kind,
 )
+from ecdata.names import has_control_characters
 
 DEFAULT_MAX_MB = 150
+# A megabyte as the browser's uploader counts it: one limit in bytes for the browser, the
+# server's guard (ui/server.py) and the reader.
+MB = 1_000_000
 # What a broken or truncated file raises while it is read: DuckDB's CSV reader, the zip
 # directory, calamine's Excel reader. Anything else (a binder error in our own SQL, a
 # TypeError) is a bug and propagates.
@@ -98,11 +102,15 @@ def read_export(
         parsed = ParsedExport(
             file_name=name, store_param=store_name, header_row_chosen=header_row, period=period
         )
+        if store_name and has_control_characters(store_name):
+            return parsed.fail(
+                "err.name_control", file=name, name=store_name.encode("unicode_escape").decode()
+            )
         size = path.stat().st_size
         if size == 0:
             return parsed.fail("err.empty", file=name)
-        if size > max_mb * 1024 * 1024:
-            return parsed.fail("err.too_large", file=name, size_mb=size / 2**20, limit_mb=max_mb)
+        if size > max_mb * MB:
+            return parsed.fail("err.too_large", file=name, size_mb=size / MB, limit_mb=max_mb)
         parsed.content_hash = file_hash(path)
         con = duckdb.connect()
         try:
@@ -111,7 +119,7 @@ def read_export(
             con.execute(f"SET temp_directory = '{sql_path(spill)}'")
             con.execute(f"SET memory_limit = '{PARSE_MEMORY_LIMIT}'")
             install_macros(con)
-            limit = max_mb * 1024 * 1024
+            limit = max_mb * MB
             return _read(con, path, Path(tmp), parsed, mapping_override, today, limit)
         except UndecodableText as exc:
             return parsed.fail(
@@ -145,8 +153,8 @@ def _read(con, path: Path, tmp: Path, parsed: ParsedExport, mapping_override, to
                 return parsed.fail(
                     "err.archive_too_large",
                     file=parsed.file_name,
-                    size_mb=limit / 2**20,
-                    limit_mb=limit / 2**20,
+                    size_mb=limit / MB,
+                    limit_mb=limit / MB,
                 )
         # The member's own name may carry the date (customer-service reports).
         parsed.file_name = f"{parsed.file_name}/{members[0]}"

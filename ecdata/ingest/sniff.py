@@ -91,8 +91,8 @@ def _declared_problem(infos, limit_bytes: float) -> tuple[str, dict] | None:
     packed = max(sum(i.compress_size for i in infos), 1)
     if inflated > limit_bytes:
         return "err.archive_too_large", {
-            "size_mb": inflated / 2**20,
-            "limit_mb": limit_bytes / 2**20,
+            "size_mb": inflated / 1_000_000,  # the uploader's megabytes (reader.MB)
+            "limit_mb": limit_bytes / 1_000_000,
         }
     if inflated / packed > MAX_INFLATION:
         return "err.archive_ratio", {"ratio": inflated / packed, "max_ratio": MAX_INFLATION}

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from ecdata.names import has_control_characters
 from ecdata.store.database import Store
 
 ROLES = ("owner", "manager", "viewer")
@@ -77,6 +78,8 @@ def add_user(
     name = name.strip()
     if not name:
         raise AccountError("acc.no_name")
+    if has_control_characters(name) or any(has_control_characters(s) for s in stores):
+        raise AccountError("acc.bad_name")
     _check(role, password)
     with store.writer() as cur:
         if cur.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchall():

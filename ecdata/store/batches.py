@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ecdata.i18n import Message
+from ecdata.names import has_control_characters
 from ecdata.store import FACT_TABLES, STORE_DAILY, FactTable, Store
 from ecdata.store.database import ACTOR, StoreNotGranted, check_granted, granted_stores
 from ecdata.store.schema import ROLLUP, rollup_insert_sql
@@ -247,6 +248,8 @@ def rename_store(store: Store, old: str, new: str) -> BatchResult:
     `old`'s only for the metrics it lacks. The rows keep the batch they came from (which
     platform, which file: the fact view reads spend breakdowns and currencies from it);
     every row touched is kept in replaced_<table> first, so undo puts both stores back."""
+    if has_control_characters(new):
+        raise ValueError("a store name holds control characters: the page refuses it first")
     with store.writer() as w:
         check_granted(w, [old, new])
         batch_id = w.execute("SELECT COALESCE(max(batch_id), 0) + 1 FROM batches").fetchall()[0][0]

@@ -4,6 +4,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from ecdata.i18n import Message
+from ecdata.store.database import StoreNotGranted
 from ecdata.team.diagnosis import full_diagnosis
 from ecdata.team.files import (
     EDITABLE_ROSTER,
@@ -53,10 +55,14 @@ if auth.allowed("upload"):  # roster and ratings files: an upload like any other
                     type="primary",
                     key="team_save",
                 ):
-                    with auth.acting():
-                        result = save_team_file(store, team)
-                    st.success(tr("org.saved", batch=result.batch_id))
-                    st.rerun()
+                    try:
+                        with auth.acting():
+                            result = save_team_file(store, team)
+                    except StoreNotGranted as refused:
+                        st.error(say(Message(refused.key, refused.params)))
+                    else:
+                        st.success(tr("org.saved", batch=result.batch_id))
+                        st.rerun()
 
 if roster.empty:
     st.info(tr("team.no_roster"))

@@ -141,8 +141,12 @@ def team_upload(upload) -> None:
     if st.button(
         say("up.commit", file=upload.name), type="primary", key=f"commit_{upload.file_id}"
     ):
-        with auth.acting():
-            result = save_team_file(store, team)
+        try:
+            with auth.acting():
+                result = save_team_file(store, team)
+        except StoreNotGranted as refused:
+            st.error(say(Message(refused.key, refused.params)))
+            return
         done[upload.file_id] = say(
             Message(
                 "ok.ingested",

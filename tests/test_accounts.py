@@ -8,6 +8,7 @@ import datetime as dt
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 from conftest import ROOT, TODAY, app
 
@@ -348,3 +349,28 @@ def test_a_viewer_limited_to_one_store_reads_nothing_of_another_on_any_page(with
         for where, text in seen.items()
     }
     assert {w: s for w, s in leaks.items() if s} == {}
+
+
+def test_a_limited_manager_rates_only_its_stores_people(with_accounts):
+    """Ratings have no store column: a crafted edit naming another store's person is
+    refused in the engine, with the person named; its own people are saved."""
+    from ecdata.store.database import acting_as
+    from ecdata.team.files import save_ratings_edits
+
+    with Store(with_accounts) as store:
+        add_user(store, "lin", "manager", "manager pass 2", ("天猫旗舰店",))
+        rows = store.reader().execute("SELECT person_id, store FROM roster").fetchall()
+        mine = next(p for p, s in rows if s == "天猫旗舰店")
+        theirs = next(p for p, s in rows if s not in (None, "天猫旗舰店"))
+        month = store.reader().execute("SELECT max(month) FROM ratings").fetchall()[0][0]
+        before = store.dump()["ratings"]
+        with acting_as("lin"):
+            ok, said = save_ratings_edits(
+                store, month, pd.DataFrame({"person_id": [theirs], "peer_rating": [1.0]})
+            )
+            assert not ok and said.key == "acc.store_not_granted" and theirs in said.text("en")
+            assert store.dump()["ratings"] == before
+            ok, _ = save_ratings_edits(
+                store, month, pd.DataFrame({"person_id": [mine], "peer_rating": [77.0]})
+            )
+            assert ok

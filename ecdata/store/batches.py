@@ -152,6 +152,19 @@ def write_batch(
             if delete_missing and granted_stores(cur) is not None:
                 # A whole-table write would remove other stores' rows: not for a limited account.
                 raise StoreNotGranted(["*"])
+        elif "person_id" in table.keys and (granted := granted_stores(cur)) is not None:
+            # Ratings belong to people, people to stores: only the granted stores' people
+            # (and staff serving every store) may be rated by a limited account.
+            outside = cur.execute(
+                """SELECT DISTINCT s.person_id FROM staged_upload s
+                   LEFT JOIN roster r USING (person_id)
+                   WHERE r.person_id IS NULL
+                      OR (r.store IS NOT NULL AND NOT list_contains($granted, r.store))
+                   ORDER BY 1""",
+                {"granted": list(granted)},
+            ).fetchall()
+            if outside:
+                raise StoreNotGranted([r[0] for r in outside])
         if once:
             same = find_same_upload(cur, meta["content_hash"], meta.get("store_param"))
             if same is not None:

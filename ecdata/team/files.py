@@ -32,6 +32,7 @@ from ecdata.ingest import (
 from ecdata.names import normalize_header
 from ecdata.store import RATINGS, ROSTER, Store
 from ecdata.store.batches import write_batch
+from ecdata.store.database import StoreNotGranted
 from ecdata.team.org import role_of, roles
 
 ALIASES = Path(__file__).parents[1] / "data" / "team_aliases.csv"
@@ -441,7 +442,15 @@ def save_ratings_edits(store: Store, month: dt.date, edited: pd.DataFrame):
                 )
     cols = [c for c in RATINGS.keys + RATINGS.metrics if c in frame]
     digest = hashlib.sha256(frame[cols].to_csv(index=False).encode()).hexdigest()
-    result = write_batch(
+    try:
+        result = _write_ratings(store, frame, cols, digest, month)
+    except StoreNotGranted as refused:
+        return False, Message(refused.key, refused.params)
+    return True, result.batch_id
+
+
+def _write_ratings(store: Store, frame, cols, digest: str, month: dt.date):
+    return write_batch(
         store,
         RATINGS,
         frame[cols],
@@ -455,4 +464,3 @@ def save_ratings_edits(store: Store, month: dt.date, edited: pd.DataFrame):
             "date_max": month,
         },
     )
-    return True, result.batch_id

@@ -208,6 +208,21 @@ TEXT: dict[str, tuple[str, str]] = {
         "Undo batch {batch} ({file})? It removes the {rows} rows it wrote, stores: {stores}, "
         "dates: {dates}; the rows it replaced come back.",
     ),
+    "ok.reapplied": (
+        "已重新应用批次 {batch}，成为新批次 {new}（可再次撤销）。",
+        "Batch {batch} re-applied as batch {new} (undoable like any).",
+    ),
+    "err.batch_active": (
+        "批次 {batch} 没有被撤销，无需重新应用。",
+        "Batch {batch} is not undone: nothing to re-apply.",
+    ),
+    "err.nothing_to_reapply": (
+        "批次 {batch} 已经重新应用过（或撤销于保留数据之前），没有可重新应用的内容。",
+        "Batch {batch} was re-applied already (or undone before undone rows were kept): "
+        "nothing to re-apply.",
+    ),
+    "up.reapply": ("重新应用批次 {batch}", "Re-apply batch {batch}"),
+    "up.reapply_pick": ("已撤销的批次", "Undone batches"),
     "up.undo_yes": ("确定撤销批次 {batch}", "Yes, undo batch {batch}"),
     "up.undo_no": ("取消", "Cancel"),
     "up.rates": ("汇率", "Exchange rates"),

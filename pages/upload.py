@@ -13,7 +13,13 @@ from ecdata.metrics.currency import CODE_OF, reporting_currency, save_reporting_
 from ecdata.metrics.review import store_list
 from ecdata.names import has_control_characters, store_in_name
 from ecdata.rates import is_rates_file, read_rates_file, save_rates, stored_rates
-from ecdata.store.batches import list_batches, rename_store, undo_batch, undo_summary
+from ecdata.store.batches import (
+    list_batches,
+    reapply_batch,
+    rename_store,
+    undo_batch,
+    undo_summary,
+)
 from ecdata.store.database import StoreNotGranted
 from ecdata.store.settings import CURRENCIES, set_store_currency
 from ecdata.team.files import is_team_file, read_team_file, save_team_file
@@ -536,6 +542,16 @@ if said := st.session_state.pop("_rates_said", None):
 st.subheader(tr("up.history"))
 
 
+def _reapply(batch: int) -> None:
+    if not auth.refuse_unless("undo_own"):
+        return
+    try:
+        with auth.acting():
+            st.session_state["_undo_said"] = reapply_batch(store, batch)
+    except StoreNotGranted as refused:
+        st.session_state["_undo_said"] = (False, Message(refused.key, refused.params))
+
+
 def _ask_undo(batch: int) -> None:
     # First click: only ask. Nothing is undone until the question is answered.
     st.session_state["_undo_asked"] = batch
@@ -587,4 +603,12 @@ if not batches.empty:
         )
         button_col.button(
             tr("up.undo", batch=batch), key="undo_button", on_click=_ask_undo, args=(batch,)
+        )
+    undone = [int(b) for b in batches.batch_id[batches.undone_at.notna()]]
+    # An undone batch can be written again, as a new batch (reapply_batch).
+    if undone and asked not in active:
+        again_col, again_button = st.columns([2, 3])
+        again = again_col.selectbox(tr("up.reapply_pick"), undone, key=f"reapply_pick_{undone[0]}")
+        again_button.button(
+            tr("up.reapply", batch=again), key="reapply_button", on_click=_reapply, args=(again,)
         )

@@ -128,3 +128,26 @@ def test_a_column_added_by_a_later_migration_never_takes_another_columns_values(
     assert cur.execute("SELECT DISTINCT store, added_later FROM store_daily").fetchall() == [
         ("天猫店", None)
     ]
+
+
+def test_an_undone_batch_is_reapplied_as_a_new_undoable_batch(store, tmp_path):
+    from ecdata.store.batches import reapply_batch
+
+    first = tmp_path / "a.csv"
+    first.write_text("日期,访客数,支付金额\n2026-10-01,100,1000\n2026-10-02,200,2000\n", "utf-8")
+    second = tmp_path / "b.csv"
+    second.write_text("日期,访客数\n2026-10-02,250\n2026-10-03,300\n", "utf-8")
+    for path in (first, second):
+        assert ingest_file(store, path, store_name="A店", today=TODAY).ok
+    assert undo_batch(store, 2)[0]
+    assert sums(store)["visitors"] == 300  # batch 1's figures again
+    ok, said = reapply_batch(store, 2)
+    assert ok and said.params["new"] == 3
+    assert (sums(store)["visitors"], sums(store)["sales"], sums(store)["rows"]) == (650, 3000, 3)
+    batches = list_batches(store).set_index("batch_id")
+    assert batches.loc[3, "file_name"] == "b.csv"
+    # Once: the kept rows became batch 3.
+    assert not reapply_batch(store, 2)[0]
+    # The re-applied batch is undone like any, back to batch 1's figures.
+    assert undo_batch(store, 3)[0]
+    assert sums(store)["visitors"] == 300

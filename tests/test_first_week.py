@@ -160,6 +160,10 @@ def test_the_upload_history_and_the_undo_choice_are_always_current(db, tmp_path)
     history = at.dataframe[-1].value.set_index("Batch")
     assert history.loc[6, "Undone at"] != ""
     assert at.selectbox(key="undo_pick_5").options == ["5", "4", "3", "2", "1"]
+    # The undone batch can be written again: a new batch, its file's figures back.
+    assert at.selectbox(key="reapply_pick_6").options == ["6"]
+    at.button(key="reapply_button").click().run()
+    assert "Batch 6 re-applied as batch 7" in " ".join(s.value for s in at.success)
 
 
 def test_chart_axes_count_in_wan_in_chinese_and_k_in_english(db):

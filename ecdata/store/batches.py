@@ -397,6 +397,14 @@ def _undo_rows(w, table_name: str, batch_id: int) -> tuple[int, int]:
     """Remove what batch `batch_id` wrote to `table_name`, put back what it replaced:
     (rows removed, rows restored)."""
     cols = _named(FACT_TABLES[table_name])
+    # Kept, so the batch can be re-applied (reapply_batch); its earlier copy, if it was
+    # undone and re-applied before, gives way.
+    w.execute(f"DELETE FROM undone_{table_name} WHERE batch_id = ?", [batch_id])
+    w.execute(
+        f"INSERT INTO undone_{table_name} ({cols}) SELECT {cols} FROM {table_name} "
+        "WHERE batch_id = ?",
+        [batch_id],
+    )
     removed = w.execute(f"DELETE FROM {table_name} WHERE batch_id = ?", [batch_id])
     removed = removed.fetchall()[0][0]
     restored = w.execute(
@@ -454,6 +462,50 @@ def undo_batch(store: Store, batch_id: int, only_by: str | None = None) -> tuple
         "ok.undone",
         {"batch": batch_id, "restored": restored, "removed": max(removed - restored, 0)},
     )
+
+
+def reapply_batch(store: Store, batch_id: int) -> tuple[bool, Message]:
+    """Write an undone batch's rows again, as a new batch (undoable like any): the rows its
+    undo kept, with the same file, platform and store; a rename is renamed again."""
+    cur = store.reader()
+    row = cur.execute(
+        "SELECT file_name, kind, platform, target_table, store_param, encoding, header_row, "
+        "rows_read, rows_rejected, date_min, date_max, undone_at, content_hash "
+        "FROM batches WHERE batch_id = ?",
+        [batch_id],
+    ).fetchall()
+    if not row:
+        return False, Message("err.unknown_batch", {"batch": batch_id})
+    (file_name, kind, platform, target, store_param, encoding, header_row, read, rejected,
+     first, last, undone_at, content_hash) = row[0]  # fmt: skip
+    if undone_at is None:
+        return False, Message("err.batch_active", {"batch": batch_id})
+    if target == RENAME:
+        old, new = _renamed_stores(cur, batch_id)
+        result = rename_store(store, old, new)
+        return True, Message("ok.reapplied", {"batch": batch_id, "new": result.batch_id})
+    table = FACT_TABLES[target]
+    columns = ", ".join(c for c in table.columns if c != "batch_id")
+    rows = cur.execute(f"SELECT {columns} FROM undone_{target} WHERE batch_id = ?", [batch_id]).df()
+    if rows.empty:
+        return False, Message("err.nothing_to_reapply", {"batch": batch_id})
+    meta = {
+        "file_name": file_name,
+        "content_hash": f"{content_hash}:reapplied:{batch_id}",
+        "kind": kind,
+        "platform": platform,
+        "store_param": store_param,
+        "encoding": encoding,
+        "header_row": header_row,
+        "rows_read": read,
+        "rows_rejected": rejected,
+        "date_min": first,
+        "date_max": last,
+    }
+    result = write_batch(store, table, rows, meta)
+    with store.writer() as w:  # re-applied once: its kept rows are now the new batch's
+        w.execute(f"DELETE FROM undone_{target} WHERE batch_id = ?", [batch_id])
+    return True, Message("ok.reapplied", {"batch": batch_id, "new": result.batch_id})
 
 
 def undo_summary(store: Store, batch_id: int) -> Message:

@@ -154,14 +154,17 @@ SCOPED_TABLES = {
         )
     },
     **{
-        f"replaced_{t}": _STORE_ROWS
+        f"{twin}_{t}": _STORE_ROWS
+        for twin in ("replaced", "undone")
         for t in ("store_daily", "store_periods", "agent_daily", "store_monthly", "product_facts")
     },
     # People of the granted stores and the staff serving every store (no store).
     "roster": f"store IS NULL OR {_STORE_ROWS}",
     "replaced_roster": f"store IS NULL OR {_STORE_ROWS}",
+    "undone_roster": f"store IS NULL OR {_STORE_ROWS}",
     "ratings": "person_id IN (SELECT person_id FROM roster)",
     "replaced_ratings": "person_id IN (SELECT person_id FROM roster)",
+    "undone_ratings": "person_id IN (SELECT person_id FROM roster)",
     # Company-wide notes stay; another store's notes do not.
     "timeline_notes": f"store IS NULL OR {_STORE_ROWS}",
     # An action item is seen only when every store it is about is granted (its figures are

@@ -256,5 +256,16 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE action_items ADD COLUMN IF NOT EXISTS created_by VARCHAR",
         "ALTER TABLE store_settings ADD COLUMN IF NOT EXISTS set_by VARCHAR",
     ],
+    # version 10: the rows an undo removed, kept so the batch can be re-applied
+    [
+        "CREATE TABLE IF NOT EXISTS undone_store_daily (date DATE NOT NULL, store VARCHAR NOT NULL, channel VARCHAR NOT NULL, visitors DOUBLE, page_views DOUBLE, buyers DOUBLE, sales DOUBLE, inquiries DOUBLE, closed_inquiries DOUBLE, spend DOUBLE, refunds DOUBLE, impressions DOUBLE, clicks DOUBLE, ad_sales DOUBLE, not_final BOOLEAN, batch_id INTEGER)",
+        "CREATE TABLE IF NOT EXISTS undone_agent_daily (date DATE NOT NULL, store VARCHAR NOT NULL, member VARCHAR NOT NULL, received DOUBLE, inquiries DOUBLE, closed_inquiries DOUBLE, sales DOUBLE, response_seconds DOUBLE, not_final BOOLEAN, batch_id INTEGER)",
+        "CREATE TABLE IF NOT EXISTS undone_store_monthly (month DATE NOT NULL, store VARCHAR NOT NULL, labor_cost DOUBLE, management_cost DOUBLE, sales_target DOUBLE, target_inquiry_cost DOUBLE, batch_id INTEGER)",
+        "CREATE TABLE IF NOT EXISTS undone_roster (person_id VARCHAR NOT NULL, name VARCHAR, role_title VARCHAR, role VARCHAR, department VARCHAR, manager VARCHAR, store VARCHAR, hired DATE, left_on DATE, base_pay DOUBLE, level_coef DOUBLE, float_coef DOUBLE, other_pay DOUBLE, collaborator BOOLEAN, batch_id INTEGER)",
+        "CREATE TABLE IF NOT EXISTS undone_ratings (month DATE NOT NULL, person_id VARCHAR NOT NULL, task_completion DOUBLE, work_quality DOUBLE, supervisor_rating DOUBLE, peer_rating DOUBLE, qualified_inquiries DOUBLE, inquiries DOUBLE, inquiry_target DOUBLE, sales DOUBLE, sales_target DOUBLE, profit DOUBLE, profit_target DOUBLE, other_incentive DOUBLE, perf_coef DOUBLE, batch_id INTEGER)",
+        "CREATE TABLE IF NOT EXISTS undone_product_facts (date DATE NOT NULL, date_to DATE NOT NULL, store VARCHAR NOT NULL, product_id VARCHAR NOT NULL, product_name VARCHAR, visitors DOUBLE, page_views DOUBLE, buyers DOUBLE, units DOUBLE, sales DOUBLE, not_final BOOLEAN, batch_id INTEGER)",
+        "CREATE TABLE IF NOT EXISTS undone_store_periods (date DATE NOT NULL, date_to DATE NOT NULL, store VARCHAR NOT NULL, channel VARCHAR NOT NULL, visitors DOUBLE, page_views DOUBLE, buyers DOUBLE, sales DOUBLE, inquiries DOUBLE, closed_inquiries DOUBLE, spend DOUBLE, refunds DOUBLE, impressions DOUBLE, clicks DOUBLE, ad_sales DOUBLE, not_final BOOLEAN, batch_id INTEGER)",
+        "CREATE TABLE IF NOT EXISTS undone_exchange_rates (month DATE NOT NULL, currency VARCHAR NOT NULL, into_currency VARCHAR NOT NULL, rate DOUBLE, batch_id INTEGER)",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

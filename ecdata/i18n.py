@@ -262,6 +262,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Missing exchange rates: {missing}. Money of those months is left out of the totals "
         "(shown empty); add the rates under Upload → Exchange rates.",
     ),
+    "acc.company_wide": (
+        "你的账号只限部分店铺，不能修改适用于全公司的内容（设置、汇率、全公司的备注和行动项）。没有任何数据被改动。",
+        "Your account is limited to some stores: it cannot change what holds for every store "
+        "(settings, exchange rates, company-wide notes and action items). Nothing was changed.",
+    ),
     "acc.store_not_granted": (
         "你的账号只能修改授权给你的店铺，不能写入：{stores}。没有任何数据被改动。",
         "Your account may change only the stores granted to it, not: {stores}. Nothing was "

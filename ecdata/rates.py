@@ -18,7 +18,7 @@ from ecdata.ingest import RowProblem, first_rows, parse_months, parse_numbers, r
 from ecdata.metrics.currency import CODE_OF, currency_symbol
 from ecdata.names import normalize_header
 from ecdata.store.batches import BatchResult, write_batch
-from ecdata.store.database import Store, StoreNotGranted, granted_stores
+from ecdata.store.database import Store, check_company_wide
 from ecdata.store.schema import EXCHANGE_RATES
 
 _HEADERS = {
@@ -134,8 +134,7 @@ def save_rates(
     frame is every rate (the Upload page's table), so a rate left out of it is removed. Rates
     convert every store's money: an account limited to some stores may not set them."""
     with store.writer() as cur:
-        if granted_stores(cur) is not None:
-            raise StoreNotGranted(["*"])
+        check_company_wide(cur)
     frame = frame.assign(month=pd.to_datetime(frame.month).dt.date)
     meta = {
         "file_name": file_name,

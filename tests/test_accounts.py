@@ -262,11 +262,19 @@ def test_a_store_limited_manager_writes_only_to_its_stores(store, tmp_path):
     """Enforced in the engine's write path, whatever page or callback calls it: an upload,
     a rename or merge and a currency change outside the grant are refused, nothing stored."""
     from ecdata.ingest.upload import ingest_file
+    from ecdata.meeting.actions import add_action
+    from ecdata.rates import save_rates
+    from ecdata.store.accounts import User
     from ecdata.store.batches import rename_store
     from ecdata.store.database import StoreNotGranted, acting_as
-    from ecdata.store.settings import set_store_currency
+    from ecdata.store.notes import add_note
+    from ecdata.store.settings import save_setting, set_store_currency
 
     add_user(store, "小美", "manager", "manager pass 1", ("天猫旗舰店",))
+    assert not User("小美", "manager", ("天猫旗舰店",)).can("settings")
+    rates = pd.DataFrame(
+        {"month": [dt.date(2026, 10, 1)], "currency": ["$"], "into_currency": ["¥"], "rate": [7.1]}
+    )
     day = tmp_path / "day.csv"
     day.write_text("日期,访客数\n2026-10-01,100\n", encoding="utf-8")
     assert ingest_file(store, day, store_name="淘宝C店", today=TODAY).ok  # the owner's upload
@@ -279,6 +287,16 @@ def test_a_store_limited_manager_writes_only_to_its_stores(store, tmp_path):
             rename_store(store, "淘宝C店", "天猫旗舰店")  # a merge into its own store
         with pytest.raises(StoreNotGranted):
             set_store_currency(store, "淘宝C店", "$")
+        # What holds for every store, or is about another store's numbers.
+        with pytest.raises(StoreNotGranted) as company:
+            save_setting(store, "meeting.people", "initials")
+        assert company.value.key == "acc.company_wide"
+        with pytest.raises(StoreNotGranted):
+            save_rates(store, rates, "汇率.csv")
+        with pytest.raises(StoreNotGranted):
+            add_note(store, dt.date(2026, 10, 1), "全店大促")
+        with pytest.raises(StoreNotGranted):
+            add_action(store, dt.date(2026, 10, 5), "淘宝C店 降价", stores=("淘宝C店",))
         assert store.dump() == before
         assert ingest_file(store, day, store_name="天猫旗舰店", today=TODAY).ok  # its own
 

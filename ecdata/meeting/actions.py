@@ -14,7 +14,7 @@ from ecdata.metrics.catalogue import METRICS
 from ecdata.metrics.kpis import Filters, totals
 from ecdata.metrics.periods import week_start
 from ecdata.store import Store
-from ecdata.store.database import ACTOR
+from ecdata.store.database import ACTOR, check_company_wide, check_granted
 
 MAX_TEXT = 200
 COLUMNS = [
@@ -63,6 +63,11 @@ def add_action(
     due = week_start(due_week) if due_week else None
     value_then = metric_in_week(store.reader(), metric, week, stores)
     with store.writer() as cur:
+        # An item is about its stores' numbers, or about every store.
+        if stores:
+            check_granted(cur, stores)
+        else:
+            check_company_wide(cur)
         item_id = cur.execute("SELECT COALESCE(max(item_id), 0) + 1 FROM action_items").fetchall()
         item_id = item_id[0][0]
         cur.execute(
@@ -96,6 +101,10 @@ def mark_done(store: Store, item_id: int, week: dt.date) -> None:
     metric, stores = row[0]
     value = metric_in_week(store.reader(), metric, week, stores or ())
     with store.writer() as cur:
+        if stores:
+            check_granted(cur, stores)
+        else:
+            check_company_wide(cur)
         cur.execute(
             """UPDATE action_items SET done_week = ?, value_done = ?, done_at = current_timestamp
                WHERE item_id = ? AND done_at IS NULL""",

@@ -36,6 +36,8 @@ PERMISSIONS = {
     "viewer": {"read"},
 }
 
+COMPANY_WIDE = {"settings", "users"}
+
 _HASHER = PasswordHasher()
 
 
@@ -46,6 +48,10 @@ class User:
     stores: tuple[str, ...] = ()  # the stores a viewer may see; empty: all
 
     def can(self, action: str) -> bool:
+        # What holds for every store (settings, accounts) is not for an account limited to
+        # some stores, whatever its role; the engine refuses it too (check_company_wide).
+        if self.stores and action in COMPANY_WIDE:
+            return False
         return action in PERMISSIONS[self.role]
 
 

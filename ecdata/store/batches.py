@@ -19,7 +19,13 @@ import pyarrow as pa
 from ecdata.i18n import Message
 from ecdata.names import has_control_characters
 from ecdata.store import FACT_TABLES, STORE_DAILY, FactTable, Store
-from ecdata.store.database import ACTOR, StoreNotGranted, check_granted, granted_stores
+from ecdata.store.database import (
+    ACTOR,
+    StoreNotGranted,
+    check_company_wide,
+    check_granted,
+    granted_stores,
+)
 from ecdata.store.schema import ROLLUP, rollup_insert_sql
 
 
@@ -151,7 +157,7 @@ def write_batch(
             check_granted(cur, [r[0] for r in staged_stores])
             if delete_missing and granted_stores(cur) is not None:
                 # A whole-table write would remove other stores' rows: not for a limited account.
-                raise StoreNotGranted(["*"])
+                check_company_wide(cur)
         elif "person_id" in table.keys and (granted := granted_stores(cur)) is not None:
             # Ratings belong to people, people to stores: only the granted stores' people
             # (and staff serving every store) may be rated by a limited account.

@@ -36,12 +36,13 @@ def acting_as(name: str | None):
 
 
 class StoreNotGranted(Exception):
-    """The acting account may not write to these stores (a store-limited account); `key`
-    and `params` are the i18n message."""
+    """The acting account may not write to these stores (a store-limited account), or not
+    what belongs to every store (no `stores`); `key` and `params` are the i18n message."""
 
     def __init__(self, stores: list[str]):
-        super().__init__(", ".join(stores))
-        self.key, self.params = "acc.store_not_granted", {"stores": "、".join(stores)}
+        super().__init__(", ".join(stores) or "every store")
+        self.key = "acc.store_not_granted" if stores else "acc.company_wide"
+        self.params = {"stores": "、".join(stores)}
 
 
 def granted_stores(cur) -> tuple[str, ...] | None:
@@ -63,6 +64,13 @@ def check_granted(cur, stores) -> None:
     refused = sorted({s for s in stores if s not in granted})
     if refused:
         raise StoreNotGranted(refused)
+
+
+def check_company_wide(cur) -> None:
+    """Raise StoreNotGranted unless the acting account may change what belongs to every
+    store (settings, company-wide notes and action items, exchange rates, whole tables)."""
+    if granted_stores(cur) is not None:
+        raise StoreNotGranted([])
 
 
 def default_db_path() -> Path | str:

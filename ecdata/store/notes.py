@@ -8,7 +8,7 @@ import datetime as dt
 
 import pandas as pd
 
-from ecdata.store.database import Store
+from ecdata.store.database import Store, check_company_wide, check_granted
 
 MAX_NOTE_LENGTH = 200
 
@@ -19,6 +19,10 @@ def add_note(store: Store, day: dt.date, text: str, store_name: str | None = Non
     if not text:
         raise ValueError("a note needs text")
     with store.writer() as cur:
+        if store_name:
+            check_granted(cur, [store_name])
+        else:
+            check_company_wide(cur)
         note_id = cur.execute(
             "SELECT COALESCE(max(note_id), 0) + 1 FROM timeline_notes"
         ).fetchall()[0][0]

@@ -9,7 +9,7 @@ import json
 
 import pandas as pd
 
-from ecdata.store.database import ACTOR, Store, check_granted
+from ecdata.store.database import ACTOR, Store, check_company_wide, check_granted
 
 CURRENCIES = ("¥", "$", "£", "€", "HK$", "NT$", "₹", "A$", "C$")
 
@@ -43,6 +43,7 @@ def save_setting(store: Store, key: str, value) -> int:
     Saving the value already in force changes nothing (and returns 0)."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)
     with store.writer() as cur:
+        check_company_wide(cur)  # settings hold for every store
         current = cur.execute(
             """SELECT value FROM app_settings WHERE key = ? AND undone_at IS NULL
                ORDER BY setting_id DESC LIMIT 1""",

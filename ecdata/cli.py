@@ -238,6 +238,8 @@ def _ingest(store: Store, args) -> int:
         stream = sys.stdout if outcome.ok else sys.stderr
         print(outcome.message, file=stream)
         parsed = outcome.parsed
+        for note in parsed.notes if outcome.ok and parsed else []:
+            print(f"  {note}")
         if outcome.ok and parsed and parsed.problems:
             for problem in parsed.problems[:20]:
                 print(f"  - {problem.message}")

@@ -172,6 +172,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "{service:,.0f} of {total:,.0f} inquiries come from customer-service reports (summed "
         "over agents on days with no store-level figure).",
     ),
+    "note.exact_duplicates": (
+        "有 {count} 行与另一行完全相同（叠加下载时重复的行），只计一次。",
+        "{count} rows were exact copies of another row (repeated in a stacked download) and "
+        "were counted once.",
+    ),
+    "note.summed_into_days": (
+        "这份报表每行是一天中的一段（按小时或按场次），已按天相加；访客数相加后是访问次数，不是去重人数。",
+        "Each row of this report is part of a day (an hour or a session): rows were summed "
+        "into their day; visitors summed that way are visits, not distinct people.",
+    ),
     "err.name_control": (
         "名称「{name}」含有控制字符（不可见的终端或格式符号），请只用普通文字。文件 {file} 未导入。",
         "The name '{name}' holds control characters (invisible terminal or formatting "

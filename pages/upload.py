@@ -343,6 +343,8 @@ for upload in files or []:
                 skipped=change.rows_skipped,
             )
         )
+        for note in parsed.notes:  # what the reader did: duplicates kept once, hours summed
+            st.caption(say(note))
         if parsed.problems:
             with st.expander(
                 f"{tr('up.problems')} ({parsed.rows_rejected})", expanded=len(parsed.problems) <= 10

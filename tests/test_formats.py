@@ -441,3 +441,45 @@ def test_a_sessions_file_gets_no_sales_or_buyers_made_from_its_rates(store, tmp_
     s = sums(store)
     assert s["visitors"] == 1800
     assert s["buyers"] is None and s["sales"] is None  # never rate x sessions x AOV
+
+
+def test_ga4_date_and_hour_rows_are_summed_into_their_day(store, tmp_path):
+    """GA4's 'Date + hour' export: a `#` preamble padded with commas, one row per hour
+    (YYYYMMDDHH). The hours add up to their day; nothing is refused as a duplicate."""
+    path = tmp_path / "ga4_date_hour.csv"
+    path.write_text(
+        "# ----------------------------------------,,\n# Date + hour,,\n"
+        "# Start date: 20261001,,\n# End date: 20261002,,\n,,\n"
+        "Date + hour (YYYYMMDDHH),Sessions,Total revenue\n"
+        "2026100100,12,100.50\n2026100113,30,250\n2026100123,8,0\n2026100209,20,80\n",
+        encoding="utf-8",
+    )
+    outcome = ingest(store, path, store_name="Shop")
+    assert outcome.parsed.rows_rejected == 0
+    assert [n.key for n in outcome.parsed.notes] == ["note.summed_into_days"]
+    rows = (
+        store.reader()
+        .execute("SELECT date::VARCHAR, visitors, sales FROM store_daily ORDER BY 1")
+        .fetchall()
+    )
+    assert rows == [("2026-10-01", 50, 350.5), ("2026-10-02", 20, 80)]
+
+
+def test_exact_repeated_rows_of_a_stacked_download_count_once(store, tmp_path):
+    """赤兔 summaries stacked in one sheet repeat some rows whole: kept once, said; a key
+    repeated with different values is still refused."""
+    path = tmp_path / "stacked.csv"
+    path.write_text(
+        "日期,访客数,支付金额\n2026-10-01,100,1000\n2026-10-02,120,1200\n"
+        "2026-10-01,100,1000\n2026-10-03,90,900\n2026-10-03,95,900\n",
+        encoding="utf-8",
+    )
+    outcome = ingest(store, path, store_name="A店")
+    assert [n.key for n in outcome.parsed.notes] == ["note.exact_duplicates"]
+    assert outcome.parsed.notes[0].params["count"] == 1
+    rows = (
+        store.reader()
+        .execute("SELECT date::VARCHAR, visitors FROM store_daily ORDER BY 1")
+        .fetchall()
+    )
+    assert rows == [("2026-10-01", 100), ("2026-10-02", 120)]  # Oct 3 repeats differently

@@ -65,6 +65,8 @@ MACROS = [
                 try_strptime(split_part(trim(x), ' ', 1), '%Y.%m.%d')) END,
             try_strptime(trim(x), '%Y年%m月%d日'),
             CASE WHEN regexp_matches(trim(x), '^\d{8}$') THEN try_strptime(trim(x), '%Y%m%d') END,
+            -- GA4's "Date + hour": YYYYMMDDHH, the hour's day.
+            CASE WHEN regexp_matches(trim(x), '^\d{10}$') THEN try_strptime(left(trim(x), 8), '%Y%m%d') END,
             CASE WHEN regexp_matches(trim(x), '^\d{5}(\.0+)?$') THEN
                 CAST(DATE '1899-12-30' + CAST(CAST(trim(x) AS DOUBLE) AS INTEGER) AS TIMESTAMP) END,
             CASE WHEN regexp_matches(split_part(trim(x), ' ', 1), '^\d{1,2}/\d{1,2}/\d{2}$') THEN

@@ -122,6 +122,11 @@ def survey(con, layout: Layout, table) -> Evidence:
     )
     member = (fields.get("member") or [None])[0]
     terminal = (fields.get("terminal") or [None])[0]
+    within_day = (
+        date_pos is not None
+        and layout.kind in ("store", "ad")
+        and _times_within_a_day(con, text(date_pos))
+    )
     return Evidence(
         types=types,
         day_first=bool(day_first),
@@ -129,6 +134,20 @@ def survey(con, layout: Layout, table) -> Evidence:
         percent_columns=percent,
         store_in_member=member is not None and _has_store_prefix(con, f"c{member}"),
         all_terminal_rows=None if terminal is None else _has_all_terminal_rows(con, text(terminal)),
+        within_day=within_day,
+    )
+
+
+def _times_within_a_day(con, cell: str) -> bool:
+    """Whether dates carry an hour (GA4's YYYYMMDDHH) or a time other than midnight (a live
+    session's start, 2026-10-01 20:00:00)."""
+    return bool(
+        con.execute(
+            f"""SELECT count_if(regexp_matches(trim(x), '^\\d{{10}}$')
+                             OR (regexp_matches(x, '\\d{{1,2}}:\\d{{2}}')
+                                 AND NOT regexp_matches(x, '\\s0?0:00(:00)?(\\.0+)?$')))
+                FROM (SELECT {cell} AS x FROM raw) WHERE x IS NOT NULL"""
+        ).fetchall()[0][0]
     )
 
 
@@ -164,6 +183,10 @@ def _run(con, plan: FactPlan, parsed: ParsedExport, source) -> None:
         "FROM checked"
     ).fetchall()[0]
     dup_rows = _stage(con, plan)
+    if plan.exact_duplicates:
+        parsed.notes.append(Message("note.exact_duplicates", {"count": plan.exact_duplicates}))
+    if plan.combine == "sum" and plan.within_day:
+        parsed.notes.append(Message("note.summed_into_days", {}))
     if source is not None:
         parsed.rows_read = int(total or 0)
     parsed.totals_dropped = int(totals or 0)
@@ -204,9 +227,16 @@ def _stage(con, plan: FactPlan) -> int:
     """The `staged` rows, one per key; returns how many rows were rejected as repeated keys."""
     grouped = ", ".join(plan.keys)
     if plan.combine == "reject":
+        # Stacked downloads repeat whole rows: a row equal to another in its key and every
+        # value is the same fact, kept once; a key with different values is refused.
+        con.execute("CREATE TEMP TABLE kept_once AS SELECT DISTINCT * FROM checked WHERE __keep")
+        kept, once = con.execute(
+            "SELECT (SELECT count(*) FROM checked WHERE __keep), (SELECT count(*) FROM kept_once)"
+        ).fetchall()[0]
+        plan.exact_duplicates = int(kept - once)
         con.execute(
             f"CREATE TEMP TABLE dup_keys AS SELECT {grouped}, count(*) AS n "
-            f"FROM checked WHERE __keep GROUP BY {grouped} HAVING count(*) > 1"
+            f"FROM kept_once GROUP BY {grouped} HAVING count(*) > 1"
         )
         dup_rows = con.execute("SELECT COALESCE(sum(n), 0) FROM dup_keys").fetchall()[0][0]
         anti = (
@@ -215,7 +245,7 @@ def _stage(con, plan: FactPlan) -> int:
             if dup_rows
             else ""
         )
-        con.execute(f"CREATE TEMP VIEW staged AS SELECT * FROM checked c WHERE __keep{anti}")
+        con.execute(f"CREATE TEMP VIEW staged AS SELECT * FROM kept_once c WHERE true{anti}")
         return int(dup_rows)
 
     def once(m):

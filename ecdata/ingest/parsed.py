@@ -60,6 +60,8 @@ class ParsedExport:
     rows_rejected: int = 0
     totals_dropped: int = 0
     problems: list[RowProblem] = field(default_factory=list)
+    # What the reader did that the person should know (duplicates kept once, hours summed).
+    notes: list[Message] = field(default_factory=list)
     not_final_dates: list[dt.date] = field(default_factory=list)
     date_min: dt.date | None = None
     date_max: dt.date | None = None

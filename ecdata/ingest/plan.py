@@ -101,6 +101,9 @@ class Evidence:
     percent_columns: frozenset[int] = frozenset()  # rate columns whose plain numbers are percent
     store_in_member: bool = False  # agent names carry 店铺: (赤兔, 千牛)
     all_terminal_rows: bool | None = None  # 所属终端 has 所有终端 rows; None: no such column
+    # The date column holds times within a day (an hour, a live session's start): its rows
+    # are parts of a day, summed into it.
+    within_day: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,8 @@ class FactPlan:
     metric_exprs: dict[str, str]  # stored metric -> SQL over the cleaned row (derived included)
     text_exprs: dict[str, str]
     combine: str  # 'reject' repeated keys, 'sum' them, or 'per_product' (sum; traffic once)
+    within_day: bool = False  # the file's rows are hours or sessions of a day (summed into it)
+    exact_duplicates: int = 0  # rows equal to another in key and values, kept once (facts.py)
     drop_breakdown: bool = False  # 所属终端: per-terminal rows are a breakdown of the all row
 
     @property
@@ -197,6 +202,7 @@ def plan_facts(layout: Layout, table: FactTable, ev: Evidence, opts: Options) ->
         metric_exprs=metric_exprs,
         text_exprs={f: f for f in hd.TEXT_FIELDS if f in select and f in table.metrics},
         combine=_combine(layout, ev),
+        within_day=ev.within_day,
         drop_breakdown=ev.all_terminal_rows is True and "terminal" in select,
     )
     return plan
@@ -463,9 +469,10 @@ def _is_blank(layout: Layout, cells: _Cells) -> str:
 
 def _combine(layout: Layout, ev: Evidence) -> str:
     """How rows with one key combine: an ad report lists a key once per plan, a product
-    report without all-terminal rows once per terminal (both summed); Amazon's child-item
+    report without all-terminal rows once per terminal, an hourly or per-live-session
+    report once per hour or session (all summed into their day); Amazon's child-item
     report once per SKU of a child ASIN (sales summed, its traffic taken once)."""
-    if layout.kind == "ad" or ev.all_terminal_rows is False:
+    if layout.kind == "ad" or ev.all_terminal_rows is False or ev.within_day:
         return "sum"
     if layout.kind == "product" and layout.platform.platform == "amazon":
         return "per_product"

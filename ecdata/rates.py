@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ecdata.i18n import Message, not_a_table
-from ecdata.ingest import RowProblem, first_rows, parse_months, parse_numbers, read_rows
+from ecdata.i18n import Message
+from ecdata.ingest import RowProblem, first_rows, parse_months, parse_numbers, table_rows
 from ecdata.metrics.currency import CODE_OF, currency_symbol
 from ecdata.names import normalize_header
 from ecdata.store.batches import BatchResult, write_batch
@@ -62,13 +62,8 @@ def read_rates_file(data: bytes, file_name: str, into: str) -> RatesFile:
     目标币种/into column (the reporting currency). Rows with a month, currency or rate that
     cannot be read are skipped and named; a file with none left is refused."""
     out = RatesFile(file_name, content_hash=hashlib.sha256(data).hexdigest())
-    if not data:
-        out.error = Message("err.empty", {"file": file_name})
-        return out
-    try:
-        rows = read_rows(data)
-    except ValueError as exc:
-        out.error = not_a_table(file_name, str(exc))
+    rows, out.error = table_rows(data, file_name)
+    if out.error:
         return out
     header = _header_row(rows)
     if header is None:

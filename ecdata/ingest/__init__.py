@@ -16,7 +16,7 @@ from ecdata.ingest.cleaning import (
     parse_rates,
 )
 from ecdata.ingest.parsed import ParsedExport, RowProblem
-from ecdata.ingest.reader import DEFAULT_MAX_MB, first_rows, read_export, read_rows
+from ecdata.ingest.reader import DEFAULT_MAX_MB, first_rows, read_export, read_rows, table_rows
 from ecdata.ingest.upload import commit, ingest_file, preview, read_for_store
 
 __all__ = [
@@ -36,4 +36,5 @@ __all__ = [
     "read_export",
     "read_for_store",
     "read_rows",
+    "table_rows",
 ]

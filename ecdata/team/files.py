@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ecdata.i18n import Message, not_a_table
+from ecdata.i18n import Message
 from ecdata.ingest import (
     PLACEHOLDERS,
     RowProblem,
@@ -27,7 +27,7 @@ from ecdata.ingest import (
     parse_numbers,
     parse_points,
     parse_rates,
-    read_rows,
+    table_rows,
 )
 from ecdata.names import normalize_header
 from ecdata.store import RATINGS, ROSTER, Store
@@ -129,13 +129,8 @@ def is_team_file(data: bytes) -> bool:
 def read_team_file(data: bytes, file_name: str) -> TeamFile:
     """Read a roster or a monthly ratings file (told apart by a 月份/month column)."""
     out = TeamFile(file_name, content_hash=hashlib.sha256(data).hexdigest())
-    if not data:
-        out.error = Message("err.empty", {"file": file_name})
-        return out
-    try:
-        rows = read_rows(data)
-    except ValueError as exc:
-        out.error = not_a_table(file_name, str(exc))
+    rows, out.error = table_rows(data, file_name)
+    if out.error:
         return out
     aliases = team_aliases()
     header_idx = next(

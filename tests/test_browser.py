@@ -359,9 +359,15 @@ def test_the_first_week_in_chinese(tmp_path, browser):
         settle(page)
         seen = {"upload": page_text(page)}
         page.screenshot(path=str(SHOTS / "first_week_upload_zh_1920x1080.png"), full_page=True)
-        for name in files:
+        for done, name in enumerate(files, start=1):
             page.get_by_role("button", name=f"确认导入 {name}").click()
             settle(page)
+            # On a busy machine the rerun may still be drawing: wait for this file's line.
+            page.wait_for_function(
+                f"document.querySelector('[data-testid=stApp]').innerText"
+                f".split('→ 批次').length > {done}",
+                timeout=30_000,
+            )
         text = page_text(page)
         assert text.count("→ 批次") == 4, text[-3000:]  # one success line per file
         seen["upload_done"] = text

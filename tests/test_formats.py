@@ -483,3 +483,22 @@ def test_exact_repeated_rows_of_a_stacked_download_count_once(store, tmp_path):
         .fetchall()
     )
     assert rows == [("2026-10-01", 100), ("2026-10-02", 120)]  # Oct 3 repeats differently
+
+
+def test_shopify_compare_to_previous_year_reads_this_year_only(store, tmp_path):
+    """'Compare to previous year': each column has a `(previous_year)` twin, and the file
+    ends with a total row without a Day. This year's days are read, last year's columns
+    ignored, the total row dropped as a total (it was refused as 'store name empty')."""
+    path = tmp_path / "Total sales over time - 2025-03-01 - 2025-03-02.csv"
+    path.write_text(
+        "Day,Orders,Total sales,Day (previous_year),Orders (previous_year),"
+        "Total sales (previous_year)\n"
+        "2025-03-01,3,280.00,2024-03-01,2,150.00\n"
+        "2025-03-02,0,-150.00,2024-03-02,4,400.00\n"
+        ",3,130.00,,6,550.00\n",
+        encoding="utf-8",
+    )
+    outcome = ingest(store, path, store_name="Shopify US")
+    assert (outcome.parsed.rows_rejected, outcome.parsed.totals_dropped) == (0, 1)
+    s = sums(store)
+    assert (s["rows"], s["buyers"], s["sales"]) == (2, 3, pytest.approx(130.0))

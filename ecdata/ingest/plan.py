@@ -455,6 +455,13 @@ def _is_total(layout: Layout, cells: _Cells) -> str:
             f"(CASE WHEN {date_key} IS NULL THEN lower(trim({date_text})) IN ({labels}) "
             f"ELSE false END)",
         )
+        # A row with numbers but nothing in its date or name cells is the range's total
+        # (Shopify's comparison exports end with one, no Day): dropped like a 合计 row.
+        unnamed = [f"ec_missing({date_text})"] + [
+            f"ec_missing({k})" for k in keys if k != date_text and k != cells.text(0)
+        ]
+        if date_pos == 0 or cells.text(0) == date_text:
+            terms.append("(" + " AND ".join(unnamed) + ")")
     return " OR ".join(terms)
 
 

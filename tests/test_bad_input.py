@@ -82,8 +82,10 @@ def test_row_problems_are_listed_and_skipped_the_rest_lands(store, tmp_path):
 
 
 def test_duplicate_dates_in_a_store_report_are_skipped_not_summed(store, tmp_path):
+    # Two different figures for one day: neither is taken (identical rows count once:
+    # test_formats.py::test_exact_repeated_rows_of_a_stacked_download_count_once).
     path = tmp_path / "dup.csv"
-    path.write_text("日期,访客数\n2026-10-01,100\n2026-10-01,100\n2026-10-02,5\n", encoding="utf-8")
+    path.write_text("日期,访客数\n2026-10-01,100\n2026-10-01,120\n2026-10-02,5\n", encoding="utf-8")
     outcome = ingest_file(store, path, store_name="A店", today=TODAY)
     assert outcome.ok and outcome.batch.rows_written == 1
     assert [p.message.key for p in outcome.parsed.problems] == ["row.duplicate"]

@@ -502,3 +502,21 @@ def test_shopify_compare_to_previous_year_reads_this_year_only(store, tmp_path):
     assert (outcome.parsed.rows_rejected, outcome.parsed.totals_dropped) == (0, 1)
     s = sums(store)
     assert (s["rows"], s["buyers"], s["sales"]) == (2, 3, pytest.approx(130.0))
+
+
+def test_bilingual_headers_are_read_by_either_language(store, tmp_path):
+    """Registers built from 直通车 and 生意参谋 downloads name columns twice: 'Date\\n时间',
+    'Total UV(总访客数)', 'Cost(花费)'. It was refused as having no header."""
+    path = tmp_path / "直通车登记表.xlsx"
+    pd.DataFrame(
+        {
+            "Date\n时间": ["2026-10-01", "2026-10-02"],
+            "Total UV(总访客数)": [1200, 900],
+            "Cost(花费)": [300.5, 210],
+            "Total sales (previous_year)": [9999, 9999],
+        }
+    ).to_excel(path, index=False)
+    outcome = ingest(store, path, store_name="天猫店")
+    assert outcome.parsed.mapping == {0: "date", 1: "visitors", 2: "spend"}
+    s = sums(store)
+    assert (s["visitors"], s["spend"]) == (2100, pytest.approx(510.5))

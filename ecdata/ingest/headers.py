@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -81,9 +82,27 @@ def detect_platform(headers: list[str]) -> Platform:
     return GENERIC
 
 
+# A bilingual header names one column twice: "Date\n时间", "Total UV(总访客数)", "访客数/UV".
+_HEADER_PARTS = re.compile(r"[\n\r()（）/|]+")
+_COMPARISON = re.compile(r"previous|prior|last year|上年|去年|同比|环比|上期", re.IGNORECASE)
+
+
+def aliases_of(header) -> list[Alias]:
+    """The canonical fields a header cell may mean: the whole text, else the first of its
+    parts (a bilingual header's languages) that the alias table knows."""
+    table = alias_table()
+    found = table.get(normalize_header(header))
+    if found or header is None or _COMPARISON.search(str(header)):
+        return found or []  # last year's twin of a column is never that column
+    for part in _HEADER_PARTS.split(str(header)):
+        found = table.get(normalize_header(part))
+        if found:
+            return found
+    return []
+
+
 def known_count(row: list) -> int:
-    aliases = alias_table()
-    return sum(1 for cell in row if normalize_header(cell) in aliases)
+    return sum(1 for cell in row if aliases_of(cell))
 
 
 def find_header_row(rows: list[list]) -> int | None:
@@ -97,7 +116,7 @@ def find_header_row(rows: list[list]) -> int | None:
 def file_kind(headers: list[str], platform: Platform) -> str:
     """'agent' (per-person service report), 'monthly' (costs/targets), 'ad', 'product'
     (one row per product) or 'store'."""
-    fields = {a.canonical for h in headers for a in alias_table().get(normalize_header(h), [])}
+    fields = {a.canonical for h in headers for a in aliases_of(h)}
     if "member" in fields:
         return "agent"
     if "month" in fields or (platform.platform == "monthly" and "date" not in fields):
@@ -118,7 +137,7 @@ def map_columns(headers: list[str], kind: str) -> dict[int, str]:
     mapping: dict[int, str] = {}
     seen_keys: set[str] = set()
     for i, header in enumerate(headers):
-        for alias in alias_table().get(normalize_header(header), []):
+        for alias in aliases_of(header):
             if alias.kind in ("", kind):
                 if alias.canonical in KEY_FIELDS:
                     if alias.canonical in seen_keys:

@@ -520,3 +520,25 @@ def test_bilingual_headers_are_read_by_either_language(store, tmp_path):
     assert outcome.parsed.mapping == {0: "date", 1: "visitors", 2: "spend"}
     s = sums(store)
     assert (s["visitors"], s["spend"]) == (2100, pytest.approx(510.5))
+
+
+def test_day_first_dashed_dates_a_repeated_header_and_a_range_total_row(store, tmp_path):
+    """A European-style export: DD-MM-YYYY dates (a day above 12 proves the order), the
+    header repeated in the body, a total row dated with its range, 1.234,56 numbers."""
+    path = tmp_path / "shop_stats.csv"
+    path.write_text(
+        "Date;Sessions;Total sales\n"
+        "01-10-2025-31-10-2025;36.776;114.926,74\n"
+        "12-10-2025;1.200;3.456,50\n"
+        "Date;Sessions;Total sales\n"
+        "13-10-2025;1.100;2.000,00\n",
+        encoding="utf-8",
+    )
+    outcome = ingest(store, path, store_name="Shop")
+    assert (outcome.parsed.rows_rejected, outcome.parsed.totals_dropped) == (0, 2)
+    rows = (
+        store.reader()
+        .execute("SELECT date::VARCHAR, visitors, sales FROM store_daily ORDER BY 1")
+        .fetchall()
+    )
+    assert rows == [("2025-10-12", 1200, 3456.5), ("2025-10-13", 1100, 2000.0)]

@@ -75,6 +75,9 @@ MACROS = [
             CASE WHEN regexp_matches(split_part(trim(x), ' ', 1), '^\d{1,2}/\d{1,2}/\d{4}$') THEN
                 try_strptime(split_part(trim(x), ' ', 1), CASE WHEN day_first THEN '%d/%m/%Y' ELSE '%m/%d/%Y' END)
             END,
+            CASE WHEN regexp_matches(split_part(trim(x), ' ', 1), '^\d{1,2}-\d{1,2}-\d{4}$') THEN
+                try_strptime(split_part(trim(x), ' ', 1), CASE WHEN day_first THEN '%d-%m-%Y' ELSE '%m-%d-%Y' END)
+            END,
             try_strptime(trim(x), '%b %d, %Y'),
             try_strptime(trim(x), '%d %b %Y')
         ) AS DATE) END""",
@@ -89,8 +92,12 @@ MACROS = [
         )) AS DATE) END""",
     # Is this column's slash-date written day first? Only a first part above 12 proves it.
     r"""CREATE OR REPLACE MACRO ec_day_first_evidence(x) AS
-        regexp_matches(trim(x), '^\d{1,2}/\d{1,2}/\d{2,4}')
-        AND TRY_CAST(split_part(trim(x), '/', 1) AS INTEGER) > 12""",
+        regexp_matches(trim(x), '^\d{1,2}[/-]\d{1,2}[/-]\d{2,4}')
+        AND TRY_CAST(regexp_extract(trim(x), '^(\d{1,2})', 1) AS INTEGER) > 12""",
+    # A range written where a date belongs (01-10-2025-31-10-2025, 2025-10-01 ~ 2025-10-31):
+    # the row totals the range.
+    r"""CREATE OR REPLACE MACRO ec_date_range(x) AS regexp_matches(trim(x),
+        '^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\s*([-~至到]|to)\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$')""",
 ]
 
 

@@ -357,9 +357,11 @@ def _has_store_prefix(con, member_column: str) -> bool:
 
 
 def _day_first(con, text_column: str) -> bool:
-    """Whether this file writes slash dates day first: only a first part above 12 proves it."""
+    """Whether this file writes slash (or DD-MM-YYYY dash) dates day first: only a first part
+    above 12 proves it."""
     has_slash = con.execute(
-        f"SELECT bool_or(contains(t, '/')) FROM (SELECT {text_column} AS t FROM raw LIMIT 1000)"
+        f"SELECT bool_or(contains(t, '/') OR regexp_matches(t, '^\\d{{1,2}}-\\d{{1,2}}-\\d{{4}}')) "
+        f"FROM (SELECT {text_column} AS t FROM raw LIMIT 1000)"
     ).fetchall()[0][0]
     if not has_slash:
         return False

@@ -450,10 +450,13 @@ def _is_total(layout: Layout, cells: _Cells) -> str:
     keys = list(dict.fromkeys([*keys, cells.text(0)]))
     terms = [f"lower(trim({k})) IN ({labels})" for k in keys if k != date_text]
     if date_text:
+        # Where no date came out: a 合计 label, a range written as the date (the range's
+        # total), or the header row repeated in the body.
         terms.insert(
             0,
             f"(CASE WHEN {date_key} IS NULL THEN lower(trim({date_text})) IN ({labels}) "
-            f"ELSE false END)",
+            f"OR ec_date_range({date_text}) "
+            f"OR trim({date_text}) = {sql_str(layout.headers[date_pos].strip())} ELSE false END)",
         )
         # A row with numbers but nothing in its date or name cells is the range's total
         # (Shopify's comparison exports end with one, no Day): dropped like a 合计 row.

@@ -172,6 +172,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "{service:,.0f} of {total:,.0f} inquiries come from customer-service reports (summed "
         "over agents on days with no store-level figure).",
     ),
+    "note.sheets_left_out": (
+        "只读取了第一个工作表「{first}」；工作表 {sheets} 没有读取：请把它另存为单独的文件再上传。",
+        "Only the first sheet, '{first}', was read; sheet(s) {sheets} were not: save each as a "
+        "file of its own and upload it.",
+    ),
     "note.exact_duplicates": (
         "有 {count} 行与另一行完全相同（叠加下载时重复的行），只计一次。",
         "{count} rows were exact copies of another row (repeated in a stacked download) and "

@@ -542,3 +542,22 @@ def test_day_first_dashed_dates_a_repeated_header_and_a_range_total_row(store, t
         .fetchall()
     )
     assert rows == [("2025-10-12", 1200, 3456.5), ("2025-10-13", 1100, 2000.0)]
+
+
+def test_every_sheet_of_a_workbook_is_read_or_named(store, tmp_path):
+    """Sheet 1 a store file, sheet 2 an ad plan report: sheet 2 is named as not read, with
+    what to do, instead of its spend being lost without a word; an empty sheet is not."""
+    path = tmp_path / "店铺与推广.xlsx"
+    with pd.ExcelWriter(path) as book:
+        pd.DataFrame({"统计日期": ["2026-10-01"], "访客数": [100]}).to_excel(
+            book, sheet_name="店铺整体", index=False
+        )
+        pd.DataFrame({"日期": ["2026-10-01"], "计划名称": ["万相台"], "花费": [26384.71]}).to_excel(
+            book, sheet_name="万相台计划", index=False
+        )
+        pd.DataFrame().to_excel(book, sheet_name="空白", index=False)
+    outcome = ingest(store, path, store_name="天猫店")
+    (note,) = outcome.parsed.notes
+    assert note.key == "note.sheets_left_out" and note.params["sheets"] == "万相台计划"
+    assert "万相台计划" in note.text("zh") and "save each as a file" in note.text("en")
+    assert sums(store)["visitors"] == 100

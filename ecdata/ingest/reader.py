@@ -302,10 +302,23 @@ def _load_excel(con, path: Path, parsed: ParsedExport) -> bool:
     Every cell arrives as the text calamine gives it: 3.0 as '3', a date cell as
     '2026-10-01 00:00:00', an empty cell as ''. No Python runs per cell.
     """
-    sheet = fastexcel.read_excel(str(path)).load_sheet(
-        0, header_row=None, dtypes="string", skip_rows=0
-    )
+    workbook = fastexcel.read_excel(str(path))
+    sheet = workbook.load_sheet(0, header_row=None, dtypes="string", skip_rows=0)
     table = sheet.to_arrow()
+    # Only the first sheet is read: every other sheet holding cells is named, never lost
+    # without a word (a 万相台 plan report on sheet 2 of a 生意参谋 workbook).
+    left_out = [
+        name
+        for name in workbook.sheet_names[1:]
+        if workbook.load_sheet(name, header_row=None, n_rows=2).height > 0
+    ]
+    if left_out:
+        parsed.notes.append(
+            Message(
+                "note.sheets_left_out",
+                {"first": workbook.sheet_names[0], "sheets": "、".join(left_out)},
+            )
+        )
     head = [list(r.values()) for r in table.slice(0, hd.HEADER_SCAN_ROWS).to_pylist()]
     header_idx = _header_index(head, parsed)
     if header_idx is None:

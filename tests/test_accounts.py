@@ -392,3 +392,57 @@ def test_a_limited_manager_rates_only_its_stores_people(with_accounts):
                 store, month, pd.DataFrame({"person_id": [mine], "peer_rating": [77.0]})
             )
             assert ok
+
+
+def test_sign_out_leaves_nothing_for_the_next_account(with_accounts, app_on):
+    """The owner made a report and signs out in a shared tab: the next person finds no
+    report, no choice and no token of theirs; the token is dead on the server too."""
+    from streamlit.testing.v1 import AppTest
+
+    from ecdata.store.accounts import session_user, start_session
+
+    with Store(with_accounts) as store:
+        boss = sign_in(store, "boss", "owner pass 1", NOW)
+        token = start_session(store, boss)
+
+    def tab():
+        import streamlit as st
+
+        from ui import auth
+
+        if st.session_state.get("press_sign_out"):
+            auth.sign_out()
+
+    app_on(with_accounts)
+    at = AppTest.from_function(tab)
+    at.session_state["_token"], at.session_state["_account"] = token, boss
+    at.session_state["_report_files"] = {"pdf": b"the owner's report"}
+    at.session_state["press_sign_out"] = True
+    at.run()
+    assert not at.exception
+    assert not [k for k in at.session_state if not k.startswith("$$")]
+    with Store(with_accounts) as store:
+        assert session_user(store, token) is None
+
+
+def test_the_server_drops_messages_that_empty_every_cache():
+    """A stranger's websocket may send clear_cache (it emptied every visitor's caches): the
+    guard drops it and passes the next message on."""
+    import asyncio
+
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    from ui.server import Guard
+
+    clear, rerun = BackMsg(), BackMsg()
+    clear.clear_cache = True
+    rerun.rerun_script.query_string = ""
+    sent = [clear, rerun]
+
+    async def receive():
+        return {"type": "websocket.receive", "bytes": sent.pop(0).SerializeToString()}
+
+    message = asyncio.run(Guard._filtered(receive)())
+    passed = BackMsg()
+    passed.ParseFromString(message["bytes"])
+    assert passed.WhichOneof("type") == "rerun_script" and sent == []

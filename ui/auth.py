@@ -223,11 +223,17 @@ def sign_out_button() -> None:
         return
     who = user()
     st.caption(tr("acc.signed_in", name=who.name, role=tr(f"role.{who.role}")))
-    if st.button(tr("acc.sign_out"), key="sign_out"):
-        token = st.session_state.get("_token")
-        if token:
-            end_session(get_store(), token)
-        _forget_session_state()  # report downloads, edits, choices: nothing outlives the account
-        if company_sign_in() and st.user.is_logged_in:
-            st.logout()
-        st.rerun()
+    st.button(tr("acc.sign_out"), key="sign_out", on_click=sign_out)
+
+
+def sign_out() -> None:
+    """End this session's sign-in: its token is ended on the server and the whole session
+    state goes (report downloads, edits, choices: nothing outlives the account); the next
+    run drops the cookie, whose token the server no longer knows."""
+    token = st.session_state.get("_token")
+    if token:
+        end_session(get_store(), token)
+    company = company_sign_in() and st.user.is_logged_in
+    _forget_session_state()
+    if company:
+        st.logout()

@@ -301,6 +301,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "进行中（数据未到周期末）",
         "in progress (data ends before the period does)",
     ),
+    "meet.covered_target": ("{target}（所覆盖的天）", "{target} (days covered)"),
     "card.coverage": ("覆盖 {covered}/{total} 天", "covers {covered}/{total} days"),
     "note.coverage_days": (
         "{what_zh} 只覆盖 {covered}/{total} 天：其余天缺少计算所需的数据（如询单数），不计入分子和分母。",

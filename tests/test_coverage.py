@@ -88,6 +88,11 @@ def test_the_meeting_and_the_report_say_it_too(one_day_of_inquiries):
     cur = one_day_of_inquiries.reader()
     line = next(x for x in target_lines(cur, DAYS) if x.metric == "inquiry_cost")
     assert line.value == pytest.approx(COVERED_COST) and line.covered == (1, 3)
+    # The inquiry target shown is the covered day's, the one its completion divides by:
+    # (300 + 1,000 + 100) / 20 = 70, so 60 / 70 on the screen is the 85.7% beside it.
+    asked = next(x for x in target_lines(cur, DAYS) if x.metric == "inquiries")
+    assert asked.target == pytest.approx(70) and asked.covered == (1, 3)
+    assert asked.completion == pytest.approx(asked.value / asked.target)
     # The report's week (Sep 28 - Oct 4): the store file's 3 days and Oct 4's costs.
     report = build_report(cur, dt.date(2026, 10, 1), (STORE,), "zh")
     assert "覆盖 1/4 天" in report.html

@@ -93,14 +93,15 @@ def test_the_meetings_targets_are_complete_in_the_reporting_currency(two_currenc
     add_rates(two_currencies)
     lines = {x.metric: x for x in target_lines(two_currencies.reader(), OCTOBER)}
     sales = lines["sales"]
-    # October's targets spread over 3 of 31 days: (310,000 + 31,000 x 7.10) x 3/31.
-    target = (310000 + 31000 * 7.10) * 3 / 31
-    assert sales.target == pytest.approx(target)
     assert sales.value == pytest.approx(30000 + 2345.60 * 7.10)
-    # Completion counts the store-days with both sales and a target: Tmall's 3 days
-    # (10,000 a day) and Shopify's one (1,000 x 7.10), 4 of the 6 store-days.
-    assert sales.completion == pytest.approx(sales.value / (3 * 10000 + 1000 * 7.10))
+    # October's targets spread over its 31 days, in ¥: Tmall 10,000 a day, Shopify 1,000 x
+    # 7.10. Completion counts the store-days with both sales and a target (Tmall's 3 days,
+    # Shopify's one: 4 of 6), and the target shown is theirs: 30,000 + 7,100 = 37,100.
+    assert sales.target == pytest.approx(3 * 10000 + 1000 * 7.10)
+    assert sales.completion == pytest.approx(sales.value / sales.target)
     assert sales.covered == (4, 6)
+    whole = totals(two_currencies.reader(), OCTOBER).sales_target
+    assert whole == pytest.approx((310000 + 31000 * 7.10) * 3 / 31)  # the range's, in totals
 
 
 def test_rates_are_undone_like_any_batch(two_currencies):

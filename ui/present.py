@@ -171,7 +171,10 @@ def _targets(view: View) -> None:
         unit = METRICS[line.metric].unit
         tone = None if line.met is None else ("good" if line.met else "bad")
         verdict = "" if line.met is None else tr("meet.met" if line.met else "meet.missed")
-        said = [(f"{metric_label(line.target_metric)}: {fmt(line.target, unit)}", None)]
+        target_label = metric_label(line.target_metric)
+        if line.covered and line.completion is not None:
+            target_label = tr("meet.covered_target", target=target_label)
+        said = [(f"{target_label}: {fmt(line.target, unit)}", None)]
         if line.met is None:
             said = [(tr("meet.no_target"), None)]
         elif line.completion is not None:

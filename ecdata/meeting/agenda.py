@@ -86,7 +86,7 @@ class TargetLine:
     metric: str
     value: float
     target_metric: str
-    target: float
+    target: float  # the covered days' target when `covered` (the completion's denominator)
     completion: float | None  # value ÷ target, for targets to reach; None for a ceiling
     met: bool | None  # None without a target
     covered: tuple[int, int] | None = None  # kpis.coverage of the value, when partial
@@ -105,7 +105,10 @@ def target_lines(cur, filters: Filters) -> list[TargetLine]:
         done = row[completion]
         met = None if is_missing(done) else bool(done >= 1)
         covered = coverage(row, completion)
-        out.append(TargetLine(metric, row[metric], target, row[target], done, met, covered))
+        # With part of the range covered, the target shown is the one the completion
+        # divides by (the covered days'), so value ÷ target = completion on the screen.
+        shown = row[f"{target}_covered"] if covered else row[target]
+        out.append(TargetLine(metric, row[metric], target, shown, done, met, covered))
     cost, ceiling = row["inquiry_cost"], row["target_inquiry_cost"]
     met = None if is_missing(cost) or is_missing(ceiling) else bool(cost <= ceiling)
     covered = coverage(row, "inquiry_cost")

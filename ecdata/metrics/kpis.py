@@ -356,7 +356,11 @@ def _kpi_table(cur, grain: str, by: str, filters: Filters, use_rollup: bool = Tr
                {PERIOD_END[grain]} > (
                    SELECT max(date_to) FROM {STORE_ROWS}
                    WHERE (len($stores) = 0 OR list_contains($stores, store))
-                     AND (len($channels) = 0 OR list_contains($channels, channel))) AS partial
+                     AND (len($channels) = 0 OR list_contains($channels, channel))) AS partial,
+               -- The targets a completion divides by: those of the days it covers.
+               CASE WHEN mixed_currency OR rate_missing THEN NULL
+                    ELSE sales_target_completion__den END AS sales_target_covered,
+               inquiry_task_completion__den AS inquiry_target_covered
         FROM (SELECT *, {ratios} FROM joined)
         ORDER BY {", ".join(join_keys)}
     """
@@ -369,7 +373,7 @@ def _kpi_table(cur, grain: str, by: str, filters: Filters, use_rollup: bool = Tr
         + ["sales_target_completion", "inquiry_task_completion", "target_inquiry_cost"]
         + [m.name for m in SOURCE_BASE]
         + COVERAGE_COLUMNS
-        + ["partial"]
+        + ["partial", "sales_target_covered", "inquiry_target_covered"]
     ]
 
 

@@ -125,6 +125,23 @@ def parsed_for(upload, store_name, override, header_row, period):
     return parsed_cache[key]
 
 
+def _commit(upload, save) -> None:
+    """The commit button of a small table file: `save()` stores it and returns the message
+    to show once stored; a refusal of the account's scope is said, nothing stored."""
+    if not st.button(
+        say("up.commit", file=upload.name), type="primary", key=f"commit_{upload.file_id}"
+    ):
+        return
+    try:
+        with auth.acting():
+            said = save()
+    except StoreNotGranted as refused:
+        st.error(say(Message(refused.key, refused.params)))
+        return
+    done[upload.file_id] = say(said)
+    st.rerun()
+
+
 def team_upload(upload) -> None:
     """A roster or ratings sheet dropped here: checked and stored as the team pages would."""
     key = ("team", upload.file_id)
@@ -144,35 +161,32 @@ def team_upload(upload) -> None:
     )
     for note in [*team.warnings, *(p.message for p in team.problems)]:
         st.warning(say(note))
-    if st.button(
-        say("up.commit", file=upload.name), type="primary", key=f"commit_{upload.file_id}"
-    ):
-        try:
-            with auth.acting():
-                result = save_team_file(store, team)
-        except StoreNotGranted as refused:
-            st.error(say(Message(refused.key, refused.params)))
-            return
-        done[upload.file_id] = say(
-            Message(
-                "ok.ingested",
-                {
-                    "file": upload.name,
-                    "read": len(team.frame) + skipped,
-                    "written": result.rows_written,
-                    "new": result.rows_new,
-                    "replaced": result.rows_replaced,
-                    "skipped": skipped,
-                    "batch": result.batch_id,
-                },
-            )
+
+    def save() -> Message:
+        result = save_team_file(store, team)
+        return Message(
+            "ok.ingested",
+            {
+                "file": upload.name,
+                "read": len(team.frame) + skipped,
+                "written": result.rows_written,
+                "new": result.rows_new,
+                "replaced": result.rows_replaced,
+                "skipped": skipped,
+                "batch": result.batch_id,
+            },
         )
-        st.rerun()
+
+    _commit(upload, save)
 
 
 def rates_upload(upload) -> None:
     """An exchange-rate table dropped here: checked, then stored as one undoable batch."""
-    rates = read_rates_file(upload.getvalue(), upload.name, reporting_currency(reader()))
+    key = ("rates", upload.file_id)
+    if key not in parsed_cache:  # read once, not on every rerun
+        into = reporting_currency(reader())
+        parsed_cache[key] = read_rates_file(upload.getvalue(), upload.name, into)
+    rates = parsed_cache[key]
     for problem in rates.problems:
         st.warning(say(problem.message))
     if not rates.ok:
@@ -182,20 +196,14 @@ def rates_upload(upload) -> None:
         st.success(done[upload.file_id])
         return
     st.markdown(f"**{tr('up.kind')}** {tr('kind.rates')} · **{tr('up.rows')}** {len(rates.frame)}")
-    if st.button(
-        say("up.commit", file=upload.name), type="primary", key=f"commit_{upload.file_id}"
-    ):
-        try:
-            with auth.acting():
-                result = save_rates(store, rates.frame, upload.name, rates.content_hash)
-        except StoreNotGranted as refused:
-            st.error(say(Message(refused.key, refused.params)))
-            return
-        said = Message(
+
+    def save() -> Message:
+        result = save_rates(store, rates.frame, upload.name, rates.content_hash)
+        return Message(
             "ok.rates", {"file": upload.name, "rows": len(rates.frame), "batch": result.batch_id}
         )
-        done[upload.file_id] = say(said)
-        st.rerun()
+
+    _commit(upload, save)
 
 
 def _keep_period(key: str) -> None:
@@ -413,14 +421,14 @@ def _rename(old: str, new: str) -> None:
     if not auth.refuse_unless("upload"):
         return
     if has_control_characters(new):
-        st.session_state["_rename_refused"] = say("acc.bad_name")
+        st.session_state["_stores_refused"] = say("acc.bad_name")
         return
     try:
         with auth.acting():
             result = rename_store(store, old, new)
     except StoreNotGranted as refused:
         st.session_state["_rename_said"] = None
-        st.session_state["_rename_refused"] = say(Message(refused.key, refused.params))
+        st.session_state["_stores_refused"] = say(Message(refused.key, refused.params))
         return
     st.session_state["_rename_said"] = say("up.renamed", old=old, new=new, batch=result.batch_id)
 
@@ -431,12 +439,12 @@ def _set_currency(store_name: str, currency: str) -> None:
             with auth.acting():
                 set_store_currency(store, store_name, currency)
         except StoreNotGranted as refused:
-            st.session_state["_rename_refused"] = say(Message(refused.key, refused.params))
+            st.session_state["_stores_refused"] = say(Message(refused.key, refused.params))
 
 
 if said := st.session_state.pop("_rename_said", None):
     st.success(said)
-if refused := st.session_state.pop("_rename_refused", None):
+if refused := st.session_state.pop("_stores_refused", None):
     st.error(refused)
 stores_now = query(store_list)
 if stores_now.empty:

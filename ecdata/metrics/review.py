@@ -51,8 +51,6 @@ CARD_METRICS = (
     "inquiry_cost",
     "closed_inquiry_cost",
 )
-# With "compare with target", these cards compare against a target; the others show none.
-TARGET_FOR = TARGET_OF
 # Two funnels: buyers are not a subset of closed inquiries (most buy without asking).
 FUNNELS = {
     "traffic": ("visitors", "buyers"),
@@ -149,7 +147,8 @@ def kpi_cards(cur, filters: Filters, comparison: str, trend_weeks: int = 12) -> 
         if before is not None:
             reference = before[name]
         else:
-            reference = now[TARGET_FOR[name]] if name in TARGET_FOR else float("nan")
+            # "Compare with target": the metric's target from the catalogue, else none.
+            reference = now[TARGET_OF[name]] if name in TARGET_OF else float("nan")
         unit = METRICS[name].unit
         change = format_change(value, reference, unit)
         diff = value - reference if change else float("nan")
@@ -206,10 +205,6 @@ def has_targets(cur, filters: Filters) -> bool:
             {"stores": list(filters.stores)},
         ).fetchall()[0][0]
     )
-
-
-# The target each metric is compared with when the view compares with targets.
-TARGET_OF = {"sales": "sales_target", "inquiries": "inquiry_target"}
 
 
 def movers(

@@ -173,9 +173,22 @@ TEXT: dict[str, tuple[str, str]] = {
         "over agents on days with no store-level figure).",
     ),
     "note.sheets_left_out": (
-        "只读取了第一个工作表「{first}」；工作表 {sheets} 没有读取：请把它另存为单独的文件再上传。",
-        "Only the first sheet, '{first}', was read; sheet(s) {sheets} were not: save each as a "
+        "只读取了工作表「{first}」；工作表 {sheets} 没有读取：请把它另存为单独的文件再上传。",
+        "Only the sheet '{first}' was read; sheet(s) {sheets} were not: save each as a "
         "file of its own and upload it.",
+    ),
+    "note.profile": (
+        "按报表模板「{zh}」读取（{id}）。",
+        "Read as the report '{en}' (profile {id}).",
+    ),
+    "note.generic_profile": (
+        "没有报表模板认识这个表头：各列按列名识别（通用模板）。请核对下面的列对应关系。",
+        "No report profile knows this header: columns were recognised by their names (the "
+        "generic profile). Check the column mapping below.",
+    ),
+    "note.columns_unread": (
+        "这些列没有读取：{columns}。如需要，请在列对应关系中指定。",
+        "These columns were not read: {columns}. Map them below if they matter.",
     ),
     "note.exact_duplicates": (
         "有 {count} 行与另一行完全相同（叠加下载时重复的行），只计一次。",
@@ -183,9 +196,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "were counted once.",
     ),
     "note.summed_into_days": (
-        "这份报表每行是一天中的一段（按小时或按场次），已按天相加；访客数相加后是访问次数，不是去重人数。",
-        "Each row of this report is part of a day (an hour or a session): rows were summed "
-        "into their day; visitors summed that way are visits, not distinct people.",
+        "这份报表每行是一天或一个周期中的一部分（一小时、一场直播、一个渠道、计划或商品），已相加；"
+        "访客数相加后是访问次数，不是去重人数。",
+        "Each row of this report is a part of its day or period (an hour, a live session, a "
+        "channel, campaign or product): rows were summed; visitors summed that way are "
+        "visits, not distinct people.",
     ),
     "err.name_control": (
         "名称「{name}」含有控制字符（不可见的终端或格式符号），请只用普通文字。文件 {file} 未导入。",

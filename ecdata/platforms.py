@@ -54,19 +54,6 @@ def platform_markers() -> list[tuple[str, Platform]]:
         ]
 
 
-@lru_cache(maxsize=1)
-def _sign_conventions() -> dict[tuple[str, str], str]:
-    with open(DATA_DIR / "sign_conventions.csv", encoding="utf-8") as f:
-        return {(r["platform"], r["field"]): r["convention"] for r in csv.DictReader(f)}
-
-
-def sign_convention(platform: str, field: str) -> str:
-    """How a platform's reports sign a field (data/sign_conventions.csv): 'may_be_negative'
-    (a report that nets returns: a negative value is real), 'negated' (written as negative
-    amounts: stored with the sign turned), or 'positive' (a negative value is an error)."""
-    return _sign_conventions().get((platform, field), "positive")
-
-
 def platform_label(code: str | None, lang: str) -> str:
     """The label of a platform code as stored with a batch ('sycm' -> 生意参谋); the code
     itself for one the table does not know (demo, team files)."""

@@ -62,9 +62,12 @@ def test_utf8_bom_csv_and_ga4_comment_lines(store, tmp_path):
         "20261001,1200,1000,30,4500.5\n20261002,1300,1100,25,3900\n",
         encoding="utf-8-sig",
     )
-    ingest(store, path, store_name="独立站")
+    outcome = ingest(store, path, store_name="独立站")
+    assert outcome.parsed.profile.id == "ga4.daily"
     s = sums(store)
-    assert (s["visitors"], s["buyers"], s["sales"]) == (2500, 55, pytest.approx(8400.5))
+    # Total users are the day's visitors (sessions are visits); key events are whatever the
+    # property marks, so no buyers are read from them.
+    assert (s["visitors"], s["buyers"], s["sales"]) == (2100, None, pytest.approx(8400.5))
 
 
 def test_shopify_dollars_and_amazon_en_dash_headers(store, tmp_path):
@@ -456,7 +459,8 @@ def test_ga4_date_and_hour_rows_are_summed_into_their_day(store, tmp_path):
     )
     outcome = ingest(store, path, store_name="Shop")
     assert outcome.parsed.rows_rejected == 0
-    assert [n.key for n in outcome.parsed.notes] == ["note.summed_into_days"]
+    assert outcome.parsed.profile.id == "ga4.date_hour"
+    assert [n.key for n in outcome.parsed.notes] == ["note.profile", "note.summed_into_days"]
     rows = (
         store.reader()
         .execute("SELECT date::VARCHAR, visitors, sales FROM store_daily ORDER BY 1")
@@ -475,8 +479,9 @@ def test_exact_repeated_rows_of_a_stacked_download_count_once(store, tmp_path):
         encoding="utf-8",
     )
     outcome = ingest(store, path, store_name="A店")
-    assert [n.key for n in outcome.parsed.notes] == ["note.exact_duplicates"]
-    assert outcome.parsed.notes[0].params["count"] == 1
+    notes = [n for n in outcome.parsed.notes if n.key != "note.generic_profile"]
+    assert [n.key for n in notes] == ["note.exact_duplicates"]
+    assert notes[0].params["count"] == 1
     rows = (
         store.reader()
         .execute("SELECT date::VARCHAR, visitors FROM store_daily ORDER BY 1")
@@ -557,7 +562,7 @@ def test_every_sheet_of_a_workbook_is_read_or_named(store, tmp_path):
         )
         pd.DataFrame().to_excel(book, sheet_name="空白", index=False)
     outcome = ingest(store, path, store_name="天猫店")
-    (note,) = outcome.parsed.notes
+    (note,) = [n for n in outcome.parsed.notes if n.key == "note.sheets_left_out"]
     assert note.key == "note.sheets_left_out" and note.params["sheets"] == "万相台计划"
     assert "万相台计划" in note.text("zh") and "save each as a file" in note.text("en")
     assert sums(store)["visitors"] == 100

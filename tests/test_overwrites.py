@@ -23,10 +23,10 @@ def test_the_preview_lists_each_changed_metric_before_and_after(store, tmp_path)
     ga4.write_text(GA4, encoding="utf-8")
     change = preview(store, read_for_store(store, ga4, store_name="US", today=TODAY))
     assert change.rows_replaced == 2
-    # Shopify: 1,500 + 1,600 sessions, 30 + 31 orders, $4,345.60; GA4: 2,500, 55, $4,600.
+    # Shopify: 1,500 + 1,600 sessions, $4,345.60; GA4 (profile ga4.daily): 1,000 + 1,100
+    # total users, $4,600. GA4's key events are not buyers: the file holds none to change.
     assert change.changes == {
-        "visitors": (3100, 2500),
-        "buyers": (61, 55),
+        "visitors": (3100, 2100),
         "sales": (4345.60, 4600),
     }
     assert change.replaced_files == ("sales_over_time.csv",)
@@ -46,9 +46,9 @@ def test_the_upload_page_asks_before_replacing(tmp_path, app_on):
     assert not at.exception
     assert any("would change values already stored" in w.value for w in at.warning)
     table = next(d.value for d in at.dataframe if "After import" in d.value.columns)
-    assert list(table["Metric"]) == ["Visitors", "Buyers", "Sales"]
-    assert list(table["Now"]) == ["3,100", "61", "$4,346"]
-    assert list(table["After import"]) == ["2,500", "55", "$4,600"]
+    assert list(table["Metric"]) == ["Visitors", "Sales"]
+    assert list(table["Now"]) == ["3,100", "$4,346"]
+    assert list(table["After import"]) == ["2,100", "$4,600"]
     commit = next(b for b in at.button if "ga4.csv" in b.label)
     assert commit.disabled
     at.checkbox[0].check().run()

@@ -14,12 +14,14 @@ import datetime as dt
 import shutil
 import tempfile
 import weakref
+from dataclasses import replace
 from pathlib import Path
 
 from ecdata.i18n import Message
 from ecdata.ingest import headers as hd
 from ecdata.ingest.cleaning import sql_path, sql_str
 from ecdata.ingest.parsed import ParsedExport, RowProblem
+from ecdata.ingest.profiles import Profile, match_profile
 from ecdata.ingest.plan import (
     REPEATED_PER_PRODUCT,
     Evidence,
@@ -50,11 +52,16 @@ def check_facts(
 
     `source` is the CsvSource behind `raw`, when it is a CSV read by DuckDB: it numbers the
     rows on demand, only when some row must be reported."""
-    opts = Options(parsed.file_name, today, parsed.store_param, parsed.period)
-    layout = with_grain(resolve_layout(parsed.headers, mapping_override), opts)
+    opts = Options(parsed.file_name, today, parsed.store_param, parsed.period, parsed.above_header)
+    profile = match_profile(
+        parsed.headers, parsed.file_name, parsed.sheet, extra=parsed.extra_profiles
+    )
+    layout = with_grain(resolve_layout(parsed.headers, mapping_override, profile), opts)
     parsed.platform, parsed.kind, parsed.mapping = layout.platform, layout.kind, layout.mapping
+    parsed.profile = profile
+    _say_profile(parsed, layout)
     table = parsed.table
-    evidence = survey(con, layout, table)
+    evidence = _as_declared(survey(con, layout, table), profile)
     numeric_metric = any(
         evidence.types[f"c{p}"] != "VARCHAR"
         for f in layout.metric_fields(table)
@@ -64,7 +71,7 @@ def check_facts(
         # DuckDB's sniffer read "1.500" as the number 1.5: in this file it is 1500.
         source.all_text()
         source.create_view(con)
-        evidence = survey(con, layout, table)
+        evidence = _as_declared(survey(con, layout, table), profile)
     try:
         plan = plan_facts(layout, table, evidence, opts)
     except Refused as refused:
@@ -83,6 +90,47 @@ def check_facts(
             first=first.text("zh") + " / " + first.text("en"),
         )
     return parsed
+
+
+def _as_declared(evidence: Evidence, profile: Profile | None) -> Evidence:
+    """What the cells show, with what the profile declares on top: a report of hours or
+    live sessions sums its rows into their day, a report writing dates day first is read so
+    even in a month whose days all stay at or below 12."""
+    if profile is None:
+        return evidence
+    return replace(
+        evidence,
+        rows_are_parts=evidence.rows_are_parts or profile.grain == "parts",
+        day_first=evidence.day_first or profile.day_first,
+    )
+
+
+def _say_profile(parsed: ParsedExport, layout: Layout) -> None:
+    """Which profile read the file, and its columns that nothing read (the person may map
+    them; a last-year or change column a profile ignores is not listed)."""
+    profile = layout.profile
+    if profile is None:
+        parsed.notes.append(Message("note.generic_profile", {}))
+    else:
+        parsed.notes.append(
+            Message(
+                "note.profile",
+                {
+                    "zh": f"{profile.platform.label('zh')} · {profile.zh}",
+                    "en": f"{profile.platform.label('en')} · {profile.en}",
+                    "id": profile.id,
+                },
+            )
+        )
+    unread = [
+        h
+        for i, h in enumerate(layout.headers)
+        if i not in layout.mapping
+        and not (profile and (profile.ignores(h) or profile.column(h) is not None))
+        and h != f"column{i + 1}"
+    ]
+    if unread:
+        parsed.notes.append(Message("note.columns_unread", {"columns": ", ".join(unread)}))
 
 
 def survey(con, layout: Layout, table) -> Evidence:
@@ -122,7 +170,7 @@ def survey(con, layout: Layout, table) -> Evidence:
     )
     member = (fields.get("member") or [None])[0]
     terminal = (fields.get("terminal") or [None])[0]
-    within_day = (
+    rows_are_parts = (
         date_pos is not None
         and layout.kind in ("store", "ad")
         and _times_within_a_day(con, text(date_pos))
@@ -134,7 +182,7 @@ def survey(con, layout: Layout, table) -> Evidence:
         percent_columns=percent,
         store_in_member=member is not None and _has_store_prefix(con, f"c{member}"),
         all_terminal_rows=None if terminal is None else _has_all_terminal_rows(con, text(terminal)),
-        within_day=within_day,
+        rows_are_parts=rows_are_parts,
     )
 
 
@@ -185,7 +233,7 @@ def _run(con, plan: FactPlan, parsed: ParsedExport, source) -> None:
     dup_rows = _stage(con, plan)
     if plan.exact_duplicates:
         parsed.notes.append(Message("note.exact_duplicates", {"count": plan.exact_duplicates}))
-    if plan.combine == "sum" and plan.within_day:
+    if plan.combine == "sum" and plan.rows_are_parts:
         parsed.notes.append(Message("note.summed_into_days", {}))
     if source is not None:
         parsed.rows_read = int(total or 0)

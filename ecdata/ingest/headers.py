@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ecdata.ingest.profiles import Profile, match_profile
 from ecdata.metrics.catalogue import FIELD_LIMITS
 from ecdata.names import normalize_header
 from ecdata.platforms import DATA_DIR, GENERIC, Platform, platform_markers
@@ -105,10 +106,14 @@ def known_count(row: list) -> int:
     return sum(1 for cell in row if aliases_of(cell))
 
 
-def find_header_row(rows: list[list]) -> int | None:
-    """Index of the first row with at least two recognised column names, or None."""
+def find_header_row(rows: list[list], profiles: tuple[Profile, ...] = ()) -> int | None:
+    """Index of the first row with at least two recognised column names, or that a report
+    profile knows by its headers, or None."""
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         if known_count(row) >= 2:
+            return i
+        cells = [str(c) for c in row if c is not None and str(c).strip()]
+        if len(cells) >= 2 and match_profile(cells, extra=profiles) is not None:
             return i
     return None
 

@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 
 from ecdata.i18n import Message
 from ecdata.ingest import headers as hd
+from ecdata.ingest.profiles import Profile
 from ecdata.store import (
     AGENT_DAILY,
     PRODUCT_FACTS,
@@ -63,6 +64,14 @@ class ParsedExport:
     # What the reader did that the person should know (duplicates kept once, hours summed).
     notes: list[Message] = field(default_factory=list)
     not_final_dates: list[dt.date] = field(default_factory=list)
+    # The report profile that read the file (None: the generic one, aliases alone), the
+    # workbook sheet it was on, and the team's own profiles tried besides the shipped ones.
+    profile: Profile | None = None
+    # The text above the header (title rows, a `#` preamble): where some reports write their
+    # period ("时间周期2026-09-13~2026-09-19", "# Start date: 20261001").
+    above_header: str = ""
+    sheet: str = ""
+    extra_profiles: tuple[Profile, ...] = ()
     date_min: dt.date | None = None
     date_max: dt.date | None = None
 

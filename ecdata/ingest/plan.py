@@ -17,7 +17,8 @@ from ecdata.i18n import Message
 from ecdata.ingest import headers as hd
 from ecdata.ingest.cleaning import sql_str
 from ecdata.names import CONTROL_CHARACTERS_SQL
-from ecdata.platforms import Platform, sign_convention
+from ecdata.ingest.profiles import Profile, sign_convention
+from ecdata.platforms import Platform
 from ecdata.store import FactTable
 
 KEY_NAMES = ("date", "date_to", "month", "store", "channel", "member", "product_id")
@@ -27,10 +28,16 @@ REPEATED_PER_PRODUCT = ("visitors", "page_views")
 _NAME_DATE = r"(\d{4})[-_.年/]?(\d{1,2})[-_.月/]?(\d{1,2})日?"
 
 
-def date_from_file_name(name: str) -> tuple[dt.date | None, dt.date | None]:
-    """The date(s) in a name like '…_2026-04-20至2026-04-20.xlsx' or '京东pop2026-08-25.xlsx'."""
+def date_from_file_name(
+    name: str, this_century: bool = False
+) -> tuple[dt.date | None, dt.date | None]:
+    """The date(s) in a name like '…_2026-04-20至2026-04-20.xlsx' or '京东pop2026-08-25.xlsx'
+    (or in the title rows of a report: then only years 2000-2099, as an account number in a
+    title is no date)."""
     found = []
     for y, m, d in re.findall(_NAME_DATE, name):
+        if this_century and not 2000 <= int(y) < 2100:
+            continue
         try:
             found.append(dt.date(int(y), int(m), int(d)))
         except ValueError:
@@ -48,6 +55,18 @@ class Layout:
     kind: str
     platform: Platform
     mapping: dict[int, str]  # column position -> canonical field
+    profile: Profile | None = None  # the report profile that read it; None: aliases alone
+
+    def sign(self, pos: int, field_name: str) -> str:
+        """How the column at `pos` signs its field (profiles.SIGNS)."""
+        if self.profile is not None:
+            return self.profile.sign(self.headers[pos], field_name)
+        return sign_convention(self.platform.platform, field_name)
+
+    @property
+    def total_rows(self) -> str:
+        """A regex (RE2) for the text of a profile's total rows ('' when it declares none)."""
+        return self.profile.total_rows if self.profile else ""
 
     @cached_property
     def fields(self) -> dict[str, list[int]]:
@@ -68,27 +87,44 @@ class Layout:
         ]
 
 
-def resolve_layout(headers: list[str], override: dict[str, str] | None) -> Layout:
-    """The alias table's reading of `headers`, with the user's mapping (header → field, ''
-    to ignore) on top; a mapped agent, month or product column decides the kind."""
-    platform = hd.detect_platform(headers)
-    kind = hd.file_kind(headers, platform)
+_KIND_OF_GRAIN = {"product_day": "product", "month": "monthly"}
+
+
+def resolve_layout(
+    headers: list[str], override: dict[str, str] | None, profile: Profile | None = None
+) -> Layout:
+    """The alias table's reading of `headers`, the report profile's on top of it (its
+    columns, the columns it ignores, its platform and kind), and the user's mapping
+    (header → field, '' to ignore) on top of both; a mapped agent, month or product column
+    decides the kind unless the profile names it."""
+    platform = profile.file_platform if profile else hd.detect_platform(headers)
+    declared_kind = profile and (profile.kind or _KIND_OF_GRAIN.get(profile.grain))
+    kind = declared_kind or hd.file_kind(headers, platform)
     mapping = hd.map_columns(headers, kind)
-    if override:
+    if profile:
         for i, h in enumerate(headers):
-            if h in override:
-                if override[h]:
-                    mapping[i] = override[h]
-                else:
-                    mapping.pop(i, None)
+            column = profile.column(h)
+            if profile.ignores(h) or (column and not column.field):
+                mapping.pop(i, None)
+            elif column:
+                mapping[i] = column.field
+    for i, h in enumerate(headers):
+        if override and h in override:
+            if override[h]:
+                mapping[i] = override[h]
+            else:
+                mapping.pop(i, None)
+    if profile or override:
         chosen = set(mapping.values())
-        if "member" in chosen:
+        if declared_kind:
+            pass
+        elif "member" in chosen:
             kind = "agent"
         elif "month" in chosen:
             kind = "monthly"
         elif chosen & {"product_id", "product_name"} and kind == "store":
             kind = "product"
-    return Layout(tuple(headers), kind, platform, dict(sorted(mapping.items())))
+    return Layout(tuple(headers), kind, platform, dict(sorted(mapping.items())), profile)
 
 
 @dataclass(frozen=True)
@@ -101,9 +137,10 @@ class Evidence:
     percent_columns: frozenset[int] = frozenset()  # rate columns whose plain numbers are percent
     store_in_member: bool = False  # agent names carry 店铺: (赤兔, 千牛)
     all_terminal_rows: bool | None = None  # 所属终端 has 所有终端 rows; None: no such column
-    # The date column holds times within a day (an hour, a live session's start): its rows
-    # are parts of a day, summed into it.
-    within_day: bool = False
+    # The rows are parts of their day or period, summed into it: the date column holds times
+    # within a day (an hour, a live session's start), or the profile says so (channels,
+    # campaigns, products of a period report).
+    rows_are_parts: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,7 +167,8 @@ class FactPlan:
     metric_exprs: dict[str, str]  # stored metric -> SQL over the cleaned row (derived included)
     text_exprs: dict[str, str]
     combine: str  # 'reject' repeated keys, 'sum' them, or 'per_product' (sum; traffic once)
-    within_day: bool = False  # the file's rows are hours or sessions of a day (summed into it)
+    # The file's rows are parts of a day or period (hours, sessions, channels): summed into it.
+    rows_are_parts: bool = False
     exact_duplicates: int = 0  # rows equal to another in key and values, kept once (facts.py)
     drop_breakdown: bool = False  # 所属终端: per-terminal rows are a breakdown of the all row
 
@@ -160,6 +198,7 @@ class Options:
     today: dt.date
     store: str | None = None
     period: tuple[dt.date, dt.date] | None = None  # the range a file without dates covers
+    above_header: str = ""  # the text above the header, where some reports name their period
 
 
 class Refused(Exception):
@@ -202,7 +241,7 @@ def plan_facts(layout: Layout, table: FactTable, ev: Evidence, opts: Options) ->
         metric_exprs=metric_exprs,
         text_exprs={f: f for f in hd.TEXT_FIELDS if f in select and f in table.metrics},
         combine=_combine(layout, ev),
-        within_day=ev.within_day,
+        rows_are_parts=ev.rows_are_parts,
         drop_breakdown=ev.all_terminal_rows is True and "terminal" in select,
     )
     return plan
@@ -246,7 +285,9 @@ def _date_keys(layout, table, cells: _Cells, opts: Options) -> tuple[dict, list[
     fields = layout.fields
     if layout.kind == "monthly":
         return _month_key(fields, cells, opts)
-    if "date" in fields:
+    if "date" in fields and layout.profile is not None and layout.profile.day_offset:
+        select, checks = _day_offset(fields["date"][0], cells, _period(layout, opts)[0], opts)
+    elif "date" in fields:
         select, checks = _date_column(fields["date"][0], cells, opts.today)
         if "date_to" in table.keys:
             select["date_to"] = select["date"]  # a daily row covers its own day
@@ -275,8 +316,11 @@ def with_grain(layout: Layout, opts: Options) -> Layout:
 
 def _period(layout: Layout, opts: Options) -> tuple[dt.date, dt.date]:
     """The range a file without a date column covers: the user's, else its name's."""
+    title = date_from_file_name(opts.above_header, this_century=True)
     if opts.period is not None:
         start, end = opts.period
+    elif layout.profile is not None and layout.profile.title_range and title[0] is not None:
+        start, end = title  # "时间周期2026-09-13~2026-09-19" above the header
     elif layout.platform.platform == "amazon":
         # Amazon names business reports by the day they were downloaded, not their period.
         raise Refused("err.needs_period", file=opts.file_name)
@@ -303,6 +347,22 @@ def _month_key(fields, cells: _Cells, opts: Options) -> tuple[dict, list[Check]]
         Check(f"month < DATE '{hd.EARLIEST_DATE}'", pos, "row.old_date", text),
     ]
     return {"month": f"ec_month({text})"}, checks
+
+
+def _day_offset(pos: int, cells: _Cells, start: dt.date, opts: Options):
+    """GA4's 'Nth day': the date column counts days (0000, 0001, …) from the period's start."""
+    text = cells.text(pos)
+    expr = f"DATE '{start.isoformat()}' + CAST(ec_number({text}) AS INTEGER)"
+    checks = [
+        Check(f"NOT ec_missing({text}) AND date IS NULL", pos, "row.bad_date", text),
+        Check(
+            f"date > DATE '{(opts.today + dt.timedelta(days=1)).isoformat()}'",
+            pos,
+            "row.future_date",
+            text,
+        ),
+    ]
+    return {"date": f"TRY_CAST({expr} AS DATE)"}, checks
 
 
 def _date_column(pos: int, cells: _Cells, today: dt.date) -> tuple[dict, list[Check]]:
@@ -366,8 +426,8 @@ def _values(layout: Layout, metric_fields: list[str], cells: _Cells):
     not_final_terms, empty_fields = [], []
     for f in metric_fields:
         parts, empty = [], []
-        sign = sign_convention(layout.platform.platform, f)
         for pos in fields[f]:
+            sign = layout.sign(pos, f)
             v = f"v{pos}"
             values[v] = cells.value(pos, f)
             if sign == "negated":
@@ -449,6 +509,15 @@ def _is_total(layout: Layout, cells: _Cells) -> str:
     keys = [cells.text(p) for f in ("store", "channel", "member") for p in fields.get(f, [])[:1]]
     keys = list(dict.fromkeys([*keys, cells.text(0)]))
     terms = [f"lower(trim({k})) IN ({labels})" for k in keys if k != date_text]
+    if layout.total_rows:
+        # The profile's own total rows ('Total: Account', '全部'), wherever a label sits.
+        pattern = sql_str(layout.total_rows)
+        terms += [f"regexp_matches(trim({k}), {pattern})" for k in keys if k != date_text]
+        if date_text:
+            terms.append(
+                f"(CASE WHEN {date_key} IS NULL THEN regexp_matches(trim({date_text}), {pattern}) "
+                "ELSE false END)"
+            )
     if date_text:
         # Where no date came out: a 合计 label, a range written as the date (the range's
         # total), or the header row repeated in the body.
@@ -482,7 +551,7 @@ def _combine(layout: Layout, ev: Evidence) -> str:
     report without all-terminal rows once per terminal, an hourly or per-live-session
     report once per hour or session (all summed into their day); Amazon's child-item
     report once per SKU of a child ASIN (sales summed, its traffic taken once)."""
-    if layout.kind == "ad" or ev.all_terminal_rows is False or ev.within_day:
+    if layout.kind == "ad" or ev.all_terminal_rows is False or ev.rows_are_parts:
         return "sum"
     if layout.kind == "product" and layout.platform.platform == "amazon":
         return "per_product"

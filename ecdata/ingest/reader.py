@@ -28,6 +28,7 @@ from ecdata.ingest import headers as hd
 from ecdata.ingest.cleaning import install_macros, sql_path
 from ecdata.ingest.facts import check_facts
 from ecdata.ingest.parsed import ParsedExport
+from ecdata.ingest.profiles import Profile, preferred_sheets
 from ecdata.ingest.scratch import scratch_prefix
 from ecdata.ingest.sniff import (
     UndecodableText,
@@ -79,6 +80,7 @@ def read_export(
     max_mb: float = DEFAULT_MAX_MB,
     header_row: int | None = None,
     period: tuple[dt.date, dt.date] | None = None,
+    profiles: tuple[Profile, ...] = (),
 ) -> ParsedExport:
     """Read one export file into facts at their grain.
 
@@ -87,7 +89,8 @@ def read_export(
     after `today` + 1 day are rejected as rows. `header_row` (1-based) says where the header
     is when the alias table recognises none of it (with `mapping_override` naming columns).
     `period` (first, last day) is the range a file without a date column covers; without it
-    the range comes from the file name. Units: money as in the file (yuan, dollars), rates
+    the range comes from the file name. `profiles` are a team's own report profiles, tried
+    with the shipped ones (profiles.py). Units: money as in the file (yuan, dollars), rates
     as fractions (0.05 = 5%), durations in seconds; missing cells stay missing.
     """
     today = today or dt.date.today()
@@ -100,7 +103,11 @@ def read_export(
             path = Path(source)
             name = file_name or path.name
         parsed = ParsedExport(
-            file_name=name, store_param=store_name, header_row_chosen=header_row, period=period
+            file_name=name,
+            store_param=store_name,
+            header_row_chosen=header_row,
+            period=period,
+            extra_profiles=tuple(profiles),
         )
         if store_name and has_control_characters(store_name):
             return parsed.fail(
@@ -197,7 +204,7 @@ def _facts_from(
     if not found:
         return parsed.fail("err.no_header", file=parsed.file_name, rows=hd.HEADER_SCAN_ROWS)
     source = found if isinstance(found, CsvSource) else None
-    start = replace(parsed, problems=[])
+    start = replace(parsed, problems=[], notes=list(parsed.notes))
     try:
         return check_facts(con, parsed, mapping_override, today, source)
     except duckdb.ConversionException:
@@ -270,7 +277,7 @@ def _header_index(rows: list[list], parsed: ParsedExport) -> int | None:
     if parsed.header_row_chosen is not None:
         chosen = parsed.header_row_chosen - 1
         return chosen if 0 <= chosen < len(rows) else None
-    return hd.find_header_row(rows)
+    return hd.find_header_row(rows, parsed.extra_profiles)
 
 
 def _load_rows(con, rows: list[list], parsed: ParsedExport) -> bool:
@@ -280,6 +287,7 @@ def _load_rows(con, rows: list[list], parsed: ParsedExport) -> bool:
         return False
     width = max(len(r) for r in rows[header_idx:])
     parsed.header_row = header_idx + 1
+    parsed.above_header = _text_of(rows[:header_idx])
     parsed.headers = [
         header_text(c, i)
         for i, c in enumerate(list(rows[header_idx]) + [None] * (width - len(rows[header_idx])))
@@ -299,31 +307,44 @@ def _load_excel(con, path: Path, parsed: ParsedExport) -> bool:
     """An .xlsx/.xls sheet into the `raw` view, column by column: calamine (fastexcel) hands
     Arrow string columns to DuckDB, which types them with the same macros as a CSV.
 
-    Every cell arrives as the text calamine gives it: 3.0 as '3', a date cell as
-    '2026-10-01 00:00:00', an empty cell as ''. No Python runs per cell.
+    The sheet read is the first whose header is recognised, trying first the sheets a report
+    profile names (Shopee's download holds a dozen); a header row a person chose is on the
+    first sheet. Every cell arrives as the text calamine gives it: 3.0 as '3', a date cell
+    as '2026-10-01 00:00:00', an empty cell as ''. No Python runs per cell.
     """
     workbook = fastexcel.read_excel(str(path))
-    sheet = workbook.load_sheet(0, header_row=None, dtypes="string", skip_rows=0)
-    table = sheet.to_arrow()
-    # Only the first sheet is read: every other sheet holding cells is named, never lost
-    # without a word (a 万相台 plan report on sheet 2 of a 生意参谋 workbook).
+    names = workbook.sheet_names
+    preferred = preferred_sheets(parsed.extra_profiles)
+    order = sorted(names, key=lambda n: n not in preferred)  # stable: file order otherwise
+    if parsed.header_row_chosen is not None:
+        order = names[:1]
+    chosen = header_idx = head = None
+    for name in order:
+        probe = workbook.load_sheet(
+            name, header_row=None, dtypes="string", skip_rows=0, n_rows=hd.HEADER_SCAN_ROWS
+        )
+        head = [list(r.values()) for r in probe.to_arrow().to_pylist()]
+        header_idx = _header_index(head, parsed)
+        if header_idx is not None:
+            chosen = name
+            break
+    if chosen is None:
+        return False
+    parsed.sheet = chosen
+    table = workbook.load_sheet(chosen, header_row=None, dtypes="string", skip_rows=0).to_arrow()
+    # Every other sheet holding cells is named, never lost without a word (a 万相台 plan
+    # report on sheet 2 of a 生意参谋 workbook).
     left_out = [
         name
-        for name in workbook.sheet_names[1:]
-        if workbook.load_sheet(name, header_row=None, n_rows=2).height > 0
+        for name in names
+        if name != chosen and workbook.load_sheet(name, header_row=None, n_rows=2).height > 0
     ]
     if left_out:
         parsed.notes.append(
-            Message(
-                "note.sheets_left_out",
-                {"first": workbook.sheet_names[0], "sheets": "、".join(left_out)},
-            )
+            Message("note.sheets_left_out", {"first": chosen, "sheets": "、".join(left_out)})
         )
-    head = [list(r.values()) for r in table.slice(0, hd.HEADER_SCAN_ROWS).to_pylist()]
-    header_idx = _header_index(head, parsed)
-    if header_idx is None:
-        return False
     parsed.header_row = header_idx + 1
+    parsed.above_header = _text_of(head[:header_idx])
     parsed.headers = [header_text(c, i) for i, c in enumerate(head[header_idx])]
     body = table.slice(header_idx + 1)
     body = body.rename_columns([f"c{i}" for i in range(body.num_columns)])
@@ -335,6 +356,10 @@ def _load_excel(con, path: Path, parsed: ParsedExport) -> bool:
     con.unregister("raw_arrow")
     parsed.rows_read = body.num_rows
     return True
+
+
+def _text_of(rows: list[list]) -> str:
+    return "\n".join(" ".join(str(c) for c in r if c not in (None, "")) for r in rows)
 
 
 def header_text(cell, i: int) -> str:
@@ -372,6 +397,7 @@ def _load_text(con, path: Path, tmp: Path, head: bytes, parsed: ParsedExport):
     if header_idx is None:
         return None
     parsed.header_row = header_idx + 1
+    parsed.above_header = "\n".join(lines[:header_idx])
     source = CsvSource(path, header_idx, delim)
     described = con.execute(f"DESCRIBE SELECT * FROM {source.read()}").fetchall()
     columns = [r[0] for r in described]

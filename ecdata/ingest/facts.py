@@ -21,7 +21,6 @@ from ecdata.i18n import Message
 from ecdata.ingest import headers as hd
 from ecdata.ingest.cleaning import sql_path, sql_str
 from ecdata.ingest.parsed import ParsedExport, RowProblem
-from ecdata.ingest.profiles import Profile, match_profile
 from ecdata.ingest.plan import (
     REPEATED_PER_PRODUCT,
     Evidence,
@@ -34,6 +33,7 @@ from ecdata.ingest.plan import (
     resolve_layout,
     with_grain,
 )
+from ecdata.ingest.profiles import Profile, match_profile
 from ecdata.ingest.scratch import scratch_prefix
 
 MAX_PROBLEMS_LISTED = 200

@@ -16,8 +16,8 @@ from functools import cached_property
 from ecdata.i18n import Message
 from ecdata.ingest import headers as hd
 from ecdata.ingest.cleaning import sql_str
-from ecdata.names import CONTROL_CHARACTERS_SQL
 from ecdata.ingest.profiles import Profile, sign_convention
+from ecdata.names import CONTROL_CHARACTERS_SQL
 from ecdata.platforms import Platform
 from ecdata.store import FactTable
 

@@ -103,11 +103,11 @@ def resolve_layout(
     mapping = hd.map_columns(headers, kind)
     if profile:
         for i, h in enumerate(headers):
-            column = profile.column(h)
-            if profile.ignores(h) or (column and not column.field):
-                mapping.pop(i, None)
-            elif column:
+            column = profile.column(h)  # a declared column wins over an ignore pattern
+            if column is not None and column.field:
                 mapping[i] = column.field
+            elif column is not None or profile.ignores(h):
+                mapping.pop(i, None)
     for i, h in enumerate(headers):
         if override and h in override:
             if override[h]:
@@ -285,10 +285,12 @@ def _date_keys(layout, table, cells: _Cells, opts: Options) -> tuple[dict, list[
     fields = layout.fields
     if layout.kind == "monthly":
         return _month_key(fields, cells, opts)
-    if "date" in fields and layout.profile is not None and layout.profile.day_offset:
-        select, checks = _day_offset(fields["date"][0], cells, _period(layout, opts)[0], opts)
-    elif "date" in fields:
-        select, checks = _date_column(fields["date"][0], cells, opts.today)
+    if "date" in fields:
+        if layout.profile is not None and layout.profile.day_offset:
+            start = _period(layout, opts)[0]
+            select, checks = _day_offset(fields["date"][0], cells, start, opts)
+        else:
+            select, checks = _date_column(fields["date"][0], cells, opts.today)
         if "date_to" in table.keys:
             select["date_to"] = select["date"]  # a daily row covers its own day
         return select, checks

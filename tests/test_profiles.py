@@ -1,0 +1,352 @@
+"""Report profiles: every shipped profile reads its fixture (tests/fixtures/reports, in the
+download's real shape) to the totals worked out by hand below; each quirk a profile declares
+has a test that fails without its handling; a profile file that is wrong says what is wrong.
+"""
+
+import datetime as dt
+from pathlib import Path
+
+import pyarrow.compute as pc
+import pytest
+
+from ecdata.ingest.profiles import (
+    ProfileError,
+    builtin_profiles,
+    match_profile,
+    parse_profiles,
+)
+from ecdata.ingest.reader import read_export
+
+REPORTS = Path(__file__).parent / "fixtures" / "reports"
+TODAY = dt.date(2026, 11, 26)
+
+# file -> (profile, table kind, {field: hand-computed total}, the days or (first, last) range)
+CASES = {
+    "shopify_total_sales_over_time.csv": (
+        "shopify.sales_over_time",
+        "store",
+        # Orders 3 + 1 + 2; Total sales 156.20 - 21.60 + 1,225.00 (a return-heavy day is
+        # negative and kept); Returns -0 - 60 - 25 turned into refunds.
+        {"buyers": 6, "sales": 1359.60, "refunds": 85},
+        ["2025-03-01", "2025-03-02", "2025-03-03"],
+    ),
+    "shopify_total_sales_over_time_previous_year.csv": (
+        "shopify.sales_over_time",
+        "store",
+        # This year's columns only (the previous_year twins are 9 + 8 orders, 1,836.00); the
+        # last row without a Day totals the range and is dropped.
+        {"buyers": 4, "sales": 134.60, "refunds": 60},
+        ["2025-03-01", "2025-03-02"],
+    ),
+    "shopify_total_sales_over_time_2025.csv": (
+        "shopify.sales_over_time_2025",
+        "store",
+        {"buyers": 14, "sales": 1278, "refunds": 130},  # 1,000 + 278; Sales reversals -130
+        ["2025-09-01", "2025-09-02"],
+    ),
+    "shopify_sessions_over_time.csv": (
+        "shopify.sessions_over_time",
+        "store",
+        # Online store visitors 410 + 380 + 0, not the 975 sessions; no sales, no buyers.
+        {"visitors": 790, "sales": None, "buyers": None},
+        ["2025-03-01", "2025-03-02", "2025-03-03"],
+    ),
+    "Sales by product - 2025-03-01 - 2025-03-07.csv": (
+        "shopify.sales_by_product",
+        "product",
+        {"units": 12 - 1 + 5, "sales": 561.60 - 48.60 + 135.00},  # the scarf nets returns
+        ("2025-03-01", "2025-03-07"),
+    ),
+    "BusinessReport-11-26-2026.csv": (
+        "amazon.sales_traffic_by_date",
+        "store",
+        # Sessions 5,824 + 4,310, page views 9,120 + 7,002, order items 40 + 31, sales
+        # $1,234.56 + $980.10; the B2B twins are not added.
+        {"visitors": 10134, "page_views": 16122, "buyers": 71, "sales": 2214.66},
+        ["2026-11-01", "2026-11-02"],
+    ),
+    "ga4_daily.csv": (
+        "ga4.daily",
+        "store",
+        {"visitors": 1000 + 1100, "sales": 4500.5 + 3900, "buyers": None},  # key events: no
+        ["2026-10-01", "2026-10-02"],
+    ),
+    "ga4_date_hour.csv": (
+        "ga4.date_hour",
+        "store",
+        {"visitors": 12 + 30 + 8 + 20, "sales": 100.50 + 250 + 80},
+        ["2026-10-01", "2026-10-02"],
+    ),
+    "ga4_nth_day.csv": (
+        "ga4.nth_day",
+        "store",
+        # Days 0000-0002 from '# Start date: 20261001'.
+        {"visitors": 310 + 290 + 305, "buyers": 6 + 4 + 5, "sales": 480.25 + 300 + 412.75},
+        ["2026-10-01", "2026-10-02", "2026-10-03"],
+    ),
+    "ga4_traffic_acquisition.csv": (
+        "ga4.traffic_acquisition",
+        "store_period",
+        # Three channels for 1-7 October (from the preamble): sessions and revenue summed.
+        {"visitors": 1200 + 900 + 300, "sales": 2400 + 1500.5 + 899.5},
+        ("2026-10-01", "2026-10-07"),
+    ),
+    "Campaign report.csv": (
+        "google_ads.campaigns_by_day",
+        "ad",
+        # Cost 12.34 + 1,020.50 + 3.10 + 0; the three 'Total: …' rows are dropped.
+        {"spend": 1035.94, "impressions": 1234 + 10500 + 40, "clicks": 7 + 88 + 2},
+        ["2026-09-01", "2026-09-02", "2026-09-03"],
+    ),
+    "Campaign report (Excel).csv": (
+        "google_ads.campaigns_by_day",
+        "ad",
+        {"spend": 1035.94, "impressions": 11774, "clicks": 97},  # the same, UTF-16 with tabs
+        ["2026-09-01", "2026-09-02", "2026-09-03"],
+    ),
+    "Meta-Ads-Campaigns-Sep-1-2026-Sep-2-2026.csv": (
+        "meta_ads.campaigns_by_day",
+        "ad",
+        {
+            "spend": 100 + 80.5 + 110,  # 'Amount spent (GBP)'
+            "impressions": 1000 + 5200 + 1100,
+            "clicks": 50 + 61 + 52,
+            "ad_sales": 400 + 90 + 450,
+        },
+        ["2026-09-01", "2026-09-02"],
+    ),
+    "【生意参谋平台】店铺整体_2026-10-01_2026-10-03.csv": (
+        "sycm.shop_overview",
+        "store",
+        # The 合计 row is dropped; spend is the three columns: 200 + 300 + 100.
+        {"visitors": 3000, "page_views": 8900, "buyers": 150, "sales": 30000, "spend": 600},
+        ["2026-10-01", "2026-10-02", "2026-10-03"],
+    ),
+    "【生意参谋平台】商品效果_2026-10-01.xlsx": (
+        "sycm.product_effect",
+        "product",
+        # The 所有终端 rows only: 300 + 150 visitors, 4,200 + 354 sales.
+        {"visitors": 450, "page_views": 1220, "buyers": 17, "units": 20, "sales": 4554},
+        ["2026-10-01"],
+    ),
+    "千牛_询单到付款_2026-10-01_2026-10-03.xlsx": (
+        "qianniu.inquiry_to_payment",
+        "store",
+        {"inquiries": 80 + 60 + 75, "closed_inquiries": 29 + 21 + 30},  # not the 合计 row
+        ["2026-10-01", "2026-10-02", "2026-10-03"],
+    ),
+    "万相台_计划报表_2026-10-01_2026-10-02.csv": (
+        "alimama.plan_report",
+        "ad",
+        {"spend": 180.50 + 99.50 + 170, "clicks": 360 + 200 + 330, "ad_sales": 3400},
+        ["2026-10-01", "2026-10-02"],
+    ),
+    "赤兔_客服绩效_2026-10-01至2026-10-01.xlsx": (
+        "chitu.agent_performance",
+        "agent",
+        # 询单人数 50 + 30 are the inquiries; 咨询人数 60 + 35 everyone received (the alias
+        # table alone summed both into 175 inquiries).
+        {"inquiries": 80, "received": 95, "closed_inquiries": 29, "sales": 5710.5},
+        ["2026-10-01"],
+    ),
+    "千川_计划数据_2026-10-01_2026-10-02.csv": (
+        "qianchuan.plan_report",
+        "ad",
+        {"spend": 90 + 60.5 + 100, "ad_sales": 500 + 210 + 620},
+        ["2026-10-01", "2026-10-02"],
+    ),
+    "全域数据_直播分析_弹动官方旗舰店_2026-07-08_2026-07-09.xlsx": (
+        "qianchuan.global_live",
+        "ad",
+        # The 全部 row (2,000 of spend) is the range's total, not a third day.
+        {"spend": 900 + 1100, "ad_sales": 2160 + 2840, "impressions": 72000 + 89000},
+        ["2026-07-08", "2026-07-09"],
+    ),
+    "飞鸽_客服数据_2026-10-02.csv": (
+        "feige.agent_data",
+        "agent",
+        {"inquiries": 40 + 22, "closed_inquiries": 12 + 5, "sales": 2400 + 990},
+        ["2026-10-02"],
+    ),
+    "京东商智_流量_渠道明细_2026-10-01_2026-10-02.xlsx": (
+        "jd_sz.traffic_channels",
+        "store",
+        # Channels summed into their day; every 同比 column left out.
+        {"visitors": 1000 + 700 + 950, "page_views": 7300, "buyers": 68, "sales": 13500.5},
+        ["2026-10-01", "2026-10-02"],
+    ),
+    "京东客服_售前绩效_2026-10-02.csv": (
+        "jd.service_presales",
+        "agent",
+        {"inquiries": 25 + 31, "closed_inquiries": 5 + 9, "sales": 990 + 1620.4},
+        ["2026-10-02"],
+    ),
+    "拼多多_商品概况_2026-10-01_2026-10-02.xlsx": (
+        "pdd.goods_overview",
+        "store",
+        {"visitors": 820 + 760, "page_views": 4610, "buyers": 58 + 54, "sales": 10300.5},
+        ["2026-10-01", "2026-10-02"],
+    ),
+    "拼多多_推广中心_标准推广_2026-10-01_2026-10-02.xlsx": (
+        "pdd.promotion_standard",
+        "ad",
+        # 总花费 120.50 + 80 + 110; 成交花费 is a part of it and not added.
+        {"spend": 310.5, "ad_sales": 810 + 420 + 700, "clicks": 300 + 160 + 280},
+        ["2026-10-01", "2026-10-02"],
+    ),
+    "拼多多_推广中心_全站推广_2026-10-01_2026-10-02.xlsx": (
+        "pdd.promotion_global",
+        "ad",
+        {"spend": 66.6 + 70, "ad_sales": 999 + 1050.5},
+        ["2026-10-01", "2026-10-02"],
+    ),
+    "Products-2026-09-19.xls": (
+        "alibaba_intl.product_insights",
+        "store_period",
+        # The week from the title row; 询盘个数 3 + 2 + 0, 访问人数 117 + 64 + 9, 提交订单
+        # 1 + 0 + 0 over the three products.
+        {"inquiries": 5, "visitors": 190, "closed_inquiries": 1},
+        ("2026-09-13", "2026-09-19"),
+    ),
+}
+
+
+def read(name: str, **kw):
+    return read_export(REPORTS / name, store_name="S", today=TODAY, **kw)
+
+
+def total(parsed, field: str):
+    if field not in parsed.staged.column_names:
+        return None
+    return pc.sum(parsed.staged[field]).as_py()
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_each_report_reads_to_its_hand_computed_totals(name):
+    profile, kind, expected, days = CASES[name]
+    parsed = read(name)
+    assert parsed.ok, parsed.error and parsed.error.text("en")
+    assert parsed.profile is not None and parsed.profile.id == profile
+    assert parsed.kind == kind
+    assert parsed.rows_rejected == 0, [p.message.text("en") for p in parsed.problems]
+    for field, value in expected.items():
+        got = total(parsed, field)
+        assert got == (None if value is None else pytest.approx(value)), field
+    got_days = sorted({str(d) for d in parsed.staged["date"].to_pylist()})
+    if isinstance(days, tuple):  # a report for a period: one fact from its first to last day
+        assert got_days == [days[0]]
+        assert {str(d) for d in parsed.staged["date_to"].to_pylist()} == {days[1]}
+    else:
+        assert got_days == days
+    said = parsed.notes[0]
+    assert said.key == "note.profile" and said.params["id"] == profile
+
+
+def test_every_shipped_profile_has_a_fixture_in_its_shape():
+    covered = {case[0] for case in CASES.values()} | {"amazon.by_child_item"}
+    assert {p.id for p in builtin_profiles()} == covered
+
+
+def test_an_amazon_child_item_report_needs_its_period_and_counts_traffic_once():
+    name = "BusinessReport-ByChildItem-26-11-2026.csv"
+    assert read(name).error.key == "err.needs_period"  # the name is the download day
+    parsed = read(name, period=(dt.date(2026, 11, 1), dt.date(2026, 11, 7)))
+    assert parsed.profile.id == "amazon.by_child_item"
+    # B0CHILD001's 1,200 sessions stand on both its SKU lines: counted once.
+    assert total(parsed, "visitors") == 1200 + 400
+    assert total(parsed, "units") == 30 + 10 + 8
+    assert total(parsed, "sales") == pytest.approx(900 + 300 + 200)
+
+
+def test_ad_reports_become_the_profiles_channel():
+    assert set(
+        read("拼多多_推广中心_标准推广_2026-10-01_2026-10-02.xlsx").staged["channel"].to_pylist()
+    ) == {"拼多多标准推广"}
+    assert set(read("Campaign report.csv").staged["channel"].to_pylist()) == {"Google Ads"}
+
+
+def test_the_messages_name_the_profile_and_what_did_not_fit(tmp_path):
+    parsed = read("Campaign report.csv")
+    said = parsed.notes[0]
+    assert "Google Ads · Campaign report, segmented by Day" in said.text("en")
+    assert "广告系列报告（按天）" in said.text("zh")
+    # A column the profile does not know is named, so it can be mapped.
+    path = tmp_path / "Campaign report.csv"
+    path.write_text(
+        "Day,Campaign,Cost,Impr.,Search impr. share\n2026-09-01,A,1.00,10,45%\n", encoding="utf-8"
+    )
+    parsed = read_export(path, store_name="S", today=TODAY)
+    unread = [n for n in parsed.notes if n.key == "note.columns_unread"]
+    assert unread and unread[0].params["columns"] == "Search impr. share"
+    # A file no profile knows says it was read by column names alone.
+    path = tmp_path / "own.csv"
+    path.write_text("日期,访客数,备注\n2026-09-01,10,x\n", encoding="utf-8")
+    keys = [n.key for n in read_export(path, store_name="S", today=TODAY).notes]
+    assert keys == ["note.generic_profile", "note.columns_unread"]
+
+
+def test_the_largest_signature_wins_and_a_teams_own_profile_wins_a_tie():
+    headers = ["Date", "Sessions", "Total users", "Total revenue"]
+    assert match_profile(headers).id == "ga4.daily"
+    (own,) = parse_profiles(
+        'platform = "ga4"\n[[report]]\nid = "team.ga4"\nheaders = ["Date", "Sessions", '
+        '"Total users"]\n',
+        user=True,
+    )
+    assert match_profile(headers, extra=(own,)).id == "team.ga4"
+    assert match_profile(["Date", "Sessions"], extra=(own,)) is None
+
+
+def test_a_report_on_a_later_sheet_is_found_and_the_sheets_before_named(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "说明"
+    book.active.append(["本报表由拼多多商家后台导出"])
+    sheet = book.create_sheet("数据")
+    sheet.append(["日期", "成交花费(元)", "交易额(元)", "成交笔数", "曝光量", "点击量"])
+    sheet.append(["2026-10-01", 66.6, 999, 11, 20000, 410])
+    path = tmp_path / "全站推广.xlsx"
+    book.save(path)
+    parsed = read_export(path, store_name="S", today=TODAY)
+    assert parsed.ok and parsed.sheet == "数据" and total(parsed, "spend") == pytest.approx(66.6)
+    left = [n for n in parsed.notes if n.key == "note.sheets_left_out"]
+    assert left and left[0].params == {"first": "数据", "sheets": "说明"}
+
+
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        ('[[report]]\nid = "x"\nheaders = ["a", "b"]\n', "platform is missing"),
+        ('platform = "p"\n', "no \\[\\[report"),
+        ('platform = "p"\n[[report]]\nid = "x"\nheaders = ["a"]\n', "at least two"),
+        (
+            'platform = "p"\n[[report]]\nid = "x"\nheaders = ["a", "b"]\ngrain = "hourly"\n',
+            "grain 'hourly'",
+        ),
+        (
+            'platform = "p"\n[[report]]\nid = "x"\nheaders = ["a", "b"]\n'
+            '[report.columns]\n"a" = "revenue"\n',
+            "no field 'revenue'",
+        ),
+        (
+            'platform = "p"\n[[report]]\nid = "x"\nheaders = ["a", "b"]\n'
+            '[report.columns]\n"a" = { field = "sales", sign = "minus" }\n',
+            "sign 'minus'",
+        ),
+        (
+            'platform = "p"\n[[report]]\nid = "x"\nheaders = ["a", "b"]\ntotal_rows = "("\n',
+            "total_rows",
+        ),
+        ("platform = \n", "Invalid"),
+    ],
+)
+def test_a_wrong_profile_says_what_is_wrong(text, says):
+    with pytest.raises(ProfileError, match=says):
+        parse_profiles(text)
+
+
+def test_a_profile_exported_reads_back_the_same():
+    for profile in builtin_profiles():
+        (again,) = [p for p in parse_profiles(profile.to_toml()) if p.id == profile.id]
+        assert again == profile

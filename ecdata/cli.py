@@ -22,7 +22,7 @@ from ecdata.i18n import Message
 from ecdata.ingest.headers import canonical_fields
 from ecdata.ingest.reader import DEFAULT_MAX_MB
 from ecdata.ingest.scratch import remove_leftovers
-from ecdata.ingest.upload import ingest_file, remember_mapping
+from ecdata.ingest.upload import commit, read_for_store, remember_mapping
 from ecdata.meeting.actions import action_items
 from ecdata.metrics.catalogue import KPI_COLUMNS
 from ecdata.metrics.currency import CODE_OF, currency_symbol, reporting_currency
@@ -81,6 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--from", dest="date_from", type=_date, help="first day a file without dates covers"
     )
     p.add_argument("--to", dest="date_to", type=_date, help="last day (default: --from)")
+    p.add_argument(
+        "--accept-skips",
+        action="store_true",
+        help="import a file's other rows when some are left out (without it such a file is "
+        "listed, not imported, and the exit code is 1)",
+    )
 
     p = with_db(sub.add_parser("team", help="read roster or monthly ratings files"))
     p.add_argument("paths", nargs="+", type=Path)
@@ -218,7 +224,7 @@ def _ingest(store: Store, args) -> int:
         if is_rates_file(data):
             failed += not _ingest_rates(store, data, path.name)
             continue
-        outcome = ingest_file(
+        parsed = read_for_store(
             store,
             path,
             store_name=args.store,
@@ -227,26 +233,38 @@ def _ingest(store: Store, args) -> int:
             mapping_override=override,
             period=period,
         )
-        if outcome.ok and (override or args.header_row) and outcome.parsed:
-            # Remembered for this layout, as the Upload page does: next week needs no --map.
-            remember_mapping(
-                store,
-                outcome.parsed.headers,
-                outcome.parsed.mapping_by_header(),
-                args.header_row,
-            )
-        stream = sys.stdout if outcome.ok else sys.stderr
-        print(outcome.message, file=stream)
-        parsed = outcome.parsed
-        for note in parsed.notes if outcome.ok and parsed else []:
+        if not parsed.ok:
+            print(parsed.error, file=sys.stderr)
+            failed += 1
+            continue
+        for note in parsed.notes:
             print(f"  {note}")
-        if outcome.ok and parsed and parsed.problems:
-            for problem in parsed.problems[:20]:
-                print(f"  - {problem.message}")
-            if len(parsed.problems) > 20:
-                print(f"  … {Message('note.more_problems', {'count': len(parsed.problems) - 20})}")
+        _print_problems(parsed)
+        if parsed.rows_rejected and not args.accept_skips:
+            # Rows left out for a reason nobody chose: said first, nothing stored, exit 1.
+            print(
+                Message(
+                    "err.skips_not_accepted",
+                    {"file": parsed.file_name, "count": parsed.rows_rejected},
+                ),
+                file=sys.stderr,
+            )
+            failed += 1
+            continue
+        outcome = commit(store, parsed)
+        if outcome.ok and (override or args.header_row):
+            # Remembered for this layout, as the Upload page does: next week needs no --map.
+            remember_mapping(store, parsed.headers, parsed.mapping_by_header(), args.header_row)
+        print(outcome.message, file=sys.stdout if outcome.ok else sys.stderr)
         failed += not outcome.ok
     return 1 if failed else 0
+
+
+def _print_problems(parsed) -> None:
+    for problem in parsed.problems[:20]:
+        print(f"  - {problem.message}")
+    if len(parsed.problems) > 20:
+        print(f"  … {Message('note.more_problems', {'count': len(parsed.problems) - 20})}")
 
 
 def _team(store: Store, args) -> int:

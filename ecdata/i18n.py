@@ -177,6 +177,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Only the sheet '{first}' was read; sheet(s) {sheets} were not: save each as a "
         "file of its own and upload it.",
     ),
+    "err.skips_not_accepted": (
+        "文件 {file} 有 {count} 行会被跳过（原因见上）。没有导入任何数据：确认只导入其余的行请加 --accept-skips。",
+        "{count} rows of {file} would be left out (reasons above). Nothing was imported: add "
+        "--accept-skips to import the other rows.",
+    ),
     "note.profile": (
         "按报表模板「{zh}」读取（{id}）。",
         "Read as the report '{en}' (profile {id}).",
@@ -533,6 +538,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "没有认出这个文件的表头。下面是文件的前 30 行：填写表头所在的行号，再在下方为每一列选择字段（会记住这种格式）。",
         "This file's header was not recognised. Below are its first 30 rows: enter the row "
         "the header is on, then choose a field for each column (the layout is remembered).",
+    ),
+    "up.accept_skips": (
+        "导入其余的行，跳过上面列出的 {count} 行",
+        "Import the other rows, leaving out the {count} listed above",
     ),
     "up.confirm_replace": ("确认用这个文件的数据替换", "Replace them with this file's values"),
     "col.product_name": ("商品名称", "Product"),

@@ -369,6 +369,11 @@ for upload in files or []:
                     width="stretch",
                 )
         confirmed = True
+        if parsed.rows_rejected:
+            # Rows left out for a reason nobody chose: imported only once the person says so.
+            confirmed = st.checkbox(
+                tr("up.accept_skips", count=parsed.rows_rejected), key=f"skips_{upload.file_id}"
+            )
         if change.changes:
             # Values from another file or platform would change: show them and ask first.
             st.warning(say("up.overwrites", files=", ".join(change.replaced_files)))
@@ -386,7 +391,8 @@ for upload in files or []:
                 ),
                 hide_index=True,
             )
-            confirmed = st.checkbox(tr("up.confirm_replace"), key=f"confirm_{upload.file_id}")
+            replace_ok = st.checkbox(tr("up.confirm_replace"), key=f"confirm_{upload.file_id}")
+            confirmed = confirmed and replace_ok
         if st.button(
             say("up.commit", file=upload.name),
             type="primary",

@@ -20,6 +20,7 @@ from ecdata.cli import main as cli
 from ecdata.ingest.reader import read_export
 from ecdata.ingest.scratch import remove_leftovers
 from ecdata.ingest.upload import ingest_file
+from ecdata.store import Store
 
 # --- a repeated key: the message renders (it once crashed on a field named `key`) ---
 
@@ -40,13 +41,24 @@ def test_a_repeated_key_is_named_in_both_languages(store, tmp_path):
     )
 
 
-def test_the_cli_reports_a_repeated_key_and_exits_0(tmp_path, capsys):
+def test_the_cli_lists_skipped_rows_and_imports_only_when_they_are_accepted(tmp_path, capsys):
+    """Rows left out for a reason nobody chose (a repeated key) are said first; without
+    --accept-skips nothing is stored and the exit code is 1, so a scheduled import fails."""
     path = tmp_path / "dup.csv"
     path.write_text("日期,访客数\n2026-10-01,100\n2026-10-01,90\n2026-10-02,5\n", encoding="utf-8")
-    code = cli(["ingest", str(path), "--db", str(tmp_path / "x.duckdb"), "--store", "A店"])
-    out = capsys.readouterr().out
+    db = tmp_path / "x.duckdb"
+    code = cli(["ingest", str(path), "--db", str(db), "--store", "A店"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "重复出现 2 次" in captured.out and "appears 2 times" in captured.out
+    assert "--accept-skips" in captured.err and "Nothing was imported" in captured.err
+    with Store(db) as store:
+        assert store.reader().execute("SELECT count(*) FROM store_daily").fetchone() == (0,)
+    code = cli(["ingest", str(path), "--db", str(db), "--store", "A店", "--accept-skips"])
     assert code == 0
-    assert "重复出现 2 次" in out and "appears 2 times" in out
+    with Store(db) as store:
+        rows = store.reader().execute("SELECT date::VARCHAR, visitors FROM store_daily").fetchall()
+    assert rows == [("2026-10-02", 5)]
 
 
 # --- numbers and dates outside what a cell can plausibly hold ---

@@ -102,3 +102,27 @@ def test_an_unknown_layout_is_mapped_on_the_upload_page_and_remembered(tmp_path,
             "当日咨询": "inquiries",
             "当日成交": "closed_inquiries",
         }
+
+
+def test_rows_left_out_are_imported_only_once_the_person_accepts(tmp_path, app_on):
+    """A file some of whose rows would be skipped (a repeated day) lists them, and its
+    commit button stays off until the person ticks that the other rows go in without them."""
+    db = tmp_path / "s.duckdb"
+    Store(db).close()
+    app_on(str(db))
+    at = app(lang="en")
+    at.switch_page("pages/upload.py").run()
+    at.text_input(key="up_store").set_value("A店").run()
+    text = "日期,访客数\n2026-10-01,100\n2026-10-01,90\n2026-10-02,5\n"
+    at.file_uploader[0].upload("dup.csv", text.encode(), "text/csv").run()
+    assert not at.exception
+    commit = next(b for b in at.button if "dup.csv" in b.label)
+    assert commit.disabled
+    (accept,) = [c for c in at.checkbox if "leaving out the 2 listed above" in c.label]
+    accept.check().run()
+    next(b for b in at.button if "dup.csv" in b.label).click().run()
+    assert [x.value for x in at.success] == [
+        "dup.csv: read 3 rows, wrote 1 (1 new, 0 replaced), skipped 2 → batch 1"
+    ]
+    with Store(db) as store:
+        assert store.reader().execute("SELECT sum(visitors) FROM store_daily").fetchone() == (5,)

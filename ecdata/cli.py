@@ -1,6 +1,7 @@
 """`python -m ecdata`: the command-line face of the engine, for scripted weekly imports.
 
-Commands: ingest, kpis, products, actions, report, team, demo, samples, batches, undo, user.
+Commands: ingest, kpis, products, actions, report, team, profiles, demo, samples, batches,
+undo, user.
 Messages print in both languages. What it writes is recorded as done by `cli:<login>`.
 """
 
@@ -20,9 +21,17 @@ from ecdata.demo import load_demo, write_sample_files
 from ecdata.export import neutralise
 from ecdata.i18n import Message
 from ecdata.ingest.headers import canonical_fields
+from ecdata.ingest.profiles import ProfileError, builtin_profiles
 from ecdata.ingest.reader import DEFAULT_MAX_MB
 from ecdata.ingest.scratch import remove_leftovers
-from ecdata.ingest.upload import commit, read_for_store, remember_mapping
+from ecdata.ingest.upload import (
+    commit,
+    read_for_store,
+    remember_mapping,
+    remove_team_profile,
+    save_team_profiles,
+    team_profiles,
+)
 from ecdata.meeting.actions import action_items
 from ecdata.metrics.catalogue import KPI_COLUMNS
 from ecdata.metrics.currency import CODE_OF, currency_symbol, reporting_currency
@@ -42,7 +51,7 @@ from ecdata.store.accounts import (
 )
 from ecdata.store.backup import RestoreError, backup, restore
 from ecdata.store.batches import list_batches, undo_batch
-from ecdata.store.database import acting_as
+from ecdata.store.database import StoreNotGranted, acting_as
 from ecdata.team.files import read_team_file, save_team_file
 
 
@@ -145,6 +154,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("samples", help="write sample export files to try the upload with")
     p.add_argument("folder", type=Path, nargs="?", default=Path("sample_data"))
     p.add_argument("--end", type=_date, default=dt.date(2026, 11, 15))
+    p = sub.add_parser("profiles", help="report profiles: list, show, export, import, remove")
+    profiles = p.add_subparsers(dest="profiles_command", required=True)
+    with_db(profiles.add_parser("list", help="every profile, shipped and the team's"))
+    for name, what in (("show", "print a profile as TOML"), ("export", "write it to a file")):
+        q = with_db(profiles.add_parser(name, help=what))
+        q.add_argument("name")
+        if name == "export":
+            q.add_argument("--out", type=Path, help="default: NAME.toml")
+    q = with_db(profiles.add_parser("import", help="keep the profiles of a TOML file"))
+    q.add_argument("file", type=Path)
+    q = with_db(profiles.add_parser("remove", help="remove a team profile"))
+    q.add_argument("name")
     with_db(sub.add_parser("batches", help="list upload batches"))
     p = with_db(sub.add_parser("undo", help="undo one batch"))
     p.add_argument("batch", type=int)
@@ -449,7 +470,63 @@ def _undo(store: Store, args) -> int:
     return 0 if ok else 1
 
 
+def _profiles(store: Store, args) -> int:
+    team = team_profiles(store)
+    every = {p.id: p for p in (*builtin_profiles(), *team)}
+    command = args.profiles_command
+    if command == "list":
+        frame = pd.DataFrame(
+            {
+                "name": list(every),
+                "source": ["team" if p.user else "shipped" for p in every.values()],
+                "platform": [p.platform.label("en") for p in every.values()],
+                "report": [p.en for p in every.values()],
+                "recognised by": [" | ".join(p.headers) for p in every.values()],
+            }
+        )
+        print(frame.to_string(index=False))
+        return 0
+    if command == "import":
+        try:
+            saved = save_team_profiles(store, args.file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ProfileError) as refused:
+            print(
+                Message("err.profile", {"file": str(args.file), "why": str(refused)}),
+                file=sys.stderr,
+            )
+            return 1
+        except StoreNotGranted as refused:
+            print(Message(refused.key, refused.params), file=sys.stderr)
+            return 1
+        for profile in saved:
+            print(Message("ok.profile_saved", {"name": profile.id}))
+        return 0
+    if command == "remove":
+        try:
+            removed = remove_team_profile(store, args.name)
+        except StoreNotGranted as refused:
+            print(Message(refused.key, refused.params), file=sys.stderr)
+            return 1
+        if not removed:
+            print(Message("err.no_profile", {"name": args.name}), file=sys.stderr)
+            return 1
+        print(Message("ok.profile_removed", {"name": args.name}))
+        return 0
+    profile = every.get(args.name)
+    if profile is None:
+        print(Message("err.no_profile", {"name": args.name}), file=sys.stderr)
+        return 1
+    if command == "show":
+        print(profile.to_toml(), end="")
+        return 0
+    out = args.out or Path(f"{args.name}.toml")
+    out.write_text(profile.to_toml(), encoding="utf-8")
+    print(out)
+    return 0
+
+
 COMMANDS = {
+    "profiles": _profiles,
     "ingest": _ingest,
     "team": _team,
     "kpis": _kpis,

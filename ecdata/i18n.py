@@ -182,6 +182,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "{count} rows of {file} would be left out (reasons above). Nothing was imported: add "
         "--accept-skips to import the other rows.",
     ),
+    "err.profile": (
+        "报表模板 {file} 有误：{why}。没有保存任何模板。",
+        "The report profile {file} is wrong: {why}. No profile was saved.",
+    ),
+    "err.no_profile": (
+        "没有名为「{name}」的报表模板。",
+        "There is no report profile named '{name}'.",
+    ),
+    "ok.profile_saved": ("已保存报表模板「{name}」。", "Report profile '{name}' saved."),
+    "ok.profile_removed": ("已删除报表模板「{name}」。", "Report profile '{name}' removed."),
     "note.profile": (
         "按报表模板「{zh}」读取（{id}）。",
         "Read as the report '{en}' (profile {id}).",
@@ -616,7 +626,32 @@ TEXT: dict[str, tuple[str, str]] = {
     "up.currency_set": ("设定币种", "Set currency"),
     "col.first_day": ("最早日期", "First day"),
     "col.last_day": ("最近日期", "Last day"),
-    "up.ignore": ("（不导入）", "(not imported)"),
+    "up.ignore": ("（不导入：去年同期、变化率等）", "(not imported: last year's, a change, …)"),
+    "up.profile_save": ("把这个表头存为报表模板", "Save this layout as a report profile"),
+    "up.profile_name": ("模板名称", "Profile name"),
+    "up.profile_total": (
+        "合计行：第一格以这些字开头的行是合计，不导入（如 小计）",
+        "Total rows: a row whose first cell starts with this totals the others (e.g. Total)",
+    ),
+    "up.profile_parts": (
+        "每行是一天中的一部分（按小时、按场次）：按天相加",
+        "Each row is a part of a day (an hour, a session): sum rows per day",
+    ),
+    "up.profile_negated": (
+        "写成负数的金额列（如退款）：导入时取正",
+        "Money columns written as negative amounts (returns): stored as positive",
+    ),
+    "up.profile_netted": (
+        "已扣除退款的金额列：某天可以是负数",
+        "Money columns that net returns: a day may be negative",
+    ),
+    "up.profile_button": ("保存模板", "Save profile"),
+    "up.choose": ("请选择", "Choose"),
+    "up.profile_saved": (
+        "已保存报表模板「{name}」：以后同样表头的文件会自动按它读取。",
+        "Report profile '{name}' saved: files with this header are read by it from now on.",
+    ),
+    "up.profile_refused": ("模板没有保存：{why}", "The profile was not saved: {why}"),
     "up.browse": ("选择文件", "Browse files"),
     "up.limit": ("可拖放到这里，每个文件不超过 {mb:.0f}MB", "Drop here, up to {mb:.0f}MB per file"),
     "up.header_row": ("表头所在行", "Header row"),

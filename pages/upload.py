@@ -7,8 +7,18 @@ import streamlit as st
 
 from ecdata.i18n import Message
 from ecdata.ingest.headers import canonical_fields
+from ecdata.ingest.profiles import ProfileError
 from ecdata.ingest.reader import DEFAULT_MAX_MB, first_rows
-from ecdata.ingest.upload import commit, preview, read_for_store, remember_mapping
+from ecdata.ingest.upload import (
+    ProfileChoices,
+    commit,
+    preview,
+    profile_from_mapping,
+    read_for_store,
+    remember_mapping,
+    save_team_profiles,
+)
+from ecdata.metrics.catalogue import METRICS, is_money
 from ecdata.metrics.currency import CODE_OF, reporting_currency, save_reporting_currency
 from ecdata.metrics.review import store_list
 from ecdata.names import has_control_characters, store_in_name
@@ -49,6 +59,8 @@ if not auth.allowed("upload"):
     st.info(tr("acc.read_only", role=tr(f"role.{auth.user().role}")))
     st.stop()
 auth.say_refusals()
+if saved := st.session_state.pop("_profile_saved", None):
+    st.success(tr("up.profile_saved", name=saved))
 st.caption(tr("up.intro"))
 store = get_store()
 
@@ -240,6 +252,43 @@ def mapping_editor(upload, parsed, override_key) -> None:
     if {h: f for h, f in chosen.items() if f} != mapping:
         st.session_state[override_key] = chosen
         st.rerun()
+    # A layout no shipped profile knows (or one the person remapped) can be kept as one.
+    unknown = parsed.profile is None or st.session_state.get(override_key)
+    if parsed.ok and unknown and auth.allowed("settings"):
+        profile_saver(upload, parsed)
+
+
+def profile_saver(upload, parsed) -> None:
+    """The layout as mapped, with the quirks a person marks, kept as a named report profile:
+    the next file of this shape reads by it without mapping (profiles.py)."""
+    with st.expander(tr("up.profile_save"), expanded=False):
+        key = f"profile_{upload.file_id}"
+        name = st.text_input(tr("up.profile_name"), key=f"{key}_name")
+        total_label = st.text_input(tr("up.profile_total"), key=f"{key}_total")
+        parts = st.checkbox(tr("up.profile_parts"), key=f"{key}_parts")
+        money = [
+            h for h, f in parsed.mapping_by_header().items() if f in METRICS and is_money(f)
+        ]
+        negated = st.multiselect(
+            tr("up.profile_negated"), money, key=f"{key}_neg", placeholder=tr("up.choose")
+        )
+        netted = st.multiselect(
+            tr("up.profile_netted"), money, key=f"{key}_net", placeholder=tr("up.choose")
+        )
+        if st.button(tr("up.profile_button"), key=f"{key}_save", disabled=not name.strip()):
+            choices = ProfileChoices(name, total_label, parts, tuple(negated), tuple(netted))
+            try:
+                with auth.acting():
+                    save_team_profiles(store, profile_from_mapping(parsed, choices).to_toml())
+            except (ProfileError, StoreNotGranted) as refused:
+                st.error(tr("up.profile_refused", why=str(refused)))
+                return
+            # Read again by the profile: the person's mapping is now the profile's.
+            st.session_state.pop(f"override_{upload.file_id}", None)
+            for cached in [k for k in parsed_cache if k[0] == upload.file_id]:
+                parsed_cache.pop(cached)
+            st.session_state["_profile_saved"] = name.strip()
+            st.rerun()
 
 
 for upload in files or []:

@@ -126,3 +126,41 @@ def test_rows_left_out_are_imported_only_once_the_person_accepts(tmp_path, app_o
     ]
     with Store(db) as store:
         assert store.reader().execute("SELECT sum(visitors) FROM store_daily").fetchone() == (5,)
+
+
+def test_a_layout_mapped_on_the_page_is_saved_as_a_profile_and_read_by_it(tmp_path, app_on):
+    """The mapping screen keeps a layout as a named report profile, with its quirks marked
+    (returns written negative, a 小计 total row): the file is read again by it at once."""
+    db = tmp_path / "p.duckdb"
+    Store(db).close()
+    app_on(str(db))
+    text = "日期,进店人数,成交额,退货额\n2026-10-01,30,900,-100\n2026-10-02,25,750,0\n小计,55,1650,-100\n"
+    at = app(lang="en")
+    at.switch_page("pages/upload.py").run()
+    at.text_input(key="up_store").set_value("A店").run()
+    at.file_uploader[0].upload("门店日报.csv", text.encode(), "text/csv").run()
+    at.number_input[0].set_value(1).run()  # the header is the first row
+    file_id = upload_id(at)
+    at.session_state[f"editor_{file_id}_en"] = {
+        "edited_rows": {
+            1: {"Maps to": "visitors"},
+            2: {"Maps to": "sales"},
+            3: {"Maps to": "refunds"},
+        },
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert not at.exception
+    at.text_input(key=f"profile_{file_id}_name").set_value("门店日报").run()
+    at.text_input(key=f"profile_{file_id}_total").set_value("小计").run()
+    at.multiselect(key=f"profile_{file_id}_neg").set_value(["退货额"]).run()
+    at.button(key=f"profile_{file_id}_save").click().run()
+    assert not at.exception
+    assert any("Report profile '门店日报' saved" in s.value for s in at.success)
+    captions = " ".join(c.value for c in at.caption)
+    assert "Read as the report 'Generic table · 门店日报' (profile 门店日报)" in captions
+    assert "leaving out" not in " ".join(c.label for c in at.checkbox)  # nothing refused now
+    with Store(db) as store:
+        (toml,) = store.reader().execute("SELECT toml FROM report_profiles").fetchone()
+    assert 'total_rows = "^小计"' in toml and 'sign = "negated"' in toml

@@ -350,3 +350,86 @@ def test_a_profile_exported_reads_back_the_same():
     for profile in builtin_profiles():
         (again,) = [p for p in parse_profiles(profile.to_toml()) if p.id == profile.id]
         assert again == profile
+
+
+def test_a_teams_profile_is_saved_exported_and_reads_their_next_file(tmp_path, capsys):
+    """A layout no shipped profile knows, mapped once on the mapping screen with its quirks
+    marked (a last-year column ignored, a 小计 total row, hours summed into days, returns
+    written negative), saved as a named profile: the next such file reads by it alone, and
+    `profiles export` writes the same TOML that `profiles import` takes on another store."""
+    from ecdata.cli import main
+    from ecdata.ingest.upload import (
+        ProfileChoices,
+        profile_from_mapping,
+        read_for_store,
+        save_team_profiles,
+    )
+    from ecdata.store import Store
+
+    text = (
+        "时段,进店人数,去年进店人数,成交额,退货额\n"
+        "2026-10-01 10:00,30,99,900,-100\n2026-10-01 15:00,20,99,600,0\n"
+        "2026-10-02 11:00,25,99,750,-50\n小计,75,297,2250,-150\n"
+    )
+    path = tmp_path / "门店时段.csv"
+    path.write_text(text, encoding="utf-8")
+    mapping = {"时段": "date", "进店人数": "visitors", "去年进店人数": "", "成交额": "sales"}
+    mapping["退货额"] = "refunds"
+    db = tmp_path / "t.duckdb"
+    with Store(db) as store:
+        first = read_for_store(
+            store, path, store_name="S", mapping_override=mapping, header_row=1, today=TODAY
+        )
+        # Before the quirks are marked: two negative returns and the 小计 row are refused.
+        assert first.ok and first.rows_rejected == 3
+        choices = ProfileChoices(
+            "门店时段报表", total_label="小计", rows_are_parts=True, negated=("退货额",)
+        )
+        profile = profile_from_mapping(first, choices)
+        save_team_profiles(store, profile.to_toml())
+        again = read_for_store(store, path, store_name="S", today=TODAY)  # no mapping given
+    assert again.profile.id == "门店时段报表" and again.rows_rejected == 0
+    assert total(again, "visitors") == 30 + 20 + 25  # last year's 99s never read
+    assert total(again, "sales") == 900 + 600 + 750  # the 小计 row dropped
+    assert total(again, "refunds") == 100 + 50  # turned positive
+    assert sorted(map(str, again.staged["date"].to_pylist())) == ["2026-10-01", "2026-10-02"]
+    out = tmp_path / "shared.toml"
+    assert main(["profiles", "export", "门店时段报表", "--out", str(out), "--db", str(db)]) == 0
+    assert parse_profiles(out.read_text(encoding="utf-8")) == [parse_profiles(profile.to_toml())[0]]
+    other = tmp_path / "other.duckdb"
+    assert main(["profiles", "import", str(out), "--db", str(other)]) == 0
+    capsys.readouterr()
+    assert main(["profiles", "list", "--db", str(other)]) == 0
+    listed = capsys.readouterr().out
+    assert "门店时段报表" in listed and "team" in listed and "shopify.sales_over_time" in listed
+    assert main(["profiles", "show", "ga4.nth_day", "--db", str(other)]) == 0
+    assert "day_offset = true" in capsys.readouterr().out
+
+
+def test_profiles_are_refused_as_the_cli_says_and_kept_company_wide(tmp_path, capsys):
+    from ecdata.cli import main
+    from ecdata.ingest.upload import save_team_profiles
+    from ecdata.store import Store
+    from ecdata.store.accounts import add_user
+    from ecdata.store.database import StoreNotGranted, acting_as
+
+    db = tmp_path / "r.duckdb"
+    bad = tmp_path / "bad.toml"
+    bad.write_text('platform = "x"\n[[report]]\nid = "y"\nheaders = ["a"]\n', encoding="utf-8")
+    assert main(["profiles", "import", str(bad), "--db", str(db)]) == 1
+    assert "at least two" in capsys.readouterr().err
+    clash = tmp_path / "clash.toml"
+    clash.write_text(
+        'platform = "ga4"\n[[report]]\nid = "ga4.daily"\nheaders = ["a", "b"]\n', encoding="utf-8"
+    )
+    assert main(["profiles", "import", str(clash), "--db", str(db)]) == 1
+    assert "a shipped profile has this name" in capsys.readouterr().err
+    assert main(["profiles", "show", "nope", "--db", str(db)]) == 1
+    assert main(["profiles", "remove", "nope", "--db", str(db)]) == 1
+    with Store(db) as store:
+        add_user(store, "limited", "viewer", "a-long-password-1", stores=["A店"])
+        with acting_as("limited"), pytest.raises(StoreNotGranted):
+            save_team_profiles(
+                store, 'platform = "x"\n[[report]]\nid = "mine"\nheaders = ["a", "b"]\n'
+            )
+        assert store.reader().execute("SELECT count(*) FROM report_profiles").fetchone() == (0,)

@@ -43,7 +43,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from ecdata.names import normalize_header
 from ecdata.platforms import DATA_DIR, GENERIC, Platform, platform_markers
@@ -74,7 +74,7 @@ class Profile:
     zh: str
     en: str
     headers: tuple[str, ...]  # as the report writes them
-    columns: dict[str, Column] = field(default_factory=dict)  # normalized header -> column
+    columns: dict[str, Column] = field(default_factory=dict)  # header as written -> column
     menu: str = ""
     reads: str = ""
     file_name: str = ""
@@ -117,8 +117,12 @@ class Profile:
     def ignores(self, header: str) -> bool:
         return any(re.search(p, header) for p in self.ignore_columns)
 
+    @cached_property
+    def _by_normalized(self) -> dict[str, Column]:
+        return {normalize_header(h): c for h, c in self.columns.items()}
+
     def column(self, header: str) -> Column | None:
-        found = self.columns.get(normalize_header(header))
+        found = self._by_normalized.get(normalize_header(header))
         if found is None:
             found = next((c for p, c in self.patterns if re.search(p, header.strip())), None)
         return found
@@ -250,7 +254,7 @@ def _profile(raw: dict, platform: Platform, signs: dict, user: bool) -> Profile:
             raise ProfileError(f"{pid}: {where} {pattern!r}: {exc}") from None
         return pattern
 
-    columns = {normalize_header(h): column(h, v) for h, v in raw.get("columns", {}).items()}
+    columns = {str(h): column(h, v) for h, v in raw.get("columns", {}).items()}
     patterns = tuple(
         (regex(p, "pattern"), column(p, v)) for p, v in raw.get("patterns", {}).items()
     )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ecdata.i18n import Message
 from ecdata.ingest import headers as hd
 from ecdata.ingest.parsed import ParsedExport
+from ecdata.ingest.profiles import Column, Profile, ProfileError, builtin_profiles, parse_profiles
 from ecdata.ingest.reader import first_rows, header_text, read_export
 from ecdata.store import Store
 from ecdata.store.batches import (
@@ -19,7 +20,7 @@ from ecdata.store.batches import (
     use_staged,
     write_batch,
 )
-from ecdata.store.database import StoreNotGranted
+from ecdata.store.database import ACTOR, StoreNotGranted, check_company_wide
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,79 @@ def remembered_header_row(store: Store, source) -> int | None:
         if row <= len(rows) and _row_shape(rows[row - 1]) == shape:
             return row
     return None
+
+
+def team_profiles(store: Store) -> tuple[Profile, ...]:
+    """The report profiles the team saved, tried with the shipped ones on every upload."""
+    rows = store.reader().execute("SELECT toml FROM report_profiles ORDER BY name").fetchall()
+    return tuple(p for (text,) in rows for p in parse_profiles(text, user=True))
+
+
+def save_team_profiles(store: Store, text: str) -> list[Profile]:
+    """Keep the profiles a TOML text declares (a file shared by another team, or one made
+    on the mapping screen); ProfileError when the text is wrong or names a shipped
+    profile. A profile reads every store's files: company-wide accounts only."""
+    profiles = parse_profiles(text, user=True)
+    shipped = {p.id for p in builtin_profiles()}
+    taken = sorted(p.id for p in profiles if p.id in shipped)
+    if taken:
+        raise ProfileError(f"{', '.join(taken)}: a shipped profile has this name")
+    with store.writer() as cur:
+        check_company_wide(cur)
+        for profile in profiles:
+            cur.execute(
+                "INSERT OR REPLACE INTO report_profiles (name, toml, saved_by) VALUES (?, ?, ?)",
+                [profile.id, profile.to_toml(), ACTOR.get()],
+            )
+    return profiles
+
+
+def remove_team_profile(store: Store, name: str) -> bool:
+    with store.writer() as cur:
+        check_company_wide(cur)
+        found = cur.execute("SELECT count(*) FROM report_profiles WHERE name = ?", [name])
+        if not found.fetchone()[0]:
+            return False
+        cur.execute("DELETE FROM report_profiles WHERE name = ?", [name])
+    return True
+
+
+@dataclass(frozen=True)
+class ProfileChoices:
+    """What a person said about a file on the mapping screen, beyond column → field."""
+
+    name: str
+    total_label: str = ""  # a row whose first cell starts with this totals the others
+    rows_are_parts: bool = False  # rows are hours or sessions of a day: summed into it
+    negated: tuple[str, ...] = ()  # columns written as negative amounts (returns)
+    may_be_negative: tuple[str, ...] = ()  # columns that net returns (a day may be negative)
+
+
+def profile_from_mapping(parsed: ParsedExport, choices: ProfileChoices) -> Profile:
+    """A team profile for this file's layout: its header as the signature, each column as
+    the person mapped or ignored it, and the quirks they marked."""
+    import re
+
+    mapped = parsed.mapping_by_header()
+    headers = tuple(h for i, h in enumerate(parsed.headers) if h != f"column{i + 1}")
+    signs = {h: "negated" for h in choices.negated}
+    signs.update({h: "may_be_negative" for h in choices.may_be_negative})
+    columns = {h: Column(mapped.get(h, ""), signs.get(h, "")) for h in headers}
+    platform = parsed.profile.platform if parsed.profile else parsed.platform
+    profile = Profile(
+        id=choices.name.strip(),
+        platform=platform,
+        zh=choices.name.strip(),
+        en=choices.name.strip(),
+        headers=headers,
+        grain="parts" if choices.rows_are_parts else "day",
+        kind=parsed.kind if parsed.kind in ("product", "ad", "agent", "monthly") else "",
+        total_rows="^" + re.escape(choices.total_label.strip()) if choices.total_label else "",
+        user=True,
+    )
+    # Through the data format: what is kept is exactly what parse_profiles accepts.
+    (again,) = parse_profiles(replace(profile, columns=columns).to_toml(), user=True)
+    return again
 
 
 def preview(store: Store, parsed: ParsedExport) -> Preview:
@@ -188,6 +262,7 @@ def read_for_store(
 ) -> ParsedExport:
     """`read_export`, applying the header row and mapping a user chose earlier for this
     file layout."""
+    read_options = {"profiles": team_profiles(store), **read_options}
     parsed = read_export(
         source, store_name=store_name, mapping_override=mapping_override, **read_options
     )

@@ -267,5 +267,9 @@ MIGRATIONS: list[list[str]] = [
         "CREATE TABLE IF NOT EXISTS undone_store_periods (date DATE NOT NULL, date_to DATE NOT NULL, store VARCHAR NOT NULL, channel VARCHAR NOT NULL, visitors DOUBLE, page_views DOUBLE, buyers DOUBLE, sales DOUBLE, inquiries DOUBLE, closed_inquiries DOUBLE, spend DOUBLE, refunds DOUBLE, impressions DOUBLE, clicks DOUBLE, ad_sales DOUBLE, not_final BOOLEAN, batch_id INTEGER)",
         "CREATE TABLE IF NOT EXISTS undone_exchange_rates (month DATE NOT NULL, currency VARCHAR NOT NULL, into_currency VARCHAR NOT NULL, rate DOUBLE, batch_id INTEGER)",
     ],
+    # version 11: report profiles a team saved (ecdata/ingest/profiles.py), as TOML
+    [
+        "CREATE TABLE IF NOT EXISTS report_profiles ( name VARCHAR PRIMARY KEY, toml VARCHAR NOT NULL, saved_at TIMESTAMP NOT NULL DEFAULT current_timestamp, saved_by VARCHAR )",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,5 +1,6 @@
 """The platforms owners export from (data/platforms.csv): how each is recognised, its label,
-the channel its ad rows become and the currency of its money columns.
+the channel its ad rows become and the currency of its money columns. A platform whose
+reports only a report profile recognises (Google Ads, 拼多多) has no marker.
 
 Reference data shared by ingest (recognising a file) and metrics (a store's currency).
 """

@@ -78,7 +78,7 @@ def detect_platform(headers: list[str]) -> Platform:
     """The first platform (in table order) one of whose marker columns the header has."""
     present = {normalize_header(h) for h in headers}
     for marker, platform in platform_markers():
-        if marker in present:
+        if marker and marker in present:  # a platform known only through profiles has none
             return platform
     return GENERIC
 

@@ -328,14 +328,6 @@ def match_profile(
     return max(found, key=lambda p: (len(p.signature), p.user))
 
 
-def known_platforms() -> list[Platform]:
-    """Every platform a file may come from: platforms.csv's and those profiles declare."""
-    out = {p.platform: p for _, p in platform_markers()}
-    for profile in builtin_profiles():
-        out.setdefault(profile.platform.platform, profile.platform)
-    return list(out.values())
-
-
 def preferred_sheets(extra: tuple[Profile, ...] = ()) -> frozenset[str]:
     """Sheet names some profile says its report is on: tried before a workbook's first."""
     return frozenset(p.sheet for p in (*extra, *builtin_profiles()) if p.sheet)

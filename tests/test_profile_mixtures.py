@@ -1,0 +1,119 @@
+"""One store's week per platform family, uploaded the way owners do: the store report, the
+service report, the ad reports and the month's costs, each in its download's shape
+(tests/fixtures/reports), and the KPIs a person sees, worked out by hand."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from conftest import TODAY
+
+from ecdata.ingest.upload import ingest_file
+from ecdata.metrics.kpis import Filters, totals
+
+REPORTS = Path(__file__).parent / "fixtures" / "reports"
+
+
+def ingest(store, path, **kw):
+    outcome = ingest_file(store, path, today=TODAY, **kw)
+    assert outcome.ok, str(outcome.message)
+    assert outcome.parsed.rows_rejected == 0
+    return outcome
+
+
+def moved(tmp_path, name: str, new_name: str, old: str, new: str) -> Path:
+    """A fixture with its dates moved (old -> new in the text), under another name."""
+    path = tmp_path / new_name
+    path.write_text((REPORTS / name).read_text(encoding="utf-8").replace(old, new), "utf-8")
+    return path
+
+
+def costs(tmp_path, store: str, month: str, labor: int, management: int) -> Path:
+    path = tmp_path / f"月度成本_{store}.csv"
+    path.write_text(
+        f"月份,店铺,人力成本,管理成本\n{month},{store},{labor},{management}\n", encoding="utf-8"
+    )
+    return path
+
+
+def scope(store, first, last):
+    return Filters(stores=(store,), date_from=dt.date(*first), date_to=dt.date(*last))
+
+
+def test_a_shopify_store_with_google_and_meta_ads(store, tmp_path):
+    shop = "Shop US"
+    sales = moved(
+        tmp_path, "shopify_total_sales_over_time_2025.csv", "sales.csv", "2025-09-", "2026-09-"
+    )
+    ingest(store, sales, store_name=shop)
+    ingest(store, REPORTS / "Campaign report.csv", store_name=shop)
+    ingest(store, REPORTS / "Meta-Ads-Campaigns-Sep-1-2026-Sep-2-2026.csv", store_name=shop)
+    ingest(store, costs(tmp_path, shop, "2026-09", 3000, 300))
+    k = totals(store.reader(), scope(shop, (2026, 9, 1), (2026, 9, 2)))
+    assert (k.sales, k.buyers) == (pytest.approx(1000 + 278), 14)
+    # Google: 12.34 + 3.10 on the 1st, 1,020.50 on the 2nd; Meta: 100 + 80.50, then 110.
+    assert k.spend == pytest.approx(1035.94 + 290.5)
+    assert k.roi == pytest.approx(1278 / 1326.44)
+    # September's 3,000 and 300 over 30 days: two days' worth.
+    assert (k.labor_cost, k.management_cost) == (pytest.approx(200), pytest.approx(20))
+    # All of it in dollars: Shopify's, Google Ads' and Meta's money is one currency.
+    from ecdata.metrics.sources import store_currency_rows
+
+    assert dict(store_currency_rows(store.reader()))[shop] == "$"
+
+
+def test_a_pinduoduo_store_with_both_promotion_reports(store, tmp_path):
+    shop = "拼多多旗舰店"
+    for name in (
+        "拼多多_商品概况_2026-10-01_2026-10-02.xlsx",
+        "拼多多_推广中心_标准推广_2026-10-01_2026-10-02.xlsx",
+        "拼多多_推广中心_全站推广_2026-10-01_2026-10-02.xlsx",
+    ):
+        ingest(store, REPORTS / name, store_name=shop)
+    ingest(store, costs(tmp_path, shop, "2026-10", 31000, 3100))
+    k = totals(store.reader(), scope(shop, (2026, 10, 1), (2026, 10, 2)))
+    assert (k.visitors, k.buyers, k.sales) == (1580, 112, pytest.approx(10300.5))
+    assert k.spend == pytest.approx(310.5 + 136.6)  # 总花费 of 标准推广 + 全站推广's 成交花费
+    assert k.roi == pytest.approx(10300.5 / 447.1)
+    assert (k.labor_cost, k.management_cost) == (pytest.approx(2000), pytest.approx(200))
+
+
+def test_a_jd_store_with_its_service_report(store, tmp_path):
+    shop = "京东自营店"
+    ingest(store, REPORTS / "京东商智_流量_渠道明细_2026-10-01_2026-10-02.xlsx", store_name=shop)
+    ingest(store, REPORTS / "京东客服_售前绩效_2026-10-02.csv", store_name=shop)
+    ingest(store, costs(tmp_path, shop, "2026-10", 31000, 3100))
+    k = totals(store.reader(), scope(shop, (2026, 10, 1), (2026, 10, 2)))
+    assert (k.visitors, k.buyers, k.sales) == (2650, 68, pytest.approx(13500.5))
+    assert (k.inquiries, k.closed_inquiries) == (25 + 31, 5 + 9)  # the agents, 2 October
+    # Inquiry cost covers the store-days with inquiries: 2 October's 1,000 + 100 of cost.
+    assert k.inquiry_cost == pytest.approx(1100 / 56)
+    assert k.closed_inquiry_cost == pytest.approx(1100 / 14)
+
+
+def test_a_douyin_store_with_qianchuan_and_feige(store, tmp_path):
+    shop = "弹动官方旗舰店"
+    ingest(
+        store,
+        REPORTS / "全域数据_直播分析_弹动官方旗舰店_2026-07-08_2026-07-09.xlsx",
+        store_name=shop,
+    )
+    feige = tmp_path / "飞鸽_客服数据_2026-07-09.csv"
+    feige.write_bytes((REPORTS / "飞鸽_客服数据_2026-10-02.csv").read_bytes())
+    ingest(store, feige, store_name=shop)
+    ingest(store, costs(tmp_path, shop, "2026-07", 31000, 3100))
+    k = totals(store.reader(), scope(shop, (2026, 7, 8), (2026, 7, 9)))
+    assert k.spend == pytest.approx(900 + 1100)  # not the 全部 row's 2,000 again
+    assert (k.inquiries, k.closed_inquiries) == (62, 17)
+    # 9 July only: 1,100 of 千川 spend + 1,000 labour + 100 management.
+    assert k.inquiry_cost == pytest.approx(2200 / 62)
+
+
+def test_an_alibaba_com_store_for_a_week(store, tmp_path):
+    shop = "国际站"
+    ingest(store, REPORTS / "Products-2026-09-19.xls", store_name=shop)
+    ingest(store, costs(tmp_path, shop, "2026-09", 30000, 3000))
+    k = totals(store.reader(), scope(shop, (2026, 9, 13), (2026, 9, 19)))
+    assert (k.inquiries, k.closed_inquiries, k.visitors) == (5, 1, 190)
+    # The week's seven days of September's costs: 7,000 + 700, over 5 inquiries.
+    assert k.inquiry_cost == pytest.approx(7700 / 5)

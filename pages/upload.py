@@ -266,9 +266,7 @@ def profile_saver(upload, parsed) -> None:
         name = st.text_input(tr("up.profile_name"), key=f"{key}_name")
         total_label = st.text_input(tr("up.profile_total"), key=f"{key}_total")
         parts = st.checkbox(tr("up.profile_parts"), key=f"{key}_parts")
-        money = [
-            h for h, f in parsed.mapping_by_header().items() if f in METRICS and is_money(f)
-        ]
+        money = [h for h, f in parsed.mapping_by_header().items() if f in METRICS and is_money(f)]
         negated = st.multiselect(
             tr("up.profile_negated"), money, key=f"{key}_neg", placeholder=tr("up.choose")
         )

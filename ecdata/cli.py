@@ -156,7 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--end", type=_date, default=dt.date(2026, 11, 15))
     p = sub.add_parser("profiles", help="report profiles: list, show, export, import, remove")
     profiles = p.add_subparsers(dest="profiles_command", required=True)
-    with_db(profiles.add_parser("list", help="every profile, shipped and the team's"))
+    q = with_db(profiles.add_parser("list", help="every profile, shipped and the team's"))
+    q.add_argument("--format", choices=("table", "markdown"), default="table")
     for name, what in (("show", "print a profile as TOML"), ("export", "write it to a file")):
         q = with_db(profiles.add_parser(name, help=what))
         q.add_argument("name")
@@ -470,10 +471,25 @@ def _undo(store: Store, args) -> int:
     return 0 if ok else 1
 
 
+def profiles_markdown(profiles) -> str:
+    """The README's table of reports: platform, report, where it is, what ecdata reads."""
+    lines = [
+        "| Platform | Report | Where in the platform | What ecdata reads | Profile |",
+        "|---|---|---|---|---|",
+    ]
+    for p in profiles:
+        cells = (p.platform.label("zh"), f"{p.zh} / {p.en}", p.menu, p.reads, f"`{p.id}`")
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines)
+
+
 def _profiles(store: Store, args) -> int:
     team = team_profiles(store)
     every = {p.id: p for p in (*builtin_profiles(), *team)}
     command = args.profiles_command
+    if command == "list" and args.format == "markdown":
+        print(profiles_markdown(every.values()))
+        return 0
     if command == "list":
         frame = pd.DataFrame(
             {

@@ -433,3 +433,12 @@ def test_profiles_are_refused_as_the_cli_says_and_kept_company_wide(tmp_path, ca
                 store, 'platform = "x"\n[[report]]\nid = "mine"\nheaders = ["a", "b"]\n'
             )
         assert store.reader().execute("SELECT count(*) FROM report_profiles").fetchone() == (0,)
+
+
+def test_the_readme_lists_every_shipped_profile_as_the_cli_prints_them():
+    from ecdata.cli import profiles_markdown
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- profiles: python -m ecdata profiles list --format markdown -->\n")
+    assert len(block) == 2
+    assert block[1].split("\n<!-- /profiles -->")[0] == profiles_markdown(builtin_profiles())

@@ -162,6 +162,19 @@ CASES = {
         {"spend": 900 + 1100, "ad_sales": 2160 + 2840, "impressions": 72000 + 89000},
         ["2026-07-08", "2026-07-09"],
     ),
+    "全域数据_素材分析_视频_2026-07-09.xlsx": (
+        "qianchuan.materials",
+        "ad",
+        # Two creatives summed into 9 July (the file name's day).
+        {"spend": 520.5 + 79.5, "impressions": 69000, "clicks": 1950, "ad_sales": 1336.65},
+        ["2026-07-09"],
+    ),
+    "商品卡列表数据_2026_06_30~2026_07_06.xlsx": (
+        "doudian.product_cards",
+        "product",
+        {"visitors": 960 + 400, "buyers": 46 + 15, "sales": 5980 + 1590},
+        ("2026-06-30", "2026-07-06"),
+    ),
     "飞鸽_客服数据_2026-10-02.csv": (
         "feige.agent_data",
         "agent",

@@ -52,7 +52,8 @@ from ecdata.store.accounts import (
 from ecdata.store.backup import RestoreError, backup, restore
 from ecdata.store.batches import list_batches, undo_batch
 from ecdata.store.database import StoreNotGranted, acting_as
-from ecdata.team.files import read_team_file, save_team_file
+from ecdata.team.files import read_team_file, roster_frame, save_team_file
+from ecdata.team.plans import is_plan_file, plan_tasks, read_plan_file, save_plan_file
 
 
 def _date(text: str) -> dt.date:
@@ -97,7 +98,14 @@ def build_parser() -> argparse.ArgumentParser:
         "listed, not imported, and the exit code is 1)",
     )
 
-    p = with_db(sub.add_parser("team", help="read roster or monthly ratings files"))
+    p = with_db(sub.add_parser("plans", help="print the work plan's tasks"))
+    p.add_argument("--month", type=lambda t: dt.date.fromisoformat(f"{t}-01"), help="2026-11")
+    p.add_argument("--person", help="a person's name or id")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    p = with_db(
+        sub.add_parser("team", help="read roster, monthly ratings or task list files (plans)")
+    )
     p.add_argument("paths", nargs="+", type=Path)
 
     p = with_db(sub.add_parser("kpis", help="print KPIs per period"))
@@ -289,10 +297,41 @@ def _print_problems(parsed) -> None:
         print(f"  … {Message('note.more_problems', {'count': len(parsed.problems) - 20})}")
 
 
+def _plan_file(store: Store, data: bytes, name: str) -> bool:
+    """A task list given to `team`: its tasks into the work plan, as one undoable batch."""
+    plan = read_plan_file(data, name, roster_frame(store.reader()))
+    for problem in plan.problems:
+        print(f"  - {problem.message}")
+    if not plan.ok:
+        print(plan.error, file=sys.stderr)
+        return False
+    result = save_plan_file(store, plan)
+    skipped = len({p.row for p in plan.problems})
+    print(
+        Message(
+            "ok.ingested",
+            {
+                "file": name,
+                "read": len(plan.frame) + skipped,
+                "written": result.rows_written,
+                "new": result.rows_new,
+                "replaced": result.rows_replaced,
+                "skipped": skipped,
+                "batch": result.batch_id,
+            },
+        )
+    )
+    return True
+
+
 def _team(store: Store, args) -> int:
     failed = 0
     for path in args.paths:
-        team = read_team_file(path.read_bytes() if path.exists() else b"", path.name)
+        data = path.read_bytes() if path.exists() else b""
+        if data and is_plan_file(data):
+            failed += not _plan_file(store, data, path.name)
+            continue
+        team = read_team_file(data, path.name)
         if not team.ok:
             print(team.error, file=sys.stderr)
             failed += 1
@@ -541,7 +580,26 @@ def _profiles(store: Store, args) -> int:
     return 0
 
 
+def _plans(store: Store, args) -> int:
+    tasks = plan_tasks(store.reader(), args.month, args.person)
+    frame = pd.DataFrame(
+        {
+            "person": tasks["name"],
+            "task": tasks["task"],
+            "goal": tasks["goal"],
+            "start": tasks["start"],
+            "deadline": tasks["deadline"],
+            "done": tasks["done_on"],
+            "on_time": tasks["on_time"].where(tasks["done"]),
+            "quality": tasks["quality"],
+            "kind": tasks["kind"],
+        }
+    )
+    return _print_table(frame, args.format)
+
+
 COMMANDS = {
+    "plans": _plans,
     "profiles": _profiles,
     "ingest": _ingest,
     "team": _team,

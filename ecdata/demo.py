@@ -16,7 +16,15 @@ import numpy as np
 import pandas as pd
 
 from ecdata.i18n import Message
-from ecdata.store import AGENT_DAILY, RATINGS, ROSTER, STORE_DAILY, STORE_MONTHLY, Store
+from ecdata.store import (
+    AGENT_DAILY,
+    PLAN_TASKS,
+    RATINGS,
+    ROSTER,
+    STORE_DAILY,
+    STORE_MONTHLY,
+    Store,
+)
 from ecdata.store.batches import undo_batch, write_batch
 from ecdata.team.org import role_of, roles
 
@@ -197,7 +205,50 @@ def demo_frames(end: dt.date, seed: int = 7) -> dict[str, pd.DataFrame]:
         "store_monthly": pd.DataFrame(monthly),
         "roster": roster,
         "ratings": _demo_ratings(rng, roster, agent_daily, store_daily, months),
+        "plan_tasks": _demo_plan(rng, end),
     }
+
+
+DEMO_PLAN = [
+    ("E03", "双11 复盘", "整理双11 数据与问题清单"),
+    ("E03", "12月上新", "12月新品上架排期"),
+    ("E04", "京东年货节", "报名年货节活动并准备素材"),
+    ("E05", "直播间改版", "直播间背景与话术更新"),
+    ("E06", "推广降本", "直通车关键词清理"),
+    ("E06", "推广降本", "万相台计划预算调整"),
+    ("E07", "12月上新", "新品主图与详情页"),
+    ("E09", "询单转化", "整理高频问题话术"),
+]
+
+
+def _demo_plan(rng, end: dt.date) -> pd.DataFrame:
+    """The month of `end`: a few tasks per person with the three elements; those due before
+    `end` mostly done (one late, one left open, so the Gantt shows every state)."""
+    month = end.replace(day=1)
+    rows = []
+    for i, (person, goal, task) in enumerate(DEMO_PLAN):
+        start = month + dt.timedelta(days=int(rng.integers(0, 10)))
+        deadline = start + dt.timedelta(days=int(rng.integers(5, 16)))
+        done_on = None
+        if deadline < end and i != 2:
+            done_on = deadline + dt.timedelta(days=3 if i == 5 else -1)
+        rows.append(
+            {
+                "task_id": f"demo-{month:%Y%m}-{i + 1}",
+                "person_id": person,
+                "month": month,
+                "task": task,
+                "goal": goal,
+                "start": start,
+                "deadline": deadline,
+                "status": "done" if done_on else "open",
+                "done_on": done_on,
+                "quality": float(rng.integers(70, 96)) if done_on else None,
+                "metric": None,
+                "source": "demo",
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def _demo_ratings(rng, roster, agent_daily, store_daily, months) -> pd.DataFrame:
@@ -236,7 +287,7 @@ def load_demo(store: Store, end: dt.date | None = None, seed: int = 7) -> dict[s
     end = end or dt.date.today() - dt.timedelta(days=1)
     frames = demo_frames(end, seed)
     written = {}
-    for table in (STORE_DAILY, AGENT_DAILY, STORE_MONTHLY, ROSTER, RATINGS):
+    for table in (STORE_DAILY, AGENT_DAILY, STORE_MONTHLY, ROSTER, RATINGS, PLAN_TASKS):
         frame = frames[table.name]
         digest = hashlib.sha256(f"demo:{seed}:{end}:{table.name}".encode()).hexdigest()
         key = table.keys[0]

@@ -7,11 +7,13 @@ and the weekly report (ecdata.report), so a chart in the report is the chart on 
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import math
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from ecdata.formatting import format_signed, format_value
@@ -595,3 +597,65 @@ def inquiry_cost_against_target(weeks) -> go.Figure:
 def _label(name: str) -> str:
     """A metric's name in the language of the figures being built."""
     return METRICS[name].label(lang())
+
+
+def gantt(tasks, today, by_person: bool = True, height: int | None = None) -> go.Figure:
+    """The work plan as a Gantt chart: one bar per task from its start (else its deadline)
+    to its deadline, a row per person (or per task), coloured by state (done in time, done
+    late, open, overdue), the meeting's action items hatched, and today's line.
+
+    `tasks` is team.plans.plan_tasks' frame."""
+    states = (
+        ("on_time", GOOD, "plan.done_on_time"),
+        ("late", NEUTRAL, "plan.done_late"),
+        ("open", PALETTE[0], "plan.open"),
+        ("overdue", BAD, "plan.overdue"),
+    )
+    frame = tasks.copy()
+    frame["state"] = "open"
+    frame.loc[frame["done"] & frame["on_time"], "state"] = "on_time"
+    frame.loc[frame["done"] & ~frame["on_time"], "state"] = "late"
+    frame.loc[frame["overdue"], "state"] = "overdue"
+    deadline = pd.to_datetime(frame["deadline"])
+    start = pd.to_datetime(frame["start"]).fillna(deadline)
+    # A bar covers whole days: a task due on its start day is one day long.
+    end = deadline + pd.Timedelta(days=1)
+    frame["row"] = frame["name"].fillna("?") if by_person else frame["task"]
+    fig = go.Figure()
+    for state, colour, key in states:
+        part = frame[frame["state"] == state]
+        if part.empty:
+            continue
+        fig.add_trace(
+            go.Bar(
+                base=start[part.index],
+                x=(end[part.index] - start[part.index]).dt.total_seconds() * 1000,
+                y=part["row"],
+                orientation="h",
+                name=t(key, lang()),
+                marker=dict(
+                    color=colour,
+                    pattern_shape=["/" if k == "action" else "" for k in part["kind"]],
+                ),
+                text=part["task"],
+                textposition="inside",
+                insidetextanchor="start",
+                textfont=dict(size=15),
+                hovertext=[
+                    f"{plain(r.task)} · {plain(r.goal or '')} · {r.deadline}"
+                    for r in part.itertuples()
+                ],
+                hoverinfo="text",
+            )
+        )
+    fig.update_layout(barmode="overlay")
+    fig.update_xaxes(type="date")
+    fig.update_yaxes(autorange="reversed")
+    today_ts = pd.Timestamp(today if isinstance(today, dt.date) else dt.date.today())
+    fig.add_vline(x=today_ts, line_width=2, line_dash="dash", line_color=BAD)
+    fig.add_annotation(
+        x=today_ts, y=1.0, yref="paper", text=t("plan.today", lang()), showarrow=False,
+        yanchor="bottom", font=dict(size=15),
+    )  # fmt: skip
+    rows = frame["row"].nunique()
+    return style(fig, height or max(320, 56 * rows + 140))

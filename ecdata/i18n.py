@@ -285,6 +285,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "up.rates_rate": ("汇率", "Rate"),
     "up.rates_save": ("保存汇率", "Save rates"),
     "kind.rates": ("汇率表", "exchange rates"),
+    "kind.plan": ("工作计划（任务表）", "work plan (task list)"),
     "ok.rates": (
         "{file}：已保存 {rows} 条汇率（批次 {batch}，可撤销）。",
         "{file}: {rows} exchange rates stored (batch {batch}, undoable).",
@@ -362,6 +363,54 @@ TEXT: dict[str, tuple[str, str]] = {
     "row.negative": (
         "第 {row} 行「{column}」列为负数（{value}）",
         "row {row}, column '{column}': negative value ({value})",
+    ),
+    "plan.title": ("{month} 工作计划", "Work plan, {month}"),
+    "plan.none": (
+        "{month} 还没有工作计划：在下面添加任务，或上传任务工具（Asana、Trello、Teambition）的导出或自己的任务表。",
+        "No work plan for {month} yet: add tasks below, or upload an export of your task tool "
+        "(Asana, Trello, Teambition) or your own task sheet.",
+    ),
+    "plan.person": ("看谁的计划", "Whose plan"),
+    "plan.everyone": ("全体", "Everyone"),
+    "plan.undated_done": (
+        "{count} 项已完成的任务没有完成日期（如 Trello 的完成列表），按按时完成计。",
+        "{count} done tasks have no done date (a Trello Done list, say): counted as done in time.",
+    ),
+    "plan.edit": ("编辑 {month} 的任务", "Edit the tasks of {month}"),
+    "plan.col.person": ("负责人（工号）", "Person (id)"),
+    "plan.col.task": ("工作内容", "Work content"),
+    "plan.col.goal": ("目标", "Goal"),
+    "plan.col.start": ("开始", "Start"),
+    "plan.col.deadline": ("时间节点（截止）", "Deadline"),
+    "plan.col.status": ("状态", "Status"),
+    "plan.col.done_on": ("完成日期", "Done on"),
+    "plan.col.quality": ("质量（0-100）", "Quality (0-100)"),
+    "tk.from_plan": ("计划", "plan"),
+    "tk.from_typed": ("手填", "typed"),
+    "tk.plan_rule": (
+        "初期的工作成果读工作计划：任务完成度 = 当月按截止日期完成的任务 ÷ 当月任务（逾期完成的每项计 {credit:g}）；"
+        "工作质量 = 已完成任务的质量平均分。评分表里手填的数值优先。",
+        "Start-stage work results read the work plan: task completion = the month's tasks done "
+        "by their deadline ÷ the month's tasks (a late one counts {credit:g}); work quality = "
+        "the mean quality of the done tasks. A value typed in the ratings wins.",
+    ),
+    "plan.done_on_time": ("按时完成", "Done in time"),
+    "plan.done_late": ("逾期完成", "Done late"),
+    "plan.open": ("进行中", "Open"),
+    "plan.overdue": ("已逾期", "Overdue"),
+    "plan.today": ("今天", "Today"),
+    "row.unknown_person": (
+        "第 {row} 行：负责人「{value}」不在花名册上，这个任务没有导入（先在花名册里加上这个人）。",
+        "Row {row}: '{value}' is not on the roster, so the task was not imported (add the "
+        "person to the roster first).",
+    ),
+    "row.no_deadline": (
+        "第 {row} 行：任务既没有截止日期也没有开始日期，无法归到某个月。",
+        "Row {row}: the task has neither a deadline nor a start date, so it belongs to no month.",
+    ),
+    "err.plan_row": (
+        "第 {row} 行缺少负责人、任务或截止日期：没有保存。",
+        "Row {row} lacks a person, a task or a deadline: nothing was saved.",
     ),
     "row.bad_date": (
         "第 {row} 行「{column}」列的日期「{value}」无法识别",
@@ -680,6 +729,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "table.store_periods": ("店铺区间数据", "Store periods"),
     "table.roster": ("花名册", "Roster"),
     "table.ratings": ("月度评分", "Monthly ratings"),
+    "table.plan_tasks": ("工作计划", "Work plan"),
     "table.*": ("所有含店铺的数据", "Every table with a store"),
     "batch.file_name": ("文件", "File"),
     "batch.kind": ("类型", "Kind"),
@@ -723,6 +773,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "meet.inquiry_cost": ("询盘成本 · 近 13 周", "Inquiry cost · 13 weeks"),
     "meet.lagging": ("谁在落后", "What lags"),
     "meet.team": ("团队", "The team"),
+    "meet.plan": ("本月工作计划", "This month's work plan"),
     "meet.actions": ("行动项", "Action items"),
     "meet.prev": ("◀ 上一页", "◀ Previous"),
     "meet.next": ("下一页 ▶", "Next ▶"),

@@ -42,6 +42,7 @@ from ecdata.metrics.products import product_movers
 from ecdata.metrics.review import movers, not_final_days, source_notes
 from ecdata.store.notes import timeline_notes
 from ecdata.team.diagnosis import warning_texts
+from ecdata.team.plans import plan_tasks
 
 FORMATS = ("pdf", "png")
 PAGE_WIDTH_PX = 720  # A4 at 96 dpi, less the margins
@@ -229,6 +230,15 @@ class _Sections:
         names = shown_names(ranking.name, self.how)
         title = t("meet.team_scores", self.lang, month=f"{month:%Y-%m}", stage=stage)
         return out + self.chart(figures.ranking(names, list(ranking.score), title))
+
+    def _plan(self) -> str:
+        """The month's work plan as a Gantt (people as the meeting names them)."""
+        month = self.filters.date_to.replace(day=1)
+        tasks = plan_tasks(self.cur, month, today=self.filters.date_to)
+        if tasks.empty:
+            return ""
+        tasks = tasks.assign(name=shown_names(tasks["name"].fillna("?"), self.how))
+        return self.chart(figures.gantt(tasks, self.filters.date_to))
 
     def _actions(self) -> str:
         items = action_items(self.cur, self.filters.date_from)

@@ -1,6 +1,7 @@
 """Team KPIs: each person's score under the team's scheme, with its parts, and the pay."""
 
 import dataclasses
+import datetime as dt
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -15,6 +16,7 @@ from ecdata.team.files import (
     roster_frame,
     save_ratings_edits,
 )
+from ecdata.team.plans import plan_for_editing, plan_months, plan_tasks, save_plan_edits
 from ecdata.team.scoring import (
     SCHEMES_KEY,
     STAGES,
@@ -34,7 +36,8 @@ from ui.url import widget
 view = page_view()
 st.title(f"👥 {tr('page.team_kpis')}")
 roster = query(roster_frame)
-months = query(rating_months)
+# Months with ratings or with a work plan: a start-stage team may keep only the plan.
+months = sorted(set(query(rating_months)) | set(query(plan_months)))
 if roster.empty or not months:
     # Say which of the two is missing: a roster without ratings is not "no roster".
     st.info(tr("team.no_roster") if roster.empty else tr("team.no_ratings", people=len(roster)))
@@ -205,6 +208,63 @@ with st.expander(tr("tk.settings")):
     told("_schemes_said")
 
 
+def work_plan(month) -> None:
+    """The month's work plan as a Gantt (the team, or one person), and its tasks to edit."""
+    st.subheader(tr("plan.title", month=f"{month:%Y-%m}"))
+    tasks = auth.granted_people(roster, query(plan_tasks, month))
+    if tasks.empty:
+        st.info(tr("plan.none", month=f"{month:%Y-%m}"))
+    else:
+        names = sorted(tasks["name"].dropna().unique())
+        who = st.selectbox(
+            tr("plan.person"), [None, *names], key="plan_person",
+            format_func=lambda n: tr("plan.everyone") if n is None else n,
+        )  # fmt: skip
+        shown = tasks if who is None else tasks[tasks["name"] == who]
+        st.plotly_chart(
+            charts.gantt(shown, dt.date.today(), by_person=who is None),
+            config={"displayModeBar": False},
+        )
+        undated = int((shown["done"] & shown["done_on"].isna()).sum())
+        if undated:
+            st.caption(tr("plan.undated_done", count=undated))
+    with st.expander(tr("plan.edit", month=f"{month:%Y-%m}")):
+        editable = query(plan_for_editing, month)
+        if not auth.allowed("team"):
+            tables.show(editable, hide_index=True, width="stretch")
+            return
+        people_ids = list(roster["person_id"])
+        edited = st.data_editor(
+            editable,
+            key=f"plan_editor_{month}",
+            hide_index=True,
+            width="stretch",
+            num_rows="dynamic",
+            column_config={
+                "task_id": None,
+                "person_id": st.column_config.SelectboxColumn(
+                    tr("plan.col.person"), options=people_ids,
+                ),
+                "task": st.column_config.TextColumn(tr("plan.col.task")),
+                "goal": st.column_config.TextColumn(tr("plan.col.goal")),
+                "start": st.column_config.DateColumn(tr("plan.col.start")),
+                "deadline": st.column_config.DateColumn(tr("plan.col.deadline")),
+                "status": st.column_config.TextColumn(tr("plan.col.status")),
+                "done_on": st.column_config.DateColumn(tr("plan.col.done_on")),
+                "quality": st.column_config.NumberColumn(
+                    tr("plan.col.quality"), min_value=0, max_value=100
+                ),
+            },
+        )  # fmt: skip
+        if st.button(tr("org.save_edits"), key="plan_save"):
+            with auth.acting():
+                ok, outcome = save_plan_edits(get_store(), month, edited)
+            if ok:
+                st.success(tr("org.saved", batch=outcome))
+            else:
+                st.error(say(outcome))
+
+
 def tiers_text(tiers, unit):
     return ", ".join(f"≥{t:.0%}: {unit(v)}" for t, v in tiers)
 
@@ -271,7 +331,20 @@ for part in parts:
     table[f"{tr(f'part.{part}')} · {tr('tk.points')}"] = [
         fmt(v, "points") for v in scores[f"{part}_points"]
     ]
+if stage == "start":
+    # Where the work results came from: the month's plan, or typed in the ratings.
+    inputs = people.set_index("person_id")
+    for column in ("task_completion", "work_quality"):
+        values = scores["person_id"].map(inputs[column])
+        sources = scores["person_id"].map(inputs[f"{column}_from"])
+        table[tr(f"part.{column}")] = [
+            fmt(v, "count") + (f" ({tr(f'tk.from_{src}')})" if isinstance(src, str) else "")
+            for v, src in zip(values, sources)
+        ]
 tables.show(table.sort_values(tr("part.rank")), hide_index=True, width="stretch")
+if stage == "start":
+    st.caption(tr("tk.plan_rule", credit=schemes.start.late_task_credit))
+    work_plan(month)
 
 rank_col, trend_col = st.columns(2)
 with rank_col:

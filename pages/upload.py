@@ -32,7 +32,8 @@ from ecdata.store.batches import (
 )
 from ecdata.store.database import StoreNotGranted
 from ecdata.store.settings import CURRENCIES, set_store_currency
-from ecdata.team.files import is_team_file, read_team_file, save_team_file
+from ecdata.team.files import is_team_file, read_team_file, roster_frame, save_team_file
+from ecdata.team.plans import is_plan_file, read_plan_file, save_plan_file
 from ui import auth, tables
 from ui.sidebar import page_view
 from ui.state import (
@@ -192,6 +193,41 @@ def team_upload(upload) -> None:
     _commit(upload, save)
 
 
+def plan_upload(upload) -> None:
+    """A task list dropped here: its tasks into the work plan (Team KPIs), one batch."""
+    key = ("plan", upload.file_id)
+    if key not in parsed_cache:
+        parsed_cache[key] = read_plan_file(upload.getvalue(), upload.name, query(roster_frame))
+    plan = parsed_cache[key]
+    for problem in plan.problems:
+        st.warning(say(problem.message))
+    if not plan.ok:
+        st.error(say(plan.error))
+        return
+    if upload.file_id in done:
+        st.success(done[upload.file_id])
+        return
+    st.markdown(f"**{tr('up.kind')}** {tr('kind.plan')} · **{tr('up.rows')}** {len(plan.frame)}")
+
+    def save() -> Message:
+        result = save_plan_file(store, plan)
+        skipped = len({p.row for p in plan.problems})
+        return Message(
+            "ok.ingested",
+            {
+                "file": upload.name,
+                "read": len(plan.frame) + skipped,
+                "written": result.rows_written,
+                "new": result.rows_new,
+                "replaced": result.rows_replaced,
+                "skipped": skipped,
+                "batch": result.batch_id,
+            },
+        )
+
+    _commit(upload, save)
+
+
 def rates_upload(upload) -> None:
     """An exchange-rate table dropped here: checked, then stored as one undoable batch."""
     key = ("rates", upload.file_id)
@@ -292,6 +328,13 @@ def profile_saver(upload, parsed) -> None:
 for upload in files or []:
     with st.container(border=True):
         st.subheader(f"📄 {markdown_safe(upload.name)}")  # a file name is text, not markdown
+        plan_key = ("is_plan", upload.file_id)
+        if plan_key not in parsed_cache:
+            parsed_cache[plan_key] = is_plan_file(upload.getvalue())
+        if parsed_cache[plan_key]:
+            # A task list (Asana, Trello, Teambition, a team's own sheet): the work plan.
+            plan_upload(upload)
+            continue
         team_key = ("is_team", upload.file_id)
         if team_key not in parsed_cache:
             parsed_cache[team_key] = is_team_file(upload.getvalue())

@@ -22,7 +22,7 @@ def test_the_demo_is_marked_on_every_page_and_removed_in_one_click(db):
     at = app(lang="en")
     at.button(key="remove_demo").click().run()
     assert not at.exception
-    assert "Demo data removed (5 demo batches undone" in " ".join(s.value for s in at.success)
+    assert "Demo data removed (6 demo batches undone" in " ".join(s.value for s in at.success)
     # AppTest reruns the page script alone after a click; a new run goes through app.py.
     at = app(lang="en")
     assert "Demo data" not in banner_text(at)
@@ -135,12 +135,12 @@ def test_the_upload_history_and_the_undo_choice_are_always_current(db, tmp_path)
     at = app(lang="en")
     at.switch_page("pages/upload.py").run()
     history = at.dataframe[-1].value
-    assert history["Batch"].tolist()[:1] == [5]
+    assert history["Batch"].tolist()[:1] == [6]
     # No raw codes, None or midnight times in the history.
     text = history.to_string()
     for raw in ("None", "NaT", "nan", "00:00:00", "store_daily", "demo:"):
         assert raw not in text, raw
-    assert set(history["Table"]) >= {"Store figures", "Roster"}
+    assert set(history["Table"]) >= {"Store figures", "Roster", "Work plan"}
     # A new import elsewhere (the CLI): the undo choice starts at it.
     path = tmp_path / "店铺整体.csv"
     path.write_text("统计日期,访客数,支付金额\n2026-11-14,300,3000\n", encoding="utf-8")
@@ -148,22 +148,22 @@ def test_the_upload_history_and_the_undo_choice_are_always_current(db, tmp_path)
         assert ingest_file(store, path, store_name="新店", today=TODAY).ok
     at = app(lang="en")
     at.switch_page("pages/upload.py").run()
-    assert at.selectbox(key="undo_pick_6").value == 6
+    assert at.selectbox(key="undo_pick_7").value == 7
     at.button(key="undo_button").click().run()
     # Asked first, naming what goes: nothing is undone by the first click.
-    (question,) = [w.value for w in at.warning if "Undo batch 6" in w.value]
+    (question,) = [w.value for w in at.warning if "Undo batch 7" in w.value]
     assert "新店" in question and "2026-11-14" in question and "1 rows" in question
     assert not at.success
     at.button(key="undo_confirm").click().run()
-    assert "Undid batch 6" in " ".join(s.value for s in at.success)
-    # The history drawn after the click already shows it undone, and 6 is not offered.
+    assert "Undid batch 7" in " ".join(s.value for s in at.success)
+    # The history drawn after the click already shows it undone, and 7 is not offered.
     history = at.dataframe[-1].value.set_index("Batch")
-    assert history.loc[6, "Undone at"] != ""
-    assert at.selectbox(key="undo_pick_5").options == ["5", "4", "3", "2", "1"]
+    assert history.loc[7, "Undone at"] != ""
+    assert at.selectbox(key="undo_pick_6").options == ["6", "5", "4", "3", "2", "1"]
     # The undone batch can be written again: a new batch, its file's figures back.
-    assert at.selectbox(key="reapply_pick_6").options == ["6"]
+    assert at.selectbox(key="reapply_pick_7").options == ["7"]
     at.button(key="reapply_button").click().run()
-    assert "Batch 6 re-applied as batch 7" in " ".join(s.value for s in at.success)
+    assert "Batch 7 re-applied as batch 8" in " ".join(s.value for s in at.success)
 
 
 def test_chart_axes_count_in_wan_in_chinese_and_k_in_english(db):

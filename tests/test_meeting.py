@@ -57,14 +57,30 @@ def test_every_agenda_screen_in_order_and_no_pay_anywhere(db, lang):
         _, _, pay = evaluate_month(store.reader(), dt.date(2026, 11, 1), "growth")
         month_pay = [format_value(v, "currency", lang) for v in pay.total if v > 1000]
     titles = {
-        "en": ["Targets", "The sales equation", "Inquiry cost", "What lags", "The team", "Action"],
-        "zh": ["目标完成情况", "销售额公式", "询盘成本", "谁在落后", "团队", "行动项"],
+        "en": [
+            "Targets",
+            "The sales equation",
+            "Inquiry cost",
+            "What lags",
+            "The team",
+            "This month's work plan",
+            "Action",
+        ],
+        "zh": [
+            "目标完成情况",
+            "销售额公式",
+            "询盘成本",
+            "谁在落后",
+            "团队",
+            "本月工作计划",
+            "行动项",
+        ],
     }[lang]
     for step, title in enumerate(titles, start=1):
         at = present(lang, step)
         text = screen_text(at)
         head = next(h.proto.body for h in at.get("html") if "ec-title" in h.proto.body)
-        assert title in head and f"{step}/6" in head
+        assert title in head and f"{step}/7" in head
         assert not PAY_WORDS.search(text), PAY_WORDS.search(text)
         assert not [p for p in month_pay if p in text]
         # Settings editors stay off the shared screen.
@@ -72,7 +88,7 @@ def test_every_agenda_screen_in_order_and_no_pay_anywhere(db, lang):
     # Next on the last screen does nothing; Previous steps back.
     assert at.button(key="present_next").disabled
     at.button(key="present_prev").click().run()
-    assert at.query_params["step"] == "5"
+    assert at.query_params["step"] == "6"
 
 
 def test_the_targets_screen_shows_actual_target_and_completion_from_sums(db):
@@ -136,12 +152,12 @@ def test_action_items_are_carried_until_done_with_the_metric_then_and_now(db, ca
         then = action_items(store.reader(), WEEK[0]).iloc[0]
         assert then.value_then == pytest.approx(buyers / visitors)
         assert bool(then.carried) and then.done_week is None
-    at = present("en", 6)
+    at = present("en", 7)
     line = next(h.proto.body for h in at.get("html") if "Fix the main image" in h.proto.body)
     assert "⬜" in line and "carried from 2026-W45" in line
     assert format_value(buyers / visitors, "rate", "en") + " when added" in line
     at.button(key=f"act_done_{item}").click().run()
-    at = present("en", 6)
+    at = present("en", 7)
     line = next(h.proto.body for h in at.get("html") if "Fix the main image" in h.proto.body)
     assert "✅" in line and "done in 2026-W46" in line
     with Store(db) as store:

@@ -41,3 +41,4 @@ movers = _in_view(figures.movers)
 ranking = _in_view(figures.ranking)
 mark_notes = _in_view(figures.mark_notes)
 periods_axis = figures.periods_axis
+gantt = _in_view(figures.gantt)

@@ -37,6 +37,7 @@ from ecdata.metrics.review import CARD_METRICS, movers
 from ecdata.report import FORMATS, ReportError, build_report, render
 from ecdata.team.diagnosis import warning_texts
 from ecdata.team.files import roster_frame
+from ecdata.team.plans import plan_tasks
 from ui import auth, charts, notes
 from ui.equation import show_equation
 from ui.state import (
@@ -275,6 +276,21 @@ def _team(view: View) -> None:
             )
 
 
+def _plan(view: View) -> None:
+    """The month's work plan as a Gantt: each person's tasks, today's line, the overdue in
+    red; people named as the meeting names them, no pay."""
+    month = view.filters.date_to.replace(day=1)
+    tasks = auth.granted_people(query(roster_frame), query(plan_tasks, month))
+    if tasks.empty:
+        st.info(tr("plan.none", month=f"{month:%Y-%m}"))
+        return
+    tasks = tasks.assign(name=shown_names(tasks["name"].fillna("?"), query(people_shown)))
+    st.plotly_chart(
+        charts.gantt(tasks, dt.date.today(), height=640),
+        config={"displayModeBar": False, "staticPlot": True},
+    )
+
+
 def _actions(view: View) -> None:
     show_actions(view, presenting=True)
 
@@ -452,5 +468,6 @@ SCREENS = {
     "inquiry_cost": _inquiry_cost,
     "lagging": _lagging,
     "team": _team,
+    "plan": _plan,
     "actions": _actions,
 }

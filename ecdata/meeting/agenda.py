@@ -20,7 +20,7 @@ from ecdata.team.files import rating_months
 from ecdata.team.scoring import evaluate_month, stored_schemes
 
 # The screens of the meeting, in the order the meeting usually takes them.
-SCREENS = ("targets", "equation", "inquiry_cost", "lagging", "team", "actions")
+SCREENS = ("targets", "equation", "inquiry_cost", "lagging", "team", "plan", "actions")
 AGENDA_KEY = "meeting.agenda"
 PEOPLE_KEY = "meeting.people"  # how people are named on the shared screen
 PEOPLE_SHOWN = ("name", "initials")

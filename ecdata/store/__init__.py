@@ -8,6 +8,7 @@ from ecdata.store.database import DEFAULT_DB, Store, default_db_path
 from ecdata.store.schema import (
     AGENT_DAILY,
     FACT_TABLES,
+    PLAN_TASKS,
     PRODUCT_FACTS,
     RATINGS,
     ROSTER,
@@ -22,6 +23,7 @@ __all__ = [
     "AGENT_DAILY",
     "DEFAULT_DB",
     "FACT_TABLES",
+    "PLAN_TASKS",
     "PRODUCT_FACTS",
     "RATINGS",
     "ROSTER",

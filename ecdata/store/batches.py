@@ -158,9 +158,9 @@ def write_batch(
             if delete_missing and granted_stores(cur) is not None:
                 # A whole-table write would remove other stores' rows: not for a limited account.
                 check_company_wide(cur)
-        elif "person_id" in table.keys and (granted := granted_stores(cur)) is not None:
-            # Ratings belong to people, people to stores: only the granted stores' people
-            # (and staff serving every store) may be rated by a limited account.
+        elif "person_id" in table.columns and (granted := granted_stores(cur)) is not None:
+            # Ratings and plan tasks belong to people, people to stores: only the granted
+            # stores' people (and staff serving every store) for a limited account.
             outside = cur.execute(
                 """SELECT DISTINCT s.person_id FROM staged_upload s
                    LEFT JOIN roster r USING (person_id)

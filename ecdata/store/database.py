@@ -173,6 +173,11 @@ SCOPED_TABLES = {
     "ratings": "person_id IN (SELECT person_id FROM roster)",
     "replaced_ratings": "person_id IN (SELECT person_id FROM roster)",
     "undone_ratings": "person_id IN (SELECT person_id FROM roster)",
+    # Plan tasks belong to people: those of the granted stores and the shared staff.
+    **{
+        f"{twin}plan_tasks": "person_id IN (SELECT person_id FROM roster)"
+        for twin in ("", "replaced_", "undone_")
+    },
     # Company-wide notes stay; another store's notes do not.
     "timeline_notes": f"store IS NULL OR {_STORE_ROWS}",
     # An action item is seen only when every store it is about is granted (its figures are

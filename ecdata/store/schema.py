@@ -135,6 +135,37 @@ EXCHANGE_RATES = FactTable(
     ("month", "currency", "into_currency"),
     ("rate",),
 )
+# Work plan tasks (team/plans.py): one row per task, keyed by the task tool's id (or one made
+# from person, task and deadline), so a re-imported export updates its tasks.
+PLAN_TASKS = FactTable(
+    "plan_tasks",
+    ("task_id",),
+    (
+        "person_id",
+        "month",
+        "task",
+        "goal",
+        "start",
+        "deadline",
+        "status",
+        "done_on",
+        "quality",
+        "metric",
+        "source",
+    ),
+    types=(
+        ("person_id", "VARCHAR"),
+        ("month", "DATE"),
+        ("task", "VARCHAR"),
+        ("goal", "VARCHAR"),
+        ("start", "DATE"),
+        ("deadline", "DATE"),
+        ("status", "VARCHAR"),
+        ("done_on", "DATE"),
+        ("metric", "VARCHAR"),
+        ("source", "VARCHAR"),
+    ),
+)
 FACT_TABLES = {
     t.name: t
     for t in (
@@ -146,6 +177,7 @@ FACT_TABLES = {
         PRODUCT_FACTS,
         STORE_PERIODS,
         EXCHANGE_RATES,
+        PLAN_TASKS,
     )
 }
 # Store-day sums of store_daily per batch (its channels added up): what a KPI query without
@@ -270,6 +302,12 @@ MIGRATIONS: list[list[str]] = [
     # version 11: report profiles a team saved (ecdata/ingest/profiles.py), as TOML
     [
         "CREATE TABLE IF NOT EXISTS report_profiles ( name VARCHAR PRIMARY KEY, toml VARCHAR NOT NULL, saved_at TIMESTAMP NOT NULL DEFAULT current_timestamp, saved_by VARCHAR )",
+    ],
+    # version 12: work plan tasks (team/plans.py), with their replaced and undone twins
+    [
+        "CREATE TABLE IF NOT EXISTS plan_tasks (task_id VARCHAR NOT NULL, person_id VARCHAR, month DATE, task VARCHAR, goal VARCHAR, start DATE, deadline DATE, status VARCHAR, done_on DATE, quality DOUBLE, metric VARCHAR, source VARCHAR, batch_id INTEGER)",
+        "CREATE TABLE IF NOT EXISTS replaced_plan_tasks (task_id VARCHAR NOT NULL, person_id VARCHAR, month DATE, task VARCHAR, goal VARCHAR, start DATE, deadline DATE, status VARCHAR, done_on DATE, quality DOUBLE, metric VARCHAR, source VARCHAR, batch_id INTEGER, replaced_by INTEGER NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS undone_plan_tasks (task_id VARCHAR NOT NULL, person_id VARCHAR, month DATE, task VARCHAR, goal VARCHAR, start DATE, deadline DATE, status VARCHAR, done_on DATE, quality DOUBLE, metric VARCHAR, source VARCHAR, batch_id INTEGER)",
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -20,6 +20,7 @@ import pandas as pd
 from ecdata.metrics.kpis import Filters, agent_kpis
 from ecdata.metrics.periods import period_end
 from ecdata.store.settings import save_setting, setting
+from ecdata.team.plans import plan_results
 
 STAGES = ("start", "growth", "mature")
 
@@ -42,6 +43,8 @@ class StartScheme:
     supervisor_weight: float = 0.2
     peer_weight: float = 0.1
     task_share_of_results: float = 0.5
+    # What a task done after its deadline counts toward task completion (the plan's; 0: none).
+    late_task_credit: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -298,6 +301,28 @@ def month_inputs(
     return people
 
 
+def with_plan(people: pd.DataFrame, plan: dict) -> pd.DataFrame:
+    """Task completion and work quality from the month's work plan where the ratings do not
+    type them; `<field>_from` says which ('typed', 'plan', or missing), and `plan_tasks`,
+    `plan_on_time` how many of the person's tasks there were and were done in time."""
+    people = people.copy()
+    for column in ("task_completion", "work_quality"):
+        if column not in people:
+            people[column] = float("nan")
+        people[f"{column}_from"] = people[column].notna().map({True: "typed", False: None})
+    completion = people["person_id"].map(lambda p: plan[p].completion if p in plan else None)
+    quality = people["person_id"].map(lambda p: plan[p].quality if p in plan else None)
+    for column, values in (("task_completion", completion), ("work_quality", quality)):
+        fill = people[column].isna() & values.notna()
+        people.loc[fill, column] = values[fill].astype(float)
+        people.loc[fill, f"{column}_from"] = "plan"
+    people["plan_tasks"] = people["person_id"].map(lambda p: plan[p].tasks if p in plan else 0)
+    people["plan_on_time"] = people["person_id"].map(
+        lambda p: plan[p].done_on_time if p in plan else 0
+    )
+    return people
+
+
 def agent_month(cur, month: dt.date) -> pd.DataFrame:
     """Per agent and store: the month's inquiries, closed inquiries and sales, as the
     customer-service page sums them (metrics.kpis.agent_kpis, one query for both)."""
@@ -317,6 +342,7 @@ def evaluate_month(
         empty = pd.DataFrame()
         return empty, empty, empty
     people = month_inputs(roster, ratings_frame(cur, month), agent_month(cur, month), month)
+    people = with_plan(people, plan_results(cur, month, schemes.start.late_task_credit))
     scores = score_people(people, stage, schemes)
     pay = pay_people(people, scores, stage, month, schemes)
     return people, scores, pay

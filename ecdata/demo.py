@@ -231,7 +231,7 @@ def _demo_plan(rng, end: dt.date) -> pd.DataFrame:
         deadline = start + dt.timedelta(days=int(rng.integers(5, 16)))
         done_on = None
         if deadline < end and i != 2:
-            done_on = deadline + dt.timedelta(days=3 if i == 5 else -1)
+            done_on = min(end, deadline + dt.timedelta(days=3 if i == 3 else -1))
         rows.append(
             {
                 "task_id": f"demo-{month:%Y%m}-{i + 1}",

@@ -601,8 +601,9 @@ def _label(name: str) -> str:
 
 def gantt(tasks, today, by_person: bool = True, height: int | None = None) -> go.Figure:
     """The work plan as a Gantt chart: one bar per task from its start (else its deadline)
-    to its deadline, a row per person (or per task), coloured by state (done in time, done
-    late, open, overdue), the meeting's action items hatched, and today's line.
+    to its deadline, a row per task (named by its person in the team's view), the goal on
+    the bar, coloured by state (done in time, done late, open, overdue), the meeting's action
+    items hatched, and today's line.
 
     `tasks` is team.plans.plan_tasks' frame."""
     states = (
@@ -620,7 +621,11 @@ def gantt(tasks, today, by_person: bool = True, height: int | None = None) -> go
     start = pd.to_datetime(frame["start"]).fillna(deadline)
     # A bar covers whole days: a task due on its start day is one day long.
     end = deadline + pd.Timedelta(days=1)
-    frame["row"] = frame["name"].fillna("?") if by_person else frame["task"]
+    # A row per task (a person's tasks may overlap in time), named by its person in the
+    # team's view; the bar says the goal it serves.
+    task = frame["task"].fillna("").map(lambda x: x if len(x) <= 14 else x[:13] + "…")
+    frame["row"] = (frame["name"].fillna("?") + " · " + task) if by_person else task
+    frame = frame.sort_values(["name", "deadline"], kind="stable")
     fig = go.Figure()
     for state, colour, key in states:
         part = frame[frame["state"] == state]
@@ -637,10 +642,14 @@ def gantt(tasks, today, by_person: bool = True, height: int | None = None) -> go
                     color=colour,
                     pattern_shape=["/" if k == "action" else "" for k in part["kind"]],
                 ),
-                text=part["task"],
+                text=[
+                    t("plan.action", lang()) if k == "action" else (g or "")
+                    for k, g in zip(part["kind"], part["goal"])
+                ],
                 textposition="inside",
                 insidetextanchor="start",
                 textfont=dict(size=15),
+                textangle=0,  # never turned on its side, even in a short bar on a phone
                 hovertext=[
                     f"{plain(r.task)} · {plain(r.goal or '')} · {r.deadline}"
                     for r in part.itertuples()
@@ -655,7 +664,10 @@ def gantt(tasks, today, by_person: bool = True, height: int | None = None) -> go
     fig.add_vline(x=today_ts, line_width=2, line_dash="dash", line_color=BAD)
     fig.add_annotation(
         x=today_ts, y=1.0, yref="paper", text=t("plan.today", lang()), showarrow=False,
-        yanchor="bottom", font=dict(size=15),
+        yanchor="bottom", font=dict(size=round(15 * type_scale())),
     )  # fmt: skip
     rows = frame["row"].nunique()
-    return style(fig, height or max(320, 56 * rows + 140))
+    fig.update_yaxes(categoryorder="array", categoryarray=list(dict.fromkeys(frame["row"])))
+    fig = style(fig, height or max(320, 44 * rows + 160))
+    # Room under the bars for the dates, at a shared screen's type size too.
+    return fig.update_layout(margin=dict(b=round(60 * type_scale())))

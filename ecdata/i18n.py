@@ -385,6 +385,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "plan.col.status": ("状态", "Status"),
     "plan.col.done_on": ("完成日期", "Done on"),
     "plan.col.quality": ("质量（0-100）", "Quality (0-100)"),
+    "tk.late_credit": ("逾期完成的任务计（0-1）", "A late task counts (0-1)"),
     "tk.from_plan": ("计划", "plan"),
     "tk.from_typed": ("手填", "typed"),
     "tk.plan_rule": (
@@ -399,6 +400,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "plan.open": ("进行中", "Open"),
     "plan.overdue": ("已逾期", "Overdue"),
     "plan.today": ("今天", "Today"),
+    "plan.action": ("例会行动项", "Meeting action"),
     "row.unknown_person": (
         "第 {row} 行：负责人「{value}」不在花名册上，这个任务没有导入（先在花名册里加上这个人）。",
         "Row {row}: '{value}' is not on the roster, so the task was not imported (add the "

@@ -97,6 +97,7 @@ SCHEME_WIDGETS = (
     "w_supervisor",
     "w_peer",
     "w_task_share",
+    "w_late_credit",
     "growth_weights",
     "bonus_tiers",
     "commission_tiers",
@@ -120,7 +121,7 @@ schemes = saved_schemes
 with st.expander(tr("tk.settings")):
     if stage == "start":
         s = schemes.start
-        cols = st.columns(4)
+        cols = st.columns(5)
         weights = [
             cols[i].number_input(tr(label), 0.0, 1.0, value, 0.05, key=key)
             for i, (label, value, key) in enumerate(
@@ -132,6 +133,9 @@ with st.expander(tr("tk.settings")):
                 )
             )
         ]
+        late_credit = cols[4].number_input(
+            tr("tk.late_credit"), 0.0, 1.0, s.late_task_credit, 0.1, key="w_late_credit"
+        )
         schemes = dataclasses.replace(
             schemes,
             start=dataclasses.replace(
@@ -140,6 +144,7 @@ with st.expander(tr("tk.settings")):
                 supervisor_weight=weights[1],
                 peer_weight=weights[2],
                 task_share_of_results=weights[3],
+                late_task_credit=late_credit,
             ),
         )
     elif stage == "growth":

@@ -197,6 +197,30 @@ def test_every_page_renders_and_is_screenshotted(server, browser, name, locale):
     page.context.close()
 
 
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_the_work_plan_gantt_is_drawn_on_team_kpis(server, browser, locale):
+    """The start scheme's work plan: a Gantt with a bar per task, today's line, its legend in
+    the page's language; screenshotted at both sizes."""
+    lang = locale[:2]
+    page, errors = open_page(browser, f"{server}/team_kpis?scheme=start&lang={lang}", locale=locale)
+    title = {"zh": "2026-11 工作计划", "en": "Work plan, 2026-11"}[lang]
+    heading = page.get_by_text(title, exact=True)
+    heading.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    legend = {"zh": "按时完成", "en": "Done in time"}[lang]
+    gantt = page.locator('[data-testid="stPlotlyChart"]', has_text=legend)
+    assert gantt.count() == 1
+    assert gantt.locator(".bars .point").count() == 8  # the demo's eight tasks
+    assert gantt.locator(".shapelayer path").count() >= 1  # today's line
+    for width, height in ((1920, 1080), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(500)
+        gantt.scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"gantt_{lang}_{width}x{height}.png"))
+    assert not errors, errors
+    page.context.close()
+
+
 def chinese_outside_the_data(page) -> list[str]:
     """Chinese text on an English page, apart from the names the data holds and the
     language switch (which names itself in both languages on purpose)."""
@@ -390,7 +414,7 @@ def test_the_first_week_in_chinese(tmp_path, browser):
         stop_server(proc)
 
 
-def settle_present(page, step: int, steps: int = 6, timeout=30_000):
+def settle_present(page, step: int, steps: int = 7, timeout=30_000):
     """Wait until presentation mode shows screen `step` with its charts drawn."""
     page.wait_for_function(
         f"[...document.querySelectorAll('.ec-step')].some(e => e.textContent.endsWith("
@@ -430,7 +454,7 @@ def test_presentation_mode_is_readable_from_the_back_and_shows_no_pay(server, br
     settle_present(page, 1)
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
     measured = {}
-    for step in range(1, 7):
+    for step in range(1, 8):
         if step > 1:
             # A clicker sends Page Down; the arrow keys do the same.
             page.keyboard.press("PageDown" if step % 2 else "ArrowRight")
@@ -447,10 +471,10 @@ def test_presentation_mode_is_readable_from_the_back_and_shows_no_pay(server, br
         page.screenshot(path=str(SHOTS / f"present_{lang}_{step}_1920x1080.png"))
     assert measured[1]["value"] is not None and measured[3]["chart"] is not None
     page.keyboard.press("ArrowLeft")
-    settle_present(page, 5)
+    settle_present(page, 6)
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_timeout(500)
-    page.screenshot(path=str(SHOTS / f"present_{lang}_5_390x844.png"))
+    page.screenshot(path=str(SHOTS / f"present_{lang}_6_390x844.png"))
     (SHOTS / f"present_sizes_{lang}.json").write_text(json.dumps(measured, indent=1))
     assert not errors, errors
     context.close()

@@ -218,3 +218,20 @@ def test_team_kpis_draws_the_plan_and_says_where_results_came_from(team, app_on)
     )
     with Store(path) as store:
         assert store.reader().execute("SELECT count(*) FROM plan_tasks").fetchone() == (4,)
+
+
+def test_a_task_list_dropped_on_the_upload_page_becomes_the_plan(team, app_on):
+    path = team.path
+    team.close()
+    app_on(str(path))
+    at = app(lang="en")
+    at.switch_page("pages/upload.py").run()
+    at.file_uploader[0].upload("asana.csv", ASANA.encode(), "text/csv").run()
+    assert not at.exception
+    assert any("work plan (task list)" in m.value for m in at.markdown)
+    next(b for b in at.button if "asana.csv" in b.label).click().run()
+    assert [s.value for s in at.success] == [
+        "asana.csv: read 4 rows, wrote 4 (4 new, 0 replaced), skipped 0 → batch 2"
+    ]
+    with Store(path) as store:
+        assert plan_results(store.reader(), NOV)["C02"].tasks == 3

@@ -292,7 +292,7 @@ def _actions_as_tasks(cur, month: dt.date | None) -> pd.DataFrame:
             "name": rows["owner"],
             "month": due.dt.to_period("M").dt.start_time.dt.date,
             "task": rows["what"],
-            "goal": "meeting",
+            "goal": None,
             "start": pd.to_datetime(rows["week"]).dt.date,
             "deadline": due.dt.date,
             "status": rows["done_week"].map(lambda d: "done" if pd.notna(d) else None),

@@ -116,8 +116,8 @@ def _say_profile(parsed: ParsedExport, layout: Layout) -> None:
             Message(
                 "note.profile",
                 {
-                    "zh": f"{profile.platform.label('zh')} · {profile.zh}",
-                    "en": f"{profile.platform.label('en')} · {profile.en}",
+                    "report_zh": f"{profile.platform.label('zh')} · {profile.zh}",
+                    "report_en": f"{profile.platform.label('en')} · {profile.en}",
                     "id": profile.id,
                 },
             )

@@ -1,20 +1,15 @@
-import datetime as dt
+"""The pytest fixtures the tests share (a fresh store, the demo company, the app on a
+database); plain helpers are in helpers.py. pyproject's pythonpath puts the repository and
+this folder on the import path."""
+
 import shutil
-import sys
-from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
+from helpers import DEMO_END, TODAY
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from ecdata.demo import load_demo  # noqa: E402
-from ecdata.store import Store  # noqa: E402
-
-# Every parser test pretends "today" is this day, so fixture dates are never in the future.
-TODAY = dt.date(2026, 11, 20)
+from ecdata.demo import load_demo
+from ecdata.store import Store
 
 
 @pytest.fixture
@@ -24,35 +19,7 @@ def store(tmp_path):
         yield s
 
 
-def sums(store, table="store_daily", where="true"):
-    """Column totals of a fact table, as a dict: what a user would see summed up."""
-    cur = store.reader()
-    cols = [r[0] for r in cur.execute(f"DESCRIBE {table}").fetchall() if r[1] == "DOUBLE"]
-    row = cur.execute(
-        f"SELECT {', '.join(f'sum({c})' for c in cols)}, count(*) FROM {table} WHERE {where}"
-    ).fetchall()[0]
-    out = dict(zip(cols, row[:-1]))
-    out["rows"] = row[-1]
-    return out
-
-
-def plotly_values(value):
-    """A trace field as a list: plotly ships numeric arrays as base64 typed arrays."""
-    import base64
-
-    import numpy as np
-
-    if isinstance(value, dict) and "bdata" in value:
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
-    return value
-
-
-# Every page of the app, as AppTest.switch_page names them.
-ALL_PAGES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
-
 # --- the demo company, for page tests: built once, each test opens a private copy ---
-DEMO_END = dt.date(2026, 11, 15)  # a Sunday: the default view is that week
-WEEK = (dt.date(2026, 11, 9), DEMO_END)
 
 
 @pytest.fixture(scope="session")
@@ -95,56 +62,3 @@ def seeded(store, tmp_path):
     good.write_text("日期,访客数,支付金额\n2026-10-01,100,1000\n", encoding="utf-8")
     assert ingest_file(store, good, store_name="A店", today=TODAY).ok
     return store
-
-
-def rejected(store, tmp_path, name, content: bytes, **kw):
-    """Upload `content` as file `name`: it must be refused, named in both languages, and
-    leave every table as it was. Returns the message."""
-    from ecdata.ingest.upload import ingest_file
-
-    path = tmp_path / name
-    path.write_bytes(content)
-    before = store.dump()
-    outcome = ingest_file(store, path, store_name=kw.pop("store_name", "A店"), today=TODAY, **kw)
-    assert not outcome.ok
-    assert store.dump() == before
-    for lang in ("zh", "en"):
-        assert name in outcome.message.text(lang)
-    return outcome.message
-
-
-def app(**params) -> AppTest:
-    # The server hides error details from visitors (.streamlit/config.toml); a test wants them.
-    st.config.set_option("client.showErrorDetails", "full")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def rollup_differences(store) -> list[tuple]:
-    """Rows where the store-day rollup differs from store_daily's own sums per store-day and
-    batch (empty when they agree; sums compared to 1e-9, the order of addition may differ)."""
-    from ecdata.store.schema import ROLLUP, STORE_DAILY
-
-    metrics = STORE_DAILY.metrics
-    sums = ", ".join(f"sum({m}) AS {m}" for m in metrics)
-    same = " AND ".join(
-        f"(r.{m} IS NULL AND f.{m} IS NULL OR abs(r.{m} - f.{m}) <= 1e-9 * greatest(1, abs(f.{m})))"
-        for m in metrics
-    )
-    return (
-        store.reader()
-        .execute(
-            f"""WITH f AS (SELECT date, store, batch_id, {sums}, bool_or(not_final) AS not_final
-                           FROM store_daily GROUP BY ALL)
-                SELECT COALESCE(r.date, f.date), COALESCE(r.store, f.store),
-                       COALESCE(r.batch_id, f.batch_id), r.sales, f.sales
-                FROM {ROLLUP} r FULL OUTER JOIN f
-                  ON r.date = f.date AND r.store = f.store AND r.batch_id = f.batch_id
-                WHERE r.date IS NULL OR f.date IS NULL OR NOT ({same})
-                   OR r.not_final IS DISTINCT FROM f.not_final
-                ORDER BY 1, 2, 3"""
-        )
-        .fetchall()
-    )

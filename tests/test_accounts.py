@@ -10,7 +10,7 @@ import sys
 
 import pandas as pd
 import pytest
-from conftest import ROOT, TODAY, app
+from helpers import ROOT, TODAY, app
 
 from ecdata.ingest.upload import ingest_file
 from ecdata.store import Store
@@ -328,7 +328,7 @@ def test_a_viewer_limited_to_one_store_reads_nothing_of_another_on_any_page(with
     the report; no other store's name, channel, agent, person or action item appears."""
     import datetime as dt
 
-    from conftest import ALL_PAGES, DEMO_END
+    from helpers import ALL_PAGES, DEMO_END
 
     from ecdata.meeting.actions import add_action
     from ecdata.meeting.agenda import SCREENS

@@ -4,7 +4,7 @@ every row and every number the same."""
 from __future__ import annotations
 
 import pytest
-from conftest import WEEK
+from helpers import WEEK
 
 from ecdata.cli import main
 from ecdata.metrics.kpis import Filters, totals

@@ -1,6 +1,6 @@
 """Bad input gets a clear message naming file, row and column, and the store stays as it was."""
 
-from conftest import TODAY, rejected
+from helpers import TODAY, rejected
 
 from ecdata.ingest.upload import ingest_file
 

@@ -1,6 +1,6 @@
 """Merge, replace, idempotence and undo: the promises every upload keeps."""
 
-from conftest import TODAY, sums
+from helpers import TODAY, sums
 
 from ecdata.ingest.upload import ingest_file
 from ecdata.store.batches import list_batches, undo_batch

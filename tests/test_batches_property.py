@@ -3,7 +3,7 @@ and no check can go stale between it and the write it guards."""
 
 import datetime as dt
 
-from conftest import TODAY, rollup_differences
+from helpers import TODAY, rollup_differences
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import app
+from helpers import app
 from test_mixtures import STORE, chitu_day_files, ingest, monthly_costs, sycm_store_file
 
 from ecdata.cli import main

@@ -129,7 +129,7 @@ def test_the_cli_reports_in_the_currency_asked(two_currencies, capsys, tmp_path)
 
 
 def test_rates_uploaded_on_the_page_convert_the_overview(two_currencies, app_on):
-    from conftest import app
+    from helpers import app
 
     from ecdata.formatting import format_value
 
@@ -153,7 +153,7 @@ def test_rates_uploaded_on_the_page_convert_the_overview(two_currencies, app_on)
 def test_rates_typed_on_the_upload_page_are_stored_and_a_bad_row_refuses_the_save(
     two_currencies, app_on
 ):
-    from conftest import app
+    from helpers import app
 
     two_currencies.close()
     app_on(two_currencies.path)

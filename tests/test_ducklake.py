@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import DEMO_END, ROOT, TODAY, WEEK, app
+from helpers import DEMO_END, ROOT, TODAY, WEEK, app
 
 from ecdata.demo import load_demo
 from ecdata.ingest.upload import ingest_file

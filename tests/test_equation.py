@@ -4,7 +4,7 @@ import datetime as dt
 import math
 
 import pytest
-from conftest import TODAY
+from helpers import TODAY
 
 from ecdata.ingest.upload import ingest_file
 from ecdata.metrics.equation import (
@@ -93,7 +93,7 @@ def test_equation_table_per_store_from_uploaded_files(store, tmp_path):
 def test_the_weekly_review_draws_both_equations_with_parts_that_add_up(db):
     import json
 
-    from conftest import app, plotly_values
+    from helpers import app, plotly_values
 
     from ecdata.metrics.kpis import totals
     from ecdata.store import Store

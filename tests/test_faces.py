@@ -1,10 +1,10 @@
 """One number, one value, on every face: the review page, the meeting, the report, the CLI,
-Team KPIs and Org, for the demo company's week (conftest.WEEK)."""
+Team KPIs and Org, for the demo company's week (helpers.WEEK)."""
 
 import json
 import re
 
-from conftest import WEEK, app
+from helpers import WEEK, app
 from test_meeting import present, screen_text
 
 from ecdata.cli import main

@@ -3,7 +3,7 @@ database offering it, presets that end where the chosen stores' data ends."""
 
 import datetime as dt
 
-from conftest import DEMO_END, app
+from helpers import DEMO_END, app
 
 from ecdata.store import Store
 
@@ -13,7 +13,7 @@ def banner_text(at) -> str:
 
 
 def test_the_demo_is_marked_on_every_page_and_removed_in_one_click(db):
-    from conftest import ALL_PAGES
+    from helpers import ALL_PAGES
 
     at = app(lang="en")
     for page in ALL_PAGES:
@@ -57,7 +57,7 @@ def test_a_removed_demo_does_not_come_back_when_the_app_restarts(tmp_path, monke
 
 def test_presets_end_at_the_last_day_the_chosen_store_has(db, tmp_path):
     """A store whose data stops earlier: the week shown is its last week, not an empty one."""
-    from conftest import TODAY
+    from helpers import TODAY
 
     from ecdata.ingest.upload import ingest_file
 
@@ -128,7 +128,7 @@ def test_exports_are_not_taken_for_team_files():
 
 
 def test_the_upload_history_and_the_undo_choice_are_always_current(db, tmp_path):
-    from conftest import TODAY
+    from helpers import TODAY
 
     from ecdata.ingest.upload import ingest_file
 

@@ -6,7 +6,7 @@ import zipfile
 
 import pandas as pd
 import pytest
-from conftest import TODAY, sums
+from helpers import TODAY, sums
 
 from ecdata.ingest.reader import read_export
 from ecdata.ingest.upload import ingest_file

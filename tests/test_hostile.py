@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, TODAY, rejected, sums
+from helpers import ROOT, TODAY, rejected, sums
 
 from ecdata.cli import main as cli
 from ecdata.ingest.reader import read_export

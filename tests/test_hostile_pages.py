@@ -9,7 +9,7 @@ import json
 
 import pytest
 import streamlit as st
-from conftest import ALL_PAGES, DEMO_END, app
+from helpers import ALL_PAGES, DEMO_END, app
 
 from ecdata.ingest.upload import ingest_file
 from ecdata.store import Store
@@ -88,7 +88,7 @@ def test_a_formula_in_a_store_name_is_inert_in_the_tables_and_a_file_name_is_tex
 ):
     import io
 
-    from conftest import TODAY, app
+    from helpers import TODAY, app
 
     from ecdata.ingest.upload import ingest_file
 

@@ -4,7 +4,7 @@ import datetime as dt
 import math
 
 import pytest
-from conftest import TODAY
+from helpers import TODAY
 
 from ecdata.ingest.upload import ingest_file
 from ecdata.metrics.kpis import Filters, kpi_table

@@ -9,7 +9,7 @@ import json
 import re
 
 import pytest
-from conftest import DEMO_END, WEEK, app
+from helpers import DEMO_END, WEEK, app
 
 from ecdata.cli import main
 from ecdata.formatting import format_value

@@ -6,12 +6,12 @@ schema version (tests/fixtures/make_old_databases.sh), from old_a.csv, old_b.csv
 old_costs.csv. 5a and 5b are the first releases of version 5, before its entry grew.
 """
 
-import datetime as dt
 import gzip
 import shutil
 from pathlib import Path
 
 import pytest
+from helpers import TODAY
 
 from ecdata.ingest.upload import ingest_file
 from ecdata.metrics.kpis import Filters, totals
@@ -20,7 +20,6 @@ from ecdata.store.batches import undo_batch
 from ecdata.store.schema import SCHEMA_VERSION
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-TODAY = dt.date(2026, 11, 20)
 VERSIONS = ["1", "2", "3", "4", "5a", "5b", "5", "6", "7"]
 ROWS = (
     "SELECT date, store, channel, visitors, buyers, sales, inquiries, spend, batch_id "

@@ -11,7 +11,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from conftest import TODAY, plotly_values
+from helpers import TODAY, plotly_values
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -202,7 +202,7 @@ def test_channel_shares_of_a_days_cost_sum_to_one(tmp_path_factory, inquiries):
 def test_the_inquiry_cost_page_shows_the_number_and_says_where_it_came_from(
     tmall_week, tmp_path, app_on
 ):
-    from conftest import app
+    from helpers import app
 
     ingest(tmall_week, alimama_plans(tmp_path, day2_spend=330), store_name=STORE)
     app_on(tmall_week.path)
@@ -271,7 +271,7 @@ def test_two_platforms_in_two_currencies_are_never_added_unconverted(store, tmp_
 def test_the_inquiry_target_chart_shows_target_actual_and_completion_in_percent(tmall_week, app_on):
     import json
 
-    from conftest import app
+    from helpers import app
 
     app_on(tmall_week.path)
     at = app(

@@ -3,7 +3,7 @@
 import datetime as dt
 import json
 
-from conftest import app
+from helpers import app
 
 from ecdata.store import Store
 from ecdata.store.notes import add_note, remove_note, timeline_notes

@@ -1,7 +1,7 @@
 """An upload that would change stored values from another file shows before and after, and
 is imported only once the person confirms."""
 
-from conftest import TODAY, app
+from helpers import TODAY, app
 
 from ecdata.ingest.upload import ingest_file, preview, read_for_store
 from ecdata.store import Store

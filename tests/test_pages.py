@@ -6,7 +6,7 @@ import json
 import pandas as pd
 import pytest
 import streamlit as st
-from conftest import ALL_PAGES, ROOT, WEEK, app
+from helpers import ALL_PAGES, ROOT, WEEK, app
 
 from ecdata.formatting import format_value
 from ecdata.metrics.catalogue import METRICS

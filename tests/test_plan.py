@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from helpers import TODAY
 
 from ecdata.ingest.plan import (
     Evidence,
@@ -13,8 +14,6 @@ from ecdata.ingest.plan import (
     with_grain,
 )
 from ecdata.store import AGENT_DAILY, PRODUCT_FACTS, STORE_DAILY, STORE_PERIODS
-
-TODAY = dt.date(2026, 11, 20)
 
 
 def plan(headers, types=None, table=STORE_DAILY, override=None, **opts):

@@ -7,7 +7,7 @@ import io
 
 import pandas as pd
 import pytest
-from conftest import app
+from helpers import app
 
 from ecdata.cli import main as cli
 from ecdata.meeting.actions import add_action
@@ -26,7 +26,7 @@ from ecdata.team.plans import (
 from ecdata.team.scoring import Schemes, StartScheme, evaluate_month
 
 NOV = dt.date(2026, 11, 1)
-TODAY = dt.date(2026, 11, 26)
+SEEN_ON = dt.date(2026, 11, 26)  # the day the plan is looked at
 ROSTER = (
     "工号,姓名,岗位,店铺\nC01,林店长,店长,淘宝C店\nC02,小雨,客服,淘宝C店\nT01,阿福,美工,天猫店\n"
 )
@@ -175,7 +175,7 @@ def test_an_action_item_is_a_task_of_its_owner(team):
         owner="小雨",
         due_week=dt.date(2026, 11, 16),
     )
-    tasks = plan_tasks(team.reader(), NOV, today=TODAY)
+    tasks = plan_tasks(team.reader(), NOV, today=SEEN_ON)
     (action,) = tasks[tasks["kind"] == "action"].itertuples()
     assert (action.person_id, action.start, action.deadline) == (
         "C02",

@@ -11,7 +11,7 @@ import math
 
 import pandas as pd
 import pytest
-from conftest import TODAY, sums
+from helpers import TODAY, sums
 
 from ecdata.cli import main as cli
 from ecdata.ingest.upload import ingest_file
@@ -206,7 +206,7 @@ def test_cli_products_prints_one_row_per_store_and_product(store, tmp_path, caps
 
 def test_explore_and_the_weekly_review_show_the_products(db, tmp_path):
     import streamlit
-    from conftest import app
+    from helpers import app
 
     from ecdata.store import Store
 
@@ -437,7 +437,7 @@ def test_product_movers_rank_by_the_money_a_product_gained_or_lost(store, tmp_pa
 
 def test_the_pages_name_period_reports_they_leave_out_and_chart_product_movers(db, tmp_path):
     import streamlit
-    from conftest import app, plotly_values
+    from helpers import app, plotly_values
 
     from ecdata.store import Store
 

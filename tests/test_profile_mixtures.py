@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import TODAY
+from helpers import TODAY
 
 from ecdata.ingest.upload import ingest_file
 from ecdata.metrics.kpis import Filters, totals

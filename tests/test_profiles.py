@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyarrow.compute as pc
 import pytest
+from helpers import TODAY
 
 from ecdata.ingest.profiles import (
     ProfileError,
@@ -18,7 +19,6 @@ from ecdata.ingest.profiles import (
 from ecdata.ingest.reader import read_export
 
 REPORTS = Path(__file__).parent / "fixtures" / "reports"
-TODAY = dt.date(2026, 11, 26)
 
 # file -> (profile, table kind, {field: hand-computed total}, the days or (first, last) range)
 CASES = {

@@ -8,7 +8,7 @@ import io
 import os
 
 import openpyxl
-from conftest import TODAY
+from helpers import TODAY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE

@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import WEEK, app
+from helpers import WEEK, app
 
 from ecdata.cli import _week, main
 from ecdata.formatting import format_value

@@ -6,7 +6,7 @@ import json
 import math
 
 import pytest
-from conftest import TODAY, app
+from helpers import TODAY, app
 
 from ecdata.ingest.upload import ingest_file
 from ecdata.metrics.kpis import Filters, agent_kpis

@@ -7,7 +7,7 @@ import math
 
 import pandas as pd
 import pytest
-from conftest import TODAY, rollup_differences
+from helpers import TODAY, rollup_differences
 from test_mixtures import STORE, alimama_plans, chitu_day_files, qianchuan
 
 from ecdata.demo import load_demo, remove_demo

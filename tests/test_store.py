@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from conftest import TODAY, sums
+from helpers import TODAY, sums
 
 from ecdata.ingest.upload import ingest_file, read_for_store, remember_mapping
 from ecdata.metrics.kpis import kpi_table

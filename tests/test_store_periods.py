@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, app
+from helpers import ROOT, app
 from test_mixtures import STORE, ingest, monthly_costs, sycm_store_file
 
 from ecdata.metrics.kpis import Filters, kpi_table, store_periods_left_out, totals

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from conftest import TODAY, sums
+from helpers import TODAY, sums
 
 from ecdata.ingest.upload import ingest_file
 from ecdata.metrics.kpis import Filters, totals
@@ -77,7 +77,7 @@ def test_a_rename_keeps_the_rows_sources_and_blocks_undo_under_a_later_upload(st
 
 
 def test_the_upload_page_picks_stores_per_file_and_renames_them(db):
-    from conftest import app
+    from helpers import app
 
     from ecdata.store import Store
 
@@ -136,7 +136,7 @@ def test_a_stores_currency_can_be_stated_when_its_platform_default_is_wrong(stor
 
 
 def test_the_stores_section_sets_a_currency_and_the_cards_follow(db):
-    from conftest import app
+    from helpers import app
 
     at = app(lang="en")
     at.switch_page("pages/upload.py").run()

@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from conftest import app
+from helpers import app
 
 from ecdata.metrics.kpis import Filters, kpi_table
 from ecdata.store import Store

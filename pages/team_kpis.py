@@ -114,7 +114,7 @@ def _save_schemes(edited: Schemes) -> None:
     tell("_schemes_said", "success", tr("tk.schemes_saved"))
 
 
-# The scheme's tiers are settings: the brief's structure with our default numbers, edited
+# The scheme's tiers are settings: docs/domain.md §4's structure with our default numbers, edited
 # here and kept in DuckDB once saved (undoable), so a reload or a shared link keeps them.
 saved_schemes = query(stored_schemes)
 schemes = saved_schemes

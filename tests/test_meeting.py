@@ -165,7 +165,7 @@ def test_action_items_are_carried_until_done_with_the_metric_then_and_now(db, ca
         assert action_items(store.reader(), WEEK[0] + dt.timedelta(days=7)).empty
         history = action_items(store.reader())
         assert history.done_week.tolist() == [WEEK[0]]
-    # The CLI, in this process: the app's connection holds the file's lock (issue 8).
+    # The CLI, in this process: the app's connection holds the file's lock.
     assert main(["actions", "--db", str(db), "--format", "json"]) == 0
     [row] = json.loads(capsys.readouterr().out)
     assert row["what"] == "Fix the main image" and row["done_week"].startswith("2026-11-09")

@@ -85,7 +85,7 @@ TOTAL_COST_SQL = total_cost_sql()
 
 def inquiry_target_sql(spend: str, labor: str, management: str, target_cost: str) -> str:
     """SQL for one store-day's inquiry target 询盘任务数: its total cost ÷ the target inquiry
-    cost (domain brief §3). Summed over days, never averaged."""
+    cost (docs/domain.md §3). Summed over days, never averaged."""
     return f"({total_cost_sql(spend, labor, management)}) / NULLIF({target_cost}, 0)"
 
 

@@ -1,5 +1,5 @@
-"""Stage diagnosis (domain brief §4): which stage the team is in, on what evidence, and what
-follows from it. The thresholds are settings; their defaults are stated where the brief gives
+"""Stage diagnosis (docs/domain.md §4): which stage the team is in, on what evidence, and what
+follows from it. The thresholds are settings; their defaults are stated where docs/domain.md gives
 none (it says start = one to five people, growth after six months to a year)."""
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from ecdata.team.org import hiring_gaps
 
 @dataclass(frozen=True)
 class Thresholds:
-    start_max_headcount: int = 5  # brief: a start team is one to five people
-    growth_min_age_months: int = 6  # brief: growth typically after six months to a year
+    start_max_headcount: int = 5  # docs/domain.md §4: a start team is one to five people
+    growth_min_age_months: int = 6  # §4: growth typically after six months to a year
     specialised_min_roles: int = 5  # distinct roles once one person no longer covers several
     tracked_min_months: int = 3  # months with inquiry targets before they count as tracked
     stable_max_variation: float = 0.15  # inquiry cost's coefficient of variation over 6 months
@@ -232,7 +232,7 @@ def save_thresholds(store, thresholds: Thresholds) -> int:
     return save_setting(store, THRESHOLDS_KEY, dataclasses.asdict(thresholds))
 
 
-# What follows from each stage (domain brief §4): i18n keys, in the order shown.
+# What follows from each stage (docs/domain.md §4): i18n keys, in the order shown.
 ADVICE = {
     "start": ["advice.start.1", "advice.start.2", "advice.start.3"],
     "growth": ["advice.growth.1", "advice.growth.2", "advice.growth.3"],

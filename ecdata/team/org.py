@@ -1,4 +1,4 @@
-"""The role catalogue, the reference team models and the hiring order (domain brief §5),
+"""The role catalogue, the reference team models and the hiring order (docs/domain.md §5),
 and how a real roster compares with them."""
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ MODELS = [
 ]
 MODELS_BY_KEY = {m.key: m for m in MODELS}
 
-# Hiring order for a new team (domain brief §5): each step and the roles that fill it.
+# Hiring order for a new team (docs/domain.md §5): each step and the roles that fill it.
 HIRING_ORDER = [
     ("store_manager", {"store_manager", "operations", "ecommerce_lead"}),
     ("customer_service", COVERS["customer_service"]),

@@ -1,4 +1,4 @@
-"""Work plans of a start-stage team (domain brief §4, start stage): each person's tasks for the
+"""Work plans of a start-stage team (docs/domain.md §4, start stage): each person's tasks for the
 month with the three elements (goal, work content, time node), their status, done date and
 quality, kept as batches like any upload.
 

@@ -1,12 +1,12 @@
-"""Performance schemes by team stage (domain brief §4): scores, and the pay they imply.
+"""Performance schemes by team stage (docs/domain.md §4): scores, and the pay they imply.
 
-Every weight, tier and coefficient is a setting with the brief's default (or, where the brief
+Every weight, tier and coefficient is a setting with docs/domain.md's default (or, where it
 gives no number, a stated default); each result keeps its parts so the UI can show which
 scheme and which numbers produced it. Points are on a 0-100 scale; completions are
 fractions (1.0 = 100%).
 
 Pay = base × level coefficient + base × floating coefficient × performance coefficient
-      + incentive + other                                     (brief §4, growth stage)
+      + incentive + other                                     (docs/domain.md §4, growth)
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class StartScheme:
 @dataclass(frozen=True)
 class GrowthScheme:
     """成长期: inquiry task completion, inquiry quality, work task completion, supervisor and
-    peer ratings; a tiered (阶梯式) inquiry bonus. The brief gives no weights or tiers: these
+    peer ratings; a tiered (阶梯式) inquiry bonus. docs/domain.md gives no weights or tiers: these
     defaults are ours, shown on the page and editable."""
 
     weights: tuple[tuple[str, float], ...] = (
@@ -219,7 +219,7 @@ def pay_people(
             if given is not None and pd.notna(given)
             else _num(p.get("score")) / schemes.pay.points_per_coefficient
         )
-        coefficient = min(max(raw, lo), hi)  # the brief's 0-2, whichever way it was set
+        coefficient = min(max(raw, lo), hi)  # §4's 0-2, whichever way it was set
         incentive = 0.0
         if stage == "growth":
             completion = _ratio(p.get("inquiries"), p.get("inquiry_target")) or 0.0

@@ -305,22 +305,8 @@ def _plan_file(store: Store, data: bytes, name: str) -> bool:
     if not plan.ok:
         print(plan.error, file=sys.stderr)
         return False
-    result = save_plan_file(store, plan)
     skipped = len({p.row for p in plan.problems})
-    print(
-        Message(
-            "ok.ingested",
-            {
-                "file": name,
-                "read": len(plan.frame) + skipped,
-                "written": result.rows_written,
-                "new": result.rows_new,
-                "replaced": result.rows_replaced,
-                "skipped": skipped,
-                "batch": result.batch_id,
-            },
-        )
-    )
+    print(save_plan_file(store, plan).said(name, len(plan.frame) + skipped, skipped))
     return True
 
 
@@ -338,21 +324,8 @@ def _team(store: Store, args) -> int:
             continue
         for note in [w for w in team.warnings] + [p.message for p in team.problems]:
             print(f"  - {note}")
-        result = save_team_file(store, team)
-        print(
-            Message(
-                "ok.ingested",
-                {
-                    "file": path.name,
-                    "read": len(team.frame) + len({p.row for p in team.problems}),
-                    "written": result.rows_written,
-                    "new": result.rows_new,
-                    "replaced": result.rows_replaced,
-                    "skipped": len({p.row for p in team.problems}),
-                    "batch": result.batch_id,
-                },
-            )
-        )
+        skipped = len({p.row for p in team.problems})
+        print(save_team_file(store, team).said(path.name, len(team.frame) + skipped, skipped))
     return 1 if failed else 0
 
 

@@ -9,12 +9,18 @@ Rates are data like any upload: a file (月份/币种/汇率 or month/currency/r
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 
 import pandas as pd
 
 from ecdata.i18n import Message
-from ecdata.ingest import RowProblem, first_rows, parse_months, parse_numbers, table_rows
+from ecdata.ingest import (
+    RowProblem,
+    TableFile,
+    first_rows,
+    parse_months,
+    parse_numbers,
+    table_rows,
+)
 from ecdata.metrics.currency import CODE_OF, currency_symbol
 from ecdata.names import normalize_header
 from ecdata.store.batches import BatchResult, write_batch
@@ -31,17 +37,8 @@ _HEADER_OF = {normalize_header(a): f for f, aliases in _HEADERS.items() for a in
 MAX_RATE = 100_000.0  # 1 unit of anything is worth less than this much of another
 
 
-@dataclass
-class RatesFile:
-    file_name: str
-    frame: pd.DataFrame | None = None  # month, currency, into_currency, rate
-    problems: list[RowProblem] = field(default_factory=list)
-    error: Message | None = None
-    content_hash: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
+class RatesFile(TableFile):
+    """An exchange-rate table: month, currency, into_currency, rate."""
 
 
 def _header_row(rows: list[list]) -> int | None:

@@ -176,19 +176,7 @@ def team_upload(upload) -> None:
         st.warning(say(note))
 
     def save() -> Message:
-        result = save_team_file(store, team)
-        return Message(
-            "ok.ingested",
-            {
-                "file": upload.name,
-                "read": len(team.frame) + skipped,
-                "written": result.rows_written,
-                "new": result.rows_new,
-                "replaced": result.rows_replaced,
-                "skipped": skipped,
-                "batch": result.batch_id,
-            },
-        )
+        return save_team_file(store, team).said(upload.name, len(team.frame) + skipped, skipped)
 
     _commit(upload, save)
 
@@ -210,20 +198,8 @@ def plan_upload(upload) -> None:
     st.markdown(f"**{tr('up.kind')}** {tr('kind.plan')} · **{tr('up.rows')}** {len(plan.frame)}")
 
     def save() -> Message:
-        result = save_plan_file(store, plan)
         skipped = len({p.row for p in plan.problems})
-        return Message(
-            "ok.ingested",
-            {
-                "file": upload.name,
-                "read": len(plan.frame) + skipped,
-                "written": result.rows_written,
-                "new": result.rows_new,
-                "replaced": result.rows_replaced,
-                "skipped": skipped,
-                "batch": result.batch_id,
-            },
-        )
+        return save_plan_file(store, plan).said(upload.name, len(plan.frame) + skipped, skipped)
 
     _commit(upload, save)
 

@@ -15,7 +15,7 @@ from ecdata.ingest.cleaning import (
     parse_points,
     parse_rates,
 )
-from ecdata.ingest.parsed import ParsedExport, RowProblem
+from ecdata.ingest.parsed import ParsedExport, RowProblem, TableFile
 from ecdata.ingest.reader import DEFAULT_MAX_MB, first_rows, read_export, read_rows, table_rows
 from ecdata.ingest.upload import commit, ingest_file, preview, read_for_store
 
@@ -29,6 +29,7 @@ __all__ = [
     "parse_rates",
     "ParsedExport",
     "RowProblem",
+    "TableFile",
     "commit",
     "first_rows",
     "ingest_file",

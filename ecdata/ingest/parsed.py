@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -35,6 +36,22 @@ class RowProblem:
     row: int  # 1-based row number as a spreadsheet shows it
     column: str
     message: Message
+
+
+@dataclass
+class TableFile:
+    """A small table file read whole (exchange rates, a task list): its rows as a frame of
+    canonical columns, the rows left out and why, or the message refusing the file."""
+
+    file_name: str
+    frame: pd.DataFrame | None = None
+    problems: list[RowProblem] = field(default_factory=list)
+    error: Message | None = None
+    content_hash: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
 
 
 @dataclass

@@ -238,18 +238,7 @@ def commit(store: Store, parsed: ParsedExport) -> IngestOutcome:
     if result.duplicate_of is not None:
         message = Message("ok.duplicate_upload", {"file": name, "batch": result.duplicate_of})
         return IngestOutcome(name, True, message, result, parsed)
-    message = Message(
-        "ok.ingested",
-        {
-            "file": name,
-            "read": parsed.rows_read,
-            "written": result.rows_written,
-            "new": result.rows_new,
-            "replaced": result.rows_replaced,
-            "skipped": parsed.rows_rejected,
-            "batch": result.batch_id,
-        },
-    )
+    message = result.said(name, parsed.rows_read, parsed.rows_rejected)
     return IngestOutcome(name, True, message, result, parsed)
 
 

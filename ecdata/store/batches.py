@@ -37,6 +37,21 @@ class BatchResult:
     rows_replaced: int
     duplicate_of: int | None = None  # set when the same content was already stored
 
+    def said(self, file_name: str, rows_read: int, skipped: int) -> Message:
+        """What importing a file did, as every face says it (ok.ingested)."""
+        return Message(
+            "ok.ingested",
+            {
+                "file": file_name,
+                "read": rows_read,
+                "written": self.rows_written,
+                "new": self.rows_new,
+                "replaced": self.rows_replaced,
+                "skipped": skipped,
+                "batch": self.batch_id,
+            },
+        )
+
 
 def _key_join(table: FactTable, left: str, right: str) -> str:
     return " AND ".join(f"{left}.{k} = {right}.{k}" for k in table.keys)

@@ -40,7 +40,10 @@ ALIASES = Path(__file__).parents[1] / "data" / "team_aliases.csv"
 LEVEL_COEF_RANGE = (0.0, 5.0)
 FLOAT_COEF_RANGE = (0.0, 2.0)
 RATING_RANGE = (0.0, 100.0)
-PERFORMANCE_COEF_RANGE = (0.0, 2.0)  # docs/domain.md §4: the performance coefficient runs from 0 to 2
+PERFORMANCE_COEF_RANGE = (
+    0.0,
+    2.0,
+)  # docs/domain.md §4: the performance coefficient runs from 0 to 2
 VALUE_RANGES = {
     "supervisor_rating": RATING_RANGE,
     "peer_rating": RATING_RANGE,

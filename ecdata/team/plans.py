@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from ecdata.i18n import Message
 from ecdata.ingest import (
     PLACEHOLDERS,
     RowProblem,
+    TableFile,
     first_rows,
     parse_dates,
     parse_points,
@@ -40,21 +41,8 @@ ALIASES = Path(__file__).parents[1] / "data" / "plan_aliases.csv"
 DONE_WORDS = frozenset(
     {"done", "complete", "completed", "finished", "已完成", "完成", "是", "已结束", "closed"}
 )
-COLUMNS = [
-    "task_id",
-    "person_id",
-    "name",
-    "month",
-    "task",
-    "goal",
-    "start",
-    "deadline",
-    "status",
-    "done_on",
-    "quality",
-    "metric",
-    "source",
-]
+# plan_tasks' columns with the person's name after their id (as plan_tasks() returns them).
+COLUMNS = ["task_id", "person_id", "name", *PLAN_TASKS.metrics[1:]]
 
 
 @lru_cache(maxsize=1)
@@ -78,17 +66,8 @@ def is_plan_file(data: bytes) -> bool:
     return _header_index(first_rows(data)) is not None
 
 
-@dataclass
-class PlanFile:
-    file_name: str
-    frame: pd.DataFrame | None = None  # PLAN_TASKS columns, one row per task
-    problems: list[RowProblem] = field(default_factory=list)
-    error: Message | None = None
-    content_hash: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
+class PlanFile(TableFile):
+    """A task list as plan tasks (PLAN_TASKS columns, one row per task)."""
 
 
 def is_done(status) -> bool:

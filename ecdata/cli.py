@@ -185,8 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     remove_leftovers()  # scratch folders of an ingest that was killed
     if args.command == "samples":
-        for path in write_sample_files(args.folder, args.end):
-            print(path)
+        for written in write_sample_files(args.folder, args.end):
+            print(written)
         return 0
     if args.command == "restore":
         try:
@@ -196,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(Message("ok.restored", {"folder": str(args.folder), "db": args.db}))
         return 0
-    path = args.db or default_db_path()
+    path: Path | str = args.db or default_db_path()
     try:
         store = Store(path)
     except duckdb.IOException as error:
@@ -231,8 +231,8 @@ def _ingest_rates(store: Store, data: bytes, name: str) -> bool:
     if not rates.ok:
         print(rates.error, file=sys.stderr)
         return False
-    result = save_rates(store, rates.frame, name, rates.content_hash)
-    print(Message("ok.rates", {"file": name, "rows": len(rates.frame), "batch": result.batch_id}))
+    result = save_rates(store, rates.rows, name, rates.content_hash)
+    print(Message("ok.rates", {"file": name, "rows": len(rates.rows), "batch": result.batch_id}))
     return True
 
 
@@ -306,7 +306,7 @@ def _plan_file(store: Store, data: bytes, name: str) -> bool:
         print(plan.error, file=sys.stderr)
         return False
     skipped = len({p.row for p in plan.problems})
-    print(save_plan_file(store, plan).said(name, len(plan.frame) + skipped, skipped))
+    print(save_plan_file(store, plan).said(name, len(plan.rows) + skipped, skipped))
     return True
 
 
@@ -325,7 +325,7 @@ def _team(store: Store, args) -> int:
         for note in [w for w in team.warnings] + [p.message for p in team.problems]:
             print(f"  - {note}")
         skipped = len({p.row for p in team.problems})
-        print(save_team_file(store, team).said(path.name, len(team.frame) + skipped, skipped))
+        print(save_team_file(store, team).said(path.name, len(team.rows) + skipped, skipped))
     return 1 if failed else 0
 
 
@@ -526,8 +526,8 @@ def _profiles(store: Store, args) -> int:
         except StoreNotGranted as refused:
             print(Message(refused.key, refused.params), file=sys.stderr)
             return 1
-        for profile in saved:
-            print(Message("ok.profile_saved", {"name": profile.id}))
+        for kept in saved:
+            print(Message("ok.profile_saved", {"name": kept.id}))
         return 0
     if command == "remove":
         try:

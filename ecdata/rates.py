@@ -107,7 +107,7 @@ def read_rates_file(data: bytes, file_name: str, into: str) -> RatesFile:
         if problem:
             out.problems.append(RowProblem(row, problem[0], problem[1]))
         elif currency != target:
-            kept.append((month, currency, target, float(rate)))
+            kept.append((month, currency, target, rate))
     if not kept:
         out.error = Message("err.rates_none", {"file": file_name})
         return out

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from ecdata import figures
@@ -219,7 +220,7 @@ class _Sections:
 
     def _team(self) -> str:
         month, diagnosis, ranking = team_ranking(
-            self.cur, self.filters.date_to, self.filters.stores
+            self.cur, self.filters.span[1], self.filters.stores
         )
         stage = t(f"stage.{diagnosis.stage}", self.lang)
         out = f"<p>{html.escape(t('dg.stage', self.lang, stage=stage))}</p>"
@@ -233,12 +234,12 @@ class _Sections:
 
     def _plan(self) -> str:
         """The month's work plan as a Gantt (people as the meeting names them)."""
-        month = self.filters.date_to.replace(day=1)
-        tasks = plan_tasks(self.cur, month, today=self.filters.date_to)
+        last = self.filters.span[1]
+        tasks = plan_tasks(self.cur, last.replace(day=1), today=last)
         if tasks.empty:
             return ""
         tasks = tasks.assign(name=shown_names(tasks["name"].fillna("?"), self.how))
-        return self.chart(figures.gantt(tasks, self.filters.date_to))
+        return self.chart(figures.gantt(tasks, last))
 
     def _actions(self) -> str:
         items = action_items(self.cur, self.filters.date_from)
@@ -248,21 +249,22 @@ class _Sections:
         for item in items.itertuples():
             done = item.done_week is not None
             owner = shown_names([item.owner], self.how)[0] if item.owner else ""
-            due = week_label(item.due_week) if item.due_week else ""
+            due = week_label(pd.Timestamp(str(item.due_week)).date()) if item.due_week else ""
             rows.append(
-                f"<li>{'✅' if done else '⬜'} <b>{html.escape(item.what)}</b>"
+                f"<li>{'✅' if done else '⬜'} <b>{html.escape(str(item.what))}</b>"
                 f" · {html.escape(owner)} · {due}</li>"
             )
         return f"<ul>{''.join(rows)}</ul>"
 
     def notes(self) -> str:
         f = self.filters
-        notes = timeline_notes(self.cur, f.date_from - dt.timedelta(weeks=12), f.date_to, f.stores)
+        first, last = f.span
+        notes = timeline_notes(self.cur, first - dt.timedelta(weeks=12), last, f.stores)
         if notes.empty:
             return ""
         rows = "".join(
-            f"<li>{n.day:%Y-%m-%d} · {html.escape(n.store or t('filter.all', self.lang))}: "
-            f"{html.escape(n.text)}</li>"
+            f"<li>{n.day:%Y-%m-%d} · {html.escape(str(n.store or t('filter.all', self.lang)))}: "
+            f"{html.escape(str(n.text))}</li>"
             for n in notes.itertuples()
         )
         return (

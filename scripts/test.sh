@@ -38,6 +38,7 @@ if [ ! -f "$lake_stamp" ]; then
 fi
 .venv/bin/python -m ruff check .
 .venv/bin/python -m ruff format --check .
+.venv/bin/python -m mypy  # pyproject [tool.mypy]: ecdata/, bodies checked in store and metrics
 # One worker per core; the browser tests stay together on one (xdist_group "browser").
 status=0
 .venv/bin/python -m pytest -n auto --dist loadgroup "$@" || status=$?

@@ -20,7 +20,7 @@ from pathlib import Path
 from ecdata.i18n import Message
 from ecdata.ingest import headers as hd
 from ecdata.ingest.cleaning import sql_path, sql_str
-from ecdata.ingest.parsed import ParsedExport, RowProblem
+from ecdata.ingest.parsed import TABLE_FOR_KIND, ParsedExport, RowProblem
 from ecdata.ingest.plan import (
     REPEATED_PER_PRODUCT,
     Evidence,
@@ -60,7 +60,7 @@ def check_facts(
     parsed.platform, parsed.kind, parsed.mapping = layout.platform, layout.kind, layout.mapping
     parsed.profile = profile
     _say_profile(parsed, layout)
-    table = parsed.table
+    table = TABLE_FOR_KIND[layout.kind]
     evidence = _as_declared(survey(con, layout, table), profile)
     numeric_metric = any(
         evidence.types[f"c{p}"] != "VARCHAR"
@@ -142,7 +142,7 @@ def survey(con, layout: Layout, table) -> Evidence:
         col = f"c{pos}"
         return col if types[col] == "VARCHAR" else f"CAST({col} AS VARCHAR)"
 
-    date_pos = (fields.get("date") or [None])[0]
+    date_pos = layout.first("date")
     day_first = (
         date_pos is not None
         and layout.kind != "monthly"
@@ -168,8 +168,7 @@ def survey(con, layout: Layout, table) -> Evidence:
         for p in fields[f]
         if _plain_numbers_are_percent(con, f"c{p}", types[f"c{p}"] == "VARCHAR", decimal_comma)
     )
-    member = (fields.get("member") or [None])[0]
-    terminal = (fields.get("terminal") or [None])[0]
+    member, terminal = layout.first("member"), layout.first("terminal")
     rows_are_parts = (
         date_pos is not None
         and layout.kind in ("store", "ad")
@@ -296,12 +295,12 @@ def _stage(con, plan: FactPlan) -> int:
         con.execute(f"CREATE TEMP VIEW staged AS SELECT * FROM kept_once c WHERE true{anti}")
         return int(dup_rows)
 
-    def once(m):
+    def repeated(m):
         # Amazon repeats a child ASIN's sessions on each of its SKU lines: the same number.
         return plan.combine == "per_product" and m in REPEATED_PER_PRODUCT
 
     sums = (
-        [f"{'max' if once(m) else 'sum'}({m}) AS {m}" for m in plan.metric_exprs]
+        [f"{'max' if repeated(m) else 'sum'}({m}) AS {m}" for m in plan.metric_exprs]
         + [f"any_value({f}) AS {f}" for f in plan.text_exprs]
         + (["bool_or(not_final) AS not_final"] if plan.not_final is not None else [])
     )

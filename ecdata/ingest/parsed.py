@@ -53,6 +53,13 @@ class TableFile:
     def ok(self) -> bool:
         return self.error is None
 
+    @property
+    def rows(self) -> pd.DataFrame:
+        """The rows read; a refused file has none (asking for them is a bug)."""
+        if self.frame is None:
+            raise ValueError(f"{self.file_name} was refused: it has no rows")
+        return self.frame
+
 
 @dataclass
 class ParsedExport:
@@ -109,12 +116,13 @@ class ParsedExport:
         return pq.read_metadata(self.staged_file).num_rows if self.staged_file else 0
 
     @property
-    def table(self) -> FactTable | None:
-        return TABLE_FOR_KIND.get(self.kind)
+    def table(self) -> FactTable:
+        """The fact table the file's facts go to (a file read into facts has a kind)."""
+        return TABLE_FOR_KIND[self.kind]
 
     @property
     def metrics(self) -> list[str]:
-        if self.staged_file is None or self.table is None:
+        if self.staged_file is None or self.kind not in TABLE_FOR_KIND:
             return []
         names = pq.read_schema(self.staged_file).names
         return [m for m in self.table.metrics if m in names]

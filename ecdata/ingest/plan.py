@@ -79,6 +79,13 @@ class Layout:
             out["ad_sales"] = out.pop("sales")
         return out
 
+    def first(self, *names: str) -> int | None:
+        """The first column carrying the first of `names` the file has, or None."""
+        for name in names:
+            if self.fields.get(name):
+                return self.fields[name][0]
+        return None
+
     def metric_fields(self, table: FactTable) -> list[str]:
         return [
             f
@@ -319,17 +326,19 @@ def with_grain(layout: Layout, opts: Options) -> Layout:
 def _period(layout: Layout, opts: Options) -> tuple[dt.date, dt.date]:
     """The range a file without a date column covers: the user's, else its name's."""
     title = date_from_file_name(opts.above_header, this_century=True)
+    found: tuple[dt.date | None, dt.date | None]
     if opts.period is not None:
-        start, end = opts.period
+        found = opts.period
     elif layout.profile is not None and layout.profile.title_range and title[0] is not None:
-        start, end = title  # "时间周期2026-09-13~2026-09-19" above the header
+        found = title  # "时间周期2026-09-13~2026-09-19" above the header
     elif layout.platform.platform == "amazon":
         # Amazon names business reports by the day they were downloaded, not their period.
         raise Refused("err.needs_period", file=opts.file_name)
     else:
-        start, end = date_from_file_name(opts.file_name)
-        if start is None:
-            raise Refused("err.no_date", file=opts.file_name)
+        found = date_from_file_name(opts.file_name)
+    start, end = found
+    if start is None or end is None:
+        raise Refused("err.no_date", file=opts.file_name)
     earliest = dt.date.fromisoformat(hd.EARLIEST_DATE)
     if not earliest <= start <= end <= opts.today + dt.timedelta(days=1):
         raise Refused("err.bad_period", file=opts.file_name, start=start, end=end)
@@ -337,7 +346,7 @@ def _period(layout: Layout, opts: Options) -> tuple[dt.date, dt.date]:
 
 
 def _month_key(fields, cells: _Cells, opts: Options) -> tuple[dict, list[Check]]:
-    pos = (fields.get("month") or fields.get("date") or [None])[0]
+    pos = next((cols[0] for cols in (fields.get("month"), fields.get("date")) if cols), None)
     if pos is None:
         raise Refused("err.no_date", file=opts.file_name)
     text = cells.text(pos)
@@ -505,7 +514,7 @@ def _is_total(layout: Layout, cells: _Cells) -> str:
     only looked at where no date came out (CASE evaluates its THEN only for those rows)."""
     fields = layout.fields
     labels = ", ".join(sql_str(x) for x in hd.TOTAL_LABELS)
-    date_pos = (fields.get("date") or fields.get("month") or [None])[0]
+    date_pos = layout.first("date", "month")
     date_key = "month" if layout.kind == "monthly" else "date"
     date_text = cells.text(date_pos) if date_pos is not None else None
     keys = [cells.text(p) for f in ("store", "channel", "member") for p in fields.get(f, [])[:1]]
@@ -520,7 +529,7 @@ def _is_total(layout: Layout, cells: _Cells) -> str:
                 f"(CASE WHEN {date_key} IS NULL THEN regexp_matches(trim({date_text}), {pattern}) "
                 "ELSE false END)"
             )
-    if date_text:
+    if date_text and date_pos is not None:
         # Where no date came out: a 合计 label, a range written as the date (the range's
         # total), or the header row repeated in the body.
         terms.insert(

@@ -156,8 +156,7 @@ class Profile:
             lines.append("ignore_columns = [" + ", ".join(map(_q, self.ignore_columns)) + "]")
         if self.total_rows:
             lines.append(f"total_rows = {_q(self.total_rows)}")
-        for table, items in (("columns", self.columns.items()), ("patterns", self.patterns)):
-            items = list(items)
+        for table, items in (("columns", list(self.columns.items())), ("patterns", self.patterns)):
             if items:
                 lines += ["", f"[report.{table}]"]
                 lines += [f"{_q(key)} = {_column_toml(col)}" for key, col in items]

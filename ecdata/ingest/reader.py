@@ -318,7 +318,7 @@ def _load_excel(con, path: Path, parsed: ParsedExport) -> bool:
     order = sorted(names, key=lambda n: n not in preferred)  # stable: file order otherwise
     if parsed.header_row_chosen is not None:
         order = names[:1]
-    chosen = header_idx = head = None
+    found = None
     for name in order:
         probe = workbook.load_sheet(
             name, header_row=None, dtypes="string", skip_rows=0, n_rows=hd.HEADER_SCAN_ROWS
@@ -326,10 +326,11 @@ def _load_excel(con, path: Path, parsed: ParsedExport) -> bool:
         head = [list(r.values()) for r in probe.to_arrow().to_pylist()]
         header_idx = _header_index(head, parsed)
         if header_idx is not None:
-            chosen = name
+            found = (name, head, header_idx)
             break
-    if chosen is None:
+    if found is None:
         return False
+    chosen, head, header_idx = found
     parsed.sheet = chosen
     table = workbook.load_sheet(chosen, header_row=None, dtypes="string", skip_rows=0).to_arrow()
     # Every other sheet holding cells is named, never lost without a word (a 万相台 plan
@@ -369,7 +370,7 @@ def header_text(cell, i: int) -> str:
 
 def _sniff_delimiter(lines: list[str], parsed: ParsedExport) -> tuple[str, int | None, list[str]]:
     """The delimiter under which a header row is found with the most cells."""
-    best = (",", None, [])
+    best: tuple[str, int | None, list[str]] = (",", None, [])
     for delim in (",", "\t", ";", "|"):
         rows = list(csv.reader(lines, delimiter=delim))
         idx = _header_index(rows, parsed)

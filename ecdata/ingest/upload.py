@@ -276,6 +276,6 @@ def read_for_store(
 def ingest_file(store: Store, path, store_name: str | None = None, **read_options) -> IngestOutcome:
     """Read and commit one file; a rejected file leaves the store untouched."""
     parsed = read_for_store(store, path, store_name=store_name, **read_options)
-    if not parsed.ok:
+    if parsed.error is not None:
         return IngestOutcome(parsed.file_name, False, parsed.error, None, parsed)
     return commit(store, parsed)

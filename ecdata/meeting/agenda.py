@@ -12,7 +12,7 @@ import pandas as pd
 from ecdata.formatting import is_missing
 from ecdata.metrics.catalogue import METRICS
 from ecdata.metrics.kpis import Filters, agent_kpis, coverage, kpi_table, totals, with_dates
-from ecdata.metrics.periods import comparison_range, week_start
+from ecdata.metrics.periods import compared_range, week_start
 from ecdata.store import Store
 from ecdata.store.settings import save_setting, setting
 from ecdata.team.diagnosis import full_diagnosis
@@ -138,9 +138,7 @@ def agent_movers(cur, filters: Filters, comparison: str, top: int = 5) -> pd.Dat
     period (the previous one when comparing with targets: agents have none).
 
     Columns: store, member, current, previous, change, change_pct (NaN from nothing)."""
-    span = comparison_range(filters.date_from, filters.date_to, comparison) or comparison_range(
-        filters.date_from, filters.date_to, "previous"
-    )
+    span = compared_range(*filters.span, comparison)
     keys = ["store", "member"]
     now = agent_kpis(cur, filters)
     before = agent_kpis(cur, with_dates(filters, *span))

@@ -21,7 +21,7 @@ import math
 import pandas as pd
 
 from ecdata.metrics.kpis import Filters, kpi_table, with_dates
-from ecdata.metrics.periods import comparison_range
+from ecdata.metrics.periods import compared_range
 
 SALES_FACTORS = ("visitors", "conversion_rate", "aov")
 COST_PARTS = ("spend", "labor_cost", "management_cost")
@@ -78,9 +78,7 @@ def equation_table(cur, filters: Filters, comparison: str, by: str) -> pd.DataFr
     comparison period, their changes, and each factor's contribution (<factor>_part, NaN
     where the split does not exist; see the module). The previous period stands in when
     comparing with targets."""
-    span = comparison_range(filters.date_from, filters.date_to, comparison) or comparison_range(
-        filters.date_from, filters.date_to, "previous"
-    )
+    span = compared_range(*filters.span, comparison)
     keys = [] if by == "none" else [by]
     columns = ["sales", *SALES_FACTORS, "inquiry_cost", "inquiries", *COST_PARTS]
     now = kpi_table(cur, "total", by, filters)[keys + columns]

@@ -89,6 +89,14 @@ class Filters:
     date_to: dt.date | None = None
     currency: str | None = None
 
+    @property
+    def span(self) -> tuple[dt.date, dt.date]:
+        """(first day, last day): for the questions that need a range (a comparison, a
+        week's trend); a scope without both dates is a bug in the caller."""
+        if self.date_from is None or self.date_to is None:
+            raise ValueError(f"{self} has no date range")
+        return self.date_from, self.date_to
+
 
 # A store-day's money columns, converted together when a scope's currencies are mixed.
 UNIT_MONEY = (

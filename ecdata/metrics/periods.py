@@ -43,11 +43,22 @@ def comparison_range(first: dt.date, last: dt.date, mode: str) -> tuple[dt.date,
     """The range to compare with: the same number of days just before, or a year earlier
     (364 days, so weekdays line up). None for 'target', which compares with targets instead."""
     if mode == "previous":
-        length = (last - first).days + 1
-        return first - dt.timedelta(days=length), first - dt.timedelta(days=1)
+        return _previous(first, last)
     if mode == "last_year":
         return first - dt.timedelta(days=364), last - dt.timedelta(days=364)
     return None
+
+
+def compared_range(first: dt.date, last: dt.date, mode: str) -> tuple[dt.date, dt.date]:
+    """comparison_range, with the previous period standing in when comparing with targets
+    (for a change that has no target of its own: an agent's, a product's)."""
+    return comparison_range(first, last, mode) or _previous(first, last)
+
+
+def _previous(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
+    """The same number of days just before."""
+    length = (last - first).days + 1
+    return first - dt.timedelta(days=length), first - dt.timedelta(days=1)
 
 
 def period_end(first: dt.date, grain: str) -> dt.date:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ecdata.metrics.catalogue import DERIVED, PRODUCT_BASE, PRODUCT_COLUMNS
 from ecdata.metrics.kpis import Filters, scope_params, with_dates
-from ecdata.metrics.periods import comparison_range
+from ecdata.metrics.periods import compared_range
 
 CONVERSION = next(m for m in DERIVED if m.name == "conversion_rate")
 
@@ -68,9 +68,7 @@ def product_movers(cur, filters: Filters, comparison: str, top: int = 5) -> pd.D
     Empty unless both periods have product reports: a product absent from a period that has
     reports sold nothing in it; a period without any report says nothing.
     """
-    span = comparison_range(filters.date_from, filters.date_to, comparison)
-    if span is None:
-        span = comparison_range(filters.date_from, filters.date_to, "previous")
+    span = compared_range(*filters.span, comparison)
     cols = ["store", "product_id", "product_name", "sales"]
     now = product_table(cur, filters)[cols]
     before = product_table(cur, with_dates(filters, *span))[cols]

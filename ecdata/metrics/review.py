@@ -28,7 +28,7 @@ from ecdata.metrics.kpis import (
     totals,
     with_dates,
 )
-from ecdata.metrics.periods import comparison_range, week_start
+from ecdata.metrics.periods import compared_range, comparison_range, week_start
 from ecdata.metrics.sources import (
     STORE_ROWS,
     facts_sql,
@@ -136,11 +136,12 @@ def _verdict(metric: str, change: float) -> str:
 def kpi_cards(cur, filters: Filters, comparison: str, trend_weeks: int = 12) -> list[Card]:
     """One card per CARD_METRICS for the filtered range, against `comparison`."""
     now = totals(cur, filters)
-    span = comparison_range(filters.date_from, filters.date_to, comparison)
+    span = comparison_range(*filters.span, comparison)
     before = totals(cur, with_dates(filters, *span)) if span else None
     # Whole weeks only: a partial first week would draw a false dip.
-    trend_from = week_start(filters.date_to) - dt.timedelta(weeks=trend_weeks - 1)
-    weekly = kpi_table(cur, "week", "none", with_dates(filters, trend_from, filters.date_to))
+    first, last = filters.span
+    trend_from = week_start(last) - dt.timedelta(weeks=trend_weeks - 1)
+    weekly = kpi_table(cur, "week", "none", with_dates(filters, trend_from, last))
     cards = []
     for name in CARD_METRICS:
         value = now[name]
@@ -221,9 +222,7 @@ def movers(
     if comparison == "target" and metric in TARGET_OF:
         both = table[[by, metric, TARGET_OF[metric]]].copy()
     else:
-        span = comparison_range(filters.date_from, filters.date_to, comparison)
-        if span is None:
-            span = comparison_range(filters.date_from, filters.date_to, "previous")
+        span = compared_range(*filters.span, comparison)
         before = kpi_table(cur, "total", by, with_dates(filters, *span))[[by, metric]]
         both = table[[by, metric]].merge(before, on=by, how="outer", suffixes=("_now", "_before"))
     both.columns = [by, "current", "previous"]
@@ -244,8 +243,10 @@ def week_flags(
 
     Columns: period, store, metric, value, reference, kind ('target' or 'move').
     """
-    start = filters.date_from - dt.timedelta(weeks=1)
-    weekly = kpi_table(cur, "week", "store", with_dates(filters, start, filters.date_to))
+    first, last = filters.span
+    weekly = kpi_table(
+        cur, "week", "store", with_dates(filters, first - dt.timedelta(weeks=1), last)
+    )
     weekly = weekly.sort_values(["store", "period"], kind="stable").reset_index(drop=True)
     # Each store's previous week in the table (vectorised: 500 stores' rows one by one
     # were 0.3 s of a cold weekly review).
@@ -362,9 +363,7 @@ def period_comparison(
     Columns: the dimension (unless by == 'none'), then per metric: <m>, <m>_before,
     <m>_change (relative; percentage points are left to the reader for rates).
     """
-    span = comparison_range(filters.date_from, filters.date_to, comparison) or comparison_range(
-        filters.date_from, filters.date_to, "previous"
-    )
+    span = compared_range(*filters.span, comparison)
     keys = [] if by == "none" else [by]
     now = kpi_table(cur, "total", by, filters)[keys + list(metrics)]
     before = kpi_table(cur, "total", by, with_dates(filters, *span))[keys + list(metrics)]
@@ -494,7 +493,7 @@ def _cost_parts_notes(cur, filters: Filters) -> list[Message]:
             p for p in ("spend", "labor_cost", "management_cost") if is_missing(getattr(row, p))
         )
         if parts:
-            lacking.setdefault(parts, []).append(row.store)
+            lacking.setdefault(parts, []).append(str(row.store))
     return [
         Message(
             "warn.cost_part_missing",

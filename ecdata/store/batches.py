@@ -369,7 +369,7 @@ def _rename_in(w, table: FactTable, old: str, new: str, batch_id: int) -> tuple[
     return written, replaced
 
 
-def _undo_rename(w, batch_id: int) -> tuple[bool, Message | tuple[int, int]]:
+def _undo_rename(w, batch_id: int) -> Message | tuple[int, int]:
     """Put both stores back: the rows a rename wrote (keys of the rows it replaced, under
     the new name) go, the replaced rows return. Refused when a later active batch wrote to
     either store: its rows could not be told apart from the renamed ones."""
@@ -386,7 +386,7 @@ def _undo_rename(w, batch_id: int) -> tuple[bool, Message | tuple[int, int]]:
         [batch_id, old, new],
     ).fetchall()[0][0]
     if later is not None:
-        return False, Message("err.undo_blocked", {"batch": batch_id, "later": later})
+        return Message("err.undo_blocked", {"batch": batch_id, "later": later})
     removed = restored = 0
     for t in tables:
         keys = [k for k in t.keys if k != "store"] or list(t.keys)
@@ -403,7 +403,7 @@ def _undo_rename(w, batch_id: int) -> tuple[bool, Message | tuple[int, int]]:
             [batch_id],
         ).fetchall()[0][0]
         w.execute(f"DELETE FROM replaced_{t.name} WHERE replaced_by = ?", [batch_id])
-    return True, (removed, restored)
+    return removed, restored
 
 
 def _renamed_stores(w, batch_id: int) -> list[str]:
@@ -459,8 +459,8 @@ def undo_batch(store: Store, batch_id: int, only_by: str | None = None) -> tuple
             return False, Message("err.undo_not_yours", {"batch": batch_id})
         if table_name == RENAME:
             with _rollup_kept(w, *_both_stores_days(*_renamed_stores(w, batch_id))):
-                ok, outcome = _undo_rename(w, batch_id)
-            if not ok:
+                outcome = _undo_rename(w, batch_id)
+            if isinstance(outcome, Message):
                 return False, outcome
             removed, restored = outcome
         else:

@@ -54,7 +54,7 @@ def _extension(package: str, name: str) -> Path:
         module = __import__(package)
     except ImportError:
         raise LakeError("err.lake_packages", version=duckdb.__version__) from None
-    path = Path(module.__file__).parent / "extensions" / f"v{duckdb.__version__}" / name
+    path = Path(str(module.__file__)).parent / "extensions" / f"v{duckdb.__version__}" / name
     if not path.exists():
         raise LakeError("err.lake_packages", version=duckdb.__version__)
     return path

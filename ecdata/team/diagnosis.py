@@ -122,7 +122,7 @@ def diagnose_stage(
         stage = "start"
     mixed = len({f.points_to for f in findings} - {None}) > 1
 
-    warnings = []
+    warnings: list[tuple[str, dict]] = []
     if current_scheme and current_scheme != stage:
         warnings.append(("warn.scheme_mismatch", {"scheme": current_scheme, "stage": stage}))
     if e.inquiry_cost_rising_months >= 3:

@@ -21,6 +21,7 @@ from ecdata.i18n import Message
 from ecdata.ingest import (
     PLACEHOLDERS,
     RowProblem,
+    TableFile,
     first_rows,
     parse_dates,
     parse_months,
@@ -58,18 +59,11 @@ def team_aliases() -> dict[str, str]:
 
 
 @dataclass
-class TeamFile:
-    file_name: str
-    kind: str = ""  # "roster" or "ratings"
-    frame: pd.DataFrame | None = None  # canonical columns, one row per person (or month x person)
-    problems: list[RowProblem] = field(default_factory=list)
-    warnings: list[Message] = field(default_factory=list)
-    error: Message | None = None
-    content_hash: str = ""
+class TeamFile(TableFile):
+    """A roster or ratings sheet: canonical columns, one row per person (or month × person)."""
 
-    @property
-    def ok(self) -> bool:
-        return self.error is None
+    kind: str = ""  # "roster" or "ratings"
+    warnings: list[Message] = field(default_factory=list)
 
 
 # Scores on a 0-100 scale: '85%' is 85 points. Coefficients: '120%' is 1.2.
@@ -144,7 +138,7 @@ def read_team_file(data: bytes, file_name: str) -> TeamFile:
         out.error = Message("err.no_header", {"file": file_name, "rows": 30})
         return out
     header = rows[header_idx]
-    mapping = {}
+    mapping: dict[int, str] = {}
     for i, cell in enumerate(header):
         name = aliases.get(normalize_header(cell))
         if name and name not in mapping.values():
@@ -153,7 +147,7 @@ def read_team_file(data: bytes, file_name: str) -> TeamFile:
     for offset, row in enumerate(rows[header_idx + 1 :]):
         if not any(str(c or "").strip() for c in row):
             continue
-        record = {"__row": header_idx + 2 + offset}
+        record: dict[str, object] = {"__row": header_idx + 2 + offset}
         for i, name in mapping.items():
             record[name] = row[i] if i < len(row) else None
         records.append(record)
@@ -318,7 +312,7 @@ def save_team_file(store: Store, team_file: TeamFile):
         "file_name": team_file.file_name,
         "content_hash": team_file.content_hash,
         "kind": team_file.kind,
-        "rows_read": len(team_file.frame),
+        "rows_read": len(team_file.rows),
         "rows_rejected": len({p.row for p in team_file.problems}),
     }
     return write_batch(store, table, team_file.frame, meta)

@@ -170,6 +170,8 @@ def _problem(row: int, column: str, key: str, value) -> RowProblem:
 def save_plan_file(store: Store, plan: PlanFile):
     """Store a task list as one batch: a task seen before (same id) is updated, not doubled;
     undo restores what it replaced."""
+    if plan.frame is None:
+        raise ValueError(f"{plan.file_name} was refused: it has no tasks to save")
     meta = {
         "file_name": plan.file_name,
         "content_hash": plan.content_hash,
@@ -184,11 +186,11 @@ def save_plan_edits(store: Store, month: dt.date, edited: pd.DataFrame):
     """The month's tasks as typed on Team KPIs, one batch. New rows get an id; a row whose
     person, task or deadline is empty is refused with its position."""
     frame = edited.copy()
-    for i, r in frame.reset_index(drop=True).iterrows():
+    for i, r in enumerate(frame.to_dict("records"), start=1):
         if not str(r.get("person_id") or "").strip() or not str(r.get("task") or "").strip():
-            return False, Message("err.plan_row", {"row": i + 1})
+            return False, Message("err.plan_row", {"row": i})
         if pd.isna(r.get("deadline")):
-            return False, Message("err.plan_row", {"row": i + 1})
+            return False, Message("err.plan_row", {"row": i})
     frame["deadline"] = pd.to_datetime(frame["deadline"]).dt.date
     for column in ("start", "done_on"):
         frame[column] = pd.to_datetime(frame[column]).dt.date
@@ -304,13 +306,13 @@ def plan_results(cur, month: dt.date, late_credit: float = 0.0) -> dict[str, Pla
     the planned work) as task completion and quality points."""
     tasks = plan_tasks(cur, month)
     tasks = tasks[tasks["kind"] == "plan"]
-    out = {}
+    out: dict[str, PlanResult] = {}
     for person_id, group in tasks.groupby("person_id"):
         on_time = int(group["on_time"].sum())
         late = int((group["done"] & ~group["on_time"]).sum())
         credit = on_time + late_credit * late
         rated = group.loc[group["done"] & group["quality"].notna(), "quality"]
-        out[person_id] = PlanResult(
+        out[str(person_id)] = PlanResult(
             len(group),
             on_time,
             late,

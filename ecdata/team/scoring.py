@@ -121,6 +121,8 @@ def score_people(people: pd.DataFrame, stage: str, schemes: Schemes = Schemes())
     rows = []
     for _, p in people.iterrows():
         row = {"person_id": p["person_id"], "name": p.get("name")}
+        # part -> (its input: a fraction or points, None when missing; its points)
+        parts: dict[str, tuple[float | None, float]]
         if stage == "start":
             s = schemes.start
             results = s.task_share_of_results * _num(p.get("task_completion")) + (
@@ -138,7 +140,7 @@ def score_people(people: pd.DataFrame, stage: str, schemes: Schemes = Schemes())
                 ),
             }
         elif stage == "growth":
-            s = schemes.growth
+            g = schemes.growth
             completion = _ratio(p.get("inquiries"), p.get("inquiry_target"))
             quality = _ratio(p.get("qualified_inquiries"), p.get("inquiries"))
             inputs = {
@@ -150,7 +152,7 @@ def score_people(people: pd.DataFrame, stage: str, schemes: Schemes = Schemes())
             }
             # Someone with no inquiry target (a designer, the boss) is scored on the other
             # parts, their weights scaled up to a full 100%.
-            weights = dict(s.weights)
+            weights = dict(g.weights)
             if completion is None:
                 weights.pop("inquiry_completion")
                 weights.pop("inquiry_quality")
@@ -158,16 +160,16 @@ def score_people(people: pd.DataFrame, stage: str, schemes: Schemes = Schemes())
             parts = {}
             for name, weight in weights.items():
                 value = inputs[name]
-                capped = min(value or 0.0, s.completion_cap)
+                capped = min(value or 0.0, g.completion_cap)
                 parts[name] = (value, weight * scale * capped * 100)
         elif stage == "mature":
-            s = schemes.mature
-            completion = _ratio(p.get(s.basis), p.get(f"{s.basis}_target"))
-            capped = min(completion or 0.0, s.completion_cap)
+            m = schemes.mature
+            completion = _ratio(p.get(m.basis), p.get(f"{m.basis}_target"))
+            capped = min(completion or 0.0, m.completion_cap)
             # Without a target of their own (supporting roles) the task part is the score.
-            task_weight = s.task_weight if completion is not None else 1.0
+            task_weight = m.task_weight if completion is not None else 1.0
             parts = {
-                "target_completion": (completion, s.target_weight * capped * 100),
+                "target_completion": (completion, m.target_weight * capped * 100),
                 "task_completion": (
                     _num(p.get("task_completion")) / 100,
                     task_weight * _num(p.get("task_completion")),

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ecdata.demo import load_demo, write_sample_files
 from ecdata.export import neutralise
-from ecdata.i18n import Message
+from ecdata.i18n import Message, Refusal
 from ecdata.ingest.headers import canonical_fields
 from ecdata.ingest.profiles import ProfileError, builtin_profiles
 from ecdata.ingest.reader import DEFAULT_MAX_MB
@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             restore(args.folder, args.db).close()
         except RestoreError as refused:
-            print(Message(refused.key, refused.params), file=sys.stderr)
+            print(refused.message, file=sys.stderr)
             return 1
         print(Message("ok.restored", {"folder": str(args.folder), "db": args.db}))
         return 0
@@ -209,8 +209,9 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](store, args)
 
 
-def _column_map(pairs: list[str]) -> dict[str, str] | Message | None:
-    """--map COLUMN=FIELD pairs as a mapping override, or a Message naming a bad pair."""
+def _column_map(pairs: list[str]) -> dict[str, str] | None:
+    """--map COLUMN=FIELD pairs as a mapping override (None without any); a bad pair is
+    refused, named."""
     if not pairs:
         return None
     known = set(canonical_fields())
@@ -218,7 +219,7 @@ def _column_map(pairs: list[str]) -> dict[str, str] | Message | None:
     for pair in pairs:
         column, sep, field_name = pair.partition("=")
         if not sep or not column.strip() or (field_name and field_name not in known):
-            return Message("err.bad_map", {"pair": pair, "fields": ", ".join(sorted(known))})
+            raise Refusal("err.bad_map", pair=pair, fields=", ".join(sorted(known)))
         mapping[column.strip()] = field_name.strip()
     return mapping
 
@@ -237,9 +238,10 @@ def _ingest_rates(store: Store, data: bytes, name: str) -> bool:
 
 
 def _ingest(store: Store, args) -> int:
-    override = _column_map(args.map)
-    if isinstance(override, Message):
-        print(override, file=sys.stderr)
+    try:
+        override = _column_map(args.map)
+    except Refusal as refused:
+        print(refused.message, file=sys.stderr)
         return 2
     period = None
     if args.date_from or args.date_to:
@@ -393,7 +395,7 @@ def _report(store: Store, args) -> int:
         report = build_report(store.reader(), week, tuple(args.store), args.lang)
         seconds = render(report, {fmt: args.out})
     except ReportError as refused:
-        print(Message(refused.key, refused.params), file=sys.stderr)
+        print(refused.message, file=sys.stderr)
         return 1
     print(Message("rep.saved", {"file": str(args.out), "seconds": seconds}))
     return 0
@@ -430,7 +432,7 @@ def _user(store: Store, args) -> int:
                 users["locked_until"] = users.locked_until.astype(str).replace("NaT", "")
                 print(users.to_string(index=False))
     except AccountError as refused:
-        print(Message(refused.key, refused.params), file=sys.stderr)
+        print(refused.message, file=sys.stderr)
         return 1
     return 0
 
@@ -439,7 +441,7 @@ def _backup(store: Store, args) -> int:
     try:
         batches = backup(store, args.out)
     except RestoreError as refused:
-        print(Message(refused.key, refused.params), file=sys.stderr)
+        print(refused.message, file=sys.stderr)
         return 1
     print(Message("ok.backup", {"folder": str(args.out), "batches": batches}))
     return 0
@@ -478,9 +480,12 @@ def _batches(store: Store, args) -> int:
 
 
 def _undo(store: Store, args) -> int:
-    ok, message = undo_batch(store, args.batch)
-    print(message, file=sys.stdout if ok else sys.stderr)
-    return 0 if ok else 1
+    try:
+        print(undo_batch(store, args.batch))
+    except Refusal as refused:
+        print(refused.message, file=sys.stderr)
+        return 1
+    return 0
 
 
 def profiles_markdown(profiles) -> str:
@@ -524,7 +529,7 @@ def _profiles(store: Store, args) -> int:
             )
             return 1
         except StoreNotGranted as refused:
-            print(Message(refused.key, refused.params), file=sys.stderr)
+            print(refused.message, file=sys.stderr)
             return 1
         for kept in saved:
             print(Message("ok.profile_saved", {"name": kept.id}))
@@ -533,7 +538,7 @@ def _profiles(store: Store, args) -> int:
         try:
             removed = remove_team_profile(store, args.name)
         except StoreNotGranted as refused:
-            print(Message(refused.key, refused.params), file=sys.stderr)
+            print(refused.message, file=sys.stderr)
             return 1
         if not removed:
             print(Message("err.no_profile", {"name": args.name}), file=sys.stderr)

@@ -321,17 +321,15 @@ def demo_batches(cur) -> list[int]:
     ]
 
 
-def remove_demo(store: Store) -> tuple[bool, Message]:
+def remove_demo(store: Store) -> Message:
     """Take the demo company out in one action: each of its batches undone, newest first,
-    so the history shows it and the user's own uploads stay. Refused (with the reason) when
-    an upload of the user's replaced demo rows: that upload must be undone first."""
+    so the history shows it and the user's own uploads stay. Refused (a Refusal saying why)
+    when an upload of the user's replaced demo rows: that upload must be undone first."""
     removed = 0
     for batch in demo_batches(store.reader()):
-        ok, message = undo_batch(store, batch)
-        if not ok:
-            return False, message
+        undo_batch(store, batch)
         removed += 1
-    return True, Message("ok.demo_removed", {"batches": removed})
+    return Message("ok.demo_removed", {"batches": removed})
 
 
 def write_sample_files(folder: Path, end: dt.date) -> list[Path]:

@@ -59,6 +59,24 @@ def not_a_table(file: str, sniffed: str) -> Message:
     )
 
 
+class Refusal(Exception):
+    """What a person asked for cannot be done: `message` says why, in their language. Every
+    refusal of the engine is one of these (or a subclass naming where it comes from); any
+    other exception is a bug and is never dressed up as the user's fault."""
+
+    def __init__(self, key: str, **params):
+        super().__init__(key)
+        self.message = Message(key, params)
+
+    @property
+    def key(self) -> str:
+        return self.message.key
+
+    @property
+    def params(self) -> dict:
+        return self.message.params
+
+
 @dataclass(frozen=True)
 class Message:
     """A user-facing message kept as key + fields, rendered in either language on demand."""

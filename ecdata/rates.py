@@ -12,7 +12,7 @@ import hashlib
 
 import pandas as pd
 
-from ecdata.i18n import Message
+from ecdata.i18n import Message, Refusal
 from ecdata.ingest import (
     RowProblem,
     TableFile,
@@ -59,8 +59,10 @@ def read_rates_file(data: bytes, file_name: str, into: str) -> RatesFile:
     目标币种/into column (the reporting currency). Rows with a month, currency or rate that
     cannot be read are skipped and named; a file with none left is refused."""
     out = RatesFile(file_name, content_hash=hashlib.sha256(data).hexdigest())
-    rows, out.error = table_rows(data, file_name)
-    if out.error:
+    try:
+        rows = table_rows(data, file_name)
+    except Refusal as refused:
+        out.error = refused.message
         return out
     header = _header_row(rows)
     if header is None:

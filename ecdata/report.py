@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 
 from ecdata import figures
 from ecdata.formatting import format_signed, format_value
-from ecdata.i18n import t
+from ecdata.i18n import Refusal, t
 from ecdata.meeting.actions import action_items
 from ecdata.meeting.agenda import (
     agenda,
@@ -50,12 +50,8 @@ PAGE_WIDTH_PX = 720  # A4 at 96 dpi, less the margins
 CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 
 
-class ReportError(Exception):
-    """The report cannot be made (no data for the week, no Chromium): `key` says why."""
-
-    def __init__(self, key: str, **params):
-        super().__init__(key)
-        self.key, self.params = key, params
+class ReportError(Refusal):
+    """The report cannot be made (no data for the week, no Chromium)."""
 
 
 @dataclass

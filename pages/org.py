@@ -4,7 +4,6 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ecdata.i18n import Message
 from ecdata.store.database import StoreNotGranted
 from ecdata.team.diagnosis import full_diagnosis
 from ecdata.team.files import (
@@ -59,7 +58,7 @@ if auth.allowed("upload"):  # roster and ratings files: an upload like any other
                         with auth.acting():
                             result = save_team_file(store, team)
                     except StoreNotGranted as refused:
-                        st.error(say(Message(refused.key, refused.params)))
+                        st.error(say(refused.message))
                     else:
                         st.success(tr("org.saved", batch=result.batch_id))
                         st.rerun()
@@ -189,9 +188,4 @@ if auth.allowed("pay"):
             column_config=tables.team_columns(EDITABLE_ROSTER),
         )
         if st.button(tr("org.save_edits"), key="roster_save"):
-            with auth.acting():
-                ok, outcome = save_roster_edits(store, edited)
-            if ok:
-                st.success(tr("org.saved", batch=outcome))
-            else:
-                st.error(say(outcome))
+            auth.save_as_batch(lambda: save_roster_edits(store, edited))

@@ -30,7 +30,7 @@ from ecdata.team.scoring import (
 )
 from ui import auth, charts, tables
 from ui.sidebar import page_view
-from ui.state import fmt, get_store, labeller, metric_label, query, say, tell, told, tr
+from ui.state import fmt, get_store, labeller, metric_label, query, tell, told, tr
 from ui.url import widget
 
 view = page_view()
@@ -262,12 +262,7 @@ def work_plan(month) -> None:
             },
         )  # fmt: skip
         if st.button(tr("org.save_edits"), key="plan_save"):
-            with auth.acting():
-                ok, outcome = save_plan_edits(get_store(), month, edited)
-            if ok:
-                st.success(tr("org.saved", batch=outcome))
-            else:
-                st.error(say(outcome))
+            auth.save_as_batch(lambda: save_plan_edits(get_store(), month, edited))
 
 
 def tiers_text(tiers, unit):
@@ -390,12 +385,8 @@ with st.expander(tr("tk.edit_ratings", month=f"{month:%Y-%m}")):
             column_config=tables.team_columns(ratings.columns),
         )
         if st.button(tr("org.save_edits"), key="ratings_save"):
-            with auth.acting():
-                ok, outcome = save_ratings_edits(get_store(), month, edited.drop(columns=["name"]))
-            if ok:
-                st.success(tr("org.saved", batch=outcome))
-            else:
-                st.error(say(outcome))
+            ratings_edited = edited.drop(columns=["name"])
+            auth.save_as_batch(lambda: save_ratings_edits(get_store(), month, ratings_edited))
 
 st.subheader(tr("tk.cs"))
 agents = query(agent_kpis, Filters(view.filters.stores, (), month, period_end(month, "month")))

@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from ecdata.i18n import Message
+from ecdata.i18n import Message, Refusal
 from ecdata.ingest.headers import canonical_fields
 from ecdata.ingest.profiles import ProfileError
 from ecdata.ingest.reader import DEFAULT_MAX_MB, first_rows
@@ -149,7 +149,7 @@ def _commit(upload, save) -> None:
         with auth.acting():
             said = save()
     except StoreNotGranted as refused:
-        st.error(say(Message(refused.key, refused.params)))
+        st.error(say(refused.message))
         return
     done[upload.file_id] = say(said)
     st.rerun()
@@ -291,7 +291,7 @@ def profile_saver(upload, parsed) -> None:
                 with auth.acting():
                     save_team_profiles(store, profile_from_mapping(parsed, choices).to_toml())
             except (ProfileError, StoreNotGranted) as refused:
-                st.error(tr("up.profile_refused", why=str(refused)))
+                st.error(tr("up.profile_refused", why=say(refused.message)))
                 return
             # Read again by the profile: the person's mapping is now the profile's.
             st.session_state.pop(f"override_{upload.file_id}", None)
@@ -500,7 +500,7 @@ def _rename(old: str, new: str) -> None:
             result = rename_store(store, old, new)
     except StoreNotGranted as refused:
         st.session_state["_rename_said"] = None
-        st.session_state["_stores_refused"] = say(Message(refused.key, refused.params))
+        st.session_state["_stores_refused"] = say(refused.message)
         return
     st.session_state["_rename_said"] = say("up.renamed", old=old, new=new, batch=result.batch_id)
 
@@ -511,7 +511,7 @@ def _set_currency(store_name: str, currency: str) -> None:
             with auth.acting():
                 set_store_currency(store, store_name, currency)
         except StoreNotGranted as refused:
-            st.session_state["_stores_refused"] = say(Message(refused.key, refused.params))
+            st.session_state["_stores_refused"] = say(refused.message)
 
 
 if said := st.session_state.pop("_rename_said", None):
@@ -575,7 +575,7 @@ def _save_typed_rates(frame: pd.DataFrame) -> None:
         with auth.acting():
             result = save_rates(store, rates.frame, tr("up.rates_typed"), whole=True)
     except StoreNotGranted as refused:
-        st.session_state["_rates_said"] = ("error", say(Message(refused.key, refused.params)))
+        st.session_state["_rates_said"] = ("error", say(refused.message))
         return
     said = Message(
         "ok.rates",
@@ -629,9 +629,9 @@ def _reapply(batch: int) -> None:
         return
     try:
         with auth.acting():
-            st.session_state["_undo_said"] = reapply_batch(store, batch)
-    except StoreNotGranted as refused:
-        st.session_state["_undo_said"] = (False, Message(refused.key, refused.params))
+            st.session_state["_undo_said"] = (True, reapply_batch(store, batch))
+    except Refusal as refused:  # not undone, nothing kept, or another store's batch
+        st.session_state["_undo_said"] = (False, refused.message)
 
 
 def _ask_undo(batch: int) -> None:
@@ -646,8 +646,12 @@ def _undo(batch: int) -> None:
         return
     if not auth.refuse_unless("undo_own"):
         return
-    with auth.acting():
-        st.session_state["_undo_said"] = undo_batch(store, batch, auth.only_own_batches())
+    try:
+        with auth.acting():
+            said = (True, undo_batch(store, batch, auth.only_own_batches()))
+    except Refusal as refused:  # a later upload overwrote it, or it is not this account's
+        said = (False, refused.message)
+    st.session_state["_undo_said"] = said
 
 
 if said := st.session_state.pop("_undo_said", None):

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from helpers import ROOT, TODAY, app
 
+from ecdata.i18n import Refusal
 from ecdata.ingest.upload import ingest_file
 from ecdata.store import Store
 from ecdata.store.accounts import (
@@ -82,9 +83,10 @@ def test_who_did_it_is_recorded_and_a_manager_undoes_only_their_own(store, tmp_p
         save_setting(store, "meeting.people", "initials")
     with acting_as("小美"):
         second = ingest_file(store, other, store_name="A店", today=TODAY).batch.batch_id
-        ok, message = undo_batch(store, first, only_by="小美")
-        assert not ok and message.key == "err.undo_not_yours"
-        assert undo_batch(store, second, only_by="小美")[0]
+        with pytest.raises(Refusal) as refused:
+            undo_batch(store, first, only_by="小美")
+        assert refused.value.key == "err.undo_not_yours"
+        undo_batch(store, second, only_by="小美")
     batches = list_batches(store).set_index("batch_id")
     assert batches.loc[first, "created_by"] == "老板"
     assert (batches.loc[second, "created_by"], batches.loc[second, "undone_by"]) == ("小美", "小美")
@@ -383,15 +385,16 @@ def test_a_limited_manager_rates_only_its_stores_people(with_accounts):
         month = store.reader().execute("SELECT max(month) FROM ratings").fetchall()[0][0]
         before = store.dump()["ratings"]
         with acting_as("lin"):
-            ok, said = save_ratings_edits(
-                store, month, pd.DataFrame({"person_id": [theirs], "peer_rating": [1.0]})
-            )
-            assert not ok and said.key == "acc.store_not_granted" and theirs in said.text("en")
+            with pytest.raises(Refusal) as refused:
+                save_ratings_edits(
+                    store, month, pd.DataFrame({"person_id": [theirs], "peer_rating": [1.0]})
+                )
+            said = refused.value.message
+            assert said.key == "acc.store_not_granted" and theirs in said.text("en")
             assert store.dump()["ratings"] == before
-            ok, _ = save_ratings_edits(
+            save_ratings_edits(
                 store, month, pd.DataFrame({"person_id": [mine], "peer_rating": [77.0]})
             )
-            assert ok
 
 
 def test_sign_out_leaves_nothing_for_the_next_account(with_accounts, app_on):

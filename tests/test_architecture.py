@@ -123,3 +123,24 @@ def test_streamlit_still_has_the_switch_ui_state_flips_for_shared_links():
 
     assert "uses_pages_directory" in vars(PagesManager)
     assert "PagesManager.uses_pages_directory = False" in inspect.getsource(navigation.navigation)
+
+
+def test_every_refusal_is_a_refusal():
+    """One Refusal (ecdata.i18n) carrying a Message: every exception class the engine
+    declares is one, except the reader's internal signal for undecodable bytes (turned into
+    a refusal where it is caught)."""
+    import importlib
+    import inspect
+
+    from ecdata.i18n import Refusal
+
+    internal = {"ecdata.ingest.sniff.UndecodableText"}
+    declared = []
+    for name in MODULES:
+        module = importlib.import_module(name)
+        for cls_name, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ == name and issubclass(cls, BaseException):
+                declared.append(f"{name}.{cls_name}")
+                if f"{name}.{cls_name}" not in internal:
+                    assert issubclass(cls, Refusal), f"{name}.{cls_name}"
+    assert "ecdata.store.database.StoreNotGranted" in declared  # the scan sees them

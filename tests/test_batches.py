@@ -1,7 +1,9 @@
 """Merge, replace, idempotence and undo: the promises every upload keeps."""
 
+import pytest
 from helpers import TODAY, sums
 
+from ecdata.i18n import Refusal
 from ecdata.ingest.upload import ingest_file
 from ecdata.store.batches import list_batches, undo_batch
 
@@ -60,8 +62,7 @@ def test_undo_restores_exactly_what_the_batch_replaced(store, tmp_path):
         store, write(tmp_path, "two.csv", "日期,支付金额\n2026-10-01,1500\n2026-10-02,700\n")
     )
     assert sums(store)["sales"] == 2200
-    ok, _ = undo_batch(store, out.batch.batch_id)
-    assert ok
+    undo_batch(store, out.batch.batch_id)
     assert store.dump()["store_daily"] == before
     assert sums(store)["sales"] == 1000
     # The undone content can be uploaded again and lands again.
@@ -72,13 +73,16 @@ def test_undo_restores_exactly_what_the_batch_replaced(store, tmp_path):
 def test_undo_of_an_overwritten_batch_is_refused_until_the_later_one_is_undone(store, tmp_path):
     first = ingest(store, write(tmp_path, "1.csv", "日期,访客数\n2026-10-01,100\n"))
     second = ingest(store, write(tmp_path, "2.csv", "日期,访客数\n2026-10-01,120\n"))
-    ok, message = undo_batch(store, first.batch.batch_id)
-    assert not ok and message.key == "err.undo_blocked"
+    with pytest.raises(Refusal) as refused:
+        undo_batch(store, first.batch.batch_id)
+    assert refused.value.key == "err.undo_blocked"
     assert sums(store)["visitors"] == 120
-    assert undo_batch(store, second.batch.batch_id)[0]
-    assert undo_batch(store, first.batch.batch_id)[0]
+    undo_batch(store, second.batch.batch_id)
+    undo_batch(store, first.batch.batch_id)
     assert sums(store)["rows"] == 0
-    assert undo_batch(store, first.batch.batch_id)[1].key == "err.batch_undone"
+    with pytest.raises(Refusal) as refused:
+        undo_batch(store, first.batch.batch_id)
+    assert refused.value.key == "err.batch_undone"
 
 
 def test_batch_records_counts(store, tmp_path):
@@ -119,7 +123,7 @@ def test_a_column_added_by_a_later_migration_never_takes_another_columns_values(
         ("2026-10-02", 250, 2000, 2, None),
         ("2026-10-03", 300, None, 2, None),
     ]
-    assert undo_batch(store, 2)[0]
+    undo_batch(store, 2)
     assert sums(store)["visitors"] == 300 and sums(store)["rows"] == 2
     assert cur.execute("SELECT DISTINCT batch_id, added_later FROM store_daily").fetchall() == [
         (1, None)
@@ -139,15 +143,15 @@ def test_an_undone_batch_is_reapplied_as_a_new_undoable_batch(store, tmp_path):
     second.write_text("日期,访客数\n2026-10-02,250\n2026-10-03,300\n", "utf-8")
     for path in (first, second):
         assert ingest_file(store, path, store_name="A店", today=TODAY).ok
-    assert undo_batch(store, 2)[0]
+    undo_batch(store, 2)
     assert sums(store)["visitors"] == 300  # batch 1's figures again
-    ok, said = reapply_batch(store, 2)
-    assert ok and said.params["new"] == 3
+    assert reapply_batch(store, 2).params["new"] == 3
     assert (sums(store)["visitors"], sums(store)["sales"], sums(store)["rows"]) == (650, 3000, 3)
     batches = list_batches(store).set_index("batch_id")
     assert batches.loc[3, "file_name"] == "b.csv"
     # Once: the kept rows became batch 3.
-    assert not reapply_batch(store, 2)[0]
+    with pytest.raises(Refusal):
+        reapply_batch(store, 2)
     # The re-applied batch is undone like any, back to batch 1's figures.
-    assert undo_batch(store, 3)[0]
+    undo_batch(store, 3)
     assert sums(store)["visitors"] == 300

@@ -36,7 +36,7 @@ def later_uploads(store: Store, folder: Path) -> None:
     assert ingest_file(store, more, today=TODAY).ok
     outcome = ingest_file(store, wrong, today=TODAY)
     assert outcome.ok
-    assert undo_batch(store, outcome.batch.batch_id)[0]
+    undo_batch(store, outcome.batch.batch_id)
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,10 @@
 
 import datetime as dt
 
+import pytest
 from helpers import TODAY, sums
 
+from ecdata.i18n import Refusal
 from ecdata.ingest.upload import ingest_file
 from ecdata.metrics.kpis import Filters, totals
 from ecdata.store.batches import list_batches, rename_store, undo_batch
@@ -55,8 +57,7 @@ def test_merging_two_names_keeps_the_target_values_and_fills_its_gaps(store, tmp
     history = list_batches(store)
     assert history.iloc[0].kind == "rename" and history.iloc[0].file_name == "旗舰店 → 天猫旗舰店"
     # Undo puts both names back exactly.
-    ok, _ = undo_batch(store, result.batch_id)
-    assert ok
+    undo_batch(store, result.batch_id)
     after = store.dump()
     after.pop("batches"), before.pop("batches")
     assert after == before
@@ -69,10 +70,12 @@ def test_a_rename_keeps_the_rows_sources_and_blocks_undo_under_a_later_upload(st
     # The row still names the file it came from (currency, spend breakdowns read it).
     assert store.reader().execute("SELECT batch_id FROM store_daily").fetchall() == [(first,)]
     # The original upload cannot be undone from under the rename.
-    assert not undo_batch(store, first)[0]
+    with pytest.raises(Refusal):
+        undo_batch(store, first)
     load(store, tmp_path, "later.csv", "统计日期,访客数,支付金额\n2026-11-05,10,50\n", "B店")
-    ok, message = undo_batch(store, result.batch_id)
-    assert not ok and message.key == "err.undo_blocked"
+    with pytest.raises(Refusal) as refused:
+        undo_batch(store, result.batch_id)
+    assert refused.value.key == "err.undo_blocked"
     assert sums(store)["visitors"] == 1010
 
 

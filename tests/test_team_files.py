@@ -3,7 +3,9 @@
 import datetime as dt
 
 import pandas as pd
+import pytest
 
+from ecdata.i18n import Refusal
 from ecdata.store.batches import undo_batch
 from ecdata.team.files import read_team_file, roster_frame, save_team_file
 
@@ -24,7 +26,7 @@ def test_roster_with_chinese_headers_maps_roles_and_departments(store):
     assert frame.loc["003", "hired"] == dt.date(2024, 6, 1)
     result = save_team_file(store, team)
     assert len(roster_frame(store.reader())) == 3
-    assert undo_batch(store, result.batch_id)[0]
+    undo_batch(store, result.batch_id)
     assert roster_frame(store.reader()).empty
 
 
@@ -90,11 +92,12 @@ def test_edited_ratings_are_saved_as_an_undoable_batch_and_checked(store):
     edited = pd.DataFrame(
         {"person_id": ["A", "B"], "supervisor_rating": [90.0, 80.0], "perf_coef": [1.2, None]}
     )
-    ok, batch = save_ratings_edits(store, month, edited)
-    assert ok and list(ratings_frame(store.reader(), month).supervisor_rating) == [90, 80]
-    refused, message = save_ratings_edits(store, month, edited.assign(perf_coef=[2.5, None]))
-    assert not refused and message.key == "row.out_of_range"
-    assert undo_batch(store, batch)[0]
+    batch = save_ratings_edits(store, month, edited)
+    assert list(ratings_frame(store.reader(), month).supervisor_rating) == [90, 80]
+    with pytest.raises(Refusal) as refused:
+        save_ratings_edits(store, month, edited.assign(perf_coef=[2.5, None]))
+    assert refused.value.key == "row.out_of_range"
+    undo_batch(store, batch)
     assert ratings_frame(store.reader(), month).empty
 
 
@@ -117,11 +120,11 @@ def test_a_row_added_in_the_roster_editor_gets_an_id_and_is_saved(store):
         "manager": "王总",
     }
     edited = pd.concat([edited, pd.DataFrame([added])], ignore_index=True)
-    ok, batch = save_roster_edits(store, edited)
-    assert ok
+    batch = save_roster_edits(store, edited)
     after = roster_frame(store.reader()).set_index("person_id")
     assert after.loc["A店/娜娜", "role"] == "aftersales" and len(after) == 4
-    assert undo_batch(store, batch)[0] and len(roster_frame(store.reader())) == 3
+    undo_batch(store, batch)
+    assert len(roster_frame(store.reader())) == 3
 
 
 def test_a_row_added_without_a_name_is_refused(store):
@@ -130,8 +133,9 @@ def test_a_row_added_without_a_name_is_refused(store):
     save_team_file(store, read_team_file(ROSTER.encode(), "花名册.csv"))
     edited = pd.concat([editor_rows(store), pd.DataFrame([{"role_title": "美工"}])])
     before = store.dump()
-    ok, message = save_roster_edits(store, edited)
-    assert not ok and message.key == "err.team_no_name"
+    with pytest.raises(Refusal) as refused:
+        save_roster_edits(store, edited)
+    assert refused.value.key == "err.team_no_name"
     assert store.dump() == before
 
 
@@ -140,10 +144,9 @@ def test_a_row_deleted_in_the_roster_editor_leaves_the_roster_until_undone(store
 
     save_team_file(store, read_team_file(ROSTER.encode(), "花名册.csv"))
     edited = editor_rows(store)
-    ok, batch = save_roster_edits(store, edited[edited.name != "阿杰"])
-    assert ok
+    batch = save_roster_edits(store, edited[edited.name != "阿杰"])
     assert sorted(roster_frame(store.reader()).name) == ["小美", "王总"]
-    assert undo_batch(store, batch)[0]
+    undo_batch(store, batch)
     assert sorted(roster_frame(store.reader()).name) == ["小美", "王总", "阿杰"]
 
 

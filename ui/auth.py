@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from ecdata.i18n import Message
+from ecdata.i18n import Message, Refusal
 from ecdata.store.accounts import (
     LOCAL_OWNER,
     AccountError,
@@ -128,7 +128,7 @@ def _sign_in() -> None:
     try:
         user = sign_in(get_store(), name, password, client=_client())
     except AccountError as refused:
-        st.session_state["_sign_in_said"] = Message(refused.key, refused.params)
+        st.session_state["_sign_in_said"] = refused.message
         return
     st.session_state["_token"] = start_session(get_store(), user)
     # Until the browser reconnects with the cookie, only this connection holds the sign-in.
@@ -211,6 +211,18 @@ def granted_people(people, rows=None):
 def acting():
     """Record this session's account on what is written inside the block."""
     return acting_as(user().name or None)
+
+
+def save_as_batch(save) -> None:
+    """Run `save()` (returning a batch id) as this session's account and say what came of
+    it: saved as batch N, or the refusal in the reader's language."""
+    try:
+        with acting():
+            batch = save()
+    except Refusal as refused:
+        st.error(say(refused.message))
+    else:
+        st.success(tr("org.saved", batch=batch))
 
 
 def only_own_batches() -> str | None:

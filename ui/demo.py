@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ecdata.demo import demo_batches, load_demo, remove_demo
+from ecdata.i18n import Refusal
 from ui import auth
 from ui.state import get_store, query, say, tr
 
@@ -13,9 +14,12 @@ from ui.state import get_store, query, say, tr
 def _remove() -> None:
     if not auth.refuse_unless("upload"):
         return
-    with auth.acting():
-        ok, message = remove_demo(get_store())
-    st.session_state["_demo_message"] = (ok, message)
+    try:
+        with auth.acting():
+            said = (True, remove_demo(get_store()))
+    except Refusal as refused:
+        said = (False, refused.message)
+    st.session_state["_demo_message"] = said
 
 
 def _load() -> None:

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import streamlit as st
 
-from ecdata.i18n import Message
 from ecdata.meeting.actions import action_items, add_action, mark_done
 from ecdata.meeting.agenda import (
     AGENDA_KEY,
@@ -446,7 +445,7 @@ def show_report_button(view: View) -> None:
                 outputs = {f: Path(folder) / f"report.{f}" for f in FORMATS}
                 render(report, outputs)
             except ReportError as refused:
-                st.error(say(Message(refused.key, refused.params)))
+                st.error(say(refused.message))
                 return
             st.session_state["_report"] = {f: p.read_bytes() for f, p in outputs.items()}
             st.session_state["_report_week"] = week_label(week)

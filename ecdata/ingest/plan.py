@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from ecdata.i18n import Message
+from ecdata.i18n import Refusal
 from ecdata.ingest import headers as hd
 from ecdata.ingest.cleaning import sql_str
 from ecdata.ingest.profiles import Profile, sign_convention
@@ -208,12 +208,8 @@ class Options:
     above_header: str = ""  # the text above the header, where some reports name their period
 
 
-class Refused(Exception):
-    """The file cannot become facts; `message` says why."""
-
-    def __init__(self, key: str, **params):
-        super().__init__(key)
-        self.message = Message(key, params)
+class Refused(Refusal):
+    """The file cannot become facts."""
 
 
 def plan_facts(layout: Layout, table: FactTable, ev: Evidence, opts: Options) -> FactPlan:

@@ -45,6 +45,7 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
+from ecdata.i18n import Refusal
 from ecdata.names import normalize_header
 from ecdata.platforms import DATA_DIR, GENERIC, Platform, platform_markers
 
@@ -57,8 +58,16 @@ KINDS = ("", "store", "product", "ad", "agent", "monthly")
 SIGNS = ("positive", "may_be_negative", "negated")
 
 
-class ProfileError(ValueError):
-    """A profile's text is not a valid profile; the message names what is wrong."""
+class ProfileError(Refusal):
+    """A profile's text is not a valid profile; `why` names what is wrong (in the terms of
+    the data format, which are English)."""
+
+    def __init__(self, why: str):
+        super().__init__("err.profile_invalid", why=why)
+        self.why = why
+
+    def __str__(self) -> str:
+        return self.why
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 from python_calamine import CalamineError
 
-from ecdata.i18n import Message, not_a_table
+from ecdata.i18n import Message, Refusal, not_a_table
 from ecdata.ingest import headers as hd
 from ecdata.ingest.cleaning import install_macros, sql_path
 from ecdata.ingest.facts import check_facts
@@ -261,15 +261,16 @@ def read_rows(data: bytes, limit: int | None = None) -> list[list]:
     return list(csv.reader(lines, delimiter="\t" if tabs > commas else ","))
 
 
-def table_rows(data: bytes, file_name: str) -> tuple[list[list], Message | None]:
-    """(rows as text cells, None), or ([], the refusal) for an empty file or bytes that are
-    not a table: the start every small table file (team sheets, exchange rates) shares."""
+def table_rows(data: bytes, file_name: str) -> list[list]:
+    """The rows of a small table file (team sheets, exchange rates, task lists) as text
+    cells; an empty file or bytes that are not a table are refused (Refusal)."""
     if not data:
-        return [], Message("err.empty", {"file": file_name})
+        raise Refusal("err.empty", file=file_name)
     try:
-        return read_rows(data), None
+        return read_rows(data)
     except ValueError as exc:
-        return [], not_a_table(file_name, str(exc))
+        refusal = not_a_table(file_name, str(exc))
+        raise Refusal(refusal.key, **refusal.params) from None
 
 
 def _header_index(rows: list[list], parsed: ParsedExport) -> int | None:

@@ -234,7 +234,7 @@ def commit(store: Store, parsed: ParsedExport) -> IngestOutcome:
     try:
         result = write_batch(store, parsed.table, parsed.staged_file, meta, once=True)
     except StoreNotGranted as refused:
-        return IngestOutcome(name, False, Message(refused.key, refused.params), None, parsed)
+        return IngestOutcome(name, False, refused.message, None, parsed)
     if result.duplicate_of is not None:
         message = Message("ok.duplicate_upload", {"file": name, "batch": result.duplicate_of})
         return IngestOutcome(name, True, message, result, parsed)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from ecdata.i18n import Refusal
 from ecdata.names import has_control_characters
 from ecdata.store.database import Store
 
@@ -59,12 +60,8 @@ class User:
 LOCAL_OWNER = User("", "owner")
 
 
-class AccountError(Exception):
-    """A refused account operation; `key` is the i18n message."""
-
-    def __init__(self, key: str, **params):
-        super().__init__(key)
-        self.key, self.params = key, params
+class AccountError(Refusal):
+    """A refused account operation (a weak password, a locked account, an unknown name)."""
 
 
 def any_accounts(cur) -> bool:

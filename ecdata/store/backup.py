@@ -11,15 +11,14 @@ from pathlib import Path
 
 import duckdb
 
+from ecdata.i18n import Refusal
 from ecdata.store.database import Store
 from ecdata.store.lake import is_lake, lake_ddl, open_lake
 from ecdata.store.schema import SCHEMA_VERSION
 
 
-class RestoreError(Exception):
-    def __init__(self, key: str, **params):
-        super().__init__(key)
-        self.key, self.params = key, params
+class RestoreError(Refusal):
+    """A backup that cannot be written or restored (a folder in use, a target not empty)."""
 
 
 def backup(store: Store, folder: Path) -> int:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from ecdata.i18n import Message
+from ecdata.i18n import Message, Refusal
 from ecdata.names import has_control_characters
 from ecdata.store import FACT_TABLES, STORE_DAILY, FactTable, Store
 from ecdata.store.database import (
@@ -369,7 +369,7 @@ def _rename_in(w, table: FactTable, old: str, new: str, batch_id: int) -> tuple[
     return written, replaced
 
 
-def _undo_rename(w, batch_id: int) -> Message | tuple[int, int]:
+def _undo_rename(w, batch_id: int) -> tuple[int, int]:
     """Put both stores back: the rows a rename wrote (keys of the rows it replaced, under
     the new name) go, the replaced rows return. Refused when a later active batch wrote to
     either store: its rows could not be told apart from the renamed ones."""
@@ -386,7 +386,7 @@ def _undo_rename(w, batch_id: int) -> Message | tuple[int, int]:
         [batch_id, old, new],
     ).fetchall()[0][0]
     if later is not None:
-        return Message("err.undo_blocked", {"batch": batch_id, "later": later})
+        raise Refusal("err.undo_blocked", batch=batch_id, later=later)
     removed = restored = 0
     for t in tables:
         keys = [k for k in t.keys if k != "store"] or list(t.keys)
@@ -437,10 +437,10 @@ def _undo_rows(w, table_name: str, batch_id: int) -> tuple[int, int]:
     return removed, restored
 
 
-def undo_batch(store: Store, batch_id: int, only_by: str | None = None) -> tuple[bool, Message]:
+def undo_batch(store: Store, batch_id: int, only_by: str | None = None) -> Message:
     """Put back what batch `batch_id` replaced and remove what it added.
 
-    Refused (False, message) when a later active batch overwrote some of its rows, since
+    Refused (Refusal) when a later active batch overwrote some of its rows, since
     restoring then would silently throw away the later upload: undo that one first. The
     check runs inside the write transaction, so no upload can land between it and the undo.
     With `only_by` (a manager's account), only that account's own batches are undone.
@@ -451,22 +451,19 @@ def undo_batch(store: Store, batch_id: int, only_by: str | None = None) -> tuple
             [batch_id],
         ).fetchall()
         if not row:
-            return False, Message("err.unknown_batch", {"batch": batch_id})
+            raise Refusal("err.unknown_batch", batch=batch_id)
         table_name, undone_at, created_by = row[0]
         if undone_at is not None:
-            return False, Message("err.batch_undone", {"batch": batch_id})
+            raise Refusal("err.batch_undone", batch=batch_id)
         if only_by is not None and created_by != only_by:
-            return False, Message("err.undo_not_yours", {"batch": batch_id})
+            raise Refusal("err.undo_not_yours", batch=batch_id)
         if table_name == RENAME:
             with _rollup_kept(w, *_both_stores_days(*_renamed_stores(w, batch_id))):
-                outcome = _undo_rename(w, batch_id)
-            if isinstance(outcome, Message):
-                return False, outcome
-            removed, restored = outcome
+                removed, restored = _undo_rename(w, batch_id)
         else:
             later = _later_overwrite(w, table_name, batch_id)
             if later is not None:
-                return False, Message("err.undo_blocked", {"batch": batch_id, "later": later})
+                raise Refusal("err.undo_blocked", batch=batch_id, later=later)
             touched = (
                 f"SELECT date, store FROM {table_name} WHERE batch_id = $1 UNION ALL "
                 f"SELECT date, store FROM replaced_{table_name} WHERE replaced_by = $1"
@@ -479,13 +476,13 @@ def undo_batch(store: Store, batch_id: int, only_by: str | None = None) -> tuple
             [ACTOR.get(), batch_id],
         )
     # `removed` counts every row the batch wrote; those it had replaced came back.
-    return True, Message(
+    return Message(
         "ok.undone",
         {"batch": batch_id, "restored": restored, "removed": max(removed - restored, 0)},
     )
 
 
-def reapply_batch(store: Store, batch_id: int) -> tuple[bool, Message]:
+def reapply_batch(store: Store, batch_id: int) -> Message:
     """Write an undone batch's rows again, as a new batch (undoable like any): the rows its
     undo kept, with the same file, platform and store; a rename is renamed again."""
     cur = store.reader()
@@ -496,20 +493,20 @@ def reapply_batch(store: Store, batch_id: int) -> tuple[bool, Message]:
         [batch_id],
     ).fetchall()
     if not row:
-        return False, Message("err.unknown_batch", {"batch": batch_id})
+        raise Refusal("err.unknown_batch", batch=batch_id)
     (file_name, kind, platform, target, store_param, encoding, header_row, read, rejected,
      first, last, undone_at, content_hash) = row[0]  # fmt: skip
     if undone_at is None:
-        return False, Message("err.batch_active", {"batch": batch_id})
+        raise Refusal("err.batch_active", batch=batch_id)
     if target == RENAME:
         old, new = _renamed_stores(cur, batch_id)
         result = rename_store(store, old, new)
-        return True, Message("ok.reapplied", {"batch": batch_id, "new": result.batch_id})
+        return Message("ok.reapplied", {"batch": batch_id, "new": result.batch_id})
     table = FACT_TABLES[target]
     columns = ", ".join(c for c in table.columns if c != "batch_id")
     rows = cur.execute(f"SELECT {columns} FROM undone_{target} WHERE batch_id = ?", [batch_id]).df()
     if rows.empty:
-        return False, Message("err.nothing_to_reapply", {"batch": batch_id})
+        raise Refusal("err.nothing_to_reapply", batch=batch_id)
     meta = {
         "file_name": file_name,
         "content_hash": f"{content_hash}:reapplied:{batch_id}",
@@ -526,7 +523,7 @@ def reapply_batch(store: Store, batch_id: int) -> tuple[bool, Message]:
     result = write_batch(store, table, rows, meta)
     with store.writer() as w:  # re-applied once: its kept rows are now the new batch's
         w.execute(f"DELETE FROM undone_{target} WHERE batch_id = ?", [batch_id])
-    return True, Message("ok.reapplied", {"batch": batch_id, "new": result.batch_id})
+    return Message("ok.reapplied", {"batch": batch_id, "new": result.batch_id})
 
 
 def undo_summary(store: Store, batch_id: int) -> Message:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from ecdata.i18n import Refusal
 from ecdata.store.lake import is_lake, lake_ddl, open_lake, use_lake, writers_lock
 from ecdata.store.schema import FACT_TABLES, MIGRATIONS, SCHEMA_VERSION
 
@@ -35,14 +36,13 @@ def acting_as(name: str | None):
         ACTOR.reset(token)
 
 
-class StoreNotGranted(Exception):
+class StoreNotGranted(Refusal):
     """The acting account may not write to these stores (a store-limited account), or not
-    what belongs to every store (no `stores`); `key` and `params` are the i18n message."""
+    what belongs to every store (no `stores`)."""
 
     def __init__(self, stores: list[str]):
-        super().__init__(", ".join(stores) or "every store")
-        self.key = "acc.store_not_granted" if stores else "acc.company_wide"
-        self.params = {"stores": "、".join(stores)}
+        key = "acc.store_not_granted" if stores else "acc.company_wide"
+        super().__init__(key, stores="、".join(stores))
 
 
 def granted_stores(cur) -> tuple[str, ...] | None:

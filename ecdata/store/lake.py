@@ -27,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from ecdata.i18n import Message
+from ecdata.i18n import Refusal
 
 PREFIX = "ducklake:postgres:"
 CATALOG = "lake"
@@ -36,12 +36,8 @@ LOCK_KEY = 7_316_421  # the advisory lock every ecdata writer takes (any number,
 _ATTACH_TRIES = 8
 
 
-class LakeError(Exception):
-    """DuckLake cannot be opened as configured; `message` says why and what to do."""
-
-    def __init__(self, key: str, **params):
-        super().__init__(key)
-        self.message = Message(key, params)
+class LakeError(Refusal):
+    """DuckLake cannot be opened as configured; the message says what to do."""
 
 
 def is_lake(target: str) -> bool:

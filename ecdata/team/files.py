@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ecdata.i18n import Message
+from ecdata.i18n import Message, Refusal
 from ecdata.ingest import (
     PLACEHOLDERS,
     RowProblem,
@@ -33,7 +33,6 @@ from ecdata.ingest import (
 from ecdata.names import normalize_header
 from ecdata.store import RATINGS, ROSTER, Store
 from ecdata.store.batches import write_batch
-from ecdata.store.database import StoreNotGranted
 from ecdata.team.org import role_of, roles
 
 ALIASES = Path(__file__).parents[1] / "data" / "team_aliases.csv"
@@ -126,8 +125,10 @@ def is_team_file(data: bytes) -> bool:
 def read_team_file(data: bytes, file_name: str) -> TeamFile:
     """Read a roster or a monthly ratings file (told apart by a 月份/month column)."""
     out = TeamFile(file_name, content_hash=hashlib.sha256(data).hexdigest())
-    rows, out.error = table_rows(data, file_name)
-    if out.error:
+    try:
+        rows = table_rows(data, file_name)
+    except Refusal as refused:
+        out.error = refused.message
         return out
     aliases = team_aliases()
     header_idx = next(
@@ -377,14 +378,14 @@ def rating_months(cur) -> list[dt.date]:
     return [r[0] for r in cur.execute("SELECT DISTINCT month FROM ratings ORDER BY 1").fetchall()]
 
 
-def save_roster_edits(store: Store, edited: pd.DataFrame) -> tuple[bool, Message | int]:
+def save_roster_edits(store: Store, edited: pd.DataFrame) -> int:
     """Save an edited roster as one batch: roles follow the job titles, and a reporting loop
     is refused as it would be in a file."""
     frame = edited.copy()
     named = frame["name"].notna() & (frame["name"].astype(str).str.strip() != "")
     if not named.all():
         # A row added in the editor and left without a name: nobody to store.
-        return False, Message("err.team_no_name", {"file": "roster"})
+        raise Refusal("err.team_no_name", file="roster")
     frame["name"] = frame["name"].astype(str).str.strip()
     frame["person_id"] = _person_ids(frame)  # new rows get store/name, like a file without 工号
     frame["role"] = frame["role_title"].map(role_of)
@@ -394,7 +395,7 @@ def save_roster_edits(store: Store, edited: pd.DataFrame) -> tuple[bool, Message
     )
     loop = reporting_loop(frame)
     if loop:
-        return False, Message("err.reporting_loop", {"file": "roster", "people": " → ".join(loop)})
+        raise Refusal("err.reporting_loop", file="roster", people=" → ".join(loop))
     cols = [c for c in ROSTER.keys + ROSTER.metrics if c in frame]
     digest = hashlib.sha256(frame[cols].to_csv(index=False).encode()).hexdigest()
     # The editor shows the whole roster: a row deleted there leaves the roster (undoably).
@@ -411,10 +412,10 @@ def save_roster_edits(store: Store, edited: pd.DataFrame) -> tuple[bool, Message
             "rows_rejected": 0,
         },
     )
-    return True, result.batch_id
+    return result.batch_id
 
 
-def save_ratings_edits(store: Store, month: dt.date, edited: pd.DataFrame):
+def save_ratings_edits(store: Store, month: dt.date, edited: pd.DataFrame) -> int:
     """Save one month's edited ratings as one batch. Ratings outside 0-100 and performance
     coefficients outside 0-2 are refused with the person named."""
     frame = edited.copy()
@@ -424,21 +425,15 @@ def save_ratings_edits(store: Store, month: dt.date, edited: pd.DataFrame):
             bad = frame[(frame[column].notna()) & ((frame[column] < lo) | (frame[column] > hi))]
             if not bad.empty:
                 who = bad.iloc[0]
-                return False, Message(
+                raise Refusal(
                     "row.out_of_range",
-                    {
-                        "row": who.get("name", who["person_id"]),
-                        "column": column,
-                        "value": who[column],
-                    },
+                    row=who.get("name", who["person_id"]),
+                    column=column,
+                    value=who[column],
                 )
     cols = [c for c in RATINGS.keys + RATINGS.metrics if c in frame]
     digest = hashlib.sha256(frame[cols].to_csv(index=False).encode()).hexdigest()
-    try:
-        result = _write_ratings(store, frame, cols, digest, month)
-    except StoreNotGranted as refused:
-        return False, Message(refused.key, refused.params)
-    return True, result.batch_id
+    return _write_ratings(store, frame, cols, digest, month).batch_id
 
 
 def _write_ratings(store: Store, frame, cols, digest: str, month: dt.date):

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ecdata.i18n import Message
+from ecdata.i18n import Message, Refusal
 from ecdata.ingest import (
     PLACEHOLDERS,
     RowProblem,
@@ -79,8 +79,10 @@ def read_plan_file(data: bytes, file_name: str, roster: pd.DataFrame) -> PlanFil
     person the roster lacks is a row problem, named), the month from the deadline (else the
     start), a task id from the tool (else from person, task and dates)."""
     out = PlanFile(file_name, content_hash=hashlib.sha256(data).hexdigest())
-    rows, out.error = table_rows(data, file_name)
-    if out.error:
+    try:
+        rows = table_rows(data, file_name)
+    except Refusal as refused:
+        out.error = refused.message
         return out
     header_idx = _header_index(rows)
     if header_idx is None:
@@ -182,15 +184,15 @@ def save_plan_file(store: Store, plan: PlanFile):
     return write_batch(store, PLAN_TASKS, plan.frame, meta)
 
 
-def save_plan_edits(store: Store, month: dt.date, edited: pd.DataFrame):
+def save_plan_edits(store: Store, month: dt.date, edited: pd.DataFrame) -> int:
     """The month's tasks as typed on Team KPIs, one batch. New rows get an id; a row whose
     person, task or deadline is empty is refused with its position."""
     frame = edited.copy()
     for i, r in enumerate(frame.to_dict("records"), start=1):
         if not str(r.get("person_id") or "").strip() or not str(r.get("task") or "").strip():
-            return False, Message("err.plan_row", {"row": i})
+            raise Refusal("err.plan_row", row=i)
         if pd.isna(r.get("deadline")):
-            return False, Message("err.plan_row", {"row": i})
+            raise Refusal("err.plan_row", row=i)
     frame["deadline"] = pd.to_datetime(frame["deadline"]).dt.date
     for column in ("start", "done_on"):
         frame[column] = pd.to_datetime(frame[column]).dt.date
@@ -219,7 +221,7 @@ def save_plan_edits(store: Store, month: dt.date, edited: pd.DataFrame):
             "date_max": month,
         },
     )
-    return True, result.batch_id
+    return result.batch_id
 
 
 def plan_tasks(

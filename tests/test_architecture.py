@@ -137,6 +137,8 @@ def test_every_refusal_is_a_refusal():
     internal = {"ecdata.ingest.sniff.UndecodableText"}
     declared = []
     for name in MODULES:
+        if name.endswith("__main__"):
+            continue  # importing it runs the CLI
         module = importlib.import_module(name)
         for cls_name, cls in inspect.getmembers(module, inspect.isclass):
             if cls.__module__ == name and issubclass(cls, BaseException):

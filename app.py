@@ -6,9 +6,9 @@ st.set_page_config(page_title="ecdata", page_icon="📊", layout="wide")
 
 from ui.auth import current_user, gate  # noqa: E402
 from ui.sidebar import render_sidebar  # noqa: E402
-from ui.state import get_store, tr  # noqa: E402
+from ui.state import start_run, tr  # noqa: E402
 
-get_store()  # opens the database, loading the demo company into an empty one
+start_run()  # opens the database (the demo company in an empty one), reads its version once
 pages = {
     tr("nav.review"): [
         st.Page(

@@ -140,3 +140,44 @@ def test_a_remembered_answer_cleared_by_another_session_mid_lookup_is_no_error(t
         finally:
             database._REMEMBERED = original
         assert answer.x.tolist() == [1]
+
+
+def test_a_run_reads_the_data_version_once_and_a_write_unpins_it(tmp_path, monkeypatch):
+    """One cache of answers keyed by the data version, read once per page run; a write in
+    the run unpins it, so what the run asks next sees the change."""
+    import ecdata.store.database as database
+    from ecdata.store import Store
+
+    calls = []
+    real = database.data_version
+    monkeypatch.setattr(database, "data_version", lambda cur: calls.append(1) or real(cur))
+    with Store(tmp_path / "v.duckdb") as store:
+        cur = store.reader()
+        database.pin_data_version(cur)
+        calls.clear()
+        answers = [database.per_data_version(cur, ("q", i), lambda i=i: i) for i in range(5)]
+        assert answers == [0, 1, 2, 3, 4] and calls == []  # five questions, no version query
+        asked = []
+        database.per_data_version(cur, ("same",), lambda: asked.append(1) or "first")
+        assert database.per_data_version(cur, ("same",), lambda: "again") == "first"
+        with store.writer() as w:
+            w.execute("INSERT INTO app_settings (setting_id, key, value) VALUES (1, 'k', '1')")
+        # The version moved and is read again: the same question is answered anew.
+        assert database.per_data_version(cur, ("same",), lambda: "after the write") == (
+            "after the write"
+        )
+        assert calls == [1]
+
+
+def test_the_weekly_review_reads_the_data_version_once_per_rerun(db, monkeypatch):
+    from helpers import app
+
+    import ecdata.store.database as database
+
+    at = app(lang="en")
+    calls = []
+    real = database.data_version
+    monkeypatch.setattr(database, "data_version", lambda cur: calls.append(1) or real(cur))
+    at.run()
+    assert not at.exception
+    assert len(calls) == 1  # was 15: one per question of the page

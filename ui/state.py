@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import os
 import re
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from ecdata.metrics.catalogue import METRICS
 from ecdata.metrics.kpis import Filters
 from ecdata.metrics.periods import comparison_range, preset_range
 from ecdata.store import Store, default_db_path
+from ecdata.store.database import per_data_version, pin_data_version
 
 
 @st.cache_resource
@@ -31,15 +31,15 @@ def _open_store(path: str) -> Store:
     return store
 
 
+def start_run() -> None:
+    """Read the data version once for this run (every answer of the run is keyed by it):
+    by app.py, and by each page's first line, as a rerun may run the page alone."""
+    pin_data_version(get_store().reader())
+
+
 def get_store() -> Store:
     """One DuckDB connection per process and file ($ECDATA_DB); reads take a cursor each."""
     return _open_store(str(default_db_path()))
-
-
-@st.cache_data(max_entries=512, show_spinner=False)
-def _cached(path, module: str, name: str, version: int, scope, args: tuple, kwargs: dict):
-    fn = getattr(importlib.import_module(module), name)
-    return fn(_open_store(path).reader(scope), *args, **kwargs)
 
 
 def store_scope() -> tuple[str, ...] | None:
@@ -56,11 +56,21 @@ def reader():
 
 
 def query(fn, *args, **kwargs):
-    """fn(cursor, *args, **kwargs) on this account's cursor, cached per account scope until
-    the next upload or undo changes the data."""
-    store = get_store()
-    version = store.data_version()
-    return _cached(store.path, fn.__module__, fn.__name__, version, store_scope(), args, kwargs)
+    """fn(cursor, *args, **kwargs) on this account's cursor, answered once per data version
+    and account scope: the engine's one cache (store.database.per_data_version), keyed by
+    the version this run read once (app.py pins it). A frame comes back as a copy, so a page
+    that changes what it got never changes what the next run gets."""
+    cur = reader()
+    question = (fn.__module__, fn.__qualname__, args, tuple(sorted(kwargs.items())))
+    return _fresh(per_data_version(cur, question, lambda: fn(cur, *args, **kwargs)))
+
+
+def _fresh(answer):
+    if hasattr(answer, "copy") and hasattr(answer, "columns"):
+        return answer.copy()
+    if isinstance(answer, tuple | list):
+        return type(answer)(_fresh(part) for part in answer)
+    return answer
 
 
 def browser_language() -> str:

@@ -100,41 +100,74 @@ def data_version(cur) -> int:
     return int(cur.execute(DATA_VERSION_SQL).fetchall()[0][0])
 
 
-# Results remembered per database, data version and question (`per_data_version`).
-_REMEMBERED: dict[tuple, object] = {}
+# Answers remembered per database, store scope, data version and question
+# (`per_data_version`): the one cache of the app's answers (the pages' `ui.state.query` and
+# the engine's repeated KPI questions), within a memory budget, oldest forgotten first.
+_REMEMBERED: dict[tuple, tuple[object, int]] = {}  # key -> (answer, its bytes)
 _REMEMBERED_LOCK = threading.Lock()  # sessions run in threads: one clears while one reads
-_NOT_KEPT = object()
-_REMEMBERED_MAX = 128
-# Answers with more rows than this are not kept (a year of 500 stores by week is 26,000 rows,
-# several MB each): the page's own cache holds those; the repeated questions are small.
-_REMEMBERED_ROWS = 10_000
+_REMEMBERED_BYTES = [0]
+_BUDGET_BYTES = 384 * 2**20  # what the answers of a busy morning take, at 10M fact rows
+# The data version a page run read once (pin_data_version): (database path, version).
+_PINNED: ContextVar[tuple[str, int] | None] = ContextVar("pinned_data_version", default=None)
+
+
+def _database_path(cur) -> str | None:
+    row = cur.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchall()
+    return row[0][0] if row and row[0][0] else None
+
+
+def pin_data_version(cur) -> None:
+    """Read the data version once for this run of a page: its answers are all keyed by it
+    (the version costs a query; a page asks some twenty questions). A write in the run
+    unpins it (Store.writer), so what follows sees its own change."""
+    path = _database_path(cur)
+    _PINNED.set((path, data_version(cur)) if path else None)
+
+
+def _size(answer) -> int:
+    """Roughly what an answer holds in memory: frames by their columns, tuples by parts."""
+    if hasattr(answer, "memory_usage"):  # a DataFrame (a Series per column) or a Series
+        usage = answer.memory_usage(index=True)
+        return int(usage.sum() if hasattr(usage, "sum") else usage)
+    if isinstance(answer, tuple | list):
+        return sum(_size(part) for part in answer) + 64
+    return 1024
 
 
 def per_data_version(cur, question: tuple, answer):
-    """`answer()`, computed once per database file, data version and `question` (hashable)
-    in this process: a page asks the same KPI question several times per run (cards, notes,
-    the equation), each a scan of the fact tables. An in-memory database is asked every
-    time (it has no name another store could not share)."""
+    """`answer()`, computed once per database file, store scope, data version and
+    `question` (hashable) in this process. An in-memory database (no name another could not
+    share) and an unhashable question are answered every time."""
     # The cursor's store scope is part of the key (limit_to_stores): a limited account's
     # answer is never served to another, nor the reverse.
-    path = cur.execute(
+    row = cur.execute(
         "SELECT path, (SELECT sql FROM duckdb_views() WHERE temporary "
         "AND view_name = 'store_daily') FROM duckdb_databases() "
         "WHERE database_name = current_database()"
     ).fetchall()
-    if not path or not path[0][0]:
+    if not row or not row[0][0]:
         return answer()
-    key = (path[0][0], path[0][1], data_version(cur), question)
-    kept = _REMEMBERED.get(key, _NOT_KEPT)  # one lookup: no KeyError if cleared between two
-    if kept is not _NOT_KEPT:
-        return kept
+    path, scope = row[0]
+    pinned = _PINNED.get()
+    version = pinned[1] if pinned is not None and pinned[0] == path else data_version(cur)
+    key = (path, scope, version, question)
+    try:
+        kept = _REMEMBERED.get(key)  # one lookup: no KeyError if cleared in between
+    except TypeError:  # an argument that cannot be a key (a list, a frame)
+        return answer()
+    if kept is not None:
+        return kept[0]
     result = answer()
-    rows = result.shape[0] if hasattr(result, "shape") else 0  # a DataFrame's rows
-    if rows <= _REMEMBERED_ROWS:
-        with _REMEMBERED_LOCK:
-            if len(_REMEMBERED) >= _REMEMBERED_MAX:
-                _REMEMBERED.clear()
-            _REMEMBERED[key] = result
+    size = _size(result)
+    with _REMEMBERED_LOCK:
+        if size <= _BUDGET_BYTES // 4:  # one huge answer never pushes out all the others
+            _REMEMBERED[key] = (result, size)
+            _REMEMBERED_BYTES[0] += size
+        while _REMEMBERED_BYTES[0] > _BUDGET_BYTES and _REMEMBERED:
+            oldest = next(iter(_REMEMBERED))
+            _REMEMBERED_BYTES[0] -= _REMEMBERED.pop(oldest)[1]
     return result
 
 
@@ -142,6 +175,7 @@ def forget_remembered() -> None:
     """Empty `per_data_version`'s memory (benchmarks measuring a cold start)."""
     with _REMEMBERED_LOCK:
         _REMEMBERED.clear()
+        _REMEMBERED_BYTES[0] = 0
 
 
 # How a store-limited cursor sees each table that holds stores' rows (SQL over the table's
@@ -271,8 +305,11 @@ class Store:
     @contextmanager
     def writer(self):
         """The single write path: a locked cursor inside one transaction."""
-        with self._exclusive(), self._transaction() as cur:
-            yield cur
+        try:
+            with self._exclusive(), self._transaction() as cur:
+                yield cur
+        finally:
+            _PINNED.set(None)  # the run's pinned data version is stale once anything is written
 
     def schema_version(self) -> int:
         cur = self.reader()

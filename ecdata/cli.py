@@ -12,6 +12,7 @@ import datetime as dt
 import getpass
 import json
 import sys
+import textwrap
 from pathlib import Path
 
 import duckdb
@@ -40,6 +41,7 @@ from ecdata.metrics.products import product_table
 from ecdata.metrics.review import conversion_notes
 from ecdata.rates import is_rates_file, read_rates_file, save_rates
 from ecdata.report import FORMATS, ReportError, build_report, render
+from ecdata.sql import recording
 from ecdata.store import Store, default_db_path
 from ecdata.store.accounts import (
     ROLES,
@@ -119,6 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--currency",
         help="report money in this currency (CNY, USD, …), converted at each month's rate",
+    )
+    p.add_argument(
+        "--show-sql",
+        action="store_true",
+        help="print, after the table, every SQL statement that computed it with its parameters",
     )
 
     p = with_db(sub.add_parser("products", help="print sales per store and product"))
@@ -342,9 +349,10 @@ def _kpis(store: Store, args) -> int:
         tuple(args.store), tuple(args.channel), args.date_from, args.date_to, currency
     )
     cur = store.reader()
-    frame = kpi_table(cur, args.grain, args.by, filters)
-    # Money's currency, and any conversion or missing rate, on stderr: stdout stays data.
-    money = conversion(cur, filters)
+    with recording() as statements:
+        frame = kpi_table(cur, args.grain, args.by, filters)
+        # Money's currency, and any conversion or missing rate, on stderr: stdout stays data.
+        money = conversion(cur, filters)
     print(
         Message("note.money_in", {"code": CODE_OF.get(money.currency, money.currency)}),
         file=sys.stderr,
@@ -355,7 +363,14 @@ def _kpis(store: Store, args) -> int:
     # How many store-days each ratio counts, of the row's: a ratio sums its parts only over
     # the store-days that reported all of them (kpis.py).
     days = ["store_days"] + [f"{c}_days" for c in KPI_COLUMNS if f"{c}_days" in frame]
-    return _print_table(frame[dims + KPI_COLUMNS + days], args.format)
+    status = _print_table(frame[dims + KPI_COLUMNS + days], args.format)
+    if args.show_sql:
+        # As Datasette shows the SQL behind a table: what ran, in order, with its values.
+        for i, statement in enumerate(statements, start=1):
+            values = ", ".join(f"${k} = {v!r}" for k, v in sorted(statement.params.items()))
+            print(f"\n-- statement {i}" + (f" ({values})" if values else ""))
+            print(textwrap.dedent(statement.text).strip() + ";")
+    return status
 
 
 def _products(store: Store, args) -> int:

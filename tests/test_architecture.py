@@ -12,6 +12,7 @@ import pytest
 
 ENGINE = Path(__file__).resolve().parents[1] / "ecdata"
 LEAVES = {"ecdata.i18n", "ecdata.names", "ecdata.platforms", "ecdata.formatting", "ecdata.export"}
+LEAVES.add("ecdata.sql")  # SQL text with its parameters, and the one way to run it
 # The metric catalogue declares what each metric is (unit, limit, formula): a leaf every
 # layer may read, the ingest's plausibility limits included; it reads no store.
 CATALOGUE = "ecdata.metrics.catalogue"

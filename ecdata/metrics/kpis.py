@@ -36,6 +36,7 @@ from ecdata.metrics.sources import (
     store_currency_rows,
     store_currency_values,
 )
+from ecdata.sql import Sql, execute
 from ecdata.store.database import per_data_version
 
 GRAINS = ("day", "week", "month", "total")
@@ -122,28 +123,23 @@ def money_currency(cur, filters: Filters) -> tuple[str, bool]:
     return target, used != {target}
 
 
-def scope_sql(filters: Filters, with_channel: bool = True, prefix: str = "") -> str:
-    """SQL condition for the filters, over named parameters (see `_params`)."""
+def scope(filters: Filters, with_channel: bool = True, prefix: str = "") -> Sql:
+    """The filters as an SQL condition, with the parameters it names ($stores, $date_from,
+    $date_to and, by channel, $channels), over columns with `prefix` ("c.")."""
     terms = [
         f"(len($stores) = 0 OR list_contains($stores, {prefix}store))",
         f"{prefix}date BETWEEN COALESCE($date_from, DATE '0001-01-01') "
         f"AND COALESCE($date_to, DATE '9999-12-31')",
     ]
-    if with_channel:
-        terms.append(f"(len($channels) = 0 OR list_contains($channels, {prefix}channel))")
-    return " AND ".join(terms)
-
-
-def scope_params(filters: Filters, with_channel: bool = True) -> dict:
-    """The named parameters `scope_sql` refers to."""
-    params = {
+    params: dict[str, object] = {
         "stores": list(filters.stores),
         "date_from": filters.date_from,
         "date_to": filters.date_to,
     }
     if with_channel:
+        terms.append(f"(len($channels) = 0 OR list_contains($channels, {prefix}channel))")
         params["channels"] = list(filters.channels)
-    return params
+    return Sql(" AND ".join(terms), params)
 
 
 def period_fits(grain: str) -> str:
@@ -175,7 +171,8 @@ def store_periods_left_out(cur, filters: Filters, grain: str = "total") -> pd.Da
     channel, date, date_to, reason: 'daily', 'range' or 'grain'), for the page to say so."""
     if not has_store_periods(cur):
         return pd.DataFrame(columns=["store", "channel", "date", "date_to", "reason"])
-    frame = cur.execute(periods_left_out_sql(period_fits(grain)), scope_params(filters)).df()
+    left_out = Sql(periods_left_out_sql(period_fits(grain)), scope(filters).params)
+    frame = execute(cur, left_out).df()
     for column in ("date", "date_to"):
         frame[column] = pd.to_datetime(frame[column]).dt.date
     return frame
@@ -231,7 +228,7 @@ def _kpi_table(cur, grain: str, by: str, filters: Filters, use_rollup: bool = Tr
     # The facts behind the cost rows, limited to the scope's stores and dates here: the span
     # filter below is a join the planner cannot push into these sums (a one-week total read
     # all 10M rows). Never by channel: a channel's share needs all of its store-day.
-    cost_facts = f"SELECT * FROM facts WHERE {scope_sql(filters, with_channel=False)}"
+    cost_facts = f"SELECT * FROM facts WHERE {scope(filters, with_channel=False).text}"
     if by_channel:
         # Each store-day's cost goes to its channels by their share of inquiries (equal
         # shares when the day had none).
@@ -284,7 +281,7 @@ def _kpi_table(cur, grain: str, by: str, filters: Filters, use_rollup: bool = Tr
         for c in MONEY_COLUMNS
     )
     target, converting = money_currency(cur, filters)
-    params = scope_params(filters) | ({"into": target} if converting else {})
+    params = scope(filters).params | ({"into": target} if converting else {})
     if converting:
         factor = "CASE WHEN u.unit_currency = $into THEN 1.0 ELSE r.factor END"
         rate_join = f"""LEFT JOIN ({rate_factors_sql()}) r
@@ -297,7 +294,7 @@ def _kpi_table(cur, grain: str, by: str, filters: Filters, use_rollup: bool = Tr
         "SELECT CAST($date_from AS DATE) AS lo, CAST($date_to AS DATE) AS hi"
         if filters.date_from and filters.date_to
         else "SELECT COALESCE($date_from, min(date)) AS lo, COALESCE($date_to, max(date_to)) "
-        f"AS hi FROM facts WHERE {scope_sql(filters, with_channel=False)}"
+        f"AS hi FROM facts WHERE {scope(filters, with_channel=False).text}"
     )
     # A store period fact (one row for several days) is one unit with its first day's date:
     # the cost days of its range join it, so its inquiries meet the costs of the same days.
@@ -323,7 +320,7 @@ def _kpi_table(cur, grain: str, by: str, filters: Filters, use_rollup: bool = Tr
                    date_diff('day', date, max(date_to)) + 1 AS fact_days,
                    -- min/max, not count(DISTINCT): half the cost of a 10M-row week.
                    min(currency) AS currency_lo, max(currency) AS currency_hi
-            FROM facts WHERE {scope_sql(filters)} GROUP BY {unit_cols}
+            FROM facts WHERE {scope(filters).text} GROUP BY {unit_cols}
         ),
         cost_units AS (
             SELECT {cost_date} AS date, c.store{", c.channel" if by_channel else ""},
@@ -332,7 +329,7 @@ def _kpi_table(cur, grain: str, by: str, filters: Filters, use_rollup: bool = Tr
             FROM cost_rows c {period_join}
             LEFT JOIN ({store_currency_values(cur)}) sc ON sc.store = c.store, span
             WHERE c.date BETWEEN span.lo AND span.hi
-              AND {scope_sql(filters, with_channel=by_channel, prefix="c.")}
+              AND {scope(filters, with_channel=by_channel, prefix="c.").text}
             GROUP BY {", ".join(["1"] + [f"c.{k}" for k in unit_keys[1:]])}
         ),
         unit_rows AS (
@@ -372,7 +369,7 @@ def _kpi_table(cur, grain: str, by: str, filters: Filters, use_rollup: bool = Tr
         FROM (SELECT *, {ratios} FROM joined)
         ORDER BY {", ".join(join_keys)}
     """
-    frame = cur.execute(sql, params).df()
+    frame = execute(cur, Sql(sql, params)).df()
     frame["period"] = pd.to_datetime(frame["period"]).dt.date
     return frame[
         join_keys
@@ -402,12 +399,12 @@ def conversion(cur, filters: Filters) -> Conversion:
     target, converting = money_currency(cur, filters)
     if not converting:
         return Conversion(target, False)
-    params = scope_params(filters, with_channel=False) | {"into": target}
-    rows = cur.execute(
+    params = scope(filters, with_channel=False).params | {"into": target}
+    statement = Sql(
         f"""WITH facts AS ({counted_facts_sql(cur, "total", per_channel=False)}),
             needed AS (
                 SELECT DISTINCT CAST(date_trunc('month', date) AS DATE) AS month, currency
-                FROM facts WHERE {scope_sql(filters, with_channel=False)} AND currency <> $into
+                FROM facts WHERE {scope(filters, with_channel=False).text} AND currency <> $into
                 UNION
                 SELECT DISTINCT m.month, sc.currency
                 FROM store_monthly m JOIN ({store_currency_values(cur)}) sc USING (store)
@@ -419,7 +416,8 @@ def conversion(cur, filters: Filters) -> Conversion:
             FROM needed n LEFT JOIN ({rate_factors_sql()}) r USING (month, currency)
             ORDER BY n.month, n.currency""",
         params,
-    ).fetchall()
+    )
+    rows = execute(cur, statement).fetchall()
     used = tuple((m, c, f) for m, c, f in rows if f is not None)
     missing = tuple((m, c) for m, c, f in rows if f is None)
     return Conversion(target, True, used, missing)
@@ -444,19 +442,16 @@ def with_dates(filters: Filters, first: dt.date, last: dt.date) -> Filters:
 
 def target_inquiry_costs(cur, filters: Filters) -> pd.DataFrame:
     """Per store and month in range: the target inquiry cost set in the monthly file."""
-    return cur.execute(
+    statement = Sql(
         """SELECT store, month, target_inquiry_cost FROM store_monthly
            WHERE target_inquiry_cost IS NOT NULL
              AND (len($stores) = 0 OR list_contains($stores, store))
              AND month BETWEEN date_trunc('month', COALESCE($date_from, DATE '0001-01-01'))
                            AND COALESCE($date_to, DATE '9999-12-31')
            ORDER BY store, month""",
-        {
-            "stores": list(filters.stores),
-            "date_from": filters.date_from,
-            "date_to": filters.date_to,
-        },
-    ).df()
+        scope(filters, with_channel=False).params,
+    )
+    return execute(cur, statement).df()
 
 
 def agent_kpis(cur, filters: Filters) -> pd.DataFrame:
@@ -466,13 +461,17 @@ def agent_kpis(cur, filters: Filters) -> pd.DataFrame:
 
     sums = ", ".join(f"{m.expr} AS {m.name}" for m in AGENT_BASE)
     derived = ", ".join(f"{m.expr} AS {m.name}" for m in AGENT_DERIVED)
-    where = scope_sql(filters, with_channel=False)
-    sql = f"""
+    statement = Sql.of(
+        """
         WITH per_agent AS (SELECT store, member, {sums} FROM agent_daily WHERE {where}
                            GROUP BY ALL),
              team AS (SELECT '' AS store, 'team' AS member, {sums} FROM agent_daily
                       WHERE {where})
         SELECT store, member, received, inquiries, closed_inquiries, sales, {derived}
         FROM (SELECT * FROM per_agent UNION ALL SELECT * FROM team WHERE inquiries IS NOT NULL)
-        ORDER BY member = 'team', inquiries DESC NULLS LAST"""
-    return cur.execute(sql, scope_params(filters, with_channel=False)).df()
+        ORDER BY member = 'team', inquiries DESC NULLS LAST""",
+        sums=sums,
+        derived=derived,
+        where=scope(filters, with_channel=False),
+    )
+    return execute(cur, statement).df()

@@ -11,8 +11,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ecdata.metrics.catalogue import DERIVED, PRODUCT_BASE, PRODUCT_COLUMNS
-from ecdata.metrics.kpis import Filters, scope_params, with_dates
+from ecdata.metrics.kpis import Filters, scope, with_dates
 from ecdata.metrics.periods import compared_range
+from ecdata.sql import Sql, execute
 
 CONVERSION = next(m for m in DERIVED if m.name == "conversion_rate")
 
@@ -32,7 +33,7 @@ def product_table(cur, filters: Filters, limit: int | None = None) -> pd.DataFra
     """
     sums = ", ".join(f"{m.expr} AS {m.name}" for m in PRODUCT_BASE)
     limit_sql = "" if limit is None else f"LIMIT {int(limit)}"
-    frame = cur.execute(
+    statement = Sql(
         f"""WITH per_product AS (
                 SELECT store, product_id, arg_max(product_name, date) AS product_name, {sums}
                 FROM product_facts WHERE {_IN_SCOPE}
@@ -40,15 +41,16 @@ def product_table(cur, filters: Filters, limit: int | None = None) -> pd.DataFra
             SELECT *, {CONVERSION.expr} AS conversion_rate FROM per_product
             ORDER BY sales DESC NULLS LAST, visitors DESC NULLS LAST, store, product_id
             {limit_sql}""",
-        scope_params(filters, with_channel=False),
-    ).df()
+        scope(filters, with_channel=False).params,
+    )
+    frame = execute(cur, statement).df()
     return frame[["store", "product_id", "product_name", *PRODUCT_COLUMNS]]
 
 
 def periods_left_out(cur, filters: Filters) -> pd.DataFrame:
     """Period reports that overlap the range without lying inside it (store, date, date_to,
     products): left out of `product_table`, so the page can say so."""
-    return cur.execute(
+    statement = Sql(
         """SELECT store, date, date_to, count(*) AS products FROM product_facts
            WHERE (len($stores) = 0 OR list_contains($stores, store))
              AND date <= COALESCE($date_to, DATE '9999-12-31')
@@ -56,8 +58,9 @@ def periods_left_out(cur, filters: Filters) -> pd.DataFrame:
              AND NOT (date >= COALESCE($date_from, DATE '0001-01-01')
                       AND date_to <= COALESCE($date_to, DATE '9999-12-31'))
            GROUP BY ALL ORDER BY store, date""",
-        scope_params(filters, with_channel=False),
-    ).df()
+        scope(filters, with_channel=False).params,
+    )
+    return execute(cur, statement).df()
 
 
 def product_movers(cur, filters: Filters, comparison: str, top: int = 5) -> pd.DataFrame:

@@ -22,8 +22,7 @@ from ecdata.metrics.kpis import (
     conversion,
     coverage,
     kpi_table,
-    scope_params,
-    scope_sql,
+    scope,
     store_periods_left_out,
     totals,
     with_dates,
@@ -38,6 +37,7 @@ from ecdata.metrics.sources import (
     store_currency_rows,
     store_currency_values,
 )
+from ecdata.sql import Sql, execute
 
 CARD_METRICS = (
     "visitors",
@@ -302,10 +302,11 @@ def not_final_days(cur, filters: Filters) -> list[dt.date]:
     """Days in range whose numbers are still placeholders (T+1 delayed exports)."""
     return [
         r[0]
-        for r in cur.execute(
-            f"SELECT DISTINCT date FROM store_daily WHERE not_final AND {scope_sql(filters)} "
-            "ORDER BY 1",
-            scope_params(filters),
+        for r in execute(
+            cur,
+            Sql("SELECT DISTINCT date FROM store_daily WHERE not_final AND ")
+            + scope(filters)
+            + " ORDER BY 1",
         ).fetchall()
     ]
 
@@ -323,21 +324,21 @@ def fact_rows(cur, filters: Filters, limit: int = 50_000) -> pd.DataFrame:
     # The newest `limit` rows lie on or after the last day from which that many daily rows
     # are newer: only those are sorted (a year of 500 stores is 1.8M rows, and sorting them
     # all for the newest 50,000 took 0.55 s). NULL when the scope has fewer rows.
-    (first_day,) = cur.execute(
-        f"""SELECT max(date) FROM (
+    newest = Sql.of(
+        """SELECT max(date) FROM (
                 SELECT date, sum(count(*)) OVER (ORDER BY date DESC) AS newer
-                FROM store_daily WHERE {scope_sql(filters)} GROUP BY date)
+                FROM store_daily WHERE {scope} GROUP BY date)
             WHERE newer >= $limit""",
-        {**scope_params(filters), "limit": limit},
-    ).fetchall()[0]
+        {"limit": limit},
+        scope=scope(filters),
+    )
+    (first_day,) = execute(cur, newest).fetchall()[0]
     if first_day is not None:
         filters = dataclasses.replace(filters, date_from=first_day)
-    daily = f"SELECT date, {columns} FROM ({facts_sql(cur)}) WHERE {scope_sql(filters)}"
+    daily = Sql(f"SELECT date, {columns} FROM ({facts_sql(cur)}) WHERE ") + scope(filters)
     if not has_store_periods(cur):
-        return cur.execute(
-            f"{daily} ORDER BY date DESC, store, channel, source LIMIT $limit",
-            {**scope_params(filters), "limit": limit},
-        ).df()
+        last = Sql(" ORDER BY date DESC, store, channel, source LIMIT $limit", {"limit": limit})
+        return execute(cur, daily + last).df()
     # A period overlaps the dates when it starts by their end and ends after their start.
     overlap = (
         "(len($stores) = 0 OR list_contains($stores, store)) "
@@ -345,14 +346,19 @@ def fact_rows(cur, filters: Filters, limit: int = 50_000) -> pd.DataFrame:
         "AND date <= COALESCE($date_to, DATE '9999-12-31') "
         "AND date_to >= COALESCE($date_from, DATE '0001-01-01')"
     )
-    return cur.execute(
-        f"""SELECT * FROM (
+    rows = Sql.of(
+        """SELECT * FROM (
                 SELECT date, date AS date_to, * EXCLUDE (date) FROM ({daily})
                 UNION ALL BY NAME
-                SELECT date, date_to, {columns} FROM ({period_facts_sql(cur)}) WHERE {overlap})
+                SELECT date, date_to, {columns} FROM ({periods}) WHERE {overlap})
             ORDER BY date DESC, store, channel, source LIMIT $limit""",
-        {**scope_params(filters), "limit": limit},
-    ).df()
+        {"limit": limit},
+        daily=daily,
+        columns=columns,
+        periods=period_facts_sql(cur),
+        overlap=overlap,
+    )
+    return execute(cur, rows).df()
 
 
 def period_comparison(
@@ -400,8 +406,7 @@ def source_notes(cur, filters: Filters, grain: str = "total") -> list[Message]:
     notes += conversion_notes(conversion(cur, filters))
     notes += coverage_notes(row, len(filters.stores) == 1)
     notes += _cost_parts_notes(cur, filters)
-    where = scope_sql(filters, with_channel=False)
-    mismatch = spend_breakdown_check(cur, where, scope_params(filters, with_channel=False))
+    mismatch = spend_breakdown_check(cur, scope(filters, with_channel=False))
     if mismatch:
         stated, breakdown = mismatch
         notes.append(

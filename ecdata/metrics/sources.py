@@ -20,6 +20,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from ecdata.platforms import platform_markers, spend_overlaps
+from ecdata.sql import Sql, execute
 from ecdata.store.database import per_data_version
 from ecdata.store.schema import ROLLUP, STORE_DAILY
 
@@ -63,7 +64,7 @@ def store_currency_rows(cur) -> list[tuple[str, str]]:
     the data change: every KPI query needs them, and finding them scans the fact tables
     (0.06 s at 10M rows, 15 times in a cold weekly review)."""
     return per_data_version(
-        cur, ("store_currency",), lambda: cur.execute(store_currency_sql()).fetchall()
+        cur, ("store_currency",), lambda: execute(cur, Sql(store_currency_sql())).fetchall()
     )
 
 
@@ -83,11 +84,12 @@ def _corrections_needed(cur) -> tuple[bool, bool]:
     """(an ad report that may be a breakdown is stored, a service report is stored): when
     neither is, the fact view skips the joins that apply them (most databases, most days)."""
     ads = [ad for ad, _ in spend_overlaps()]
-    breakdowns, agents = cur.execute(
+    corrections = Sql(
         """SELECT count_if(list_contains($ads, platform)), count_if(target_table = 'agent_daily')
            FROM batches WHERE undone_at IS NULL""",
         {"ads": ads},
-    ).fetchall()[0]
+    )
+    breakdowns, agents = execute(cur, corrections).fetchall()[0]
     return bool(breakdowns), bool(agents)
 
 
@@ -159,7 +161,7 @@ def facts_sql(cur, per_channel: bool = True) -> str:
 
 def has_store_periods(cur) -> bool:
     """Whether any store period report is stored (most databases have none)."""
-    return cur.execute("SELECT EXISTS (SELECT 1 FROM store_periods)").fetchall()[0][0]
+    return execute(cur, Sql("SELECT EXISTS (SELECT 1 FROM store_periods)")).fetchall()[0][0]
 
 
 # A store period fact, and a daily row of its store and channel on one of its days.
@@ -210,25 +212,27 @@ def periods_left_out_sql(counted: str) -> str:
 SPEND_MISMATCH_TOLERANCE = 0.02
 
 
-def spend_breakdown_check(cur, scope_where: str, params: dict) -> tuple[float, float] | None:
+def spend_breakdown_check(cur, in_scope: Sql) -> tuple[float, float] | None:
     """(spend stated by store files, ad reports' breakdown of it) over the store-days in scope
     that have both, when they differ by more than SPEND_MISMATCH_TOLERANCE; else None.
 
-    `scope_where` and `params` are kpis.scope_sql / scope_params without the channel term.
-    """
+    `in_scope` is kpis.scope without the channel term."""
     if not _corrections_needed(cur)[0]:
         return None  # no ad report that could be a breakdown is stored
     store_platforms = ", ".join(f"'{p}'" for _, p in spend_overlaps()) or "NULL"
-    stated, breakdown = cur.execute(
-        f"""WITH facts AS ({facts_sql(cur)}),
+    check = Sql.of(
+        """WITH facts AS ({facts}),
             days AS (SELECT date, store,
                             sum(spend) FILTER (WHERE source IN ({store_platforms})) AS spend,
                             sum(breakdown_spend) AS breakdown
-                     FROM facts WHERE {scope_where} GROUP BY ALL)
+                     FROM facts WHERE {in_scope} GROUP BY ALL)
             SELECT sum(spend), sum(breakdown) FROM days
             WHERE breakdown IS NOT NULL AND spend IS NOT NULL""",
-        params,
-    ).fetchall()[0]
+        facts=facts_sql(cur),
+        store_platforms=store_platforms,
+        in_scope=in_scope,
+    )
+    stated, breakdown = execute(cur, check).fetchall()[0]
     if not stated or breakdown is None:
         return None
     if abs(breakdown - stated) <= SPEND_MISMATCH_TOLERANCE * stated:

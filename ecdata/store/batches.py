@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from ecdata.i18n import Message, Refusal
 from ecdata.names import has_control_characters
+from ecdata.sql import Sql, execute
 from ecdata.store import FACT_TABLES, STORE_DAILY, FactTable, Store
 from ecdata.store.database import (
     ACTOR,
@@ -324,13 +325,11 @@ def _both_stores_days(old: str, new: str) -> tuple[str, list[str]]:
 
 def _rename_in(w, table: FactTable, old: str, new: str, batch_id: int) -> tuple[int, int]:
     """Move `old`'s rows of `table` to `new` (merging with `new`'s rows of the same key)."""
-    names = {"old": old, "new": new}
+    moved = {"old": old}  # the rows that move
+    both = {"old": old, "new": new}  # …and the target's rows they meet
 
-    def run(sql: str):
-        # DuckDB wants exactly the named parameters a statement uses.
-        return w.execute(sql, {k: v for k, v in names.items() if f"${k}" in sql})
-
-    if not run(f"SELECT count(*) FROM {table.name} WHERE store = $old").fetchall()[0][0]:
+    count = Sql(f"SELECT count(*) FROM {table.name} WHERE store = $old", moved)
+    if not execute(w, count).fetchall()[0][0]:
         return 0, 0
     keyed = "store" in table.keys
     other_keys = [k for k in table.keys if k != "store"]
@@ -342,10 +341,14 @@ def _rename_in(w, table: FactTable, old: str, new: str, batch_id: int) -> tuple[
         if keyed
         else "false"
     )
-    touched = f"store = $old OR ({clash})"
-    replaced = run(
-        f"INSERT INTO replaced_{table.name} ({_named(table)}, replaced_by) "
-        f"SELECT {_named(table)}, {batch_id} FROM {table.name} WHERE {touched}"
+    touched = Sql(f"store = $old OR ({clash})", both if keyed else moved)
+    replaced = execute(
+        w,
+        Sql(
+            f"INSERT INTO replaced_{table.name} ({_named(table)}, replaced_by) "
+            f"SELECT {_named(table)}, {batch_id} FROM {table.name} WHERE "
+        )
+        + touched,
     ).fetchall()[0][0]
     if keyed:
         join = " AND ".join(f"t.{k} = o.{k}" for k in other_keys)
@@ -360,8 +363,8 @@ def _rename_in(w, table: FactTable, old: str, new: str, batch_id: int) -> tuple[
         select = [("$new" if c == "store" else c) for c in table.columns]
         source = f"(SELECT * FROM {table.name} WHERE store = $old)"
     named = ", ".join(f"{expr} AS {col}" for expr, col in zip(select, table.columns))
-    run(f"CREATE OR REPLACE TEMP TABLE renamed AS SELECT {named} FROM {source}")
-    run(f"DELETE FROM {table.name} WHERE {touched}")
+    execute(w, Sql(f"CREATE OR REPLACE TEMP TABLE renamed AS SELECT {named} FROM {source}", both))
+    execute(w, Sql(f"DELETE FROM {table.name} WHERE ") + touched)
     written = w.execute(
         f"INSERT INTO {table.name} ({_named(table)}) SELECT {_named(table)} FROM renamed"
     ).fetchall()[0][0]

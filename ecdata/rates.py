@@ -12,14 +12,13 @@ import hashlib
 
 import pandas as pd
 
-from ecdata.i18n import Message, Refusal
+from ecdata.i18n import Message
 from ecdata.ingest import (
     RowProblem,
     TableFile,
     first_rows,
     parse_months,
     parse_numbers,
-    table_rows,
 )
 from ecdata.metrics.currency import CODE_OF, currency_symbol
 from ecdata.names import normalize_header
@@ -58,11 +57,8 @@ def read_rates_file(data: bytes, file_name: str, into: str) -> RatesFile:
     """Read a rates file; `into` is the currency its rates convert to when it has no
     目标币种/into column (the reporting currency). Rows with a month, currency or rate that
     cannot be read are skipped and named; a file with none left is refused."""
-    out = RatesFile(file_name, content_hash=hashlib.sha256(data).hexdigest())
-    try:
-        rows = table_rows(data, file_name)
-    except Refusal as refused:
-        out.error = refused.message
+    out, rows = RatesFile.opened(data, file_name)
+    if rows is None:
         return out
     header = _header_row(rows)
     if header is None:

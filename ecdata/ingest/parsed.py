@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ecdata.i18n import Message
+from ecdata.i18n import Message, Refusal
 from ecdata.ingest import headers as hd
 from ecdata.ingest.profiles import Profile
 from ecdata.store import (
@@ -52,6 +53,19 @@ class TableFile:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @classmethod
+    def opened(cls, data: bytes, file_name: str):
+        """(the result to fill for this file, its rows as text cells), or (the result
+        refusing it, None) when the bytes are empty or not a table."""
+        from ecdata.ingest.reader import table_rows  # reader builds on this module
+
+        out = cls(file_name, content_hash=hashlib.sha256(data).hexdigest())
+        try:
+            return out, table_rows(data, file_name)
+        except Refusal as refused:
+            out.error = refused.message
+            return out, None
 
     @property
     def rows(self) -> pd.DataFrame:

@@ -28,7 +28,6 @@ from ecdata.ingest import (
     parse_numbers,
     parse_points,
     parse_rates,
-    table_rows,
 )
 from ecdata.names import normalize_header
 from ecdata.store import RATINGS, ROSTER, Store
@@ -124,11 +123,8 @@ def is_team_file(data: bytes) -> bool:
 
 def read_team_file(data: bytes, file_name: str) -> TeamFile:
     """Read a roster or a monthly ratings file (told apart by a 月份/month column)."""
-    out = TeamFile(file_name, content_hash=hashlib.sha256(data).hexdigest())
-    try:
-        rows = table_rows(data, file_name)
-    except Refusal as refused:
-        out.error = refused.message
+    out, rows = TeamFile.opened(data, file_name)
+    if rows is None:
         return out
     aliases = team_aliases()
     header_idx = next(

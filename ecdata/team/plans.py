@@ -29,7 +29,6 @@ from ecdata.ingest import (
     first_rows,
     parse_dates,
     parse_points,
-    table_rows,
 )
 from ecdata.names import normalize_header
 from ecdata.store import PLAN_TASKS, Store
@@ -78,11 +77,8 @@ def read_plan_file(data: bytes, file_name: str, roster: pd.DataFrame) -> PlanFil
     """A task export as plan tasks: each row's person matched to the roster by name (a
     person the roster lacks is a row problem, named), the month from the deadline (else the
     start), a task id from the tool (else from person, task and dates)."""
-    out = PlanFile(file_name, content_hash=hashlib.sha256(data).hexdigest())
-    try:
-        rows = table_rows(data, file_name)
-    except Refusal as refused:
-        out.error = refused.message
+    out, rows = PlanFile.opened(data, file_name)
+    if rows is None:
         return out
     header_idx = _header_index(rows)
     if header_idx is None:

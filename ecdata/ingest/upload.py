@@ -132,7 +132,7 @@ def remove_team_profile(store: Store, name: str) -> bool:
     with store.writer() as cur:
         check_company_wide(cur)
         found = cur.execute("SELECT count(*) FROM report_profiles WHERE name = ?", [name])
-        if not found.fetchone()[0]:
+        if not found.fetchall()[0][0]:
             return False
         cur.execute("DELETE FROM report_profiles WHERE name = ?", [name])
     return True

@@ -39,7 +39,7 @@ class Metric:
     parts: tuple[str, ...] = ()
     target: str = ""  # the metric it is held against ("compare with target")
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.unit not in UNIT_LIMITS:
             raise ValueError(f"{self.name}: unit {self.unit!r} is not one of {list(UNIT_LIMITS)}")
 
@@ -50,12 +50,31 @@ class Metric:
         return self.formula_zh if lang == "zh" else self.formula_en
 
 
-def _base(name, zh, en, unit, good, column=None, target=""):
+def _base(
+    name: str,
+    zh: str,
+    en: str,
+    unit: str,
+    good: str | None,
+    column: str | None = None,
+    target: str = "",
+) -> Metric:
     column = column or name
     return Metric(name, zh, en, unit, good, f"SUM({column})", f"Σ {zh}", f"Σ {en}", target=target)
 
 
-def _ratio(name, zh, en, unit, good, numerator, denominator, formula_zh, formula_en, parts=()):
+def _ratio(
+    name: str,
+    zh: str,
+    en: str,
+    unit: str,
+    good: str | None,
+    numerator: str,
+    denominator: str,
+    formula_zh: str,
+    formula_en: str,
+    parts: tuple[str, ...] = (),
+) -> Metric:
     # NULLIF: a period with a zero denominator has no value (a gap), not infinity or zero.
     expr = f"{numerator} / NULLIF({denominator}, 0)"
     parts = parts or (numerator, denominator)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ecdata.store.database import Store
+from ecdata.store.database import Cursor, Store
 from ecdata.store.settings import CURRENCIES, save_setting, setting
 
 REPORTING_KEY = "money.reporting_currency"
@@ -35,7 +35,7 @@ _SYMBOL_OF = {name.casefold(): symbol for symbol, names in CURRENCY_NAMES.items(
 CODE_OF = {symbol: names[0] for symbol, names in CURRENCY_NAMES.items()}
 
 
-def currency_symbol(text) -> str | None:
+def currency_symbol(text: object) -> str | None:
     """The symbol for a currency as owners write it ('USD', '美元', '$' -> '$'); None for
     one ecdata does not know."""
     if text is None or (isinstance(text, float) and pd.isna(text)):
@@ -43,7 +43,7 @@ def currency_symbol(text) -> str | None:
     return _SYMBOL_OF.get(str(text).strip().casefold())
 
 
-def reporting_currency(cur) -> str:
+def reporting_currency(cur: Cursor) -> str:
     """The currency totals across currencies are reported in: the setting, else ¥ when any
     store is in ¥ (or none has data), else the currency most stores use."""
     chosen = setting(cur, REPORTING_KEY)

@@ -22,6 +22,7 @@ import pandas as pd
 
 from ecdata.metrics.kpis import Filters, kpi_table, with_dates
 from ecdata.metrics.periods import compared_range
+from ecdata.store.database import Cursor
 
 SALES_FACTORS = ("visitors", "conversion_rate", "aov")
 COST_PARTS = ("spend", "labor_cost", "management_cost")
@@ -34,11 +35,11 @@ def log_mean(a: float, b: float) -> float:
     return (a - b) / (math.log(a) - math.log(b))
 
 
-def _positive(*values) -> bool:
+def _positive(*values: float) -> bool:
     return all(v is not None and not math.isnan(v) and v > 0 for v in values)
 
 
-def split_product(now: dict, before: dict, factors, total: str) -> dict | None:
+def split_product(now: dict, before: dict, factors: tuple[str, ...], total: str) -> dict | None:
     """Contributions of `factors` to the change of `total` = their product (LMDI), or None
     when a factor or the total is not positive in both periods."""
     values = [now[f] for f in factors] + [before[f] for f in factors]
@@ -69,11 +70,11 @@ def split_inquiry_cost(now: dict, before: dict) -> dict | None:
     return out
 
 
-def _missing(value) -> bool:
+def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def equation_table(cur, filters: Filters, comparison: str, by: str) -> pd.DataFrame:
+def equation_table(cur: Cursor, filters: Filters, comparison: str, by: str) -> pd.DataFrame:
     """Per store or channel (or in total, by='none'): sales and inquiry cost now and in the
     comparison period, their changes, and each factor's contribution (<factor>_part, NaN
     where the split does not exist; see the module). The previous period stands in when
@@ -109,7 +110,7 @@ def equation_table(cur, filters: Filters, comparison: str, by: str) -> pd.DataFr
     return pd.DataFrame(rows)
 
 
-def waterfall_steps(row, which: str) -> list[tuple[str, float, str]] | None:
+def waterfall_steps(row: pd.Series, which: str) -> list[tuple[str, float, str]] | None:
     """The steps of a waterfall from the comparison period's value to this period's, for
     one row of `equation_table`: (metric name, value, 'absolute' | 'relative' | 'total'),
     the first and last named by the metric itself. `which`: 'sales' (its three factors) or

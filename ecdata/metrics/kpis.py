@@ -23,6 +23,7 @@ from ecdata.metrics.catalogue import (
     TARGETS,
     TOTAL_COST,
     TOTAL_COST_SQL,
+    Metric,
     inquiry_target_sql,
     is_money,
 )
@@ -37,7 +38,7 @@ from ecdata.metrics.sources import (
     store_currency_values,
 )
 from ecdata.sql import Sql, execute
-from ecdata.store.database import per_data_version
+from ecdata.store.database import Cursor, per_data_version
 
 GRAINS = ("day", "week", "month", "total")
 # SQL: the last day of a KPI table's period, by grain (`period` is its first day).
@@ -111,7 +112,7 @@ UNIT_MONEY = (
 )
 
 
-def money_currency(cur, filters: Filters) -> tuple[str, bool]:
+def money_currency(cur: Cursor, filters: Filters) -> tuple[str, bool]:
     """(the currency the scope's money is reported in, whether it is converted into it):
     its stores' own currency when they share one and none other is asked for, else
     `filters.currency` or the reporting currency (rates.reporting_currency)."""
@@ -152,7 +153,7 @@ def period_fits(grain: str) -> str:
     return f"date_trunc('{grain}', date) = date_trunc('{grain}', date_to)"
 
 
-def counted_facts_sql(cur, grain: str, per_channel: bool = True) -> str:
+def counted_facts_sql(cur: Cursor, grain: str, per_channel: bool = True) -> str:
     """The fact rows a KPI table at `grain` counts, with `date_to` (the last day a row
     covers): every daily row, and the store period facts that lie inside the filter's dates
     and inside one period of the grain, each counted whole in the period of its first day.
@@ -166,7 +167,7 @@ def counted_facts_sql(cur, grain: str, per_channel: bool = True) -> str:
         WHERE date_to <= COALESCE($date_to, DATE '9999-12-31') AND {period_fits(grain)}"""
 
 
-def store_periods_left_out(cur, filters: Filters, grain: str = "total") -> pd.DataFrame:
+def store_periods_left_out(cur: Cursor, filters: Filters, grain: str = "total") -> pd.DataFrame:
     """Store period facts in scope that a KPI table at `grain` does not count (store,
     channel, date, date_to, reason: 'daily', 'range' or 'grain'), for the page to say so."""
     if not has_store_periods(cur):
@@ -179,7 +180,7 @@ def store_periods_left_out(cur, filters: Filters, grain: str = "total") -> pd.Da
 
 
 def kpi_table(
-    cur, grain: str = "week", by: str = "store", filters: Filters = Filters()
+    cur: Cursor, grain: str = "week", by: str = "store", filters: Filters = Filters()
 ) -> pd.DataFrame:
     """One row per period (and store or channel unless `by` is 'none').
 
@@ -197,7 +198,9 @@ def kpi_table(
     return frame.copy()  # callers may add columns; the remembered one stays as computed
 
 
-def _kpi_table(cur, grain: str, by: str, filters: Filters, use_rollup: bool = True) -> pd.DataFrame:
+def _kpi_table(
+    cur: Cursor, grain: str, by: str, filters: Filters, use_rollup: bool = True
+) -> pd.DataFrame:
     """kpi_table, computed; `use_rollup` False reads every channel's row even when no
     channel is asked for (tests/test_rollup.py compares the two)."""
     period = {
@@ -382,7 +385,7 @@ def _kpi_table(cur, grain: str, by: str, filters: Filters, use_rollup: bool = Tr
     ]
 
 
-def coverage(row, ratio: str) -> tuple[int, int] | None:
+def coverage(row: pd.Series, ratio: str) -> tuple[int, int] | None:
     """(store-days the ratio counts, store-days of the row) when the ratio covers only part
     of its row's store-days and some; None when it covers all of them (or none at all, when
     the ratio itself is empty)."""
@@ -393,7 +396,7 @@ def coverage(row, ratio: str) -> tuple[int, int] | None:
     return (covered, total) if 0 < covered < total else None
 
 
-def conversion(cur, filters: Filters) -> Conversion:
+def conversion(cur: Cursor, filters: Filters) -> Conversion:
     """How the scope's money is reported: its currency and, when converted, each (month,
     currency) of its facts and monthly costs with the factor used, or listed as missing."""
     target, converting = money_currency(cur, filters)
@@ -423,12 +426,12 @@ def conversion(cur, filters: Filters) -> Conversion:
     return Conversion(target, True, used, missing)
 
 
-def _covered(ratio) -> str:
+def _covered(ratio: Metric) -> str:
     """SQL over a unit's sums: every part the ratio needs was reported."""
     return " AND ".join(f"{part} IS NOT NULL" for part in ratio.parts)
 
 
-def totals(cur, filters: Filters) -> pd.Series:
+def totals(cur: Cursor, filters: Filters) -> pd.Series:
     """The KPIs of the whole filtered range as one row (all NaN when there is no data)."""
     frame = kpi_table(cur, "total", "none", filters)
     if frame.empty:
@@ -440,7 +443,7 @@ def with_dates(filters: Filters, first: dt.date, last: dt.date) -> Filters:
     return replace(filters, date_from=first, date_to=last)
 
 
-def target_inquiry_costs(cur, filters: Filters) -> pd.DataFrame:
+def target_inquiry_costs(cur: Cursor, filters: Filters) -> pd.DataFrame:
     """Per store and month in range: the target inquiry cost set in the monthly file."""
     statement = Sql(
         """SELECT store, month, target_inquiry_cost FROM store_monthly
@@ -454,7 +457,7 @@ def target_inquiry_costs(cur, filters: Filters) -> pd.DataFrame:
     return execute(cur, statement).df()
 
 
-def agent_kpis(cur, filters: Filters) -> pd.DataFrame:
+def agent_kpis(cur: Cursor, filters: Filters) -> pd.DataFrame:
     """Per agent (store, member) and one 'team' row: received, inquiries, closed inquiries,
     sales, inquiry_conversion and response_seconds (weighted by customers received)."""
     from ecdata.metrics.catalogue import AGENT_BASE, AGENT_DERIVED

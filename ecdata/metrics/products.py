@@ -14,6 +14,7 @@ from ecdata.metrics.catalogue import DERIVED, PRODUCT_BASE, PRODUCT_COLUMNS
 from ecdata.metrics.kpis import Filters, scope, with_dates
 from ecdata.metrics.periods import compared_range
 from ecdata.sql import Sql, execute
+from ecdata.store.database import Cursor
 
 CONVERSION = next(m for m in DERIVED if m.name == "conversion_rate")
 
@@ -25,7 +26,7 @@ _IN_SCOPE = (
 )
 
 
-def product_table(cur, filters: Filters, limit: int | None = None) -> pd.DataFrame:
+def product_table(cur: Cursor, filters: Filters, limit: int | None = None) -> pd.DataFrame:
     """One row per store and product over the range, best-selling first.
 
     Columns: store, product_id, product_name (the latest name seen), then PRODUCT_COLUMNS.
@@ -47,7 +48,7 @@ def product_table(cur, filters: Filters, limit: int | None = None) -> pd.DataFra
     return frame[["store", "product_id", "product_name", *PRODUCT_COLUMNS]]
 
 
-def periods_left_out(cur, filters: Filters) -> pd.DataFrame:
+def periods_left_out(cur: Cursor, filters: Filters) -> pd.DataFrame:
     """Period reports that overlap the range without lying inside it (store, date, date_to,
     products): left out of `product_table`, so the page can say so."""
     statement = Sql(
@@ -63,7 +64,7 @@ def periods_left_out(cur, filters: Filters) -> pd.DataFrame:
     return execute(cur, statement).df()
 
 
-def product_movers(cur, filters: Filters, comparison: str, top: int = 5) -> pd.DataFrame:
+def product_movers(cur: Cursor, filters: Filters, comparison: str, top: int = 5) -> pd.DataFrame:
     """Products whose sales moved most, in money, against the comparison period (the
     previous one when comparing with targets: products have none).
 

@@ -38,6 +38,7 @@ from ecdata.metrics.sources import (
     store_currency_values,
 )
 from ecdata.sql import Sql, execute
+from ecdata.store.database import Cursor
 
 CARD_METRICS = (
     "visitors",
@@ -75,7 +76,7 @@ class Card:
 
 
 def data_bounds(
-    cur, stores: tuple[str, ...] = (), channels: tuple[str, ...] = ()
+    cur: Cursor, stores: tuple[str, ...] = (), channels: tuple[str, ...] = ()
 ) -> tuple[dt.date | None, dt.date | None]:
     """First and last day with store data for these stores and channels (all when empty):
     date presets end at the last day the chosen scope has, not the latest of any store."""
@@ -89,7 +90,7 @@ def data_bounds(
     )
 
 
-def store_list(cur) -> pd.DataFrame:
+def store_list(cur: Cursor) -> pd.DataFrame:
     """Every store any file named: store, currency ('' for one without store figures), first
     and last day of store figures, and how many rows each kind of data holds for it."""
     return cur.execute(
@@ -111,13 +112,13 @@ def store_list(cur) -> pd.DataFrame:
     ).df()
 
 
-def store_currencies(cur) -> dict[str, str]:
+def store_currencies(cur: Cursor) -> dict[str, str]:
     """Each store's currency symbol, from the platforms its rows were uploaded from (a store
     whose files came from Shopify, Amazon or GA4 is in $; otherwise ¥): sources.py's rule."""
     return dict(store_currency_rows(cur))
 
 
-def dimension_values(cur, column: str) -> list[str]:
+def dimension_values(cur: Cursor, column: str) -> list[str]:
     if column not in ("store", "channel"):
         raise ValueError(column)
     return [
@@ -133,7 +134,7 @@ def _verdict(metric: str, change: float) -> str:
     return "good" if (change > 0) == (good == "up") else "bad"
 
 
-def kpi_cards(cur, filters: Filters, comparison: str, trend_weeks: int = 12) -> list[Card]:
+def kpi_cards(cur: Cursor, filters: Filters, comparison: str, trend_weeks: int = 12) -> list[Card]:
     """One card per CARD_METRICS for the filtered range, against `comparison`."""
     now = totals(cur, filters)
     span = comparison_range(*filters.span, comparison)
@@ -180,7 +181,7 @@ def kpi_cards(cur, filters: Filters, comparison: str, trend_weeks: int = 12) -> 
     return cards
 
 
-def currency_groups(cur, filters: Filters) -> dict[str, tuple[str, ...]]:
+def currency_groups(cur: Cursor, filters: Filters) -> dict[str, tuple[str, ...]]:
     """The stores in scope grouped by their currency symbol ('?' for a store whose files came
     in different currencies), each group sorted."""
     currencies = store_currencies(cur)
@@ -196,7 +197,7 @@ def funnel(row: pd.Series, which: str) -> list[tuple[str, float]]:
     return [(m, row[m]) for m in FUNNELS[which]]
 
 
-def has_targets(cur, filters: Filters) -> bool:
+def has_targets(cur: Cursor, filters: Filters) -> bool:
     """Whether any store in scope has a sales target or a target inquiry cost uploaded."""
     return bool(
         cur.execute(
@@ -209,7 +210,7 @@ def has_targets(cur, filters: Filters) -> bool:
 
 
 def movers(
-    cur, filters: Filters, comparison: str, by: str, metric: str, top: int = 5
+    cur: Cursor, filters: Filters, comparison: str, by: str, metric: str, top: int = 5
 ) -> pd.DataFrame:
     """Stores or channels whose `metric` moved most against the comparison period, or, when
     comparing with targets, fell furthest short of (or beat) its target. Metrics without a
@@ -234,10 +235,10 @@ def movers(
 
 
 def week_flags(
-    cur,
+    cur: Cursor,
     filters: Filters,
     threshold: float = DEFAULT_MOVE_THRESHOLD,
-    metrics=("conversion_rate", "inquiry_cost", "sales"),
+    metrics: tuple[str, ...] = ("conversion_rate", "inquiry_cost", "sales"),
 ) -> pd.DataFrame:
     """Weeks per store that missed a target or moved more than `threshold` week on week.
 
@@ -298,7 +299,7 @@ def biggest(frame: pd.DataFrame, by: str, limit: int = CHART_GROUPS) -> list[str
     return list(ranked[by].head(limit))
 
 
-def not_final_days(cur, filters: Filters) -> list[dt.date]:
+def not_final_days(cur: Cursor, filters: Filters) -> list[dt.date]:
     """Days in range whose numbers are still placeholders (T+1 delayed exports)."""
     return [
         r[0]
@@ -311,7 +312,7 @@ def not_final_days(cur, filters: Filters) -> list[dt.date]:
     ]
 
 
-def fact_rows(cur, filters: Filters, limit: int = 50_000) -> pd.DataFrame:
+def fact_rows(cur: Cursor, filters: Filters, limit: int = 50_000) -> pd.DataFrame:
     """The rows behind a view, for the drill-down table and its download, as the totals
     count them (sources.facts_sql): spend counted once with an ad report's breakdown of it
     in its own column, inquiries taken from customer-service reports as rows of their own
@@ -362,7 +363,7 @@ def fact_rows(cur, filters: Filters, limit: int = 50_000) -> pd.DataFrame:
 
 
 def period_comparison(
-    cur, filters: Filters, comparison: str, by: str, metrics: tuple[str, ...]
+    cur: Cursor, filters: Filters, comparison: str, by: str, metrics: tuple[str, ...]
 ) -> pd.DataFrame:
     """Each metric for the range and its comparison range, per store/channel (or in total).
 
@@ -387,7 +388,7 @@ def period_comparison(
     return both
 
 
-def source_notes(cur, filters: Filters, grain: str = "total") -> list[Message]:
+def source_notes(cur: Cursor, filters: Filters, grain: str = "total") -> list[Message]:
     """What a reader should know about where the range's numbers came from (sources.py):
     inquiries taken from customer-service reports, and an ad report's breakdown of spend that
     disagrees with the store file's figure; store period reports a table at `grain` leaves
@@ -487,7 +488,7 @@ def coverage_notes(row: pd.Series, one_store: bool) -> list[Message]:
     ]
 
 
-def _cost_parts_notes(cur, filters: Filters) -> list[Message]:
+def _cost_parts_notes(cur: Cursor, filters: Filters) -> list[Message]:
     """Inquiry cost adds whatever cost parts a store reported: name the stores whose cost
     leaves a part out (a store without a monthly cost file), so "¥3 per inquiry" from spend
     alone is not read as the full cost, and no other store is blamed for it."""
@@ -512,7 +513,7 @@ def _cost_parts_notes(cur, filters: Filters) -> list[Message]:
     ]
 
 
-def _periods_left_out_notes(cur, filters: Filters, grain: str) -> list[Message]:
+def _periods_left_out_notes(cur: Cursor, filters: Filters, grain: str) -> list[Message]:
     """One note per reason a store period report in scope does not count (kpis.py)."""
     left = store_periods_left_out(cur, filters, grain)
     notes = []

@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from ecdata.platforms import platform_markers, spend_overlaps
 from ecdata.sql import Sql, execute
-from ecdata.store.database import per_data_version
+from ecdata.store.database import Cursor, per_data_version
 from ecdata.store.schema import ROLLUP, STORE_DAILY
 
 SERVICE_SOURCE = "service"  # inquiries summed from customer-service (agent) reports
@@ -59,7 +59,7 @@ def store_currency_sql() -> str:
         FROM from_files f LEFT JOIN store_settings s USING (store)"""
 
 
-def store_currency_rows(cur) -> list[tuple[str, str]]:
+def store_currency_rows(cur: Cursor) -> list[tuple[str, str]]:
     """(store, currency) for every store, as store_currency_sql finds them; remembered until
     the data change: every KPI query needs them, and finding them scans the fact tables
     (0.06 s at 10M rows, 15 times in a cold weekly review)."""
@@ -68,7 +68,7 @@ def store_currency_rows(cur) -> list[tuple[str, str]]:
     )
 
 
-def store_currency_values(cur) -> str:
+def store_currency_values(cur: Cursor) -> str:
     """A SELECT of (store, currency) (store_currency_rows), from a table registered on `cur`:
     written out as VALUES, 500 stores cost 10 ms of parsing in every query that joins them."""
     rows = store_currency_rows(cur)
@@ -80,7 +80,7 @@ def store_currency_values(cur) -> str:
     return "SELECT store, currency FROM ec_store_currency"
 
 
-def _corrections_needed(cur) -> tuple[bool, bool]:
+def _corrections_needed(cur: Cursor) -> tuple[bool, bool]:
     """(an ad report that may be a breakdown is stored, a service report is stored): when
     neither is, the fact view skips the joins that apply them (most databases, most days)."""
     ads = [ad for ad, _ in spend_overlaps()]
@@ -93,7 +93,7 @@ def _corrections_needed(cur) -> tuple[bool, bool]:
     return bool(breakdowns), bool(agents)
 
 
-def facts_sql(cur, per_channel: bool = True) -> str:
+def facts_sql(cur: Cursor, per_channel: bool = True) -> str:
     """A SELECT (to use as a CTE or subquery) with store_daily's keys and metrics, `spend`
     counted once, `breakdown_spend`, `service_inquiries` and `source` for every row.
 
@@ -159,7 +159,7 @@ def facts_sql(cur, per_channel: bool = True) -> str:
     """
 
 
-def has_store_periods(cur) -> bool:
+def has_store_periods(cur: Cursor) -> bool:
     """Whether any store period report is stored (most databases have none)."""
     return execute(cur, Sql("SELECT EXISTS (SELECT 1 FROM store_periods)")).fetchall()[0][0]
 
@@ -169,7 +169,7 @@ _DAILY_COVERS = """EXISTS (SELECT 1 FROM store_daily d
     WHERE d.store = p.store AND d.channel = p.channel AND d.date BETWEEN p.date AND p.date_to)"""
 
 
-def period_facts_sql(cur) -> str:
+def period_facts_sql(cur: Cursor) -> str:
     """A SELECT of store period facts in facts_sql's columns plus `date_to` (`date` is the
     first day): only those no daily row of their store and channel covers, since the daily
     rows already count those days and a period's share of them cannot be told apart."""
@@ -212,7 +212,7 @@ def periods_left_out_sql(counted: str) -> str:
 SPEND_MISMATCH_TOLERANCE = 0.02
 
 
-def spend_breakdown_check(cur, in_scope: Sql) -> tuple[float, float] | None:
+def spend_breakdown_check(cur: Cursor, in_scope: Sql) -> tuple[float, float] | None:
     """(spend stated by store files, ad reports' breakdown of it) over the store-days in scope
     that have both, when they differ by more than SPEND_MISMATCH_TOLERANCE; else None.
 

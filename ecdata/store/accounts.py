@@ -16,12 +16,13 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from ecdata.i18n import Refusal
 from ecdata.names import has_control_characters
-from ecdata.store.database import Store
+from ecdata.store.database import Cursor, Store
 
 ROLES = ("owner", "manager", "viewer")
 MAX_FAILURES = 5  # in a row; then the account waits LOCK_MINUTES
@@ -64,7 +65,7 @@ class AccountError(Refusal):
     """A refused account operation (a weak password, a locked account, an unknown name)."""
 
 
-def any_accounts(cur) -> bool:
+def any_accounts(cur: Cursor) -> bool:
     return cur.execute("SELECT EXISTS (SELECT 1 FROM users)").fetchall()[0][0]
 
 
@@ -113,7 +114,7 @@ def set_password(store: Store, name: str, password: str) -> None:
         cur.execute("DELETE FROM sessions WHERE name = ?", [name])  # signed in elsewhere: out
 
 
-def list_users(cur):
+def list_users(cur: Cursor) -> pd.DataFrame:
     """name, role, stores, failures (wrong passwords in a row, over every client),
     locked_until (the latest lock of any client), created_at: never the hashes."""
     return cur.execute(
@@ -184,7 +185,7 @@ def sign_in(
     return User(name, role, tuple(stores or ()))
 
 
-def _refusal(locked_until) -> str:
+def _refusal(locked_until: object) -> str:
     """A wrong password's answer: 'locked' once this attempt locked the name."""
     return "acc.bad_login" if locked_until is None else "acc.locked"
 

@@ -9,6 +9,7 @@ what the batch wrote and put those rows back exactly.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from ecdata.sql import Sql, execute
 from ecdata.store import FACT_TABLES, STORE_DAILY, FactTable, Store
 from ecdata.store.database import (
     ACTOR,
+    Cursor,
     StoreNotGranted,
     check_company_wide,
     check_granted,
@@ -58,7 +60,7 @@ def _key_join(table: FactTable, left: str, right: str) -> str:
     return " AND ".join(f"{left}.{k} = {right}.{k}" for k in table.keys)
 
 
-def find_same_upload(cur, content_hash: str, store_param: str | None) -> int | None:
+def find_same_upload(cur: Cursor, content_hash: str, store_param: str | None) -> int | None:
     """The active batch that stored this exact content (with the same store option), if any.
 
     `cur`: a reader for a preview; `write_batch` checks again on its writer cursor."""
@@ -70,7 +72,7 @@ def find_same_upload(cur, content_hash: str, store_param: str | None) -> int | N
     return row[0][0] if row else None
 
 
-def count_existing(cur, table: FactTable, staged_name: str) -> int:
+def count_existing(cur: Cursor, table: FactTable, staged_name: str) -> int:
     """How many staged keys already have a stored row (the rows an upload would replace)."""
     return cur.execute(
         f"SELECT count(*) FROM {staged_name} s SEMI JOIN {table.name} f "
@@ -78,7 +80,7 @@ def count_existing(cur, table: FactTable, staged_name: str) -> int:
     ).fetchall()[0][0]
 
 
-def use_staged(cur, name: str, staged: pa.Table | pd.DataFrame | str | Path) -> list[str]:
+def use_staged(cur: Cursor, name: str, staged: pa.Table | pd.DataFrame | str | Path) -> list[str]:
     """Make `staged` (a table in memory, or a Parquet file) queryable as `name`; its columns."""
     if isinstance(staged, (str, Path)):
         path = str(staged).replace("'", "''")
@@ -88,14 +90,14 @@ def use_staged(cur, name: str, staged: pa.Table | pd.DataFrame | str | Path) -> 
     return [r[0] for r in cur.execute(f"DESCRIBE {name}").fetchall()]
 
 
-def drop_staged(cur, name: str, staged) -> None:
+def drop_staged(cur: Cursor, name: str, staged: object) -> None:
     if isinstance(staged, (str, Path)):
         cur.execute(f"DROP VIEW IF EXISTS {name}")
     else:
         cur.unregister(name)
 
 
-def _note_touched(w, touched: str, params=None) -> None:
+def _note_touched(w: Cursor, touched: str, params: list | None = None) -> None:
     """Remember the (date, store) pairs that `touched` (a SELECT) names, as touched_days."""
     w.execute(
         f"CREATE OR REPLACE TEMP TABLE touched_days AS SELECT DISTINCT date, store FROM "
@@ -104,7 +106,7 @@ def _note_touched(w, touched: str, params=None) -> None:
     )
 
 
-def _recompute_touched(w) -> None:
+def _recompute_touched(w: Cursor) -> None:
     """Compute the store-day rollup (schema.ROLLUP) again for the pairs in touched_days."""
     w.execute(
         f"DELETE FROM {ROLLUP} r USING touched_days t WHERE r.date = t.date AND r.store = t.store"
@@ -118,7 +120,7 @@ def _recompute_touched(w) -> None:
 
 
 @contextmanager
-def _rollup_kept(w, touched: str, params=None):
+def _rollup_kept(w: Cursor, touched: str, params: list | None = None) -> Iterator[None]:
     """Keep the store-day rollup equal to store_daily's sums across the change made inside
     this block: `touched` is a SELECT of the (date, store) pairs the change may alter, read
     before it; their rollup rows are computed again after it."""
@@ -127,7 +129,9 @@ def _rollup_kept(w, touched: str, params=None):
     _recompute_touched(w)
 
 
-def _merge_keeping_rollup(cur, table: FactTable, staged_cols: list[str], delete_missing: bool):
+def _merge_keeping_rollup(
+    cur: Cursor, table: FactTable, staged_cols: list[str], delete_missing: bool
+) -> tuple[int, int, int]:
     """_merge, and the store-day rollup kept equal to store_daily's sums."""
     if table.name != STORE_DAILY.name:
         return _merge(cur, table, staged_cols, delete_missing)
@@ -217,7 +221,9 @@ def _named(table: FactTable, prefix: str = "") -> str:
     return ", ".join(prefix + c for c in table.columns)
 
 
-def _merge(cur, table: FactTable, staged_cols: list[str], delete_missing: bool):
+def _merge(
+    cur: Cursor, table: FactTable, staged_cols: list[str], delete_missing: bool
+) -> tuple[int, int, int]:
     """write_batch's merge of `staged_upload` into `table`: (batch id, written, replaced)."""
     provided = [m for m in table.metrics if m in staged_cols]
     batch_id = cur.execute("SELECT COALESCE(max(batch_id), 0) + 1 FROM batches").fetchall()[0][0]
@@ -267,7 +273,7 @@ def _merge(cur, table: FactTable, staged_cols: list[str], delete_missing: bool):
 RENAME = "*"  # target_table of a store rename: every table with a store column
 
 
-def _later_overwrite(w, table_name: str, batch_id: int) -> int | None:
+def _later_overwrite(w: Cursor, table_name: str, batch_id: int) -> int | None:
     """The first active batch that replaced rows `batch_id` wrote to `table_name`, if any."""
     return w.execute(
         f"""SELECT min(r.replaced_by) FROM replaced_{table_name} r
@@ -323,7 +329,7 @@ def _both_stores_days(old: str, new: str) -> tuple[str, list[str]]:
     )
 
 
-def _rename_in(w, table: FactTable, old: str, new: str, batch_id: int) -> tuple[int, int]:
+def _rename_in(w: Cursor, table: FactTable, old: str, new: str, batch_id: int) -> tuple[int, int]:
     """Move `old`'s rows of `table` to `new` (merging with `new`'s rows of the same key)."""
     moved = {"old": old}  # the rows that move
     both = {"old": old, "new": new}  # …and the target's rows they meet
@@ -372,7 +378,7 @@ def _rename_in(w, table: FactTable, old: str, new: str, batch_id: int) -> tuple[
     return written, replaced
 
 
-def _undo_rename(w, batch_id: int) -> tuple[int, int]:
+def _undo_rename(w: Cursor, batch_id: int) -> tuple[int, int]:
     """Put both stores back: the rows a rename wrote (keys of the rows it replaced, under
     the new name) go, the replaced rows return. Refused when a later active batch wrote to
     either store: its rows could not be told apart from the renamed ones."""
@@ -409,7 +415,7 @@ def _undo_rename(w, batch_id: int) -> tuple[int, int]:
     return removed, restored
 
 
-def _renamed_stores(w, batch_id: int) -> list[str]:
+def _renamed_stores(w: Cursor, batch_id: int) -> list[str]:
     """[old, new] of a rename batch."""
     (names,) = w.execute(
         "SELECT content_hash FROM batches WHERE batch_id = ?", [batch_id]
@@ -417,7 +423,7 @@ def _renamed_stores(w, batch_id: int) -> list[str]:
     return json.loads(names.removeprefix("rename:"))
 
 
-def _undo_rows(w, table_name: str, batch_id: int) -> tuple[int, int]:
+def _undo_rows(w: Cursor, table_name: str, batch_id: int) -> tuple[int, int]:
     """Remove what batch `batch_id` wrote to `table_name`, put back what it replaced:
     (rows removed, rows restored)."""
     cols = _named(FACT_TABLES[table_name])

@@ -8,15 +8,22 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Any, TypeVar
 
 import duckdb
 
 from ecdata.i18n import Refusal
 from ecdata.store.lake import is_lake, lake_ddl, open_lake, use_lake, writers_lock
 from ecdata.store.schema import FACT_TABLES, MIGRATIONS, SCHEMA_VERSION
+
+T = TypeVar("T")
+
+# A DuckDB connection or one of its cursors (the same type in duckdb's API).
+Cursor = duckdb.DuckDBPyConnection
 
 DEFAULT_DB = Path("data/ecdata.duckdb")
 
@@ -27,7 +34,7 @@ ACTOR: ContextVar[str | None] = ContextVar("actor", default=None)
 
 
 @contextmanager
-def acting_as(name: str | None):
+def acting_as(name: str | None) -> Iterator[None]:
     """Record `name` as the author of what is written inside this block."""
     token = ACTOR.set(name or None)
     try:
@@ -45,7 +52,7 @@ class StoreNotGranted(Refusal):
         super().__init__(key, stores="、".join(stores))
 
 
-def granted_stores(cur) -> tuple[str, ...] | None:
+def granted_stores(cur: Cursor) -> tuple[str, ...] | None:
     """The stores the acting account (ACTOR) is limited to; None when it is not limited (no
     account, the command line, an account with no stores granted)."""
     name = ACTOR.get()
@@ -55,7 +62,7 @@ def granted_stores(cur) -> tuple[str, ...] | None:
     return tuple(row[0][0]) if row and row[0][0] else None
 
 
-def check_granted(cur, stores) -> None:
+def check_granted(cur: Cursor, stores: Iterable[str]) -> None:
     """Raise StoreNotGranted unless the acting account may write to every one of `stores`:
     checked inside the writer's transaction, so no page can forget it."""
     granted = granted_stores(cur)
@@ -66,7 +73,7 @@ def check_granted(cur, stores) -> None:
         raise StoreNotGranted(refused)
 
 
-def check_company_wide(cur) -> None:
+def check_company_wide(cur: Cursor) -> None:
     """Raise StoreNotGranted unless the acting account may change what belongs to every
     store (settings, company-wide notes and action items, exchange rates, whole tables)."""
     if granted_stores(cur) is not None:
@@ -95,7 +102,7 @@ DATA_VERSION_SQL = (
 )
 
 
-def data_version(cur) -> int:
+def data_version(cur: Cursor) -> int:
     """DATA_VERSION_SQL on any cursor of a store."""
     return int(cur.execute(DATA_VERSION_SQL).fetchall()[0][0])
 
@@ -103,7 +110,7 @@ def data_version(cur) -> int:
 # Answers remembered per database, store scope, data version and question
 # (`per_data_version`): the one cache of the app's answers (the pages' `ui.state.query` and
 # the engine's repeated KPI questions), within a memory budget, oldest forgotten first.
-_REMEMBERED: dict[tuple, tuple[object, int]] = {}  # key -> (answer, its bytes)
+_REMEMBERED: dict[tuple, tuple[Any, int]] = {}  # key -> (answer, its bytes)
 _REMEMBERED_LOCK = threading.Lock()  # sessions run in threads: one clears while one reads
 _REMEMBERED_BYTES = [0]
 _BUDGET_BYTES = 384 * 2**20  # what the answers of a busy morning take, at 10M fact rows
@@ -111,14 +118,14 @@ _BUDGET_BYTES = 384 * 2**20  # what the answers of a busy morning take, at 10M f
 _PINNED: ContextVar[tuple[str, int] | None] = ContextVar("pinned_data_version", default=None)
 
 
-def _database_path(cur) -> str | None:
+def _database_path(cur: Cursor) -> str | None:
     row = cur.execute(
         "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
     ).fetchall()
     return row[0][0] if row and row[0][0] else None
 
 
-def pin_data_version(cur) -> None:
+def pin_data_version(cur: Cursor) -> None:
     """Read the data version once for this run of a page: its answers are all keyed by it
     (the version costs a query; a page asks some twenty questions). A write in the run
     unpins it (Store.writer), so what follows sees its own change."""
@@ -126,7 +133,7 @@ def pin_data_version(cur) -> None:
     _PINNED.set((path, data_version(cur)) if path else None)
 
 
-def _size(answer) -> int:
+def _size(answer: object) -> int:
     """Roughly what an answer holds in memory: frames by their columns, tuples by parts."""
     if hasattr(answer, "memory_usage"):  # a DataFrame (a Series per column) or a Series
         usage = answer.memory_usage(index=True)
@@ -136,7 +143,7 @@ def _size(answer) -> int:
     return 1024
 
 
-def per_data_version(cur, question: tuple, answer):
+def per_data_version(cur: Cursor, question: tuple, answer: Callable[[], T]) -> T:
     """`answer()`, computed once per database file, store scope, data version and
     `question` (hashable) in this process. An in-memory database (no name another could not
     share) and an unhashable question are answered every time."""
@@ -220,7 +227,7 @@ SCOPED_TABLES = {
 }
 
 
-def limit_to_stores(cursor, stores: tuple[str, ...]) -> None:
+def limit_to_stores(cursor: Cursor, stores: tuple[str, ...]) -> None:
     """Shadow SCOPED_TABLES on `cursor` by views of `stores`' rows (temp views resolve
     before the database's tables; each reads the table by its full name)."""
     database = cursor.execute("SELECT current_database()").fetchall()[0][0]
@@ -258,10 +265,10 @@ class Store:
     def close(self) -> None:
         self._con.close()
 
-    def __enter__(self):
+    def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def reader(self, stores: tuple[str, ...] | None = None) -> duckdb.DuckDBPyConnection:
@@ -278,7 +285,7 @@ class Store:
         return cursor
 
     @contextmanager
-    def _exclusive(self):
+    def _exclusive(self) -> Iterator[None]:
         """This process's write lock, and on a DuckLake the one shared by every process."""
         with self._write_lock:
             if not self.lake:
@@ -288,7 +295,7 @@ class Store:
                 yield
 
     @contextmanager
-    def _transaction(self):
+    def _transaction(self) -> Iterator[Cursor]:
         """A cursor inside one transaction: all of it lands or none of it does."""
         cur = self.reader()
         cur.execute("BEGIN TRANSACTION")
@@ -303,7 +310,7 @@ class Store:
             cur.close()
 
     @contextmanager
-    def writer(self):
+    def writer(self) -> Iterator[Cursor]:
         """The single write path: a locked cursor inside one transaction."""
         try:
             with self._exclusive(), self._transaction() as cur:

@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -106,7 +107,7 @@ def use_lake(cursor: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 
 
 @contextmanager
-def writers_lock(con: duckdb.DuckDBPyConnection):
+def writers_lock(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Hold the writers' advisory lock in PostgreSQL for the block: it waits while another
     process writes, and is released when the block ends (its transaction commits)."""
     lock = con.cursor()

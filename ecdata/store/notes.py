@@ -8,7 +8,7 @@ import datetime as dt
 
 import pandas as pd
 
-from ecdata.store.database import Store, check_company_wide, check_granted
+from ecdata.store.database import Cursor, Store, check_company_wide, check_granted
 
 MAX_NOTE_LENGTH = 200
 
@@ -42,7 +42,7 @@ def remove_note(store: Store, note_id: int) -> None:
 
 
 def timeline_notes(
-    cur, first: dt.date | None, last: dt.date | None, stores: tuple[str, ...] = ()
+    cur: Cursor, first: dt.date | None, last: dt.date | None, stores: tuple[str, ...] = ()
 ) -> pd.DataFrame:
     """The notes in force between `first` and `last` for these stores (all when empty):
     note_id, day, store (None: every store), text; by day."""

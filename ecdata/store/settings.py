@@ -6,10 +6,11 @@ history so that a change can be undone."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pandas as pd
 
-from ecdata.store.database import ACTOR, Store, check_company_wide, check_granted
+from ecdata.store.database import ACTOR, Cursor, Store, check_company_wide, check_granted
 
 CURRENCIES = ("¥", "$", "£", "€", "HK$", "NT$", "₹", "A$", "C$")
 
@@ -28,7 +29,7 @@ def set_store_currency(store: Store, store_name: str, currency: str | None) -> N
             )
 
 
-def setting(cur, key: str, default=None):
+def setting(cur: Cursor, key: str, default: Any = None) -> Any:
     """The value in force for `key` (the latest change not undone), else `default`."""
     row = cur.execute(
         """SELECT value FROM app_settings WHERE key = ? AND undone_at IS NULL
@@ -38,7 +39,7 @@ def setting(cur, key: str, default=None):
     return json.loads(row[0][0]) if row else default
 
 
-def save_setting(store: Store, key: str, value) -> int:
+def save_setting(store: Store, key: str, value: Any) -> int:
     """Put `value` (anything JSON can hold) in force for `key`; returns the change's id.
     Saving the value already in force changes nothing (and returns 0)."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)
@@ -80,7 +81,7 @@ def undo_setting(store: Store, *keys: str) -> bool:
     return True
 
 
-def setting_history(cur, key: str) -> pd.DataFrame:
+def setting_history(cur: Cursor, key: str) -> pd.DataFrame:
     """Every change of `key`, newest first: setting_id, value (decoded), created_at,
     undone_at."""
     frame = cur.execute(

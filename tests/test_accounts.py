@@ -449,3 +449,31 @@ def test_the_server_drops_messages_that_empty_every_cache():
     passed = BackMsg()
     passed.ParseFromString(message["bytes"])
     assert passed.WhichOneof("type") == "rerun_script" and sent == []
+
+
+def test_a_viewer_cannot_write_through_the_engine_whatever_asks(tmp_path):
+    """The role is decided by the single write path, not by what a page shows: an upload, a
+    setting, an action item or an undo made in a viewer's name is refused, nothing stored."""
+    from helpers import TODAY
+
+    from ecdata.i18n import Refusal
+    from ecdata.ingest.upload import ingest_file
+    from ecdata.meeting.actions import add_action
+    from ecdata.store.settings import save_setting
+
+    with Store(tmp_path / "v.duckdb") as store:
+        add_user(store, "看客", "viewer", "a-long-password-1")
+        path = tmp_path / "a.csv"
+        path.write_text("日期,访客数\n2026-10-01,5\n", encoding="utf-8")
+        before = store.dump()
+        with acting_as("看客"):
+            outcome = ingest_file(store, path, store_name="A店", today=TODAY)
+            assert not outcome.ok and outcome.message.key == "acc.viewer_write"
+            for write in (
+                lambda: save_setting(store, "k", 1),
+                lambda: add_action(store, dt.date(2026, 10, 5), "查主图"),
+            ):
+                with pytest.raises(Refusal) as refused:
+                    write()
+                assert refused.value.key == "acc.viewer_write"
+        assert store.dump() == before

@@ -440,7 +440,7 @@ def test_profiles_are_refused_as_the_cli_says_and_kept_company_wide(tmp_path, ca
     assert main(["profiles", "show", "nope", "--db", str(db)]) == 1
     assert main(["profiles", "remove", "nope", "--db", str(db)]) == 1
     with Store(db) as store:
-        add_user(store, "limited", "viewer", "a-long-password-1", stores=["A店"])
+        add_user(store, "limited", "manager", "a-long-password-1", stores=["A店"])
         with acting_as("limited"), pytest.raises(StoreNotGranted):
             save_team_profiles(
                 store, 'platform = "x"\n[[report]]\nid = "mine"\nheaders = ["a", "b"]\n'

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ecdata.i18n import Message
+from ecdata.i18n import Message, Refusal
 from ecdata.ingest import headers as hd
 from ecdata.ingest.parsed import ParsedExport
 from ecdata.ingest.profiles import Column, Profile, ProfileError, builtin_profiles, parse_profiles
@@ -20,7 +20,7 @@ from ecdata.store.batches import (
     use_staged,
     write_batch,
 )
-from ecdata.store.database import ACTOR, StoreNotGranted, check_company_wide
+from ecdata.store.database import ACTOR, check_company_wide
 
 
 @dataclass(frozen=True)
@@ -233,7 +233,7 @@ def commit(store: Store, parsed: ParsedExport) -> IngestOutcome:
     }
     try:
         result = write_batch(store, parsed.table, parsed.staged_file, meta, once=True)
-    except StoreNotGranted as refused:
+    except Refusal as refused:  # another store's rows, or an account that only reads
         return IngestOutcome(name, False, refused.message, None, parsed)
     if result.duplicate_of is not None:
         message = Message("ok.duplicate_upload", {"file": name, "batch": result.duplicate_of})

@@ -73,6 +73,17 @@ def check_granted(cur: Cursor, stores: Iterable[str]) -> None:
         raise StoreNotGranted(refused)
 
 
+def check_may_write(cur: Cursor) -> None:
+    """Raise a Refusal when the acting account only reads (a viewer): checked by the single
+    write path, so no page or call can write in a viewer's name."""
+    name = ACTOR.get()
+    if not name:
+        return
+    row = cur.execute("SELECT role FROM users WHERE name = ?", [name]).fetchall()
+    if row and row[0][0] == "viewer":
+        raise Refusal("acc.viewer_write", name=name)
+
+
 def check_company_wide(cur: Cursor) -> None:
     """Raise StoreNotGranted unless the acting account may change what belongs to every
     store (settings, company-wide notes and action items, exchange rates, whole tables)."""
@@ -314,6 +325,7 @@ class Store:
         """The single write path: a locked cursor inside one transaction."""
         try:
             with self._exclusive(), self._transaction() as cur:
+                check_may_write(cur)
                 yield cur
         finally:
             _PINNED.set(None)  # the run's pinned data version is stale once anything is written

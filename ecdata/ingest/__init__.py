@@ -16,7 +16,14 @@ from ecdata.ingest.cleaning import (
     parse_rates,
 )
 from ecdata.ingest.parsed import ParsedExport, RowProblem, TableFile
-from ecdata.ingest.reader import DEFAULT_MAX_MB, first_rows, read_export, read_rows, table_rows
+from ecdata.ingest.reader import (
+    DEFAULT_MAX_MB,
+    columns_by_alias,
+    first_rows,
+    read_export,
+    read_rows,
+    table_rows,
+)
 from ecdata.ingest.upload import commit, ingest_file, preview, read_for_store
 
 __all__ = [
@@ -30,6 +37,7 @@ __all__ = [
     "ParsedExport",
     "RowProblem",
     "TableFile",
+    "columns_by_alias",
     "commit",
     "first_rows",
     "ingest_file",

@@ -41,7 +41,7 @@ from ecdata.ingest.sniff import (
     transcode_to_utf8,
     zip_member_kind,
 )
-from ecdata.names import has_control_characters
+from ecdata.names import has_control_characters, normalize_header
 
 DEFAULT_MAX_MB = 150
 # A megabyte as the browser's uploader counts it: one limit in bytes for the browser, the
@@ -271,6 +271,17 @@ def table_rows(data: bytes, file_name: str) -> list[list]:
     except ValueError as exc:
         refusal = not_a_table(file_name, str(exc))
         raise Refusal(refusal.key, **refusal.params) from None
+
+
+def columns_by_alias(header: list, aliases: dict[str, str]) -> dict[int, str]:
+    """Column position -> the field a small table file's header cell names (`aliases`:
+    normalized header -> field), each field from its first column only."""
+    mapping: dict[int, str] = {}
+    for i, cell in enumerate(header):
+        name = aliases.get(normalize_header(cell))
+        if name and name not in mapping.values():
+            mapping[i] = name
+    return mapping
 
 
 def _header_index(rows: list[list], parsed: ParsedExport) -> int | None:

@@ -22,6 +22,7 @@ from ecdata.ingest import (
     PLACEHOLDERS,
     RowProblem,
     TableFile,
+    columns_by_alias,
     first_rows,
     parse_dates,
     parse_months,
@@ -135,11 +136,7 @@ def read_team_file(data: bytes, file_name: str) -> TeamFile:
         out.error = Message("err.no_header", {"file": file_name, "rows": 30})
         return out
     header = rows[header_idx]
-    mapping: dict[int, str] = {}
-    for i, cell in enumerate(header):
-        name = aliases.get(normalize_header(cell))
-        if name and name not in mapping.values():
-            mapping[i] = name
+    mapping = columns_by_alias(header, aliases)
     records = []
     for offset, row in enumerate(rows[header_idx + 1 :]):
         if not any(str(c or "").strip() for c in row):

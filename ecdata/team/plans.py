@@ -26,6 +26,7 @@ from ecdata.ingest import (
     PLACEHOLDERS,
     RowProblem,
     TableFile,
+    columns_by_alias,
     first_rows,
     parse_dates,
     parse_points,
@@ -86,11 +87,7 @@ def read_plan_file(data: bytes, file_name: str, roster: pd.DataFrame) -> PlanFil
         return out
     aliases = plan_aliases()
     header = rows[header_idx]
-    mapping: dict[int, str] = {}
-    for i, cell in enumerate(header):
-        name = aliases.get(normalize_header(cell))
-        if name and name not in mapping.values():
-            mapping[i] = name
+    mapping = columns_by_alias(header, aliases)
     header_of = {f: str(header[i]) for i, f in mapping.items()}
     by_name = {}
     if not roster.empty:

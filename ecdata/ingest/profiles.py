@@ -51,7 +51,9 @@ from ecdata.platforms import DATA_DIR, GENERIC, Platform, platform_markers
 
 PROFILE_DIR = DATA_DIR / "profiles"
 GRAINS = ("day", "parts", "product_day", "month")
-KINDS = ("", "store", "product", "ad", "agent", "monthly")
+# "inquiries": an inquiry list (one row per inquiry) read into the ledger (ingest/inquiries.py),
+# whose columns name ledger fields; never matched by the store reader.
+KINDS = ("", "store", "product", "ad", "agent", "monthly", "inquiries")
 # How a report signs a money field: 'positive' (a negative value is an error),
 # 'may_be_negative' (the report nets returns: a negative value is real), 'negated' (written
 # as negative amounts: stored with the sign turned).
@@ -229,8 +231,10 @@ def _check_sign(sign: str, where: str) -> None:
 
 def _profile(raw: dict, platform: Platform, signs: dict, user: bool) -> Profile:
     from ecdata.ingest.headers import canonical_fields
+    from ecdata.ingest.inquiries import FIELDS as LEDGER_FIELDS
 
-    known = set(canonical_fields())
+    kind = raw.get("kind", "")
+    known = set(LEDGER_FIELDS) if kind == "inquiries" else set(canonical_fields())
     pid = str(raw.get("id", "")).strip()
     if not pid:
         raise ProfileError("a report has no id")
@@ -240,7 +244,6 @@ def _profile(raw: dict, platform: Platform, signs: dict, user: bool) -> Profile:
     grain = raw.get("grain", "day")
     if grain not in GRAINS:
         raise ProfileError(f"{pid}: grain {grain!r} is not one of {', '.join(GRAINS)}")
-    kind = raw.get("kind", "")
     if kind not in KINDS:
         raise ProfileError(f"{pid}: kind {kind!r} is not one of {', '.join(KINDS[1:])}")
 
@@ -330,7 +333,11 @@ def match_profile(
 ) -> Profile | None:
     """The profile that knows this header: the one whose signature is the largest of those
     wholly present (a team's own profiles win a tie over shipped ones); None: generic."""
-    found = [p for p in (*extra, *builtin_profiles()) if p.matches(headers, file_name, sheet)]
+    found = [
+        p
+        for p in (*extra, *builtin_profiles())
+        if p.kind != "inquiries" and p.matches(headers, file_name, sheet)
+    ]
     if not found:
         return None
     return max(found, key=lambda p: (len(p.signature), p.user))

@@ -8,6 +8,8 @@ from ecdata.store.database import DEFAULT_DB, Store, default_db_path
 from ecdata.store.schema import (
     AGENT_DAILY,
     FACT_TABLES,
+    INQUIRIES,
+    INQUIRY_MARKS,
     PLAN_TASKS,
     PRODUCT_FACTS,
     RATINGS,
@@ -23,6 +25,8 @@ __all__ = [
     "AGENT_DAILY",
     "DEFAULT_DB",
     "FACT_TABLES",
+    "INQUIRIES",
+    "INQUIRY_MARKS",
     "PLAN_TASKS",
     "PRODUCT_FACTS",
     "RATINGS",

@@ -211,12 +211,22 @@ SCOPED_TABLES = {
             "store_monthly",
             "product_facts",
             "store_settings",
+            "inquiries",
+            "inquiry_marks",
         )
     },
     **{
         f"{twin}_{t}": _STORE_ROWS
         for twin in ("replaced", "undone")
-        for t in ("store_daily", "store_periods", "agent_daily", "store_monthly", "product_facts")
+        for t in (
+            "store_daily",
+            "store_periods",
+            "agent_daily",
+            "store_monthly",
+            "product_facts",
+            "inquiries",
+            "inquiry_marks",
+        )
     },
     # People of the granted stores and the staff serving every store (no store).
     "roster": f"store IS NULL OR {_STORE_ROWS}",

@@ -166,6 +166,61 @@ PLAN_TASKS = FactTable(
         ("source", "VARCHAR"),
     ),
 )
+# The inquiry ledger (ecdata/inquiries.py): one row per inquiry of a store, keyed by the
+# platform's or CRM's id (or one made from its time and sender), so a re-uploaded list
+# updates statuses instead of counting an inquiry twice. `received` and `first_reply` are
+# wall-clock times in the team's time zone. Customer name, e-mail and phone are NULL unless
+# the owner keeps them (setting inquiry.keep_contacts).
+INQUIRIES = FactTable(
+    "inquiries",
+    ("store", "inquiry_id"),
+    (
+        "received",
+        "channel",
+        "country",
+        "product",
+        "agent",
+        "status",
+        "first_reply",
+        "reply_known",
+        "quoted",
+        "closed",
+        "amount",
+        "company",
+        "quantity",
+        "customer",
+        "email",
+        "phone",
+        "source",
+    ),
+    types=(
+        ("received", "TIMESTAMP"),
+        ("channel", "VARCHAR"),
+        ("country", "VARCHAR"),
+        ("product", "VARCHAR"),
+        ("agent", "VARCHAR"),
+        ("status", "VARCHAR"),
+        ("first_reply", "TIMESTAMP"),
+        ("reply_known", "BOOLEAN"),
+        ("quoted", "BOOLEAN"),
+        ("closed", "BOOLEAN"),
+        ("company", "VARCHAR"),
+        ("customer", "VARCHAR"),
+        ("email", "VARCHAR"),
+        ("phone", "VARCHAR"),
+        ("source", "VARCHAR"),
+    ),
+)
+# A manager's judgement of single inquiries, kept apart from the ledger so that a re-uploaded
+# list does not erase it; it wins over the team's standard. `mark`: 'qualified',
+# 'not_qualified' or 'standard' (judged by the standard again: a value, since a merge keeps
+# the stored value where the new one is NULL).
+INQUIRY_MARKS = FactTable(
+    "inquiry_marks",
+    ("store", "inquiry_id"),
+    ("mark",),
+    types=(("mark", "VARCHAR"),),
+)
 FACT_TABLES = {
     t.name: t
     for t in (
@@ -178,6 +233,8 @@ FACT_TABLES = {
         STORE_PERIODS,
         EXCHANGE_RATES,
         PLAN_TASKS,
+        INQUIRIES,
+        INQUIRY_MARKS,
     )
 }
 # Store-day sums of store_daily per batch (its channels added up): what a KPI query without
@@ -308,6 +365,15 @@ MIGRATIONS: list[list[str]] = [
         "CREATE TABLE IF NOT EXISTS plan_tasks (task_id VARCHAR NOT NULL, person_id VARCHAR, month DATE, task VARCHAR, goal VARCHAR, start DATE, deadline DATE, status VARCHAR, done_on DATE, quality DOUBLE, metric VARCHAR, source VARCHAR, batch_id INTEGER)",
         "CREATE TABLE IF NOT EXISTS replaced_plan_tasks (task_id VARCHAR NOT NULL, person_id VARCHAR, month DATE, task VARCHAR, goal VARCHAR, start DATE, deadline DATE, status VARCHAR, done_on DATE, quality DOUBLE, metric VARCHAR, source VARCHAR, batch_id INTEGER, replaced_by INTEGER NOT NULL)",
         "CREATE TABLE IF NOT EXISTS undone_plan_tasks (task_id VARCHAR NOT NULL, person_id VARCHAR, month DATE, task VARCHAR, goal VARCHAR, start DATE, deadline DATE, status VARCHAR, done_on DATE, quality DOUBLE, metric VARCHAR, source VARCHAR, batch_id INTEGER)",
+    ],
+    # version 13: the inquiry ledger and managers' marks (ecdata/inquiries.py), with twins
+    [
+        "CREATE TABLE IF NOT EXISTS inquiries (store VARCHAR NOT NULL, inquiry_id VARCHAR NOT NULL, received TIMESTAMP, channel VARCHAR, country VARCHAR, product VARCHAR, agent VARCHAR, status VARCHAR, first_reply TIMESTAMP, reply_known BOOLEAN, quoted BOOLEAN, closed BOOLEAN, amount DOUBLE, company VARCHAR, quantity DOUBLE, customer VARCHAR, email VARCHAR, phone VARCHAR, source VARCHAR, batch_id INTEGER)",
+        "CREATE TABLE IF NOT EXISTS replaced_inquiries (store VARCHAR NOT NULL, inquiry_id VARCHAR NOT NULL, received TIMESTAMP, channel VARCHAR, country VARCHAR, product VARCHAR, agent VARCHAR, status VARCHAR, first_reply TIMESTAMP, reply_known BOOLEAN, quoted BOOLEAN, closed BOOLEAN, amount DOUBLE, company VARCHAR, quantity DOUBLE, customer VARCHAR, email VARCHAR, phone VARCHAR, source VARCHAR, batch_id INTEGER, replaced_by INTEGER NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS undone_inquiries (store VARCHAR NOT NULL, inquiry_id VARCHAR NOT NULL, received TIMESTAMP, channel VARCHAR, country VARCHAR, product VARCHAR, agent VARCHAR, status VARCHAR, first_reply TIMESTAMP, reply_known BOOLEAN, quoted BOOLEAN, closed BOOLEAN, amount DOUBLE, company VARCHAR, quantity DOUBLE, customer VARCHAR, email VARCHAR, phone VARCHAR, source VARCHAR, batch_id INTEGER)",
+        "CREATE TABLE IF NOT EXISTS inquiry_marks (store VARCHAR NOT NULL, inquiry_id VARCHAR NOT NULL, mark VARCHAR, batch_id INTEGER)",
+        "CREATE TABLE IF NOT EXISTS replaced_inquiry_marks (store VARCHAR NOT NULL, inquiry_id VARCHAR NOT NULL, mark VARCHAR, batch_id INTEGER, replaced_by INTEGER NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS undone_inquiry_marks (store VARCHAR NOT NULL, inquiry_id VARCHAR NOT NULL, mark VARCHAR, batch_id INTEGER)",
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -22,6 +22,7 @@ from ecdata.demo import load_demo, write_sample_files
 from ecdata.export import neutralise
 from ecdata.i18n import Message, Refusal
 from ecdata.ingest.headers import canonical_fields
+from ecdata.ingest.inquiries import is_inquiry_file, read_inquiry_file
 from ecdata.ingest.profiles import ProfileError, builtin_profiles
 from ecdata.ingest.reader import DEFAULT_MAX_MB
 from ecdata.ingest.scratch import remove_leftovers
@@ -33,10 +34,12 @@ from ecdata.ingest.upload import (
     save_team_profiles,
     team_profiles,
 )
+from ecdata.inquiries import inquiry_list, save_inquiry_file, saved_message
 from ecdata.meeting.actions import action_items
 from ecdata.metrics.catalogue import KPI_COLUMNS
 from ecdata.metrics.currency import CODE_OF, currency_symbol, reporting_currency
 from ecdata.metrics.kpis import DIMENSIONS, GRAINS, Filters, conversion, kpi_table
+from ecdata.metrics.ledger import inquiry_rules
 from ecdata.metrics.products import product_table
 from ecdata.metrics.review import conversion_notes
 from ecdata.rates import is_rates_file, read_rates_file, save_rates
@@ -99,6 +102,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="import a file's other rows when some are left out (without it such a file is "
         "listed, not imported, and the exit code is 1)",
     )
+
+    p = with_db(sub.add_parser("inquiries", help="list the inquiry ledger (no personal data)"))
+    p.add_argument("--store", action="append", default=[], help="repeat for several")
+    p.add_argument("--channel", action="append", default=[], help="an inquiry source; repeat")
+    p.add_argument("--from", dest="date_from", type=_date)
+    p.add_argument("--to", dest="date_to", type=_date)
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
     p = with_db(sub.add_parser("plans", help="print the work plan's tasks"))
     p.add_argument("--month", type=lambda t: dt.date.fromisoformat(f"{t}-01"), help="2026-11")
@@ -263,6 +273,9 @@ def _ingest(store: Store, args) -> int:
         if is_rates_file(data):
             failed += not _ingest_rates(store, data, path.name)
             continue
+        if is_inquiry_file(data, path.name, team_profiles(store)):
+            failed += not _ingest_inquiries(store, data, path.name, args)
+            continue
         parsed = read_for_store(
             store,
             path,
@@ -297,6 +310,33 @@ def _ingest(store: Store, args) -> int:
         print(outcome.message, file=sys.stdout if outcome.ok else sys.stderr)
         failed += not outcome.ok
     return 1 if failed else 0
+
+
+def _ingest_inquiries(store: Store, data: bytes, name: str, args) -> bool:
+    """An inquiry list given to `ingest`: into the ledger as one batch, an inquiry seen before
+    updated by its id; rows left out stop it unless --accept-skips, as for any file."""
+    rules = inquiry_rules(store.reader())
+    inquiries = read_inquiry_file(
+        data, name, args.store, rules.time_zone, rules.keep_contacts, team_profiles(store)
+    )
+    for problem in inquiries.problems[:20]:
+        print(f"  - {problem.message}", file=sys.stderr)
+    if not inquiries.ok:
+        print(inquiries.error, file=sys.stderr)
+        return False
+    if inquiries.contacts_dropped:
+        print(f"  {Message('note.contacts_dropped', {})}")
+    if inquiries.problems and not args.accept_skips:
+        skipped = len({p.row for p in inquiries.problems})
+        print(Message("err.skips_not_accepted", {"file": name, "count": skipped}), file=sys.stderr)
+        return False
+    print(saved_message(inquiries, save_inquiry_file(store, inquiries)))
+    return True
+
+
+def _inquiries(store: Store, args) -> int:
+    filters = Filters(tuple(args.store), tuple(args.channel), args.date_from, args.date_to)
+    return _print_table(inquiry_list(store.reader(), filters), args.format)
 
 
 def _print_problems(parsed) -> None:
@@ -592,6 +632,7 @@ def _plans(store: Store, args) -> int:
 
 
 COMMANDS = {
+    "inquiries": _inquiries,
     "plans": _plans,
     "profiles": _profiles,
     "ingest": _ingest,

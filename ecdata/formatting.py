@@ -23,7 +23,7 @@ def _big(value: float, lang: str, decimals: int = 0) -> str:
 
 
 def format_value(value, unit: str, lang: str = "zh", currency: str = "¥") -> str:
-    """`unit` from the catalogue: count, currency, rate (fraction), ratio, seconds; or
+    """`unit` from the catalogue: count, currency, rate (fraction), ratio, seconds, hours; or
     points (a team score)."""
     if is_missing(value):
         return MISSING
@@ -33,6 +33,8 @@ def format_value(value, unit: str, lang: str = "zh", currency: str = "¥") -> st
         return f"{value:.2f}"
     if unit == "seconds":
         return f"{value:.1f} 秒" if lang == "zh" else f"{value:.1f} s"
+    if unit == "hours":
+        return f"{value:.1f} 小时" if lang == "zh" else f"{value:.1f} h"
     if unit == "points":  # a score: one decimal, the same on the page, the meeting and the PDF
         return f"{value:.1f}"
     if unit == "currency":

@@ -22,6 +22,7 @@ from ecdata.metrics.catalogue import (
     is_money,
 )
 from ecdata.metrics.kpis import MONEY_COLUMNS
+from ecdata.metrics.ledger import LEDGER_SUMS
 from ecdata.store.schema import AGENT_DAILY, PRODUCT_FACTS, STORE_DAILY, STORE_MONTHLY
 
 
@@ -37,6 +38,7 @@ def columns():
         )
         - {"product_name"}
         | {"breakdown_spend", "service_inquiries", "inquiry_target"}
+        | set(LEDGER_SUMS)
     )
     con = duckdb.connect()
     con.execute(f"CREATE TABLE t AS SELECT {', '.join(f'1.0 AS {n}' for n in names)}")

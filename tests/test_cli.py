@@ -49,7 +49,8 @@ def test_ingest_reports_each_file_and_a_bad_file_does_not_stop_the_others(tmp_pa
     assert header[:3] == ["period", "visitors", "page_views"]
     # The ratios, then how many store-days each covers (one a row at the day grain).
     assert header[header.index("inquiry_cost") + 1] == "closed_inquiry_cost"
-    assert header[-2:] == ["inquiry_cost_days", "closed_inquiry_cost_days"]
+    assert header.index("inquiry_cost_days") + 1 == header.index("closed_inquiry_cost_days")
+    assert header[-2:] == ["first_reply_hours_days", "reply_in_time_rate_days"]
     assert "store_days" in header
 
 

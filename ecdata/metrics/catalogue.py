@@ -18,6 +18,7 @@ UNIT_LIMITS = {
     "rate": ("rate", 1.0),  # a fraction: 0.05 = 5%, at most 100%
     "ratio": ("ratio", 1e9),
     "seconds": ("duration", 86400.0),  # under a day
+    "hours": ("duration", 8760.0),  # under a year: a reply time from the inquiry ledger
 }
 
 
@@ -117,6 +118,16 @@ STORE_BASE = [
     _base("closed_inquiries", "询单成交人数", "Closed inquiries", "count", "up"),
     _base("spend", "推广费", "Promotion spend", "currency", None),
     _base("refunds", "退款金额", "Refunds", "currency", "down"),
+    # Judged one by one in the inquiry ledger by the team's standard (metrics/ledger.py).
+    _base("qualified_inquiries", "有效询盘数", "Qualified inquiries", "count", "up"),
+]
+
+# What the inquiry ledger adds per store-day: reply times and how many came in time.
+LEDGER_BASE = [
+    _base("reply_hours", "首次回复用时合计（小时）", "First-reply hours, summed", "hours", None),
+    _base("replied", "已回复询盘数", "Inquiries replied to", "count", None),
+    _base("replied_within", "按时回复询盘数", "Inquiries replied to in time", "count", "up"),
+    _base("reply_known", "有回复时间的询盘数", "Inquiries with a reply time", "count", None),
 ]
 
 # Targets, spread over days like costs (kpis.py), and how far the range got towards them.
@@ -202,6 +213,13 @@ SOURCE_BASE = [
         "currency",
         None,
     ),
+    _base(
+        "ledger_inquiries",
+        "来自询盘明细的询盘数",
+        "Inquiries counted from the inquiry list",
+        "count",
+        None,
+    ),
 ]
 
 # Monthly costs arrive per store and month; kpis.py spreads them over days before summing.
@@ -277,6 +295,39 @@ DERIVED = [
         "询单人数 × 理论询盘成本 ÷ 询单成交人数 = 总成本 ÷ 询单成交人数",
         "inquiries × inquiry cost ÷ closed inquiries = total cost ÷ closed inquiries",
     ),
+    _ratio(
+        "inquiry_quality",
+        "询盘质量度",
+        "Inquiry quality",
+        "rate",
+        "up",
+        "qualified_inquiries",
+        "inquiries",
+        "有效询盘数 ÷ 询单人数（按团队的有效标准逐条判定）",
+        "qualified inquiries ÷ inquiries (each judged by the team's standard)",
+    ),
+    _ratio(
+        "first_reply_hours",
+        "平均首次回复用时",
+        "Average first-reply time",
+        "hours",
+        "down",
+        "reply_hours",
+        "replied",
+        "Σ 首次回复用时 ÷ 已回复询盘数",
+        "Σ first-reply time ÷ inquiries replied to",
+    ),
+    _ratio(
+        "reply_in_time_rate",
+        "按时回复率",
+        "Replied in time",
+        "rate",
+        "up",
+        "replied_within",
+        "reply_known",
+        "按时回复询盘数 ÷ 有回复时间的询盘数",
+        "inquiries replied to in time ÷ inquiries with a reply time",
+    ),
 ]
 
 AGENT_BASE = [
@@ -319,7 +370,8 @@ AGENT_DERIVED = [
 ]
 
 METRICS: dict[str, Metric] = {
-    m.name: m for m in STORE_BASE + [UNITS] + SOURCE_BASE + COST_BASE + DERIVED + TARGETS
+    m.name: m
+    for m in STORE_BASE + [UNITS] + SOURCE_BASE + LEDGER_BASE + COST_BASE + DERIVED + TARGETS
 }
 
 # What ad reports and customer-service reports carry besides the store metrics: stored, read
@@ -401,6 +453,10 @@ KPI_COLUMNS = [
     "management_cost",
     "inquiry_cost",
     "closed_inquiry_cost",
+    "qualified_inquiries",
+    "inquiry_quality",
+    "first_reply_hours",
+    "reply_in_time_rate",
 ]
 
 

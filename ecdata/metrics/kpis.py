@@ -17,6 +17,7 @@ from ecdata.metrics.catalogue import (
     COST_BASE,
     DERIVED,
     KPI_COLUMNS,
+    LEDGER_BASE,
     METRICS,
     SOURCE_BASE,
     STORE_BASE,
@@ -211,7 +212,7 @@ def _kpi_table(
     }.get(grain, f"CAST(date_trunc('{grain}', date) AS DATE)")
     dim = "" if by == "none" else by
     by_channel = by == "channel" or bool(filters.channels)
-    base_sums = ", ".join(f"{m.expr} AS {m.name}" for m in STORE_BASE + SOURCE_BASE)
+    base_sums = ", ".join(f"{m.expr} AS {m.name}" for m in STORE_BASE + SOURCE_BASE + LEDGER_BASE)
 
     daily_costs = """
         SELECT d.date, m.store,
@@ -273,7 +274,8 @@ def _kpi_table(
     )
     summed = ", ".join(
         f"sum({c}) AS {c}"
-        for c in [m.name for m in STORE_BASE + SOURCE_BASE + COST_BASE] + TARGET_COLUMNS
+        for c in [m.name for m in STORE_BASE + SOURCE_BASE + LEDGER_BASE + COST_BASE]
+        + TARGET_COLUMNS
     )
     # Money is never added across currencies: a row mixing stores in ¥ and $ has no total
     # for it (nor for ratios of money); callers show one figure per currency instead.

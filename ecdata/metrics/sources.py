@@ -19,6 +19,13 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from ecdata.metrics.ledger import (
+    LEDGER_SOURCE,
+    LEDGER_SUMS,
+    has_ledger,
+    ledger_days_sql,
+    ledger_facts_sql,
+)
 from ecdata.platforms import platform_markers, spend_overlaps
 from ecdata.sql import Sql, execute
 from ecdata.store.database import Cursor, per_data_version
@@ -29,6 +36,13 @@ STORE_CHANNEL = "all"  # the channel of store-level figures
 
 # The store metrics a fact row carries besides spend (spend is counted once, below).
 _FACT_COLUMNS = ", ".join(c for c in STORE_DAILY.metrics + STORE_DAILY.flags if c != "spend")
+# The sums only the inquiry ledger has (ledger.py), NULL on every other fact row.
+_NO_LEDGER = ", ".join(f"CAST(NULL AS DOUBLE) AS {c}" for c in LEDGER_SUMS)
+# Inquiry counts a store file states, unless the ledger counts that store-day (alias `ld`).
+_LEDGER_WINS = (
+    "CASE WHEN ld.store IS NULL THEN s.inquiries END AS inquiries, "
+    "CASE WHEN ld.store IS NULL THEN s.closed_inquiries END AS closed_inquiries"
+)
 
 
 # Every store figure, daily or for a period, with the days it covers and its batch.
@@ -103,29 +117,49 @@ def facts_sql(cur: Cursor, per_channel: bool = True) -> str:
     question that does not split or filter by channel, from a tenth of the rows. Every
     correction holds per store-day and batch, so it applies to those rows alike."""
     breakdowns, agents = _corrections_needed(cur)
+    ledger = has_ledger(cur)
     rows = "store_daily" if per_channel else f"(SELECT *, NULL::VARCHAR AS channel FROM {ROLLUP})"
+    # Where the inquiry ledger covers a store-day, its counts are the inquiries: a store
+    # file's or the service reports' counts of the same day are not added to them.
+    columns = _FACT_COLUMNS
+    ledger_join = ""
+    if ledger:
+        columns = ", ".join(
+            f"s.{c}"
+            for c in (c.strip() for c in _FACT_COLUMNS.split(","))
+            if c not in ("inquiries", "closed_inquiries")
+        )
+        columns += ", " + _LEDGER_WINS
+        ledger_join = "LEFT JOIN ledger_days ld ON ld.date = s.date AND ld.store = s.store"
     overlaps = spend_overlaps()
     pairs = ", ".join(f"('{ad}', '{store}')" for ad, store in overlaps) or "(NULL, NULL)"
     if breakdowns:
         store_rows = f"""
-            SELECT s.date, s.store, s.channel, {_FACT_COLUMNS}, s.source, s.batch_id,
+            SELECT s.date, s.store, s.channel, {columns}, s.source, s.batch_id,
                    CASE WHEN t.ad_platform IS NULL THEN s.spend END AS spend,
                    CASE WHEN t.ad_platform IS NOT NULL THEN s.spend END AS breakdown_spend,
-                   CAST(NULL AS DOUBLE) AS service_inquiries
+                   CAST(NULL AS DOUBLE) AS service_inquiries, {_NO_LEDGER}
             FROM stored s
             LEFT JOIN spend_stated t
-              ON t.date = s.date AND t.store = s.store AND t.ad_platform = s.source"""
+              ON t.date = s.date AND t.store = s.store AND t.ad_platform = s.source
+            {ledger_join}"""
     else:
         store_rows = f"""
-            SELECT s.date, s.store, s.channel, {_FACT_COLUMNS}, s.source, s.batch_id, s.spend,
+            SELECT s.date, s.store, s.channel, {columns}, s.source, s.batch_id, s.spend,
                    CAST(NULL AS DOUBLE) AS breakdown_spend,
-                   CAST(NULL AS DOUBLE) AS service_inquiries
-            FROM stored s"""
+                   CAST(NULL AS DOUBLE) AS service_inquiries, {_NO_LEDGER}
+            FROM stored s {ledger_join}"""
     service_union = (
         f"UNION ALL BY NAME SELECT *, '{SERVICE_SOURCE}' AS source FROM service_rows"
         if agents
         else ""
     )
+    ledger_union = (
+        f"UNION ALL BY NAME SELECT *, '{LEDGER_SOURCE}' AS source FROM ({ledger_facts_sql(cur)})"
+        if ledger
+        else ""
+    )
+    ledger_days = ledger_days_sql() if ledger else "SELECT NULL::DATE AS date, NULL AS store"
     return f"""
         WITH store_currency AS ({store_currency_values(cur)}),
         stored AS (
@@ -133,6 +167,7 @@ def facts_sql(cur: Cursor, per_channel: bool = True) -> str:
             FROM {rows} f LEFT JOIN batches b USING (batch_id)
         ),
         overlap(ad_platform, store_platform) AS (VALUES {pairs}),
+        ledger_days AS ({ledger_days}),
         -- Store-days whose store file (of a platform that includes some ad platform's spend)
         -- states that spend.
         spend_stated AS (
@@ -147,7 +182,8 @@ def facts_sql(cur: Cursor, per_channel: bool = True) -> str:
                    sum(a.inquiries) AS service_inquiries
             FROM agent_daily a
             ANTI JOIN (SELECT DISTINCT date, store FROM {rows}
-                       WHERE inquiries IS NOT NULL) s
+                       WHERE inquiries IS NOT NULL
+                       UNION SELECT date, store FROM ledger_days) s
               ON s.date = a.date AND s.store = a.store
             GROUP BY a.date, a.store
             HAVING sum(a.inquiries) IS NOT NULL
@@ -155,6 +191,7 @@ def facts_sql(cur: Cursor, per_channel: bool = True) -> str:
         SELECT u.*, COALESCE(c.currency, '¥') AS currency FROM (
             SELECT * FROM store_rows
             {service_union}
+            {ledger_union}
         ) u LEFT JOIN store_currency c USING (store)
     """
 
@@ -179,7 +216,7 @@ def period_facts_sql(cur: Cursor) -> str:
                {", ".join("p." + c.strip() for c in _FACT_COLUMNS.split(","))},
                COALESCE(b.platform, 'generic') AS source, p.batch_id, p.spend,
                CAST(NULL AS DOUBLE) AS breakdown_spend,
-               CAST(NULL AS DOUBLE) AS service_inquiries,
+               CAST(NULL AS DOUBLE) AS service_inquiries, {_NO_LEDGER},
                COALESCE(c.currency, '¥') AS currency
         FROM store_periods p LEFT JOIN batches b USING (batch_id)
         LEFT JOIN store_currency c USING (store)

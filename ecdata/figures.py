@@ -671,3 +671,36 @@ def gantt(tasks, today, by_person: bool = True, height: int | None = None) -> go
     fig = style(fig, height or max(320, 44 * rows + 160))
     # Room under the bars for the dates, at a shared screen's type size too.
     return fig.update_layout(margin=dict(b=round(60 * type_scale())))
+
+
+def inquiry_breakdown(frame, by: str, title: str | None = None, top: int = 10) -> go.Figure:
+    """Inquiries per `by` (a source, country, product or agent) as horizontal bars split into
+    qualified and the rest, each labelled with its inquiry quality: the largest first, the
+    rest beyond `top` left out (the table beside it lists every one)."""
+    rows = frame.head(top)
+    labels = [str(v) or t("inq.unnamed", lang()) for v in rows[by]]
+    qualified = rows["qualified_inquiries"].fillna(0)
+    rest = rows["inquiries"] - qualified
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=qualified, y=labels, orientation="h", name=METRICS["qualified_inquiries"].label(lang()),
+            marker_color=GOOD,
+        )
+    )  # fmt: skip
+    fig.add_trace(
+        go.Bar(
+            x=rest,
+            y=labels,
+            orientation="h",
+            name=t("inq.not_qualified", lang()),
+            marker_color=NEUTRAL,
+            text=[format_value(q, "rate") if pd.notna(q) else "" for q in rows["inquiry_quality"]],
+            textposition="outside",
+            cliponaxis=False,
+        )
+    )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(range=[0, max(list(rows["inquiries"]) + [1]) * 1.2], rangemode="tozero")
+    fig.update_yaxes(autorange="reversed")
+    return style(fig, max(300, 42 * len(labels) + 110), title)

@@ -9,6 +9,7 @@ catalogue's ratio of those sums (inquiry_quality, first_reply_hours, reply_in_ti
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
@@ -21,12 +22,13 @@ from ecdata.metrics.ledger import (
     JUDGED_SUMS,
     RULES_SETTING,
     InquiryRules,
+    inquiry_rules,
     judged_sql,
 )
 from ecdata.sql import Sql, execute
 from ecdata.store import INQUIRIES, INQUIRY_MARKS, Store
 from ecdata.store.batches import BatchResult, write_batch
-from ecdata.store.database import Cursor, per_data_version
+from ecdata.store.database import Cursor, check_owner, per_data_version
 from ecdata.store.settings import save_setting
 
 # The ways the ledger is broken down on the pages and in the meeting.
@@ -101,6 +103,13 @@ def save_rules(store: Store, rules: InquiryRules) -> int:
         raise Refusal("err.rules_field", fields="、".join(unknown))
     if not rules.reply_hours or rules.reply_hours <= 0:
         raise Refusal("err.rules_hours")
+    try:
+        ZoneInfo(rules.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Refusal("err.rules_zone", zone=rules.time_zone) from None
+    cur = store.reader()
+    if rules.keep_contacts != inquiry_rules(cur).keep_contacts:
+        check_owner(cur)  # keeping customers' personal data is the owner's decision
     return save_setting(store, RULES_SETTING, rules.as_setting())
 
 

@@ -27,6 +27,8 @@ from ecdata.meeting.actions import action_items
 from ecdata.meeting.agenda import (
     agenda,
     agent_movers,
+    inquiry_lines,
+    ledger_lags,
     people_shown,
     shown_names,
     target_formulas,
@@ -187,7 +189,12 @@ class _Sections:
         weeks = trend_weeks(self.cur, self.filters)
         fig = figures.inquiry_cost_against_target(weeks)
         formula = METRICS["inquiry_cost"].formula(self.lang)
-        return self.trend_chart(fig, weeks) + f"<p class='note'>{html.escape(formula)}</p>"
+        lines = inquiry_lines(self.cur, self.filters, self.lang, self.symbol)
+        return (
+            f"<p>{html.escape(' · '.join(lines))}</p>"
+            + self.trend_chart(fig, weeks)
+            + f"<p class='note'>{html.escape(formula)}</p>"
+        )
 
     def _lagging(self) -> str:
         out = ""
@@ -209,6 +216,8 @@ class _Sections:
             texts = [self._signed(v, "count") for v in agents.change]
             title = t("meet.lag_agents", self.lang)
             out += self.chart(figures.movers(agents, "member", labels, title, "change", texts))
+        for line in ledger_lags(self.cur, self.filters, self.lang, self.how):
+            out += f"<p class='bad'>{html.escape(line)}</p>"
         return out
 
     def _signed(self, value, unit: str) -> str:

@@ -7,7 +7,7 @@ from ecdata.metrics.catalogue import METRICS
 from ecdata.metrics.kpis import COST_SPREAD_METHOD, kpi_table, target_inquiry_costs, with_dates
 from ecdata.metrics.periods import trend_window
 from ecdata.metrics.review import source_notes
-from ui import charts, notes, tables
+from ui import charts, ledger, notes, tables
 from ui.sidebar import page_start
 from ui.state import labeller, lang, metric_label, query, say, tr
 from ui.url import widget
@@ -91,8 +91,19 @@ if not targets.empty:
             width="stretch",
         )
 
+ledger.section(view.filters, trend_filters)
+
 st.subheader(tr("ic.formula"))
-formulas = [METRICS[m] for m in ("inquiry_cost", "closed_inquiry_cost")]
+formulas = [
+    METRICS[m]
+    for m in (
+        "inquiry_cost",
+        "closed_inquiry_cost",
+        "inquiry_quality",
+        "first_reply_hours",
+        "reply_in_time_rate",
+    )
+]
 st.markdown(
     "\n".join(f"- **{m.label(lang())}** = {m.formula(lang())}" for m in formulas) + "\n"
     f"- {tr('ic.target_note')}\n"

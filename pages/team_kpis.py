@@ -341,6 +341,14 @@ if stage == "start":
             fmt(v, "count") + (f" ({tr(f'tk.from_{src}')})" if isinstance(src, str) else "")
             for v, src in zip(values, sources)
         ]
+if stage == "growth" and "qualified_inquiries_from" in people:
+    # Where inquiry quality came from: counted in the inquiry ledger, or typed in the ratings.
+    sources = scores["person_id"].map(people.set_index("person_id")["qualified_inquiries_from"])
+    column = tr("part.inquiry_quality")
+    table[column] = [
+        v + (f" ({tr(f'tk.from_{src}')})" if isinstance(src, str) else "")
+        for v, src in zip(table[column], sources)
+    ]
 tables.show(table.sort_values(tr("part.rank")), hide_index=True, width="stretch")
 if stage == "start":
     st.caption(tr("tk.plan_rule", credit=schemes.start.late_task_credit))

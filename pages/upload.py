@@ -7,6 +7,7 @@ import streamlit as st
 
 from ecdata.i18n import Message, Refusal
 from ecdata.ingest.headers import canonical_fields
+from ecdata.ingest.inquiries import is_inquiry_file, read_inquiry_file
 from ecdata.ingest.profiles import ProfileError
 from ecdata.ingest.reader import DEFAULT_MAX_MB, first_rows
 from ecdata.ingest.upload import (
@@ -17,9 +18,12 @@ from ecdata.ingest.upload import (
     read_for_store,
     remember_mapping,
     save_team_profiles,
+    team_profiles,
 )
+from ecdata.inquiries import save_inquiry_file, saved_message
 from ecdata.metrics.catalogue import METRICS, is_money
 from ecdata.metrics.currency import CODE_OF, reporting_currency, save_reporting_currency
+from ecdata.metrics.ledger import inquiry_rules
 from ecdata.metrics.review import store_list
 from ecdata.names import has_control_characters, store_in_name
 from ecdata.rates import is_rates_file, read_rates_file, save_rates, stored_rates
@@ -204,6 +208,49 @@ def plan_upload(upload) -> None:
     _commit(upload, save)
 
 
+def inquiry_upload(upload, file_store: str | None) -> None:
+    """An inquiry list dropped here: read for its store (a list with a store column names
+    its own), personal data dropped unless the owner keeps it, stored as one batch that
+    updates inquiries seen before by their id."""
+    rules = query(inquiry_rules)
+    key = ("inquiries", upload.file_id, file_store, rules)
+    if key not in parsed_cache:
+        parsed_cache[key] = read_inquiry_file(
+            upload.getvalue(),
+            upload.name,
+            file_store,
+            rules.time_zone,
+            rules.keep_contacts,
+            team_profiles(store),
+        )
+    inquiries = parsed_cache[key]
+    for problem in inquiries.problems:
+        st.warning(say(problem.message))
+    if not inquiries.ok:
+        st.error(say(inquiries.error))
+        return
+    if upload.file_id in done:
+        st.success(done[upload.file_id])
+        return
+    source = inquiries.profile.label(lang()) if inquiries.profile else tr("inq.own_sheet")
+    stores = "、".join(sorted(inquiries.rows["store"].unique()))
+    st.markdown(
+        f"**{tr('up.kind')}** {tr('kind.inquiries')} · **{tr('up.platform')}** {source} · "
+        f"**{tr('col.store')}** {markdown_safe(stores)} · **{tr('up.rows')}** {len(inquiries.rows)}"
+    )
+    if inquiries.duplicates:
+        st.caption(tr("inq.duplicates", count=inquiries.duplicates))
+    # Said before anything is stored: what happens to the customers' personal data.
+    st.info(tr("inq.contacts_kept" if rules.keep_contacts else "inq.contacts_dropped"))
+    if inquiries.unread:
+        st.caption(tr("inq.unread", columns="、".join(inquiries.unread)))
+
+    def save() -> Message:
+        return saved_message(inquiries, save_inquiry_file(store, inquiries))
+
+    _commit(upload, save)
+
+
 def rates_upload(upload) -> None:
     """An exchange-rate table dropped here: checked, then stored as one undoable batch."""
     key = ("rates", upload.file_id)
@@ -338,6 +385,15 @@ for upload in files or []:
                 placeholder=tr("up.store_placeholder"),
                 key=f"store_{upload.file_id}_{store_name}",
             )
+        inquiry_key = ("is_inquiries", upload.file_id)
+        if inquiry_key not in parsed_cache:
+            parsed_cache[inquiry_key] = is_inquiry_file(
+                upload.getvalue(), upload.name, team_profiles(store)
+            )
+        if parsed_cache[inquiry_key]:
+            # One row per inquiry (国际站, 1688, a CRM, a form tool): into the inquiry ledger.
+            inquiry_upload(upload, file_store)
+            continue
         parsed = parsed_for(
             upload,
             file_store,

@@ -288,3 +288,105 @@ def test_cli_ingests_a_list_and_prints_quality_and_the_ledger(tmp_path):
     listed = pd.read_csv(pd.io.common.StringIO(out.stdout))
     assert len(listed) == 6 and "email" not in listed.columns and "customer" not in listed
     assert "john@acme.example" not in out.stdout
+
+
+# --- the done-when mixture: the ledger + a P4P spend report + monthly costs, one 国际站 store ---
+
+MIX_WEEK = {"range": "custom", "from": "2026-11-16", "to": "2026-11-22"}
+
+
+@pytest.fixture
+def mixture(store, tmp_path):
+    """国际站旗舰店's week of 11-16: the inquiry list (.xls), a daily P4P report with spend and
+    the store's own inquiry counts (10 a day, which the ledger replaces), November's costs.
+    The P4P export's exact shape is unknown (no public sample): a daily table of its columns."""
+    days = pd.date_range("2026-11-16", "2026-11-22").date
+    p4p = tmp_path / "P4P_推广数据.csv"
+    p4p.write_text("日期,询盘数,花费\n" + "".join(f"{d},10,100\n" for d in days), "utf-8")
+    costs = tmp_path / "月度成本.csv"
+    costs.write_text(
+        f"月份,店铺,人力成本,管理成本,目标询盘成本\n2026-11,{SHOP},30000,6000,1500\n", "utf-8"
+    )
+    for path in (p4p, costs):
+        assert ingest_file(store, path, store_name=SHOP, today=dt.date(2026, 11, 26)).ok
+    stored(store, "询盘列表_2026-11-23.xls")
+    return store
+
+
+# By hand: spend 7 × 100 = 700; November's 36,000 over 30 days = 1,200 a day, 8,400 a week;
+# 9,100 over the ledger's 6 inquiries (not the P4P report's 70) and its 1 closed inquiry.
+MIX_COST = 9100 / 6
+MIX_CLOSED_COST = 9100.0
+
+
+def test_the_mixture_by_hand(mixture):
+    k = totals(mixture.reader(), WEEK)
+    assert (k.inquiries, k.closed_inquiries, k.spend) == (6, 1, 700)
+    assert k.inquiry_cost == pytest.approx(MIX_COST)
+    assert k.closed_inquiry_cost == pytest.approx(MIX_CLOSED_COST)
+    assert k.inquiry_quality == pytest.approx(4 / 6)
+    # The inquiry target: 9,100 ÷ 1,500 = 6.07 inquiries; 6 of it.
+    assert k.inquiry_task_completion == pytest.approx(6 / (9100 / 1500))
+
+
+def test_the_mixture_on_the_page_the_meeting_the_report_and_the_cli(mixture, app_on, tmp_path):
+    from helpers import app
+
+    from ecdata.meeting.agenda import inquiry_lines
+    from ecdata.report import build_report
+
+    path = mixture.path
+    lines = inquiry_lines(mixture.reader(), WEEK, "zh", "¥")
+    assert lines[:2] == ["理论询盘成本 ¥1,517", "成交询盘成本 ¥9,100"]
+    assert lines[2] == "询盘质量度 66.7%（询盘明细 6 条中 4 条有效）"
+    report = build_report(mixture.reader(), dt.date(2026, 11, 16), (SHOP,), "en")
+    assert "Inquiry quality 66.7% (4 of 6 listed inquiries qualified)" in report.html
+    mixture.close()
+    out = subprocess.run(
+        [sys.executable, "-m", "ecdata", "kpis", "--grain", "total", "--from", "2026-11-16",
+         "--to", "2026-11-22", "--format", "csv", "--db", str(path)],
+        capture_output=True, text=True, cwd=ROOT,
+    )  # fmt: skip
+    row = pd.read_csv(pd.io.common.StringIO(out.stdout)).iloc[0]
+    assert row.inquiry_cost == pytest.approx(MIX_COST)
+    assert row.inquiry_quality == pytest.approx(4 / 6)
+    app_on(path)  # the app holds the file from here: the CLI ran first
+    at = app(lang="zh", stores=SHOP, **MIX_WEEK)
+    assert not at.exception
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["理论询盘成本"] == "¥1,517"
+    at.switch_page("pages/inquiry_cost.py").run()
+    assert not at.exception
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["询盘质量度"] == "66.7%"
+    assert cards["平均首次回复用时"] == "12.9 小时"
+    assert cards["按时回复率"] == "66.7%"
+    said = " ".join(c.value for c in at.caption)
+    assert "2026-11-16 ~ 2026-11-22 的询盘数来自询盘明细" in said and "7 天" in said
+    meeting = app(lang="en", stores=SHOP, present="1", step="3", **MIX_WEEK)
+    assert not meeting.exception
+    shown = " ".join(h.proto.body for h in meeting.get("html"))
+    assert "Inquiry cost ¥1,517" in shown and "Inquiry quality 66.7%" in shown
+
+
+def test_team_kpis_growth_reads_inquiries_and_quality_from_the_ledger(store):
+    from ecdata.team.files import read_team_file, save_team_file
+    from ecdata.team.scoring import evaluate_month
+
+    roster = f"工号,姓名,岗位,店铺\nA1,Lucy,业务员,{SHOP}\nA2,Tom,业务员,{SHOP}\n"
+    save_team_file(store, read_team_file(roster.encode(), "花名册.csv"))
+    # Tom's qualified count is typed in the ratings: it wins, and says so.
+    ratings = (
+        "月份,工号,姓名,询盘任务数,询盘数,有效询盘数\n2026-11,A1,Lucy,4,,\n2026-11,A2,Tom,4,5,4\n"
+    )
+    save_team_file(store, read_team_file(ratings.encode(), "评分.csv"))
+    stored(store, "询盘列表_2026-11-23.xls")
+    people, scores, _ = evaluate_month(store.reader(), dt.date(2026, 11, 1), "growth")
+    inputs = people.set_index("person_id")
+    assert inputs.loc["A1", ["inquiries", "qualified_inquiries"]].tolist() == [3, 3]
+    assert inputs.loc["A1", "qualified_inquiries_from"] == "ledger"
+    assert inputs.loc["A2", ["inquiries", "qualified_inquiries"]].tolist() == [5, 4]
+    assert inputs.loc["A2", "qualified_inquiries_from"] == "typed"
+    parts = scores.set_index("person_id")
+    assert parts.loc["A1", "inquiry_quality"] == pytest.approx(1.0)
+    assert parts.loc["A1", "inquiry_completion"] == pytest.approx(3 / 4)

@@ -5,6 +5,7 @@ no sidebar or toolbars, no pay and no settings editors; people named as the sett
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
 import tempfile
 from html import escape
@@ -19,6 +20,8 @@ from ecdata.meeting.agenda import (
     PEOPLE_SHOWN,
     agenda,
     agent_movers,
+    inquiry_lines,
+    ledger_lags,
     people_shown,
     save_agenda,
     save_people_shown,
@@ -206,6 +209,8 @@ def _equation(view: View) -> None:
 
 
 def _inquiry_cost(view: View) -> None:
+    lines = query(inquiry_lines, view.filters, lang(), view.currency)
+    st.html(f"<div class='ec-line'>{html.escape(' · '.join(lines))}</div>")
     _trend(view, charts.inquiry_cost_against_target)
     st.caption(METRICS["inquiry_cost"].formula(lang()))
 
@@ -246,6 +251,9 @@ def _lagging(view: View) -> None:
             [fmt_change(v, "count") for v in agents.get("change", [])],
             "change",
         )
+    # From the inquiry ledger: whose inquiry quality or replies in time fell this week.
+    for line in query(ledger_lags, view.filters, lang(), how):
+        st.html(f"<div class='ec-line'>{html.escape(line)}</div>")
 
 
 def _team(view: View) -> None:

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ecdata.formatting import is_missing
+from ecdata.formatting import format_value, is_missing
+from ecdata.i18n import t
 from ecdata.metrics.catalogue import METRICS
 from ecdata.metrics.kpis import Filters, agent_kpis, coverage, kpi_table, totals, with_dates
 from ecdata.metrics.periods import compared_range, week_start
@@ -152,6 +153,62 @@ def agent_movers(cur, filters: Filters, comparison: str, top: int = 5) -> pd.Dat
     both["change_pct"] = both.change / both.previous.where(both.previous != 0)
     order = both.change.abs().sort_values(ascending=False).index
     return both.reindex(order).head(top).reset_index(drop=True)
+
+
+def inquiry_lines(cur, filters: Filters, lang: str, currency: str) -> list[str]:
+    """The inquiry-cost screen's figures for the view's range, as one defines them everywhere
+    (the catalogue): inquiry cost and closed-inquiry cost, and where the inquiry ledger judged
+    inquiries, their quality (n of N qualified) and replies in time."""
+    k = totals(cur, filters)
+    lines = [
+        f"{METRICS[m].label(lang)} {format_value(k[m], 'currency', lang, currency)}"
+        for m in ("inquiry_cost", "closed_inquiry_cost")
+    ]
+    if pd.notna(k["qualified_inquiries"]):
+        lines.append(
+            t(
+                "meet.quality_line",
+                lang,
+                quality=format_value(k["inquiry_quality"], "rate"),
+                qualified=int(k["qualified_inquiries"]),
+                inquiries=int(k["ledger_inquiries"]),
+            )
+        )
+    if pd.notna(k["reply_in_time_rate"]):
+        lines.append(
+            f"{METRICS['reply_in_time_rate'].label(lang)} "
+            f"{format_value(k['reply_in_time_rate'], 'rate')} · "
+            f"{METRICS['first_reply_hours'].label(lang)} "
+            f"{format_value(k['first_reply_hours'], 'hours', lang)}"
+        )
+    return lines
+
+
+def ledger_lags(cur, filters: Filters, lang: str, how: str) -> list[str]:
+    """The lagging screen's lines from the inquiry ledger: agents (named as the meeting names
+    people) and sources whose inquiry quality or reply-in-time rate fell from the week before
+    the view's last week to it; empty without a ledger."""
+    from ecdata.inquiries import lagging
+    from ecdata.metrics.ledger import has_ledger
+
+    if not has_ledger(cur):
+        return []
+    week = week_start(filters.span[1])
+    lines = []
+    for lag in lagging(cur, filters, week):
+        name = shown_names([lag["name"]], how)[0] if lag["by"] == "agent" else lag["name"]
+        lines.append(
+            t(
+                "meet.ledger_lag",
+                lang,
+                who=t(f"inqdim.{'agent' if lag['by'] == 'agent' else 'channel'}", lang),
+                name=name,
+                metric=METRICS[lag["metric"]].label(lang),
+                before=format_value(lag["before"], "rate"),
+                now=format_value(lag["now"], "rate"),
+            )
+        )
+    return lines
 
 
 def team_ranking(cur, as_of: dt.date, stores: tuple[str, ...] = ()):

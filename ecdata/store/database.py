@@ -84,6 +84,17 @@ def check_may_write(cur: Cursor) -> None:
         raise Refusal("acc.viewer_write", name=name)
 
 
+def check_owner(cur: Cursor) -> None:
+    """Raise a Refusal unless the acting account is an owner (or no account acts: the
+    command line, a single-user install): for the owner's own decisions."""
+    name = ACTOR.get()
+    if not name:
+        return
+    row = cur.execute("SELECT role FROM users WHERE name = ?", [name]).fetchall()
+    if not row or row[0][0] != "owner":
+        raise Refusal("acc.owner_only", name=name)
+
+
 def check_company_wide(cur: Cursor) -> None:
     """Raise StoreNotGranted unless the acting account may change what belongs to every
     store (settings, company-wide notes and action items, exchange rates, whole tables)."""

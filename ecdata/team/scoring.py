@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ecdata.inquiries import agent_month as ledger_agent_month
 from ecdata.metrics.kpis import Filters, agent_kpis
 from ecdata.metrics.periods import period_end
 from ecdata.store.settings import save_setting, setting
@@ -325,6 +326,28 @@ def with_plan(people: pd.DataFrame, plan: dict) -> pd.DataFrame:
     return people
 
 
+def with_ledger(people: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
+    """The growth stage's inquiries and qualified inquiries from the inquiry ledger (by the
+    agent's name as the list writes it) where the ratings do not type a qualified count:
+    both from one source, so quality is one list's ratio. `qualified_inquiries_from` says
+    which ('typed', 'ledger', or missing)."""
+    people = people.copy()
+    for column in ("inquiries", "qualified_inquiries"):
+        if column not in people:
+            people[column] = float("nan")
+    typed = people["qualified_inquiries"].notna()
+    people["qualified_inquiries_from"] = typed.map({True: "typed", False: None})
+    if ledger.empty:
+        return people
+    counts = ledger.set_index("agent")
+    names = people["name"].astype(str).str.strip()
+    found = ~typed & names.isin(counts.index)
+    for column in ("inquiries", "qualified_inquiries"):
+        people.loc[found, column] = names[found].map(counts[column]).astype(float)
+    people.loc[found, "qualified_inquiries_from"] = "ledger"
+    return people
+
+
 def agent_month(cur, month: dt.date) -> pd.DataFrame:
     """Per agent and store: the month's inquiries, closed inquiries and sales, as the
     customer-service page sums them (metrics.kpis.agent_kpis, one query for both)."""
@@ -344,6 +367,7 @@ def evaluate_month(
         empty = pd.DataFrame()
         return empty, empty, empty
     people = month_inputs(roster, ratings_frame(cur, month), agent_month(cur, month), month)
+    people = with_ledger(people, ledger_agent_month(cur, month))
     people = with_plan(people, plan_results(cur, month, schemes.start.late_task_credit))
     scores = score_people(people, stage, schemes)
     pay = pay_people(people, scores, stage, month, schemes)

@@ -701,6 +701,8 @@ def inquiry_breakdown(frame, by: str, title: str | None = None, top: int = 10) -
         )
     )
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(range=[0, max(list(rows["inquiries"]) + [1]) * 1.2], rangemode="tozero")
+    most = max(list(rows["inquiries"]) + [1])
+    # Whole inquiries: no 0.5 ticks on a small week.
+    fig.update_xaxes(range=[0, most * 1.2], rangemode="tozero", dtick=1 if most <= 10 else None)
     fig.update_yaxes(autorange="reversed")
     return style(fig, max(300, 42 * len(labels) + 110), title)

@@ -186,7 +186,10 @@ def breakdown(cur: Cursor, filters: Filters, by: str) -> pd.DataFrame:
                 ORDER BY {"week" if by == "week" else "inquiries DESC, " + by}""",
             where.params,
         )
-        return execute(cur, statement).df()
+        frame = execute(cur, statement).df()
+        if by == "week":
+            frame["week"] = pd.to_datetime(frame["week"]).dt.date
+        return frame
 
     return per_data_version(cur, ("ledger_breakdown", by, filters), compute).copy()
 
@@ -204,7 +207,9 @@ def trend(cur: Cursor, filters: Filters, by: str = "channel") -> pd.DataFrame:
             ORDER BY week, {by}""",
         where.params,
     )
-    return execute(cur, statement).df()
+    frame = execute(cur, statement).df()
+    frame["week"] = pd.to_datetime(frame["week"]).dt.date  # a day, as every chart's periods
+    return frame
 
 
 def coverage(cur: Cursor, filters: Filters) -> pd.DataFrame:

@@ -232,7 +232,12 @@ def inquiry_upload(upload, file_store: str | None) -> None:
     if upload.file_id in done:
         st.success(done[upload.file_id])
         return
-    source = inquiries.profile.label(lang()) if inquiries.profile else tr("inq.own_sheet")
+    profile = inquiries.profile
+    source = (
+        f"{profile.platform.label(lang())} · {profile.label(lang())}"
+        if profile
+        else tr("inq.own_sheet")
+    )
     stores = "、".join(sorted(inquiries.rows["store"].unique()))
     st.markdown(
         f"**{tr('up.kind')}** {tr('kind.inquiries')} · **{tr('up.platform')}** {source} · "

@@ -688,3 +688,72 @@ def test_a_double_clicked_undo_undoes_one_batch(tmp_path, browser):
             .fetchall()
         )
     assert undone == [(before,)]
+
+
+@pytest.fixture(scope="module")
+def ledger_server(tmp_path_factory):
+    """A 国际站 store with its P4P days and November's costs, and no inquiry list yet: the
+    test uploads one (tests/test_inquiries.py's mixture)."""
+    from test_inquiries import SHOP
+
+    from ecdata.ingest.upload import ingest_file
+
+    folder = tmp_path_factory.mktemp("ledger")
+    db = folder / "ledger.duckdb"
+    p4p = folder / "P4P_推广数据.csv"
+    days = [dt.date(2026, 11, 16) + dt.timedelta(days=i) for i in range(7)]
+    p4p.write_text("日期,询盘数,花费\n" + "".join(f"{d},10,100\n" for d in days), "utf-8")
+    costs = folder / "月度成本.csv"
+    costs.write_text(
+        f"月份,店铺,人力成本,管理成本,目标询盘成本\n2026-11,{SHOP},30000,6000,1500\n", "utf-8"
+    )
+    with Store(db) as store:
+        for path in (p4p, costs):
+            assert ingest_file(store, path, store_name=SHOP, today=dt.date(2026, 11, 26)).ok
+    proc, url = start_server(db)
+    yield url, SHOP
+    stop_server(proc)
+
+
+def test_an_inquiry_list_is_uploaded_and_drilled_into(ledger_server, browser):
+    url, shop = ledger_server
+    listing = ROOT / "tests" / "fixtures" / "inquiries" / "询盘列表_2026-11-23.xls"
+    page, errors = open_page(browser, f"{url}/upload?lang=en", locale="en-US")
+    page.get_by_label("Store (for files without a store column)").click()
+    page.get_by_role("option", name=shop).click()
+    settle(page)
+    page.locator('input[type="file"]').set_input_files(str(listing))
+    settle(page)
+    # Said before anything is stored: personal data is not kept.
+    page.get_by_text("Customer names, e-mails and phones will not be stored").wait_for()
+    page.screenshot(path=str(SHOTS / "inquiry_upload_en_1920x1080.png"), full_page=True)
+    page.get_by_role("button", name=f"Import {listing.name}").click()
+    settle(page)
+    page.get_by_text("6 new inquiries").wait_for(timeout=30_000)
+    assert not errors, errors
+    page.context.close()
+    week = "range=custom&from=2026-11-16&to=2026-11-22"
+    for locale in ("zh-CN", "en-US"):
+        lang = locale[:2]
+        page, errors = open_page(
+            browser, f"{url}/inquiry_cost?lang={lang}&stores={shop}&{week}", locale=locale
+        )
+        page.get_by_text("询盘明细：" if lang == "zh" else "Inquiry list:").first.wait_for()
+        rows = "这一周的 6 条询盘" if lang == "zh" else "This week's 6 inquiries"
+        page.get_by_text(rows).click()  # the expander with the inquiries themselves
+        settle(page)
+        text = page_text(page)
+        assert "66.7%" in text and "12.9" in text
+        # The week's breakdown by source is drawn, and the inquiries' grid is open (a canvas:
+        # its cells are on the screenshot, not in the page's text).
+        assert "P4P" in text
+        assert page.locator('[data-testid="stDataFrame"]').count() >= 2
+        assert "john@acme.example" not in text  # not kept, so never shown
+        for width, height in ((1920, 1080), (390, 844)):
+            page.set_viewport_size({"width": width, "height": height})
+            page.wait_for_timeout(500)
+            page.screenshot(
+                path=str(SHOTS / f"inquiry_ledger_{lang}_{width}x{height}.png"), full_page=True
+            )
+        assert not errors, errors
+        page.context.close()

@@ -7,7 +7,8 @@ import streamlit as st
 
 from ecdata.i18n import Message, Refusal
 from ecdata.ingest.headers import canonical_fields
-from ecdata.ingest.inquiries import is_inquiry_file, read_inquiry_file
+from ecdata.ingest.inquiries import FIELDS as INQUIRY_FIELDS
+from ecdata.ingest.inquiries import inquiry_profile, is_inquiry_file, read_inquiry_file
 from ecdata.ingest.profiles import ProfileError
 from ecdata.ingest.reader import DEFAULT_MAX_MB, first_rows
 from ecdata.ingest.upload import (
@@ -322,6 +323,43 @@ def mapping_editor(upload, parsed, override_key) -> None:
         profile_saver(upload, parsed)
 
 
+def inquiry_mapper(upload, rows: list[list], header_row: int | None) -> None:
+    """A list of inquiries whose columns nobody recognised: the person says which column
+    holds what, once; kept as the team's inquiry profile, the next such list reads by it."""
+    header = [str(c) for c in rows[(header_row or 1) - 1] if str(c or "").strip()]
+    with st.expander(tr("inq.map_title")):
+        st.caption(tr("inq.map_help"))
+        key = f"inq_map_{upload.file_id}"
+        table = pd.DataFrame({tr("up.column"): header, tr("up.field"): [""] * len(header)})
+        edited = st.data_editor(
+            table,
+            key=f"{key}_{lang()}_{header_row}",
+            hide_index=True,
+            width="stretch",
+            disabled=[tr("up.column")],
+            column_config={
+                tr("up.field"): st.column_config.SelectboxColumn(
+                    tr("up.field"),
+                    options=["", *INQUIRY_FIELDS],
+                    format_func=lambda f: tr(f"inqfield.{f}") if f else tr("up.ignore"),
+                )
+            },
+        )
+        fields = dict(zip(edited[tr("up.column")], edited[tr("up.field")].fillna("")))
+        name = st.text_input(tr("up.profile_name"), key=f"{key}_name")
+        if st.button(tr("inq.map_save"), key=f"{key}_save", disabled=not name.strip()):
+            try:
+                with auth.acting():
+                    save_team_profiles(store, inquiry_profile(name, header, fields).to_toml())
+            except (ProfileError, StoreNotGranted) as refused:
+                st.error(tr("up.profile_refused", why=say(refused.message)))
+                return
+            for cached in [k for k in parsed_cache if upload.file_id in k]:
+                parsed_cache.pop(cached)
+            st.session_state["_profile_saved"] = name.strip()
+            st.rerun()
+
+
 def profile_saver(upload, parsed) -> None:
     """The layout as mapped, with the quirks a person marks, kept as a named report profile:
     the next file of this shape reads by it without mapping (profiles.py)."""
@@ -447,6 +485,8 @@ for upload in files or []:
                     )
                 if parsed.headers:
                     mapping_editor(upload, parsed, override_key)
+                if rows and auth.allowed("settings"):
+                    inquiry_mapper(upload, rows, st.session_state.get(header_key))
             continue
         if upload.file_id in done:
             st.success(done[upload.file_id])

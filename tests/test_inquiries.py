@@ -12,7 +12,12 @@ import pytest
 from helpers import ROOT
 
 from ecdata.i18n import Refusal
-from ecdata.ingest.inquiries import is_inquiry_file, parse_time, read_inquiry_file
+from ecdata.ingest.inquiries import (
+    inquiry_profile,
+    is_inquiry_file,
+    parse_time,
+    read_inquiry_file,
+)
 from ecdata.ingest.upload import ingest_file
 from ecdata.inquiries import (
     breakdown,
@@ -390,3 +395,25 @@ def test_team_kpis_growth_reads_inquiries_and_quality_from_the_ledger(store):
     parts = scores.set_index("person_id")
     assert parts.loc["A1", "inquiry_quality"] == pytest.approx(1.0)
     assert parts.loc["A1", "inquiry_completion"] == pytest.approx(3 / 4)
+
+
+def test_a_list_nobody_recognises_is_mapped_once_and_then_read(store):
+    from ecdata.ingest.profiles import ProfileError
+    from ecdata.ingest.upload import save_team_profiles, team_profiles
+
+    data = (
+        "单号,来的时间,谁跟进,结果\nK1,2026-11-16 09:00,阿强,有效\nK2,2026-11-17 10:00,阿强,无效\n"
+    )
+    assert not is_inquiry_file(data.encode(), "k.csv")
+    header = ["单号", "来的时间", "谁跟进", "结果"]
+    with pytest.raises(ProfileError):
+        inquiry_profile("我们的询盘表", header, {"单号": "inquiry_id"})
+    fields = {"单号": "inquiry_id", "来的时间": "received", "谁跟进": "agent", "结果": "status"}
+    save_team_profiles(store, inquiry_profile("我们的询盘表", header, fields).to_toml())
+    extra = team_profiles(store)
+    assert is_inquiry_file(data.encode(), "k2.csv", extra)
+    read = read_inquiry_file(data.encode(), "k2.csv", SHOP, extra=extra)
+    assert read.profile.id == "我们的询盘表"
+    save_inquiry_file(store, read)
+    by_agent = breakdown(store.reader(), Filters(), "agent").iloc[0]
+    assert (by_agent.agent, by_agent.inquiries, by_agent.qualified_inquiries) == ("阿强", 2, 1)

@@ -105,7 +105,13 @@ def drill(filters: Filters, weekly: pd.DataFrame) -> None:
         )
     with table:
         shown = pd.DataFrame({tr(f"inqdim.{by}"): frame[by].replace("", tr("inq.unnamed"))})
-        for name in ("inquiries", "qualified_inquiries", "inquiry_quality", "first_reply_hours"):
+        for name in (
+            "inquiries",
+            "qualified_inquiries",
+            "inquiry_quality",
+            "inquiry_conversion",
+            "first_reply_hours",
+        ):
             shown[metric_label(name)] = fmt_all(frame[name], METRICS[name].unit)
         tables.show(shown, hide_index=True, width="stretch")
     inquiries(week_filters)

@@ -293,3 +293,30 @@ def parse_time(text: str, zone: ZoneInfo, day_first: bool = False) -> dt.datetim
 def _iso(match: re.Match) -> str:
     y, m, d = match.groups()
     return f"{y}-{int(m):02d}-{int(d):02d}"
+
+
+def inquiry_profile(name: str, header: list[str], fields: dict[str, str]) -> Profile:
+    """A team's inquiry profile for a list no profile or common name reads: `fields` maps
+    its header cells to ledger fields (FIELDS; '' never read); the mapped cells are its
+    signature, so the next list of this layout reads by it. Refused (ProfileError) without a
+    received time."""
+    from ecdata.ingest.profiles import Column, ProfileError, parse_profiles
+    from ecdata.platforms import GENERIC
+
+    chosen = {h: f for h, f in fields.items() if h in header}
+    if "received" not in chosen.values():
+        raise ProfileError("an inquiry list needs the column with the time each inquiry came in")
+    signature = tuple(h for h in header if chosen.get(h))
+    profile = Profile(
+        id=name.strip(),
+        platform=GENERIC,
+        zh=name.strip(),
+        en=name.strip(),
+        headers=signature,
+        columns={h: Column(f) for h, f in chosen.items()},
+        kind="inquiries",
+        user=True,
+    )
+    # Through the data format: what is kept is exactly what parse_profiles accepts.
+    (again,) = parse_profiles(profile.to_toml(), user=True)
+    return again

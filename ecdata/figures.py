@@ -337,15 +337,9 @@ def waterfall(
             connector=dict(line=dict(color="#adb5bd")),
         )
     )
-    # The axis spans the running totals with room around them, not from zero: a change of
-    # 2% must be visible beside totals of ¥1.8M.
-    running, levels = 0.0, []
-    for _, value, kind in steps:
-        running = value if kind == "absolute" else running + (value if kind == "relative" else 0)
-        levels.append(running)
-    lo, hi = min(levels), max(levels)
-    pad = max((hi - lo) * 0.8, abs(hi) * 0.01, 1e-9)
-    fig.update_yaxes(range=[lo - pad, hi + pad])
+    # From zero, with its scale written: a 2% change is a small step beside ¥1.8M, and its
+    # label says how much; a cut axis would draw it as a cliff.
+    fig.update_yaxes(rangemode="tozero", showticklabels=True, showgrid=True)
     return style(fig, 400, title)
 
 
@@ -456,15 +450,20 @@ def movers(
             cliponaxis=False,
         )
     )
-    # Room on both sides for the labels outside the bars.
+    # Room on both sides for the labels outside the bars, and an honest scale: a change of
+    # -0.7% is a short bar on an axis reaching ±10% (or a tenth of the largest value it
+    # changed from), never a bar across the chart.
     values = frame[value]
-    reach = max(abs(values).max() * 1.35, 0.01)
+    floor = 0.10
+    if value != "change_pct":
+        floor = 0.1 * float(frame["previous"].abs().max()) if "previous" in frame else 0.0
+    reach = max(abs(values).max() * 1.35, floor, 0.01)
     fig.update_xaxes(
         # Moves of a few percent need a decimal, or the ticks repeat (-4%, -4%, -3%).
         tickformat=(("+.0%" if reach >= 0.1 else "+.1%") if value == "change_pct" else None),
         zeroline=True,
         zerolinewidth=2,
-        range=[-reach if (values < 0).any() else 0, reach if (values > 0).any() else 0],
+        range=[-reach, reach],
     )
     fig.update_yaxes(autorange="reversed")
     return style(fig, 380, title)

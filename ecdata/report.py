@@ -21,18 +21,18 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ecdata import figures
-from ecdata.formatting import format_signed, format_value
+from ecdata.formatting import format_change, format_signed, format_value
 from ecdata.i18n import Refusal, t
 from ecdata.meeting.actions import action_items
 from ecdata.meeting.agenda import (
     agenda,
     agent_movers,
     inquiry_lines,
+    kpi_summary,
     ledger_lags,
     people_shown,
     shown_names,
     target_formulas,
-    target_lines,
     team_ranking,
     trend_weeks,
     week_label,
@@ -85,8 +85,6 @@ def build_report(
     filters = Filters(tuple(stores), (), week, week + dt.timedelta(days=6))
     symbol = money_currency(cur, filters)[0]  # mixed stores: the reporting currency
     section = _Sections(cur, filters, lang, symbol)
-    with figures.styled(lang):
-        parts = [section.build(name) for name in agenda(cur)] + [section.notes()]
     title = t("rep.title", lang, week=week_label(week))
     scope = ", ".join(stores) if stores else t("filter.all", lang)
     head = (
@@ -102,7 +100,26 @@ def build_report(
     )
     said += [note.text(lang) for note in source_notes(cur, filters)]
     head += "".join(f"<p class='note'>{html.escape(text)}</p>" for text in said)
-    body = head + "".join(p for p in parts if p)
+    with figures.styled(lang):
+        # Page one: the key numbers, what is text (action items, timeline notes) and the
+        # first topic; each other topic on a page of its own, its charts sharing the page.
+        first = head + section.summary()
+        topics = []
+        for name in agenda(cur):
+            built = section.build(name)
+            if not built:
+                continue
+            if name in TEXT_TOPICS:
+                first += built
+            else:
+                topics.append(built)
+        first += section.notes()
+        # The first topic with charts fills the rest of page one.
+        if topics:
+            first += topics.pop(0)
+    body = f"<section class='first'>{first}</section>" + "".join(
+        f"<section class='topic'>{topic}</section>" for topic in topics
+    )
     return Report(_document(title, body), week, section.charts)
 
 
@@ -115,10 +132,55 @@ class _Sections:
         self.how = people_shown(cur)
 
     def build(self, name: str) -> str:
+        """A topic's heading and content ('' when it has nothing to show)."""
         body = getattr(self, f"_{name}")()
         if not body:
             return ""
-        return f"<section><h2>{html.escape(t(f'meet.{name}', self.lang))}</h2>{body}</section>"
+        return f"<h2>{html.escape(t(f'meet.{name}', self.lang))}</h2>{body}"
+
+    def summary(self) -> str:
+        """The key numbers of the week against last week and their targets."""
+        head = "".join(
+            f"<th>{html.escape(t(k, self.lang))}</th>"
+            for k in (
+                "col.metric",
+                "rep.this_week",
+                "rep.last_week",
+                "rep.change",
+                "col.target",
+                "meet.completion",
+            )
+        )
+        rows = []
+        for line in kpi_summary(self.cur, self.filters):
+            m = METRICS[line.metric]
+            change = format_change(line.now, line.before, m.unit) or "—"
+            if change != "—" and m.good is not None:
+                better = (line.now > line.before) == (m.good == "up")
+                change = f"<span class='{'good' if better else 'bad'}'>{change}</span>"
+            target = "" if line.target is None else self.fmt(line.target, m.unit)
+            completion = "" if line.completion is None else self.fmt(line.completion, "rate")
+            now = self.fmt(line.now, m.unit)
+            if line.covered:
+                # A ratio of the days that reported all its parts: said beside it.
+                covered = t(
+                    "card.coverage", self.lang, covered=line.covered[0], total=line.covered[1]
+                )
+                now = f"{now}<br><span class='note'>{html.escape(covered)}</span>"
+            if line.met is not None:
+                verdict = t("meet.met" if line.met else "meet.missed", self.lang)
+                completion = (
+                    f"<span class='{'good' if line.met else 'bad'}'>{completion} {verdict}</span>"
+                ).replace("> ", ">")
+            rows.append(
+                f"<tr><td>{html.escape(m.label(self.lang))}</td>"
+                f"<td class='num'>{now}</td>"
+                f"<td class='num'>{self.fmt(line.before, m.unit)}</td>"
+                f"<td class='num'>{change}</td><td class='num'>{target}</td>"
+                f"<td class='num'>{completion}</td></tr>"
+            )
+        title = html.escape(t("rep.summary", self.lang))
+        return f"<h2>{title}</h2><table class='kpis'><tr>{head}</tr>{''.join(rows)}</table>"
 
     def fmt(self, value, unit: str) -> str:
         return format_value(value, unit, self.lang, self.symbol)
@@ -132,41 +194,19 @@ class _Sections:
         return self.chart(fig)
 
     def chart(self, fig: go.Figure) -> str:
+        """A chart drawn once the page is laid out, in the room its topic's page leaves it
+        (the document's script: plotly.js once, each chart the size of its box)."""
         self.charts += 1
-        fig.update_layout(width=PAGE_WIDTH_PX, paper_bgcolor="white")
-        # plotly.js once, in the document's head: each chart only calls it.
-        drawn = fig.to_html(full_html=False, include_plotlyjs=False, config={"staticPlot": True})
-        return f"<div class='chart'>{drawn}</div>"  # a page break never cuts a chart
+        fig.update_layout(paper_bgcolor="white", height=None, width=None)
+        data = html.escape(fig.to_json(), quote=True)
+        return f"<div class='chart' data-figure=\"{data}\"></div>"
 
     def _targets(self) -> str:
-        rows = []
-        for line in target_lines(self.cur, self.filters):
-            unit = METRICS[line.metric].unit
-            verdict = (
-                "" if line.met is None else t("meet.met" if line.met else "meet.missed", self.lang)
-            )
-            completion = "" if line.completion is None else self.fmt(line.completion, "rate")
-            if line.covered:
-                covered = t(
-                    "card.coverage", self.lang, covered=line.covered[0], total=line.covered[1]
-                )
-                completion = f"{completion} ({covered})" if completion else f"({covered})"
-            rows.append(
-                f"<tr><td>{METRICS[line.metric].label(self.lang)}</td>"
-                f"<td class='num'>{self.fmt(line.value, unit)}</td>"
-                f"<td class='num'>{self.fmt(line.target, unit)}</td>"
-                f"<td class='num'>{completion}</td><td class='{'good' if line.met else 'bad'}'>"
-                f"{verdict}</td></tr>"
-            )
-        head = "".join(
-            f"<th>{html.escape(t(k, self.lang))}</th>"
-            for k in ("col.metric", "col.value", "col.target", "meet.completion", "col.verdict")
-        )
+        # The figures and their targets are page one's key numbers: here their trend.
         weeks = trend_weeks(self.cur, self.filters)
         formulas = "<br>".join(html.escape(f) for f in target_formulas(self.lang))
-        return (
-            f"<table><tr>{head}</tr>{''.join(rows)}</table><p class='note'>{formulas}</p>"
-            + self.trend_chart(figures.sales_against_target(weeks), weeks)
+        return f"<p class='note'>{formulas}</p>" + self.trend_chart(
+            figures.sales_against_target(weeks), weeks
         )
 
     def _equation(self) -> str:
@@ -272,23 +312,37 @@ class _Sections:
             f"{html.escape(str(n.text))}</li>"
             for n in notes.itertuples()
         )
-        return (
-            f"<section><h2>{html.escape(t('rep.notes', self.lang))}</h2><ul>{rows}</ul></section>"
-        )
+        return f"<h2>{html.escape(t('rep.notes', self.lang))}</h2><ul>{rows}</ul>"
 
 
-_CSS = """
-body {font-family: "Noto Sans CJK SC", "Noto Sans SC", sans-serif; margin: 0 auto;
-      width: 720px; color: #212529; background: white;}
-h1 {font-size: 26px; margin: 8px 0 0;} h2 {font-size: 20px; margin: 0 0 6px;}
-.scope, .note {color: #6c757d; font-size: 12px;}
-section {break-inside: avoid; page-break-inside: avoid; padding: 12px 0;
-         border-top: 1px solid #dee2e6;}
-.chart {break-inside: avoid; page-break-inside: avoid;}
-table {border-collapse: collapse; width: 100%; font-size: 14px;}
-th, td {padding: 4px 8px; border-bottom: 1px solid #e9ecef; text-align: left;}
-td.num {text-align: right;} .good {color: #2b8a3e;} .bad {color: #c92a2a;}
-li {font-size: 14px; margin: 3px 0;}
+# The height of one A4 page's content at 96 dpi (297 mm less 2 × 12 mm margins = 1031 px),
+# less a little: a topic fills its page and never spills a line onto the next.
+PAGE_HEIGHT_PX = 1010
+# Topics that are text: on page one after the key numbers, not a page each.
+TEXT_TOPICS = ("actions",)
+
+_CSS = f"""
+body {{font-family: "Noto Sans CJK SC", "Noto Sans SC", sans-serif; margin: 0 auto;
+      width: {PAGE_WIDTH_PX}px; color: #212529; background: white;}}
+h1 {{font-size: 26px; margin: 8px 0 0;}} h2 {{font-size: 20px; margin: 10px 0 6px;}}
+.scope, .note {{color: #6c757d; font-size: 12px;}}
+section {{display: flex; flex-direction: column; min-height: {PAGE_HEIGHT_PX}px;
+         box-sizing: border-box;}}
+section.topic {{break-before: page; page-break-before: always;}}
+.chart {{flex: 1 1 0; min-height: 240px; break-inside: avoid;}}
+table.kpis td, table.kpis th {{font-size: 15px; padding: 6px 8px;}}
+table {{border-collapse: collapse; width: 100%; font-size: 14px;}}
+th, td {{padding: 4px 8px; border-bottom: 1px solid #e9ecef; text-align: left;}}
+td.num {{text-align: right;}} .good {{color: #2b8a3e;}} .bad {{color: #c92a2a;}}
+li {{font-size: 14px; margin: 3px 0;}}
+"""
+# Each chart drawn after layout, at the size its box got (a page's share).
+_DRAW = """
+document.querySelectorAll('div.chart[data-figure]').forEach(function (box) {
+  var fig = JSON.parse(box.dataset.figure);
+  fig.layout.width = box.clientWidth; fig.layout.height = box.clientHeight;
+  Plotly.newPlot(box, fig.data, fig.layout, {staticPlot: true});
+});
 """
 
 
@@ -298,7 +352,7 @@ def _document(title: str, body: str) -> str:
     return (
         f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
         f"<style>{_CSS}</style><script>{get_plotlyjs()}</script></head>"
-        f"<body>{body}</body></html>"
+        f"<body>{body}<script>{_DRAW}</script></body></html>"
     )
 
 
@@ -322,7 +376,11 @@ def render(report: Report, outputs: dict[str, Path]) -> float:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
         try:
-            page = browser.new_page(viewport={"width": PAGE_WIDTH_PX + 40, "height": 1000})
+            # Drawn at twice the device pixels: the long PNG stays sharp on a phone
+            # (1,520 px wide).
+            page = browser.new_page(
+                viewport={"width": PAGE_WIDTH_PX + 40, "height": 1000}, device_scale_factor=2
+            )
             page.set_content(report.html, wait_until="load")
             page.wait_for_function(
                 f"document.querySelectorAll('.main-svg').length >= {report.charts}",

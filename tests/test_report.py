@@ -4,6 +4,7 @@ and one long PNG, from the CLI and from the page, with the pages' numbers and no
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import shutil
 import subprocess
@@ -41,7 +42,8 @@ def test_the_report_holds_the_pages_numbers_and_no_pay(db):
     assert not PAY.search(text), PAY.search(text)
     # The note is listed and marked on both weekly trends (plotly annotations).
     assert "2026-11-11 · All: Double 11 sale" in report.html
-    assert report.html.count('Double 11 sale","x":"2026-11-09"') == 2
+    # (each chart's figure is in the page as escaped JSON, drawn once the page is laid out)
+    assert html.unescape(report.html).count('Double 11 sale","x":"2026-11-09"') == 2
     for section in ("Targets", "The sales equation", "Inquiry cost", "What lags", "The team"):
         assert f"<h2>{section}" in report.html
 
@@ -80,3 +82,57 @@ def test_one_click_on_the_review_page_offers_both_files(db):
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Download PDF (A4)" in labels and "Download long PNG (for the group chat)" in labels
+
+
+def test_the_key_numbers_come_first_and_every_page_is_full(db):
+    """Page one opens with the week's key numbers against last week and targets; every
+    topic with charts fills an A4 page of its own (no blank lower half, looked at through
+    pdftoppm); the PNG is drawn at twice the device pixels (1,520 px wide)."""
+    from PIL import Image
+
+    from ecdata.meeting.agenda import kpi_summary
+    from ecdata.report import PAGE_WIDTH_PX, render
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with Store(db) as store:
+        report = build_report(store.reader(), WEEK[0], (), "zh")
+        lines = {line.metric: line for line in kpi_summary(store.reader(), Filters((), (), *WEEK))}
+        before = totals(store.reader(), Filters((), (), dt.date(2026, 11, 2), dt.date(2026, 11, 8)))
+    assert report.html.index("本周关键指标") < report.html.index("<h2>目标完成情况")
+    sales = lines["sales"]
+    assert sales.before == pytest.approx(before.sales)
+    assert sales.completion == pytest.approx(sales.now / sales.target, rel=1e-6) or sales.covered
+    pdf, png = SHOTS / "full_pages.pdf", SHOTS / "full_pages.png"
+    render(report, {"pdf": pdf, "png": png})
+    width = int.from_bytes(png.read_bytes()[16:20])
+    assert width == 2 * (PAGE_WIDTH_PX + 40) and width >= 1080
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed: the PDF pages were not drawn")
+    for old in SHOTS.glob("full-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(SHOTS / "full")], check=True)
+    pages = sorted(SHOTS.glob("full-*.png"))
+    # Page one and one page per other topic with charts (the demo's agenda: 6).
+    assert len(pages) == report.html.count("class='topic'") + 1
+    for page in pages:
+        gray = Image.open(page).convert("L")
+        ink = [
+            y
+            for y in range(gray.height)
+            if gray.crop((0, y, gray.width, y + 1)).getextrema()[0] < 200
+        ]
+        assert ink and max(ink) > 0.8 * gray.height, f"{page.name}: the lower part is blank"
+
+
+def test_charts_have_honest_axes():
+    import pandas as pd
+
+    from ecdata import figures
+
+    steps = [("a", 1_800_000.0, "absolute"), ("b", -12_600.0, "relative"), ("c", 0, "total")]
+    fig = figures.waterfall(steps, ["¥180万", "-¥12,600", "¥178.7万"], "sales")
+    assert fig.layout.yaxis.rangemode == "tozero"  # the baseline is zero, never cut
+    small = pd.DataFrame({"store": ["A"], "change_pct": [-0.007]})
+    fig = figures.movers(small, "store", ["A"])
+    low, high = fig.layout.xaxis.range
+    assert (low, high) == (-0.10, 0.10)  # -0.7% is a short bar on a ±10% axis

@@ -117,6 +117,70 @@ def target_lines(cur, filters: Filters) -> list[TargetLine]:
     return out
 
 
+# The report's first table: the week's key numbers against last week and their targets.
+SUMMARY_METRICS = (
+    "visitors",
+    "conversion_rate",
+    "aov",
+    "sales",
+    "spend",
+    "roi",
+    "inquiries",
+    "inquiry_cost",
+    "closed_inquiry_cost",
+    "inquiry_quality",
+)
+# A metric's target and how far it got (None: a ceiling, met at or below it).
+SUMMARY_TARGETS = {
+    "sales": ("sales_target", "sales_target_completion"),
+    "inquiries": ("inquiry_target", "inquiry_task_completion"),
+    "inquiry_cost": ("target_inquiry_cost", None),
+}
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    metric: str
+    now: float
+    before: float
+    target: float | None
+    completion: float | None
+    met: bool | None
+    covered: tuple[int, int] | None = None  # kpis.coverage of this range's value
+
+
+def kpi_summary(cur, filters: Filters) -> list[SummaryLine]:
+    """The range's key numbers beside the same span just before it (last week for a week),
+    with their targets and completion; a metric the scope has no figure for either time
+    (inquiry quality without an inquiry list) is left out."""
+    first, last = filters.span
+    days = (last - first).days + 1
+    now = totals(cur, filters)
+    before = totals(
+        cur, with_dates(filters, first - dt.timedelta(days=days), first - dt.timedelta(days=1))
+    )
+    out = []
+    for metric in SUMMARY_METRICS:
+        if is_missing(now[metric]) and is_missing(before[metric]):
+            continue
+        target = completion = met = None
+        if metric in SUMMARY_TARGETS:
+            target_col, completion_col = SUMMARY_TARGETS[metric]
+            target = None if is_missing(now[target_col]) else float(now[target_col])
+            if completion_col is not None and not is_missing(now[completion_col]):
+                completion = float(now[completion_col])
+                met = completion >= 1
+            elif completion_col is None and target is not None and not is_missing(now[metric]):
+                met = bool(now[metric] <= target)
+        # A completion covers what its ratio does (the target of the covered days).
+        ratio = SUMMARY_TARGETS.get(metric, (None, None))[1] or metric
+        covered = coverage(now, ratio) if METRICS[ratio].derived else None
+        out.append(
+            SummaryLine(metric, now[metric], before[metric], target, completion, met, covered)
+        )
+    return out
+
+
 # The targets screen's derived numbers, whose formulas it shows beside them.
 TARGET_FORMULAS = ("sales_target_completion", "inquiry_task_completion", "target_inquiry_cost")
 

@@ -11,13 +11,16 @@ import argparse
 import datetime as dt
 import getpass
 import json
+import os
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from ecdata.delivery import Destination
 from ecdata.demo import load_demo, write_sample_files
 from ecdata.export import neutralise
 from ecdata.i18n import Message, Refusal
@@ -36,6 +39,7 @@ from ecdata.ingest.upload import (
 )
 from ecdata.inquiries import inquiry_list, save_inquiry_file, saved_message
 from ecdata.meeting.actions import action_items
+from ecdata.meeting.agenda import people_shown
 from ecdata.metrics.catalogue import KPI_COLUMNS
 from ecdata.metrics.currency import CODE_OF, currency_symbol, reporting_currency
 from ecdata.metrics.kpis import DIMENSIONS, GRAINS, Filters, conversion, kpi_table
@@ -43,7 +47,8 @@ from ecdata.metrics.ledger import inquiry_rules
 from ecdata.metrics.products import product_table
 from ecdata.metrics.review import conversion_notes
 from ecdata.rates import is_rates_file, read_rates_file, save_rates
-from ecdata.report import FORMATS, ReportError, build_report, render
+from ecdata.report import FORMATS, build_report, render
+from ecdata.schedules import Schedule, send_once
 from ecdata.sql import recording
 from ecdata.store import Store, default_db_path
 from ecdata.store.accounts import (
@@ -154,7 +159,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", action="append", default=[], help="repeat for several")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--format", choices=FORMATS, help="default: from --out's suffix")
-    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--out", type=Path, help="write the report to this file (.pdf or .png)")
+    p.add_argument(
+        "--send",
+        action="append",
+        default=[],
+        metavar="KIND:URL",
+        help="send it: dingtalk:, wecom:, feishu:, slack: webhook URLs, or smtp://… "
+        "(a signing secret in $ECDATA_SEND_SECRET); repeat for several; for cron",
+    )
+    p.add_argument(
+        "--people", choices=("name", "initials"), help="how people are named (default: setting)"
+    )
 
     p = sub.add_parser("user", help="accounts: add, list, remove, passwd")
     users = p.add_subparsers(dest="user_command", required=True)
@@ -219,6 +235,9 @@ def main(argv: list[str] | None = None) -> int:
     except duckdb.IOException as error:
         if "lock" not in str(error).lower():
             raise
+        if args.command == "report" and args.out and not args.send:
+            # The dashboard holds the file: its server draws the report (it has the data).
+            return _report_via_server(path, args)
         # The dashboard holds the embedded file: say so, and what to do, not a traceback.
         print(Message("err.db_locked", {"db": str(path)}), file=sys.stderr)
         return 3
@@ -445,14 +464,80 @@ def _report(store: Store, args) -> int:
     if isinstance(week, Message):
         print(week, file=sys.stderr)
         return 2
-    fmt = args.format or ("png" if args.out.suffix.lower() == ".png" else "pdf")
+    if not args.out and not args.send:
+        print(Message("err.report_where", {}), file=sys.stderr)
+        return 2
     try:
-        report = build_report(store.reader(), week, tuple(args.store), args.lang)
-        seconds = render(report, {fmt: args.out})
-    except ReportError as refused:
+        destinations = [
+            Destination.parse(text, os.environ.get("ECDATA_SEND_SECRET", "")) for text in args.send
+        ]
+        report = build_report(
+            store.reader(), week, tuple(args.store), args.lang, people=args.people
+        )
+        if args.out:
+            fmt = args.format or ("png" if args.out.suffix.lower() == ".png" else "pdf")
+            seconds = render(report, {fmt: args.out})
+            print(Message("rep.saved", {"file": str(args.out), "seconds": seconds}))
+    except Refusal as refused:  # ReportError, a destination that is not one
         print(refused.message, file=sys.stderr)
         return 1
-    print(Message("rep.saved", {"file": str(args.out), "seconds": seconds}))
+    failed = 0
+    schedule = Schedule("cli", stores=tuple(args.store), lang=args.lang,
+                        people=args.people or people_shown(store.reader()))  # fmt: skip
+    first = report.week
+    last = first + dt.timedelta(days=6)
+    for destination in destinations:
+        try:
+            attempts = send_once(store.reader(), schedule, destination, first, last)
+        except Refusal as refused:  # never the URL: only the destination's kind and host
+            print(refused.message, file=sys.stderr)
+            failed += 1
+            continue
+        print(Message("ok.sent", {"to": destination.label, "attempts": attempts}))
+    return 1 if failed else 0
+
+
+def _report_via_server(db: Path | str, args) -> int:
+    """`report --out` while the dashboard runs: asked of its server, with the token it wrote
+    beside the database at start (ui/server.py); err.db_locked when there is none."""
+    import urllib.error
+    import urllib.request
+
+    info_file = Path(f"{db}.server.json")
+    if not info_file.exists():
+        print(Message("err.db_locked", {"db": str(db)}), file=sys.stderr)
+        return 3
+    info = json.loads(info_file.read_text(encoding="utf-8"))
+    week = _week(args.week)
+    if isinstance(week, Message):
+        print(week, file=sys.stderr)
+        return 2
+    fmt = args.format or ("png" if args.out.suffix.lower() == ".png" else "pdf")
+    query = [("format", fmt), ("lang", args.lang)] + [("store", s) for s in args.store]
+    if week:
+        query.append(("week", week.isoformat()))
+    if args.people:
+        query.append(("people", args.people))
+    request = urllib.request.Request(
+        f"{info['url']}/_ecdata/report?{urllib.parse.urlencode(query)}",
+        headers={"Authorization": f"Bearer {info['token']}"},
+    )
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
+            args.out.write_bytes(response.read())
+    except urllib.error.HTTPError as error:
+        if error.code == 422:
+            said = json.loads(error.read())
+            print(Message(said["key"], said["params"]), file=sys.stderr)
+            return 1
+        raise
+    except urllib.error.URLError:
+        # The file names a server that is gone (killed without cleaning up): as before.
+        print(Message("err.db_locked", {"db": str(db)}), file=sys.stderr)
+        return 3
+    seconds = time.perf_counter() - started
+    print(Message("rep.saved_by_server", {"file": str(args.out), "seconds": seconds}))
     return 0
 
 

@@ -61,6 +61,7 @@ class Report:
     html: str
     week: dt.date  # its Monday
     charts: int
+    title: str = ""
 
 
 def last_full_week(cur, stores: tuple[str, ...] = ()) -> dt.date | None:
@@ -76,15 +77,23 @@ def last_full_week(cur, stores: tuple[str, ...] = ()) -> dt.date | None:
 
 
 def build_report(
-    cur, week: dt.date | None = None, stores: tuple[str, ...] = (), lang: str = "zh"
+    cur,
+    week: dt.date | None = None,
+    stores: tuple[str, ...] = (),
+    lang: str = "zh",
+    last_day: dt.date | None = None,
+    people: str | None = None,
 ) -> Report:
-    """The report of the meeting of `week` (any day of it; the last full week when None)."""
+    """The report of the meeting of `week` (any day of it; the last full week when None),
+    up to `last_day` when the week is not over (a daily send: the week so far); people
+    named as `people` says ('name' or 'initials'; the meeting's setting when None)."""
     week = week_start(week) if week else last_full_week(cur, stores)
     if week is None:
         raise ReportError("rep.no_data")
-    filters = Filters(tuple(stores), (), week, week + dt.timedelta(days=6))
+    end = week + dt.timedelta(days=6)
+    filters = Filters(tuple(stores), (), week, min(end, last_day) if last_day else end)
     symbol = money_currency(cur, filters)[0]  # mixed stores: the reporting currency
-    section = _Sections(cur, filters, lang, symbol)
+    section = _Sections(cur, filters, lang, symbol, people)
     title = t("rep.title", lang, week=week_label(week))
     scope = ", ".join(stores) if stores else t("filter.all", lang)
     head = (
@@ -120,16 +129,16 @@ def build_report(
     body = f"<section class='first'>{first}</section>" + "".join(
         f"<section class='topic'>{topic}</section>" for topic in topics
     )
-    return Report(_document(title, body), week, section.charts)
+    return Report(_document(title, body), week, section.charts, title)
 
 
 class _Sections:
     """One HTML section per agenda screen."""
 
-    def __init__(self, cur, filters: Filters, lang: str, symbol: str):
+    def __init__(self, cur, filters: Filters, lang: str, symbol: str, people: str | None = None):
         self.cur, self.filters, self.lang, self.symbol = cur, filters, lang, symbol
         self.charts = 0
-        self.how = people_shown(cur)
+        self.how = people or people_shown(cur)
 
     def build(self, name: str) -> str:
         """A topic's heading and content ('' when it has nothing to show)."""

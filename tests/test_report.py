@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -136,3 +137,30 @@ def test_charts_have_honest_axes():
     fig = figures.movers(small, "store", ["A"])
     low, high = fig.layout.xaxis.range
     assert (low, high) == (-0.10, 0.10)  # -0.7% is a short bar on a ±10% axis
+
+
+def test_the_report_is_made_while_the_dashboard_runs(db, tmp_path, capsys):
+    """The dashboard holds the DuckDB file; `report` asks its server, with the token the
+    server wrote beside the file (mode 600), and gets the same PDF."""
+    from test_browser import start_server, stop_server
+
+    proc, _ = start_server(db)
+    try:
+        token_file = Path(f"{db}.server.json")
+        assert token_file.stat().st_mode & 0o777 == 0o600
+        out = tmp_path / "while_running.pdf"
+        assert main(["report", "--db", str(db), "--week", "2026-W46", "--out", str(out)]) == 0
+        said = capsys.readouterr().out
+        assert "Report made by the running dashboard" in said
+        assert out.read_bytes()[:5] == b"%PDF-"
+        # Without the token the server draws nothing.
+        import urllib.error
+        import urllib.request
+
+        url = json.loads(token_file.read_text())["url"]
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{url}/_ecdata/report?format=pdf")
+        assert refused.value.code == 403
+    finally:
+        stop_server(proc)
+    assert not Path(f"{db}.server.json").exists()  # removed when the server stops

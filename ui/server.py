@@ -16,10 +16,14 @@ checked here, before Streamlit sees the request:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import secrets
+import tempfile
 import threading
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
@@ -198,7 +202,82 @@ def _https(request: Request) -> bool:
     return request.url.scheme == "https" or forwarded == "https"
 
 
+# --- the report while the dashboard runs, and its published images -------------------------
+#
+# The embedded DuckDB file is this process's alone while the dashboard runs, so
+# `python -m ecdata report` asks this server for the report instead (ecdata/cli.py): with the
+# token the server wrote beside the database at start (readable by its owner only).
+
+_REPORT_TOKEN: dict[str, str] = {}
+
+
+def write_report_token() -> Path:
+    """A fresh token for this server process, with the address the CLI reaches it at, in
+    `<database>.server.json` (mode 600)."""
+    token = secrets.token_urlsafe(32)
+    _REPORT_TOKEN["token"] = token
+    address = config.get_option("server.address") or "127.0.0.1"
+    if address in ("0.0.0.0", "::"):
+        address = "127.0.0.1"
+    url = f"http://{address}:{config.get_option('server.port')}"
+    path = server_file(str(default_db_path()))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+    path.write_text(json.dumps({"url": url, "token": token}), encoding="utf-8")
+    return path
+
+
+def server_file(db: str) -> Path:
+    return Path(f"{db}.server.json")
+
+
+def make_report(request: Request) -> Response:
+    """GET /_ecdata/report?week=&store=&lang=&format=pdf|png&people=: the report, drawn by
+    this process (which holds the database), for the CLI holding this server's token."""
+    from ecdata.report import ReportError, build_report, render
+
+    expected = _REPORT_TOKEN.get("token", "")
+    given = request.headers.get("authorization", "").removeprefix("Bearer ")
+    if not expected or not secrets.compare_digest(given, expected):
+        return Response("no", status_code=403)
+    q = request.query_params
+    fmt = q.get("format", "pdf")
+    if fmt not in ("pdf", "png"):
+        return Response("format", status_code=400)
+    week = dt.date.fromisoformat(q["week"]) if q.get("week") else None
+    try:
+        report = build_report(
+            _store().reader(), week, tuple(q.getlist("store")), q.get("lang", "zh"),
+            people=q.get("people") or None,
+        )  # fmt: skip
+        with tempfile.TemporaryDirectory() as folder:
+            out = Path(folder) / f"report.{fmt}"
+            render(report, {fmt: out})
+            body = out.read_bytes()
+    except ReportError as refused:
+        return JSONResponse({"key": refused.message.key, "params": refused.message.params}, 422)
+    media = "application/pdf" if fmt == "pdf" else "image/png"
+    return Response(body, media_type=media)
+
+
+def published_report(request: Request) -> Response:
+    """GET /_ecdata/reports/<name>.png: a report image sent to a group by link (钉钉, 飞书,
+    Slack robots take images only so), under a name nobody can guess."""
+    from ecdata.schedules import published_folder
+
+    name = request.path_params["name"]
+    if not re.fullmatch(r"[A-Za-z0-9_-]{32}\.png", name):
+        return Response("no", status_code=404)
+    path = published_folder() / name
+    if not path.is_file():
+        return Response("no", status_code=404)
+    return Response(path.read_bytes(), media_type="image/png")
+
+
 ROUTES = [
     Route("/_ecdata/session", set_session_cookie, methods=["POST"]),
     Route("/_ecdata/signout", clear_session_cookie, methods=["POST"]),
+    Route("/_ecdata/report", make_report, methods=["GET"]),
+    Route("/_ecdata/reports/{name}", published_report, methods=["GET"]),
 ]

@@ -150,15 +150,14 @@ class SummaryLine:
 
 
 def kpi_summary(cur, filters: Filters) -> list[SummaryLine]:
-    """The range's key numbers beside the same span just before it (last week for a week),
-    with their targets and completion; a metric the scope has no figure for either time
-    (inquiry quality without an inquiry list) is left out."""
+    """The range's key numbers beside the same days a whole number of weeks before (last
+    week for a week, last week's Monday to Wednesday for this week's), with their targets
+    and completion; a metric the scope has no figure for either time (inquiry quality
+    without an inquiry list) is left out."""
     first, last = filters.span
-    days = (last - first).days + 1
+    shift = dt.timedelta(weeks=-(-((last - first).days + 1) // 7))
     now = totals(cur, filters)
-    before = totals(
-        cur, with_dates(filters, first - dt.timedelta(days=days), first - dt.timedelta(days=1))
-    )
+    before = totals(cur, with_dates(filters, first - shift, last - shift))
     out = []
     for metric in SUMMARY_METRICS:
         if is_missing(now[metric]) and is_missing(before[metric]):

@@ -34,7 +34,37 @@ def backup(store: Store, folder: Path) -> int:
     with store.writer() as w:
         catalog = w.execute("SELECT current_database()").fetchall()[0][0]
         w.execute(f"EXPORT DATABASE {catalog} TO '{target}' (FORMAT parquet)")
+    _without_secrets(folder)
     return cur.execute("SELECT count(*) FROM batches").fetchall()[0][0]
+
+
+# Tables whose columns hold secrets (a webhook's token, a signing secret, a mail password):
+# a backup keeps their rows with those columns empty, so a copied backup sends nothing.
+SECRET_COLUMNS = {"report_destinations": ("url", "secret")}
+
+
+def _without_secrets(folder: Path) -> None:
+    """Blank the secret columns in the exported Parquet files (load.sql names each)."""
+    load = (folder / "load.sql").read_text(encoding="utf-8")
+    for statement in _statements(load):
+        words = statement.split()
+        if len(words) < 4 or words[0].upper() != "COPY":
+            continue
+        table = words[1].split(".")[-1].strip('"')
+        if table not in SECRET_COLUMNS:
+            continue
+        path = Path(_relocated(statement, str(folder.resolve())).split("'")[1])
+        con = duckdb.connect()
+        try:
+            quoted = str(path).replace("'", "''")
+            blank = ", ".join(f"NULL::VARCHAR AS {c}" for c in SECRET_COLUMNS[table])
+            con.execute(
+                f"COPY (SELECT * REPLACE ({blank}) FROM read_parquet('{quoted}')) "
+                f"TO '{quoted}.blank' (FORMAT parquet)"
+            )
+        finally:
+            con.close()
+        Path(f"{path}.blank").replace(path)
 
 
 def restore(folder: Path, target: str) -> Store:

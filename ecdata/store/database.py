@@ -256,6 +256,11 @@ SCOPED_TABLES = {
     # An action item is seen only when every store it is about is granted (its figures are
     # those stores' numbers); a company-wide item is about every store.
     "action_items": "len(stores) > 0 AND list_has_all($granted, stores)",
+    # A scheduled report is seen when every store it sends is granted; its sends with it;
+    # its destination (secrets) never through a limited cursor.
+    "report_schedules": "len(stores) > 0 AND list_has_all($granted, stores)",
+    "report_sends": "schedule_id IN (SELECT schedule_id FROM report_schedules)",
+    "report_destinations": "false",
 }
 
 

@@ -375,5 +375,12 @@ MIGRATIONS: list[list[str]] = [
         "CREATE TABLE IF NOT EXISTS replaced_inquiry_marks (store VARCHAR NOT NULL, inquiry_id VARCHAR NOT NULL, mark VARCHAR, batch_id INTEGER, replaced_by INTEGER NOT NULL)",
         "CREATE TABLE IF NOT EXISTS undone_inquiry_marks (store VARCHAR NOT NULL, inquiry_id VARCHAR NOT NULL, mark VARCHAR, batch_id INTEGER)",
     ],
+    # version 14: scheduled reports (ecdata/schedules.py): the schedules, their destinations
+    # (secrets: left out of backups) and each send, claimed once across processes
+    [
+        "CREATE TABLE IF NOT EXISTS report_schedules ( schedule_id INTEGER PRIMARY KEY, name VARCHAR NOT NULL, cadence VARCHAR NOT NULL, weekday INTEGER, at_time VARCHAR NOT NULL, time_zone VARCHAR NOT NULL, stores VARCHAR[], lang VARCHAR NOT NULL, people VARCHAR NOT NULL, destination VARCHAR NOT NULL, alerts VARCHAR, created_by VARCHAR, created_at TIMESTAMP NOT NULL DEFAULT current_timestamp, removed_at TIMESTAMP )",
+        "CREATE TABLE IF NOT EXISTS report_destinations ( schedule_id INTEGER PRIMARY KEY, url VARCHAR, secret VARCHAR )",
+        "CREATE TABLE IF NOT EXISTS report_sends ( schedule_id INTEGER NOT NULL, slot TIMESTAMP NOT NULL, what VARCHAR NOT NULL, claimed_by VARCHAR, claimed_at TIMESTAMP NOT NULL DEFAULT current_timestamp, sent_at TIMESTAMP, attempts INTEGER, error VARCHAR )",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

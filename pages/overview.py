@@ -14,9 +14,10 @@ from ecdata.metrics.review import (
     movers,
     not_final_days,
     source_notes,
+    store_list,
     week_flags,
 )
-from ui import charts, present, tables
+from ui import charts, present, schedules, tables
 from ui.equation import show_equation
 from ui.products import show_products
 from ui.sidebar import page_start
@@ -138,6 +139,7 @@ with st.expander(tr("ov.formulas")):
 show_products(view.filters, view.comparison, 5, "ov.top_products")
 
 present.show_report_button(view)
+schedules.show(list(query(store_list).store))
 
 st.subheader(tr("meet.actions"))
 present.show_actions(view)

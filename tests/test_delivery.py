@@ -386,3 +386,34 @@ def test_a_store_limited_manager_schedules_only_its_stores(store):
     add_user(store, "vic", "viewer", "pw-long-enough-2", stores=["A店"])
     with acting_as("vic"), pytest.raises(Refusal):
         add_schedule(store, Schedule("B", stores=("A店",)), dest)
+
+
+def test_the_review_page_adds_a_schedule_and_shows_what_came_of_its_sends(db):
+    from helpers import app
+
+    from ecdata.store import Store
+
+    at = app(lang="en")
+    at.text_input(key="sch_name").set_value("Monday chat")
+    at.text_input(key="sch_target").set_value(
+        "wecom:https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY-123"
+    )
+    at.button(key="sch_save").click().run()
+    assert not at.exception
+    shown = " ".join(m.value for m in at.markdown) + " ".join(s.value for s in at.success)
+    assert "Monday chat" in shown and "wecom:qyapi.weixin.qq.com" in shown
+    assert "KEY-123" not in shown  # the URL is the key: never on the page
+    # A send that failed is said beside the schedule.
+    with Store(db) as store:
+        sid = schedules(store.reader())[0].schedule_id
+        store.reader().execute(
+            "INSERT INTO report_sends (schedule_id, slot, what, error) VALUES "
+            "(?, TIMESTAMP '2026-11-23 01:00', 'report', '93000: invalid webhook url')",
+            [sid],
+        )
+    at = app(lang="en")
+    assert any("The last send failed: 93000: invalid webhook url" in e.value for e in at.error)
+    # An empty name or a destination that is not one: refused in the reader's language.
+    at.text_input(key="sch_target").set_value("mail.example.com")
+    at.button(key="sch_save").click().run()
+    assert any("not a destination" in e.value for e in at.error)

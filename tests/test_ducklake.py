@@ -266,3 +266,54 @@ def test_processes_starting_together_on_an_empty_lake_migrate_once(lake, tmp_pat
         )
         assert [n for _, n in versions] == [1] * len(versions)  # each version once
         assert len(list_batches(store)) == 2
+
+
+SENDER = textwrap.dedent(
+    """
+    import datetime as dt, sys
+    from ecdata.schedules import run_due
+    from ecdata.store import Store
+
+    def render(cur, schedule, first, last):  # the report without Chromium
+        return "Weekly report", b"png", None
+
+    with Store(sys.argv[1]) as store:
+        print(len(run_due(store, dt.datetime(2026, 11, 23, 1, 1), renderer=render)))
+    """
+)
+
+
+def test_schedulers_in_three_processes_send_a_slot_once(lake):
+    """Three servers' schedulers wake at the same minute on one DuckLake: the claim, taken
+    under the writers' lock, lets exactly one of them send."""
+    from test_delivery import Hooks
+
+    from ecdata.delivery import Destination
+    from ecdata.schedules import Schedule, add_schedule, send_status
+
+    hooks = Hooks([(200, "ok")] * 3)
+    try:
+        with Store(lake) as store:
+            daily = Schedule("daily", "daily", 0, "09:00", "Asia/Shanghai")
+            add_schedule(store, daily, Destination.parse(f"slack:{hooks.url}/services/T/B/X"))
+            with store.writer() as cur:
+                cur.execute("UPDATE report_schedules SET created_at = TIMESTAMP '2026-11-01'")
+        senders = [
+            subprocess.Popen(
+                [sys.executable, "-c", SENDER, lake],
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )  # fmt: skip
+            for _ in range(3)
+        ]
+        results = [s.communicate(timeout=120) for s in senders]
+        assert all(s.returncode == 0 for s in senders), [r[1][-800:] for r in results]
+        assert sorted(int(out) for out, _ in results) == [0, 0, 1]
+        assert len(hooks.requests) == 1
+        with Store(lake) as store:
+            status = send_status(store.reader()).iloc[0]
+            assert status.error is None and status.sent_at is not None
+    finally:
+        hooks.close()

@@ -307,7 +307,7 @@ def digest_lines(cur: Cursor, filters: Filters, lang: str, currency: str) -> lis
 def alert_lines(cur: Cursor, schedule: Schedule, first: dt.date, last: dt.date) -> list[str]:
     """The schedule's alerts that hold for the range: inquiry cost up more than its line
     against the week before, stores whose month-to-date sales are behind their target's
-    pace (completion below the share of the month's days gone)."""
+    pace (below the month's target spread over the days gone)."""
     lang, out = schedule.lang, []
     scope = Filters(schedule.stores, (), first, last)
     if schedule.alerts.inquiry_cost_up is not None:
@@ -328,8 +328,11 @@ def alert_lines(cur: Cursor, schedule: Schedule, first: dt.date, last: dt.date) 
         pace = ((last - month).days + 1) / days
         table = kpi_table(cur, "total", "store", Filters(schedule.stores, (), month, last))
         for row in table.to_dict("records"):
-            done = row["sales_target_completion"]
-            if pd.notna(done) and done < pace:
+            # sales_target is the month's target spread over the days gone: behind it is
+            # behind the pace; the message states the share of the whole month's target.
+            sales, target = row["sales"], row["sales_target"]
+            if pd.notna(sales) and pd.notna(target) and target > 0 and sales < target:
+                done = sales / target * pace
                 out.append(
                     t("alert.below_pace", lang, store=row["store"],
                       done=format_value(done, "rate"), pace=format_value(pace, "rate"))

@@ -417,3 +417,44 @@ def test_the_review_page_adds_a_schedule_and_shows_what_came_of_its_sends(db):
     at.text_input(key="sch_target").set_value("mail.example.com")
     at.button(key="sch_save").click().run()
     assert any("not a destination" in e.value for e in at.error)
+
+
+def test_the_server_starts_one_scheduler_that_checks_the_schedules(store, monkeypatch):
+    import time
+
+    import ecdata.schedules as sched
+
+    calls = []
+    monkeypatch.setattr(sched, "run_due", lambda s: calls.append(s))
+    monkeypatch.setattr(sched, "_STARTED", {})
+    first = sched.start_scheduler(store, every_seconds=1)
+    try:
+        assert sched.start_scheduler(store, every_seconds=1) is first  # once per process
+        deadline = time.time() + 10
+        while not calls and time.time() < deadline:
+            time.sleep(0.2)
+        assert calls and calls[0] is store
+    finally:
+        first.shutdown(wait=False)
+
+
+def test_a_store_behind_its_months_pace_is_an_alert(store, hooks, tmp_path):
+    from ecdata.ingest.upload import ingest_file
+
+    # November to the 22nd: 22/30 = 73.3% of the month gone; sales 1,000 a day against a
+    # 60,000 target: 22,000 is 36.7% of it.
+    days = [dt.date(2026, 11, 1) + dt.timedelta(days=i) for i in range(22)]
+    sales = tmp_path / "sales.csv"
+    sales.write_text("日期,支付金额\n" + "".join(f"{d},1000\n" for d in days), "utf-8")
+    costs = tmp_path / "costs.csv"
+    costs.write_text("月份,店铺,销售目标\n2026-11,A店,60000\n", "utf-8")
+    for path in (sales, costs):
+        assert ingest_file(store, path, store_name="A店", today=dt.date(2026, 11, 26)).ok
+    schedule = Schedule("周一", "weekly", 0, "09:00", "Asia/Shanghai", ("A店",), "en",
+                        alerts=Alerts(below_pace=True))  # fmt: skip
+    hooks.answers = [(200, "ok")] * 2
+    add_schedule(store, schedule, Destination.parse(f"slack:{hooks.url}/services/T/B/X"))
+    store.reader().execute("UPDATE report_schedules SET created_at = TIMESTAMP '2026-11-01'")
+    run_due(store, dt.datetime(2026, 11, 23, 1, 2), renderer=fake_render)
+    alert = json.dumps(hooks.requests[1][1], ensure_ascii=False)
+    assert "A店: 36.7% of the month's sales target, behind the month's pace of 73.3%" in alert

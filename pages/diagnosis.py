@@ -21,7 +21,7 @@ from ui.sidebar import page_start
 from ui.state import get_store, lang, query, tell, told, tr
 from ui.url import current
 
-view = page_start("🧭", "page.diagnosis", show_range=False)
+view = page_start("🧭", "page.diagnosis", show_range=False, shows_money=False)
 
 # Chosen on the Team KPIs page, when it was.
 scheme_in_use = current("scheme", None, list(STAGES))
@@ -33,6 +33,10 @@ for warning in warning_texts(diagnosis, lang()):
     st.warning(warning)
 if diagnosis.mixed:
     st.caption(tr("dg.mixed"))
+if evidence.month_in_progress:
+    # The latest month is not over: it counts on the days it has (its target up to today).
+    day, days = evidence.month_in_progress
+    st.caption(tr("dg.in_progress", month=view.latest.month, day=day, days=days))
 
 st.subheader(tr("dg.evidence"))
 tables.show(

@@ -7,20 +7,22 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from ecdata.i18n import Refusal
 from ecdata.metrics.kpis import Filters, agent_kpis
 from ecdata.metrics.periods import period_end
 from ecdata.team.diagnosis import full_diagnosis
 from ecdata.team.files import (
-    rating_months,
     ratings_for_editing,
     roster_frame,
     save_ratings_edits,
 )
-from ecdata.team.plans import plan_for_editing, plan_months, plan_tasks, save_plan_edits
+from ecdata.team.plans import plan_for_editing, plan_tasks, save_plan_edits
 from ecdata.team.scoring import (
     SCHEMES_KEY,
     STAGES,
     Schemes,
+    check_weights,
+    evaluable_months,
     evaluate_month,
     labor_cost_by_store,
     save_schemes,
@@ -30,14 +32,19 @@ from ecdata.team.scoring import (
 )
 from ui import auth, charts, tables
 from ui.sidebar import page_view
-from ui.state import fmt, get_store, labeller, metric_label, query, tell, told, tr
+from ui.state import fmt, get_store, labeller, metric_label, query, say, tell, told, tr
 from ui.url import widget
 
 view = page_view()
 st.title(f"👥 {tr('page.team_kpis')}")
 roster = query(roster_frame)
-# Months with ratings or with a work plan: a start-stage team may keep only the plan.
-months = sorted(set(query(rating_months)) | set(query(plan_months)))
+if view.filters.stores:
+    # The store filter applies to people: its stores' people and the staff serving every
+    # store (no store of their own), said on the page.
+    roster = roster[roster.store.isna() | roster.store.isin(view.filters.stores)]
+    st.caption(tr("tk.store_people", stores="、".join(view.filters.stores)))
+# Every month with ratings, a plan, service reports or inquiries: last month's too.
+months = query(evaluable_months)
 if roster.empty or not months:
     # Say which of the two is missing: a roster without ratings is not "no roster".
     st.info(tr("team.no_roster") if roster.empty else tr("team.no_ratings", people=len(roster)))
@@ -109,8 +116,12 @@ SCHEME_WIDGETS = (
 def _save_schemes(edited: Schemes) -> None:
     if not auth.refuse_unless("settings"):
         return
-    with auth.acting():
-        save_schemes(get_store(), edited)
+    try:
+        with auth.acting():
+            save_schemes(get_store(), edited)
+    except Refusal as refused:  # weights that do not make 100%
+        tell("_schemes_said", "error", say(refused.message))
+        return
     tell("_schemes_said", "success", tr("tk.schemes_saved"))
 
 
@@ -118,99 +129,122 @@ def _save_schemes(edited: Schemes) -> None:
 # here and kept in DuckDB once saved (undoable), so a reload or a shared link keeps them.
 saved_schemes = query(stored_schemes)
 schemes = saved_schemes
-with st.expander(tr("tk.settings")):
-    if stage == "start":
-        s = schemes.start
-        cols = st.columns(5)
-        weights = [
-            cols[i].number_input(tr(label), 0.0, 1.0, value, 0.05, key=key)
-            for i, (label, value, key) in enumerate(
-                (
-                    ("part.work_results", s.results_weight, "w_results"),
-                    ("part.supervisor_rating", s.supervisor_weight, "w_supervisor"),
-                    ("part.peer_rating", s.peer_weight, "w_peer"),
-                    ("tk.task_share", s.task_share_of_results, "w_task_share"),
+
+
+def scheme_editor(schemes: Schemes) -> Schemes:
+    """The scheme's inputs, for who may change them; returns the schemes as edited (the
+    saved ones while the edit's weights do not add up to 100%). The panel keeps its open
+    state across reruns (its key), so an edit never hides Save and the unsaved note."""
+    with st.expander(tr("tk.settings"), key="tk_settings_open", on_change="rerun"):
+        if stage == "start":
+            s = schemes.start
+            cols = st.columns(5)
+            weights = [
+                cols[i].number_input(tr(label), 0.0, 1.0, value, 0.05, key=key)
+                for i, (label, value, key) in enumerate(
+                    (
+                        ("part.work_results", s.results_weight, "w_results"),
+                        ("part.supervisor_rating", s.supervisor_weight, "w_supervisor"),
+                        ("part.peer_rating", s.peer_weight, "w_peer"),
+                        ("tk.task_share", s.task_share_of_results, "w_task_share"),
+                    )
                 )
+            ]
+            late_credit = cols[4].number_input(
+                tr("tk.late_credit"), 0.0, 1.0, s.late_task_credit, 0.1, key="w_late_credit"
             )
-        ]
-        late_credit = cols[4].number_input(
-            tr("tk.late_credit"), 0.0, 1.0, s.late_task_credit, 0.1, key="w_late_credit"
-        )
-        schemes = dataclasses.replace(
-            schemes,
-            start=dataclasses.replace(
-                s,
-                results_weight=weights[0],
-                supervisor_weight=weights[1],
-                peer_weight=weights[2],
-                task_share_of_results=weights[3],
-                late_task_credit=late_credit,
-            ),
-        )
-    elif stage == "growth":
-        left_col, right_col = st.columns(2)
-        with left_col:
-            names = [name for name, _ in schemes.growth.weights]
-            shown = tuple((tr(f"part.{name}"), w) for name, w in schemes.growth.weights)
-            edited = tier_editor(tr("tk.weights"), shown, "growth_weights", "%", numeric_key=False)
-            weights = tuple((name, w) for name, (_, w) in zip(names, edited))
-        with right_col:
-            bonus = tier_editor(
-                tr("tk.bonus_tiers"),
-                schemes.growth.bonus_tiers,
-                "bonus_tiers",
-                view.currency or "¥",  # pay is in the stores' currency
+            schemes = dataclasses.replace(
+                schemes,
+                start=dataclasses.replace(
+                    s,
+                    results_weight=weights[0],
+                    supervisor_weight=weights[1],
+                    peer_weight=weights[2],
+                    task_share_of_results=weights[3],
+                    late_task_credit=late_credit,
+                ),
             )
-        schemes = dataclasses.replace(
-            schemes,
-            growth=dataclasses.replace(
-                schemes.growth,
-                bonus_tiers=bonus or schemes.growth.bonus_tiers,
-                weights=weights or schemes.growth.weights,
-            ),
-        )
-    else:
-        left_col, mid_col, right_col = st.columns(3)
-        with left_col:
-            commission = tier_editor(
-                tr("tk.commission_tiers"), schemes.mature.commission_tiers, "commission_tiers", "%"
+        elif stage == "growth":
+            left_col, right_col = st.columns(2)
+            with left_col:
+                names = [name for name, _ in schemes.growth.weights]
+                shown = tuple((tr(f"part.{name}"), w) for name, w in schemes.growth.weights)
+                edited = tier_editor(
+                    tr("tk.weights"), shown, "growth_weights", "%", numeric_key=False
+                )
+                weights = tuple((name, w) for name, (_, w) in zip(names, edited))
+            with right_col:
+                bonus = tier_editor(
+                    tr("tk.bonus_tiers"),
+                    schemes.growth.bonus_tiers,
+                    "bonus_tiers",
+                    view.currency or "¥",  # pay is in the stores' currency
+                )
+            schemes = dataclasses.replace(
+                schemes,
+                growth=dataclasses.replace(
+                    schemes.growth,
+                    bonus_tiers=bonus or schemes.growth.bonus_tiers,
+                    weights=weights or schemes.growth.weights,
+                ),
             )
-        with mid_col:
-            tenure = tier_editor(
-                tr("tk.tenure_tiers"), schemes.mature.tenure_tiers, "tenure_tiers", "×"
+        else:
+            left_col, mid_col, right_col = st.columns(3)
+            with left_col:
+                commission = tier_editor(
+                    tr("tk.commission_tiers"),
+                    schemes.mature.commission_tiers,
+                    "commission_tiers",
+                    "%",
+                )
+            with mid_col:
+                tenure = tier_editor(
+                    tr("tk.tenure_tiers"), schemes.mature.tenure_tiers, "tenure_tiers", "×"
+                )
+            with right_col:
+                share = st.number_input(
+                    tr("tk.collaborator_share"),
+                    0.0,
+                    1.0,
+                    schemes.mature.collaborator_share,
+                    0.05,
+                    key="collaborator_share",
+                )
+            schemes = dataclasses.replace(
+                schemes,
+                mature=dataclasses.replace(
+                    schemes.mature,
+                    commission_tiers=commission or schemes.mature.commission_tiers,
+                    tenure_tiers=tenure or schemes.mature.tenure_tiers,
+                    collaborator_share=share,
+                ),
             )
-        with right_col:
-            share = st.number_input(
-                tr("tk.collaborator_share"),
-                0.0,
-                1.0,
-                schemes.mature.collaborator_share,
-                0.05,
-                key="collaborator_share",
+        save_col, undo_col = st.columns(2)
+        try:
+            check_weights(schemes)
+        except Refusal as refused:
+            # Scores out of more than 100 (and pay raised) by an editing slip: not computed.
+            st.error(say(refused.message))
+            schemes = saved_schemes
+        if auth.allowed("settings"):
+            save_col.button(
+                tr("tk.save_schemes"), key="save_schemes", on_click=_save_schemes, args=(schemes,)
             )
-        schemes = dataclasses.replace(
-            schemes,
-            mature=dataclasses.replace(
-                schemes.mature,
-                commission_tiers=commission or schemes.mature.commission_tiers,
-                tenure_tiers=tenure or schemes.mature.tenure_tiers,
-                collaborator_share=share,
-            ),
-        )
-    save_col, undo_col = st.columns(2)
-    if auth.allowed("settings"):
-        save_col.button(
-            tr("tk.save_schemes"), key="save_schemes", on_click=_save_schemes, args=(schemes,)
-        )
-        undo_col.button(
-            tr("tk.undo_schemes"),
-            key="undo_schemes",
-            on_click=auth.undo_settings,
-            args=("_schemes_said", (SCHEMES_KEY,), SCHEME_WIDGETS, "tk.schemes_undone"),
-        )
-    if schemes != saved_schemes:
-        st.caption(tr("tk.schemes_unsaved"))
-    told("_schemes_said")
+            undo_col.button(
+                tr("tk.undo_schemes"),
+                key="undo_schemes",
+                on_click=auth.undo_settings,
+                args=("_schemes_said", (SCHEMES_KEY,), SCHEME_WIDGETS, "tk.schemes_undone"),
+            )
+        if schemes != saved_schemes:
+            st.caption(tr("tk.schemes_unsaved"))
+        told("_schemes_said")
+    return schemes
+
+
+# A viewer reads the scheme as the formula below, not as inputs it could not save.
+if auth.allowed("settings"):
+    schemes = scheme_editor(schemes)
 
 
 def work_plan(month) -> None:
@@ -302,6 +336,10 @@ st.info(formula)
 
 people, scores, pay = query(evaluate_month, month, stage, schemes)
 scores = auth.granted_people(people, scores)  # a viewer of some stores sees their people
+# The store filter: its people and the shared staff only.
+scores = scores[scores.person_id.isin(roster.person_id)]
+if not pay.empty:
+    pay = pay[pay.person_id.isin(roster.person_id)]
 if scores.empty:
     st.info(tr("tk.no_ratings", month=f"{month:%Y-%m}"))
     st.stop()

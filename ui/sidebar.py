@@ -178,8 +178,11 @@ def page_view() -> View:
     return view
 
 
-def page_start(icon: str, title_key: str, show_range: bool = True) -> View:
-    """A data page's head: its title, the range it shows, or what to upload when empty."""
+def page_start(
+    icon: str, title_key: str, show_range: bool = True, shows_money: bool = True
+) -> View:
+    """A data page's head: its title, the range it shows, or what to upload when empty; the
+    note on converted money only where the page shows money."""
     view = page_view()
     st.title(f"{icon} {tr(title_key)}")
     if view.latest is None:
@@ -187,7 +190,7 @@ def page_start(icon: str, title_key: str, show_range: bool = True) -> View:
         if not view.empty_scope:
             load_demo_button()
         st.stop()
-    if view.currencies:
+    if view.currencies and shows_money:
         # At the top, not below the sidebar's fold: money here is converted.
         st.caption(
             tr("filter.mixed_currency", symbols=" ".join(view.currencies), into=view.currency)

@@ -39,6 +39,9 @@ class Evidence:
     target_attained_months: int  # of the last 6 months with a sales target
     target_months: int
     roles_present: frozenset = frozenset()
+    # (days gone, days in it) when the latest month is not over: it counts with the target
+    # of its days gone (its pace), never as "no data".
+    month_in_progress: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -144,19 +147,27 @@ def gather_evidence(cur, as_of: dt.date, stores: tuple[str, ...] = ()) -> Eviden
     hired = pd.to_datetime(roster.hired).dropna() if not roster.empty else pd.Series()
     age = _months_between(hired.min().date(), as_of) if len(hired) else 0.0
     ratings = ratings_frame(cur)
-    target_months = 0
+    target_months_seen: set = set()
     if not ratings.empty and "inquiry_target" in ratings:
-        target_months = ratings.dropna(subset=["inquiry_target"]).month.nunique()
+        target_months_seen |= set(ratings.dropna(subset=["inquiry_target"]).month)
     six_back = (pd.Timestamp(as_of).to_period("M") - 6).start_time.date()
     monthly = kpi_table(
         cur, "month", "none", Filters(stores=stores, date_from=six_back, date_to=as_of)
     )
-    monthly = (
+    # Months with an inquiry target: typed per person in the ratings, or set for the store
+    # (monthly costs and a target inquiry cost); the month in progress counts.
+    if not monthly.empty:
+        target_months_seen |= set(monthly.dropna(subset=["inquiry_target"]).period)
+    target_months = len({pd.Timestamp(m).to_period("M") for m in target_months_seen})
+    days_in_month = pd.Timestamp(as_of).days_in_month
+    in_progress = (as_of.day, days_in_month) if as_of.day < days_in_month else None
+    # Inquiry cost's trend and stability: whole months only (a part month's cost swings).
+    whole = (
         monthly[pd.to_datetime(monthly.period).dt.date < as_of.replace(day=1)]
         if not monthly.empty
         else monthly
     )
-    costs = monthly.inquiry_cost.dropna() if not monthly.empty else pd.Series(dtype=float)
+    costs = whole.inquiry_cost.dropna() if not whole.empty else pd.Series(dtype=float)
     variation = (
         float(costs.std(ddof=0) / costs.mean()) if len(costs) >= 3 and costs.mean() else None
     )
@@ -167,7 +178,16 @@ def gather_evidence(cur, as_of: dt.date, stores: tuple[str, ...] = ()) -> Eviden
             rising += 1
         else:
             break
-    with_target = monthly.dropna(subset=["sales_target"]) if not monthly.empty else monthly
+    # Sales against the target: the month in progress with its target up to `as_of` (the
+    # table spreads a month's target over the days it covers), so it counts on its pace.
+    recent = (
+        monthly[
+            pd.to_datetime(monthly.period) >= (pd.Timestamp(as_of).to_period("M") - 5).start_time
+        ]
+        if not monthly.empty
+        else monthly
+    )
+    with_target = recent.dropna(subset=["sales_target"]) if not recent.empty else recent
     attained = int((with_target.sales >= with_target.sales_target).sum()) if len(with_target) else 0
     return Evidence(
         headcount=len(roster),
@@ -179,6 +199,7 @@ def gather_evidence(cur, as_of: dt.date, stores: tuple[str, ...] = ()) -> Eviden
         target_attained_months=attained,
         target_months=len(with_target),
         roles_present=frozenset(roster.role.dropna()) if not roster.empty else frozenset(),
+        month_in_progress=in_progress,
     )
 
 

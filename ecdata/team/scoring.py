@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ecdata.i18n import Refusal, t
 from ecdata.inquiries import agent_month as ledger_agent_month
 from ecdata.metrics.kpis import Filters, agent_kpis
 from ecdata.metrics.periods import period_end
@@ -374,6 +375,20 @@ def evaluate_month(
     return people, scores, pay
 
 
+def evaluable_months(cur) -> list[dt.date]:
+    """Every month a team page can score: with ratings, a work plan, customer-service
+    reports or inquiries in the ledger (last month's agents appear even before its
+    ratings do)."""
+    rows = cur.execute(
+        """SELECT DISTINCT month FROM ratings
+           UNION SELECT DISTINCT month FROM plan_tasks WHERE month IS NOT NULL
+           UNION SELECT DISTINCT CAST(date_trunc('month', date) AS DATE) FROM agent_daily
+           UNION SELECT DISTINCT CAST(date_trunc('month', received) AS DATE) FROM inquiries
+           ORDER BY 1"""
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def score_trend(cur, stage: str, schemes: Schemes = Schemes()) -> pd.DataFrame:
     """Every person's score per month that has ratings: month, person_id, name, score."""
     months = [r[0] for r in cur.execute("SELECT DISTINCT month FROM ratings ORDER BY 1").fetchall()]
@@ -462,6 +477,32 @@ def stored_schemes(cur) -> Schemes:
     return schemes_from(setting(cur, SCHEMES_KEY))
 
 
+def weight_sums(schemes: Schemes) -> dict[str, float]:
+    """Each stage's score weights added up: a score out of 100 needs them to make 100%."""
+    return {
+        "start": schemes.start.results_weight
+        + schemes.start.supervisor_weight
+        + schemes.start.peer_weight,
+        "growth": sum(w for _, w in schemes.growth.weights),
+        "mature": schemes.mature.target_weight + schemes.mature.task_weight,
+    }
+
+
+def check_weights(schemes: Schemes) -> None:
+    """Refusal naming the stage whose weights do not add up to 100% (scores above 100 and
+    pay raised by an editing slip otherwise)."""
+    for stage, total in weight_sums(schemes).items():
+        if abs(total - 1.0) > 1e-6:
+            raise Refusal(
+                "err.weights_sum",
+                stage_zh=t(f"stage.{stage}", "zh"),
+                stage_en=t(f"stage.{stage}", "en"),
+                total=f"{total:.0%}",
+            )
+
+
 def save_schemes(store, schemes: Schemes) -> int:
-    """Keep `schemes` in DuckDB (undoable with store.settings.undo_setting)."""
+    """Keep `schemes` in DuckDB (undoable with store.settings.undo_setting); weights that do
+    not add up to 100% are refused."""
+    check_weights(schemes)
     return save_setting(store, SCHEMES_KEY, dataclasses.asdict(schemes))

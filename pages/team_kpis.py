@@ -12,11 +12,12 @@ from ecdata.metrics.kpis import Filters, agent_kpis
 from ecdata.metrics.periods import period_end
 from ecdata.team.diagnosis import full_diagnosis
 from ecdata.team.files import (
+    rating_months,
     ratings_for_editing,
     roster_frame,
     save_ratings_edits,
 )
-from ecdata.team.plans import plan_for_editing, plan_tasks, save_plan_edits
+from ecdata.team.plans import plan_for_editing, plan_months, plan_tasks, save_plan_edits
 from ecdata.team.scoring import (
     SCHEMES_KEY,
     STAGES,
@@ -49,6 +50,9 @@ if roster.empty or not months:
     # Say which of the two is missing: a roster without ratings is not "no roster".
     st.info(tr("team.no_roster") if roster.empty else tr("team.no_ratings", people=len(roster)))
     st.stop()
+if not query(rating_months) and not query(plan_months):
+    # Scored from service reports or inquiries alone so far: ratings are what comes next.
+    st.info(tr("team.no_ratings", people=len(roster)))
 
 _, diagnosis = query(full_diagnosis, view.latest or months[-1], None, view.filters.stores)
 left, right = st.columns([1, 2])

@@ -705,3 +705,83 @@ def inquiry_breakdown(frame, by: str, title: str | None = None, top: int = 10) -
     fig.update_xaxes(range=[0, most * 1.2], rangemode="tozero", dtick=1 if most <= 10 else None)
     fig.update_yaxes(autorange="reversed")
     return style(fig, max(300, 42 * len(labels) + 110), title)
+
+
+def org_layout(tree) -> pd.DataFrame:
+    """Positions for an org chart of `tree` (org.org_tree: id, parent, label, department):
+    x (column centre) and row for every node, the top at row 0. A manager's direct reports
+    who manage nobody stand in one column under them, so twenty agents take one column, not
+    twenty; other children stand side by side, their parent centred above them."""
+    children: dict[str, list[str]] = {}
+    for node, parent in zip(tree["id"], tree["parent"]):
+        children.setdefault(parent, []).append(node)
+    roots = children.get("", [])
+    # The synthetic team root adds nothing when one person leads everyone.
+    if len(roots) == 1 and roots[0] == "__team" and len(children.get("__team", [])) == 1:
+        roots = children["__team"]
+    place: dict[str, tuple[float, float]] = {}
+
+    def lay(node: str, left: float, row: float) -> float:
+        kids = children.get(node, [])
+        if not kids:
+            place[node] = (left + 0.5, row)
+            return 1.0
+        if all(not children.get(k) for k in kids) and len(kids) > 2:
+            place[node] = (left + 0.5, row)
+            for i, kid in enumerate(kids, start=1):
+                place[kid] = (left + 0.5, row + i * 0.75 + 0.25)
+            return 1.0
+        width = 0.0
+        for kid in kids:
+            width += lay(kid, left + width, row + 1.25)
+        place[node] = (left + width / 2, row)
+        return width
+
+    left = 0.0
+    for root in roots:
+        left += lay(root, left, 0.0)
+    frame = tree.set_index("id").loc[list(place)].reset_index()
+    frame["x"] = [place[n][0] for n in frame["id"]]
+    frame["row"] = [place[n][1] for n in frame["id"]]
+    return frame
+
+
+def org_chart(tree, colors: dict[str, str], title: str | None = None) -> go.Figure:
+    """The org chart: a box per person (name, role) in its department's colour, reporting
+    lines from each manager down to their people, the top of the team on top."""
+    nodes = org_layout(tree)
+    at = {n: (x, r) for n, x, r in zip(nodes["id"], nodes["x"], nodes["row"])}
+    fig = go.Figure()
+    box_w, box_h = 0.9, 0.6
+    for node, parent in zip(nodes["id"], nodes["parent"]):
+        if parent not in at:
+            continue
+        (x, r), (px, pr) = at[node], at[parent]
+        if abs(x - px) < 1e-9:  # a stacked report: a line down the column's left side
+            path = f"M {px - box_w / 2 + 0.05},{pr + box_h / 2} L {px - box_w / 2 + 0.05},{r}"
+        else:  # an elbow from the manager down to the report
+            mid = pr + (r - pr) / 2
+            path = f"M {px},{pr + box_h / 2} L {px},{mid} L {x},{mid} L {x},{r - box_h / 2}"
+        fig.add_shape(type="path", path=path, line=dict(color="#868e96", width=1.5), layer="below")
+    scale = type_scale()
+    for node in nodes.to_dict("records"):
+        department = str(node["department"] or "")
+        color = colors.get(department, "#f1f3f5") if department else "#e9ecef"
+        x, row = float(node["x"]), float(node["row"])
+        fig.add_shape(
+            type="rect",
+            x0=x - box_w / 2, x1=x + box_w / 2, y0=row - box_h / 2, y1=row + box_h / 2,
+            fillcolor=color, opacity=0.9, line=dict(color="white", width=2),
+        )  # fmt: skip
+        name, _, role = str(node["label"]).partition("\n")
+        fig.add_annotation(
+            x=x, y=row, showarrow=False,
+            text=f"<b>{html.escape(name)}</b><br>{html.escape(role)}",
+            font=dict(size=round(14 * scale), color="#212529"),
+        )  # fmt: skip
+    width = max(nodes["x"]) + 0.5 if len(nodes) else 1
+    depth = max(nodes["row"]) + 0.5 if len(nodes) else 1
+    fig.update_xaxes(visible=False, range=[0, width])
+    fig.update_yaxes(visible=False, range=[depth + 0.1, -0.5])
+    fig.update_layout(showlegend=False)
+    return style(fig, max(320, int(110 * (depth + 0.6))), title)

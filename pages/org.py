@@ -83,18 +83,10 @@ tree = org_tree(roster, lang())
 colors = {
     d: charts.PALETTE[i % len(charts.PALETTE)] for i, d in enumerate(sorted(set(tree.department)))
 }
-fig = go.Figure(
-    go.Treemap(
-        ids=tree.id,
-        parents=tree.parent,
-        labels=tree.label,
-        branchvalues="remainder",
-        marker=dict(colors=[colors[d] if d else "#f1f3f5" for d in tree.department]),
-        textfont=dict(size=18),
-        hovertemplate="%{label}<extra></extra>",
-    )
-)
-st.plotly_chart(charts.style(fig, 560), config={"displayModeBar": False})
+# A real org chart: a box per person with their role, lines to whom they report, the top
+# of the team on top (the colours are the departments').
+st.plotly_chart(charts.org_chart(tree, colors), config={"displayModeBar": False})
+st.caption(" · ".join(f"■ {dept_label(d)}" for d in sorted(colors) if d) if any(colors) else "")
 
 months = query(rating_months)
 # Pay (and the departments' pay totals) only in the owner's session.
@@ -109,8 +101,10 @@ else:
     pay = None
 left, right = st.columns(2)
 with left:
-    st.subheader(tr("org.departments"))
     summary = department_summary(roster, pay)
+    costs = "labor_cost" in summary
+    # Headcount always; labour cost beside it in the owner's session (pay is theirs).
+    st.subheader(tr("org.departments") if costs else tr("org.headcount"))
     summary["department"] = summary.department.map(dept_label)
     fig = go.Figure(
         go.Bar(
@@ -119,8 +113,28 @@ with left:
             text=summary.headcount,
             textposition="outside",
             name=tr("org.count"),
+            offsetgroup="people",
         )
     )
+    if costs:
+        fig.add_trace(
+            go.Bar(
+                x=summary.department,
+                y=summary.labor_cost,
+                text=[fmt(v, "currency") for v in summary.labor_cost],
+                textposition="outside",
+                name=metric_label("labor_cost"),
+                yaxis="y2",
+                offsetgroup="cost",
+                marker_color=charts.PALETTE[1],
+            )
+        )
+        fig.update_layout(
+            yaxis2=dict(overlaying="y", side="right", showgrid=False, rangemode="tozero",
+                        title=metric_label("labor_cost")),
+            barmode="group",
+        )  # fmt: skip
+    fig.update_yaxes(rangemode="tozero", title=tr("org.count"), selector=dict(side=None))
     st.plotly_chart(charts.style(fig, 360), config={"displayModeBar": False})
     shown = summary.rename(columns={"department": tr("org.slot"), "headcount": tr("org.count")})
     if "labor_cost" in summary:  # money with its currency, as every page writes it

@@ -42,4 +42,5 @@ ranking = _in_view(figures.ranking)
 mark_notes = _in_view(figures.mark_notes)
 periods_axis = figures.periods_axis
 gantt = _in_view(figures.gantt)
+org_chart = _in_view(figures.org_chart)
 inquiry_breakdown = _in_view(figures.inquiry_breakdown)

@@ -188,7 +188,7 @@ def funnel(
             # The stage's number as the cards write it (万 in Chinese), then its share.
             text=[format_value(value, "count", lang()) for _, value in stages],
             textinfo="text+percent previous",
-            textfont=dict(size=18),
+            textfont=dict(size=round(18 * type_scale())),
             marker=dict(color=PALETTE[: len(stages)]),
         )
     )
@@ -310,7 +310,7 @@ def metric_lines(
                 )
         fig.update_yaxes(tickformat=".1%" if is_rate else None, rangemode="tozero", row=row, col=1)
     for annotation in fig.layout.annotations:
-        annotation.font = dict(size=18)
+        annotation.font = dict(size=round(18 * type_scale()))
         annotation.text = plain(annotation.text)
     return periods_axis(style(fig, 120 + 280 * len(metrics)))
 
@@ -329,7 +329,7 @@ def waterfall(
             measure=[kind for _, _, kind in steps],
             text=texts,
             textposition="outside",
-            textfont=dict(size=17),
+            textfont=dict(size=round(17 * type_scale())),
             cliponaxis=False,
             increasing=dict(marker=dict(color=up)),
             decreasing=dict(marker=dict(color=down)),
@@ -446,7 +446,7 @@ def movers(
             marker_color=colors,
             text=texts if texts is not None else [f"{v:+.1%}" for v in frame[value]],
             textposition="outside",
-            textfont=dict(size=17),
+            textfont=dict(size=round(17 * type_scale())),
             cliponaxis=False,
         )
     )
@@ -466,7 +466,10 @@ def movers(
         range=[-reach, reach],
     )
     fig.update_yaxes(autorange="reversed")
-    return style(fig, 380, title)
+    # Every row labelled and every value at full size: room per row, no shrunk text.
+    scale = type_scale()
+    fig.update_layout(uniformtext=dict(minsize=round(17 * scale), mode="show"))
+    return style(fig, max(300, round(len(labels) * 30 * scale) + 110), title)
 
 
 def mark_notes(fig: go.Figure, notes, grain: str) -> go.Figure:
@@ -542,7 +545,7 @@ def ranking(labels: list[str], values: list[float], title: str | None = None) ->
             marker_color=PALETTE[0],
             text=[format_value(v, "points") for v in values],
             textposition="outside",
-            textfont=dict(size=17),
+            textfont=dict(size=round(17 * type_scale())),
             cliponaxis=False,
         )
     )

@@ -440,9 +440,22 @@ PRESENT_SIZES = """() => {
   const px = el => parseFloat(getComputedStyle(el).fontSize);
   const all = s => [...document.querySelectorAll(s)].filter(e => e.textContent.trim());
   const min = els => els.length ? Math.min(...els.map(px)) : null;
+  // Every piece of text on the screen: the smallest, and where the navigation ends.
+  const texts = [...document.querySelectorAll('[data-testid=stMain] *')].filter(e =>
+      [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()) &&
+      e.getClientRects().length);
+  const smallest = texts.length ? Math.min(...texts.map(px)) : null;
+  const nav = document.querySelector('.st-key-present_next button');
   return {value: min(all('.ec-value')), label: min(all('.ec-label')),
           line: min(all('.ec-line')),
-          chart: min(all('[data-testid=stPlotlyChart] svg text'))};
+          chart: min(all('[data-testid=stPlotlyChart] svg text')),
+          text: smallest,
+          small: texts.filter(e => px(e) < 24).map(e => e.textContent.trim()).slice(0, 5),
+          navBottom: nav ? nav.getBoundingClientRect().bottom : null,
+          // Where the screen's content ends (the page scrolls inside Streamlit's container).
+          height: Math.max(...[...document.querySelectorAll(
+              '[data-testid=stMain] [data-testid=stElementContainer]')]
+              .map(e => e.getBoundingClientRect().bottom))};
 }"""
 PAY = re.compile(r"\bpay\b|salary|commission|bonus|薪|工资|提成|奖金", re.IGNORECASE)
 
@@ -457,7 +470,7 @@ def test_presentation_mode_is_readable_from_the_back_and_shows_no_pay(server, br
     page.goto(f"{server}/explore?present=1&lang={lang}")
     settle_present(page, 1)
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
-    measured = {}
+    measured, heights = {}, {}
     for step in range(1, 8):
         if step > 1:
             # A clicker sends Page Down; the arrow keys do the same.
@@ -468,12 +481,18 @@ def test_presentation_mode_is_readable_from_the_back_and_shows_no_pay(server, br
         if sizes["value"] is not None:
             assert sizes["value"] >= 64 and sizes["label"] >= 32 and sizes["line"] >= 32, sizes
         if sizes["chart"] is not None:
-            assert sizes["chart"] >= 20, (step, sizes)
+            assert sizes["chart"] >= 24, (step, sizes)
+        # No text under 24 px; the navigation visible in 1920x1080 without scrolling.
+        assert sizes["text"] >= 24, (step, sizes["small"])
+        assert sizes["navBottom"] is not None and sizes["navBottom"] <= 1080, (step, sizes)
+        heights[step] = sizes["height"]
         text = page_text(page)
         assert not PAY.search(text), (step, PAY.search(text))
         assert page.locator('[data-testid="stException"]').count() == 0
         page.screenshot(path=str(SHOTS / f"present_{lang}_{step}_1920x1080.png"))
     assert measured[1]["value"] is not None and measured[3]["chart"] is not None
+    # Every screen fits 1080 px (the plan's Gantt of a large team may scroll: said in notes).
+    assert {s: h for s, h in heights.items() if h > 1080} == {}, heights
     page.keyboard.press("ArrowLeft")
     settle_present(page, 6)
     page.set_viewport_size({"width": 390, "height": 844})

@@ -118,4 +118,6 @@ def test_the_weekly_review_draws_both_equations_with_parts_that_add_up(db):
     assert sum(sales[1:4]) == pytest.approx(now.sales - before.sales)
     assert cost[0] == pytest.approx(before.inquiry_cost)
     assert sum(cost[1:5]) == pytest.approx(now.inquiry_cost - before.inquiry_cost)
-    assert any("LMDI" in c.value for c in at.caption)
+    # In plain words on the page; the method (LMDI) behind the title's help icon.
+    assert any("Each bar is the change one factor brought" in c.value for c in at.caption)
+    assert any("LMDI" in (h.proto.help or "") for h in at.subheader)

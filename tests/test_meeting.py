@@ -257,6 +257,7 @@ def test_scheme_settings_are_kept_in_duckdb_and_undoable(db):
     at = app(lang="en", month="2026-10-01", scheme="start")
     at.switch_page("pages/team_kpis.py").run()
     at.number_input(key="w_results").set_value(0.6).run()
+    at.number_input(key="w_peer").set_value(0.2).run()  # the weights still make 100%
     assert any("Unsaved changes" in c.value for c in at.caption)
     at.button(key="save_schemes").click().run()
     assert not at.exception
@@ -266,6 +267,7 @@ def test_scheme_settings_are_kept_in_duckdb_and_undoable(db):
     again = app(lang="en", month="2026-10-01", scheme="start")
     again.switch_page("pages/team_kpis.py").run()
     assert again.number_input(key="w_results").value == 0.6
+    assert again.number_input(key="w_peer").value == 0.2
     again.button(key="undo_schemes").click().run()
     assert again.number_input(key="w_results").value == 0.7
     with Store(db) as store:

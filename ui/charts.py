@@ -11,7 +11,8 @@ from ui.state import lang, presenting
 
 __all__ = ["BAD", "GOOD", "NEUTRAL", "PALETTE", "plain"]
 
-PRESENT_SCALE = 1.45
+# Chart text on the shared screen: the desk's 14-17 px × 1.75, never under 24 px.
+PRESENT_SCALE = 1.75
 
 
 def type_scale() -> float:

@@ -22,8 +22,9 @@ def show_equation(filters: Filters, comparison: str, per_store: bool = True) -> 
     if total.empty:
         return
     row = total.iloc[0]
-    st.subheader(tr("eq.title"))
-    st.caption(tr("eq.method"))
+    # In plain words on the screen; the method (LMDI) behind the help icon.
+    st.subheader(tr("eq.title"), help=tr("eq.method"))
+    st.caption(tr("eq.plain"))
     for column, which, up_is_good in zip(st.columns(2), ("sales", "inquiry_cost"), (True, False)):
         with column:
             steps = waterfall_steps(row, which)

@@ -77,8 +77,11 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 [data-testid="stMain"] h3 {font-size: 36px;}
 [data-testid="stMain"] [data-testid="stCaptionContainer"],
 [data-testid="stMain"] [data-testid="stCaptionContainer"] p {font-size: 24px;}
+/* Nothing on the shared screen under 24 px, whatever Streamlit's own default. */
+[data-testid="stMain"] :is(p, li, span, div, label, button):not([class*="ec-"]) {
+  font-size: max(24px, 1em);}
 .st-key-present_prev button, .st-key-present_next button, .st-key-present_exit button {
-  min-height: 84px; padding: 0 44px;}
+  min-height: 72px; padding: 0 24px; width: 100%;}
 .st-key-present_prev button p, .st-key-present_next button p,
 .st-key-present_exit button p {font-size: 32px !important;}
 </style>"""
@@ -135,14 +138,15 @@ def show(view: View) -> None:
         step = 1
     name = screens[step - 1]
     f = view.filters
-    st.html(
+    # The navigation first, beside the title: a screen taller than 1080 px never hides it.
+    title_col, prev_col, next_col, exit_col = st.columns(
+        [4, 1.5, 1.5, 1.3], vertical_alignment="center"
+    )
+    title_col.html(
         f"<div class='ec-title'>{tr(f'meet.{name}')}</div>"
         f"<div class='ec-step'>{tr('meet.title')} · {week_label(f.date_to)} · "
         f"{f.date_from} ~ {f.date_to} · {step}/{len(screens)}</div>"
     )
-    SCREENS[name](view)
-    st.divider()
-    prev_col, next_col, _, exit_col = st.columns([1, 1, 2, 1])
     prev_col.button(
         tr("meet.prev"), key="present_prev", disabled=step == 1, on_click=_go, args=(step - 1,)
     )
@@ -154,6 +158,7 @@ def show(view: View) -> None:
         args=(step + 1,),
     )
     exit_col.button(tr("meet.exit"), key="present_exit", on_click=_exit)
+    SCREENS[name](view)
     st.caption(tr("meet.keys"))
 
 

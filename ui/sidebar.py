@@ -6,10 +6,13 @@ the meeting view, or send a drill-down to a colleague.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
+from ecdata.i18n import t
 from ecdata.metrics.kpis import Filters, money_currency
-from ecdata.metrics.periods import COMPARISONS, PRESETS
+from ecdata.metrics.periods import COMPARISONS, PRESETS, preset_range
 from ecdata.metrics.review import data_bounds, dimension_values, store_currencies
 from ui import auth
 from ui.demo import demo_banner, load_demo_button
@@ -18,6 +21,7 @@ from ui.state import (
     browser_language,
     current_view,
     labeller,
+    lang,
     presenting,
     query,
     resolve_range,
@@ -82,7 +86,7 @@ def render_sidebar() -> View:
             PRESETS,
             "index",
             label=tr("filter.period"),
-            format_func=labeller("preset"),
+            format_func=preset_labeller(latest),
         )
         custom_from = custom_to = None
         if preset == "custom" and latest is not None:
@@ -176,6 +180,21 @@ def page_view() -> View:
     st.html(_WRAP_LABELS)
     demo_banner()
     return view
+
+
+def preset_labeller(latest: dt.date | None):
+    """Presets named with their dates ("本周 (11-09~11-15)"): "this week" is the latest week
+    with data, which on a Wednesday may not be the calendar's."""
+    language = lang()
+
+    def label(code: str) -> str:
+        text = t(f"preset.{code}", language)
+        if code == "custom" or latest is None:
+            return text
+        first, last = preset_range(code, latest)
+        return f"{text} ({first:%m-%d}~{last:%m-%d})"
+
+    return label
 
 
 def page_start(

@@ -178,16 +178,21 @@ def gather_evidence(cur, as_of: dt.date, stores: tuple[str, ...] = ()) -> Eviden
             rising += 1
         else:
             break
-    # Sales against the target: the month in progress with its target up to `as_of` (the
-    # table spreads a month's target over the days it covers), so it counts on its pace.
+    # Sales against the target over the last six whole months; a team with no whole month
+    # of targets yet (a new store) is judged on the month in progress, against the target
+    # of its days gone (the table spreads a month's target over the days it covers).
     recent = (
         monthly[
-            pd.to_datetime(monthly.period) >= (pd.Timestamp(as_of).to_period("M") - 5).start_time
+            pd.to_datetime(monthly.period) >= (pd.Timestamp(as_of).to_period("M") - 6).start_time
         ]
         if not monthly.empty
         else monthly
     )
     with_target = recent.dropna(subset=["sales_target"]) if not recent.empty else recent
+    if len(with_target):
+        whole_months = pd.to_datetime(with_target.period).dt.date < as_of.replace(day=1)
+        if whole_months.any():
+            with_target = with_target[whole_months]
     attained = int((with_target.sales >= with_target.sales_target).sum()) if len(with_target) else 0
     return Evidence(
         headcount=len(roster),

@@ -14,18 +14,20 @@ from ecdata.ingest.reader import DEFAULT_MAX_MB, first_rows
 from ecdata.ingest.upload import (
     ProfileChoices,
     commit,
+    file_platform,
     preview,
     profile_from_mapping,
     read_for_store,
     remember_mapping,
     save_team_profiles,
+    store_fits,
     team_profiles,
 )
 from ecdata.inquiries import save_inquiry_file, saved_message
 from ecdata.metrics.catalogue import METRICS, is_money
 from ecdata.metrics.currency import CODE_OF, reporting_currency, save_reporting_currency
 from ecdata.metrics.ledger import inquiry_rules
-from ecdata.metrics.review import store_list
+from ecdata.metrics.review import store_currencies, store_list
 from ecdata.names import has_control_characters, store_in_name
 from ecdata.rates import is_rates_file, read_rates_file, save_rates, stored_rates
 from ecdata.store.batches import (
@@ -124,6 +126,48 @@ parsed_cache = st.session_state.setdefault("_parsed", {})
 done = st.session_state.setdefault("_committed", {})
 
 
+def file_store_picker(upload, store_name, known_stores, several: bool) -> str | None:
+    """The store a file goes to: what its name says, else the form's choice, but only a
+    store of the file's platform and currency; the picker lists those stores first, then
+    the others, then a new store. Shown for several files, or when the form's choice does
+    not fit this file."""
+    key = ("platform", upload.file_id)
+    if key not in parsed_cache:
+        parsed_cache[key] = file_platform(upload.getvalue(), upload.name, team_profiles(store))
+    platform = parsed_cache[key]
+    currencies = query(store_currencies)
+    cur = reader()
+
+    def fits(name: str | None) -> bool:
+        return bool(name) and store_fits(cur, name, platform, currencies)
+
+    named = store_in_name(upload.name, known_stores)
+    default = named if fits(named) else store_name if fits(store_name) else None
+    if not several and default == store_name:
+        return store_name
+    fitting = [s for s in known_stores if fits(s)]
+    options = fitting + [s for s in known_stores if s not in fitting]
+    new_label = tr("up.new_store")
+    label = tr("up.file_store")
+    if platform is not None and platform.platform != "generic":
+        label = tr("up.file_store_of", platform=platform.label(lang()), currency=platform.currency)
+    choice = st.selectbox(
+        label,
+        [*options, new_label],
+        index=options.index(default) if default in options else None,
+        placeholder=tr("up.store_placeholder"),
+        key=f"store_{upload.file_id}",
+    )
+    if choice == new_label:
+        return (
+            st.text_input(tr("up.new_store_name"), key=f"new_store_{upload.file_id}").strip()
+            or None
+        )
+    if choice and not fits(choice):
+        st.warning(tr("up.store_misfit", store=choice, currency=currencies.get(choice, "¥")))
+    return choice
+
+
 def parsed_for(upload, store_name, override, header_row, period):
     """Read each upload once per (store name, mapping, header row, period), not on every
     rerun."""
@@ -139,7 +183,11 @@ def parsed_for(upload, store_name, override, header_row, period):
                 header_row=header_row,
                 period=period,
             )
-            status.update(state="complete" if parsed_cache[key].ok else "error")
+            # The status says the reading ended, not "reading…" forever.
+            status.update(
+                label=tr("up.read_done", file=upload.name),
+                state="complete" if parsed_cache[key].ok else "error",
+            )
     return parsed_cache[key]
 
 
@@ -417,17 +465,11 @@ for upload in files or []:
         override_key = f"override_{upload.file_id}"
         header_key = f"header_{upload.file_id}"
         period_key = f"period_{upload.file_id}"
-        # The file's own store: what its name says, else the form's choice; changeable.
-        file_store = store_in_name(upload.name, known_stores) or store_name
-        if len(files) > 1:
-            options = list(dict.fromkeys([s for s in (file_store, store_name) if s] + known_stores))
-            file_store = st.selectbox(
-                tr("up.file_store"),
-                options,
-                index=options.index(file_store) if file_store in options else None,
-                placeholder=tr("up.store_placeholder"),
-                key=f"store_{upload.file_id}_{store_name}",
-            )
+        if upload.file_id in done:
+            # Committed: its card says what was stored where, whatever is picked above now.
+            st.success(done[upload.file_id])
+            continue
+        file_store = file_store_picker(upload, store_name, known_stores, len(files) > 1)
         inquiry_key = ("is_inquiries", upload.file_id)
         if inquiry_key not in parsed_cache:
             parsed_cache[inquiry_key] = is_inquiry_file(
@@ -445,7 +487,11 @@ for upload in files or []:
             st.session_state.get(period_key),
         )
         if not parsed.ok:
-            st.error(say(parsed.error))
+            if parsed.error.key == "err.no_store":
+                # On the page: pick the store above (the message's --store is the CLI's).
+                st.error(tr("up.no_store", file=upload.name))
+            else:
+                st.error(say(parsed.error))
             if parsed.error.key in ("err.needs_period", "err.no_date", "err.date_range_name"):
                 # A file without dates: the person says which days it covers.
                 st.date_input(
@@ -542,17 +588,19 @@ for upload in files or []:
                 tr("up.accept_skips", count=parsed.rows_rejected), key=f"skips_{upload.file_id}"
             )
         if change.changes:
-            # Values from another file or platform would change: show them and ask first.
+            # Values from another file or platform would change: show them and ask first, in
+            # the store's own currency (the file's platform's, unless the owner set another).
+            symbol = query(store_currencies).get(file_store or "", parsed.platform.currency)
             st.warning(say("up.overwrites", files=", ".join(change.replaced_files)))
             tables.show(
                 pd.DataFrame(
                     {
                         tr("col.metric"): [metric_label(m) for m in change.changes],
                         tr("col.before"): [
-                            fmt(b, unit_of(m)) for m, (b, _) in change.changes.items()
+                            fmt(b, unit_of(m), symbol) for m, (b, _) in change.changes.items()
                         ],
                         tr("col.after"): [
-                            fmt(a, unit_of(m)) for m, (_, a) in change.changes.items()
+                            fmt(a, unit_of(m), symbol) for m, (_, a) in change.changes.items()
                         ],
                     }
                 ),
@@ -575,7 +623,10 @@ for upload in files or []:
                     parsed.mapping_by_header(),
                     st.session_state.get(header_key),
                 )
-            done[upload.file_id] = say(outcome.message)
+            said = say(outcome.message)
+            if outcome.ok and file_store:
+                said += " · " + tr("up.stored_in", store=file_store)  # the card says where
+            done[upload.file_id] = said
             st.rerun()
 
 if not files:

@@ -780,3 +780,55 @@ def test_an_inquiry_list_is_uploaded_and_drilled_into(ledger_server, browser):
             )
         assert not errors, errors
         page.context.close()
+
+
+def test_a_dollar_file_is_never_defaulted_onto_a_yuan_store(tmp_path, browser):
+    """Two files at once with the Taobao store picked above: the Shopify file ($) is not put
+    on it; its picker offers a new store; once committed its card keeps saying where it
+    went, whatever is picked above afterwards."""
+    from ecdata.ingest.upload import ingest_file
+
+    db = tmp_path / "two.duckdb"
+    taobao = ROOT / "sample_data" / "生意参谋_店铺整体_淘宝C店.csv"
+    shopify = ROOT / "sample_data" / "shopify_sales_by_day.csv"
+    with Store(db) as store:
+        assert ingest_file(store, taobao, store_name="淘宝C店", today=dt.date(2026, 11, 20)).ok
+    proc, url = start_server(db)
+    try:
+        page, errors = open_page(browser, f"{url}/upload?lang=zh", locale="zh-CN")
+        page.get_by_label("店铺（文件没有店铺列时使用）").click()
+        page.get_by_role("option", name="淘宝C店").click()
+        settle(page)
+        page.locator('input[type="file"]').set_input_files([str(taobao), str(shopify)])
+        settle(page)
+        picker = page.get_by_label(re.compile(r"这个文件（Shopify，.）属于的店铺"))
+        picker.wait_for()
+        assert "淘宝C店" not in picker.input_value()  # no default onto the ¥ store
+        assert "没有店铺列：请在上面选择它属于的店铺" in page_text(page)  # no CLI advice
+        picker.click()
+        page.keyboard.type("新店铺")  # the list filters as one types; the new store is in it
+        page.get_by_role("option", name="➕ 新店铺…").click()
+        settle(page)
+        page.get_by_label("新店铺的名称").fill("Shopify独立站")
+        page.keyboard.press("Enter")
+        settle(page)
+        page.get_by_role("button", name=f"确认导入 {shopify.name}").click()
+        settle(page)
+        page.wait_for_function(
+            "document.querySelector('[data-testid=stApp]').innerText"
+            ".split('📄 shopify_sales_by_day.csv')[1].split('📄')[0].includes('→ 批次')",
+            timeout=30_000,
+        )
+        # Another store picked above afterwards: the committed card does not change.
+        page.get_by_label("店铺（文件没有店铺列时使用）").click()
+        page.keyboard.type("Shopify")
+        page.get_by_role("option", name="Shopify独立站").click()
+        settle(page)
+        text = page_text(page)
+        page.screenshot(path=str(SHOTS / "two_currencies_upload_zh_1920x1080.png"), full_page=True)
+        assert not errors, errors
+        page.context.close()
+    finally:
+        stop_server(proc)
+    card = text.split("📄 shopify_sales_by_day.csv")[1].split("\n店铺\n")[0]
+    assert "店铺：Shopify独立站" in card and "淘宝C店" not in card

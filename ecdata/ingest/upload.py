@@ -279,3 +279,39 @@ def ingest_file(store: Store, path, store_name: str | None = None, **read_option
     if parsed.error is not None:
         return IngestOutcome(parsed.file_name, False, parsed.error, None, parsed)
     return commit(store, parsed)
+
+
+def file_platform(data: bytes, file_name: str, profiles: tuple[Profile, ...] = ()):
+    """The platform a file comes from, from its first rows alone (its profile's, else the
+    platform its header's markers name); None when no header is found. For choosing its
+    store before it is read whole."""
+    from ecdata.ingest.headers import detect_platform, find_header_row
+    from ecdata.ingest.profiles import match_profile
+    from ecdata.ingest.reader import first_rows
+
+    rows = first_rows(data)
+    at = find_header_row(rows, profiles)
+    if at is None:
+        return None
+    headers = [str(c) if c is not None else "" for c in rows[at]]
+    profile = match_profile(headers, file_name, extra=profiles)
+    return profile.file_platform if profile else detect_platform(headers)
+
+
+def store_fits(cur, store_name: str, platform, currencies: dict[str, str]) -> bool:
+    """Whether a file of `platform` may go to `store_name` by default: the store's currency
+    is the platform's, and its files so far came from that platform (or it has none yet)."""
+    if platform is None or platform.platform == "generic":
+        return True
+    if currencies.get(store_name, platform.currency) != platform.currency:
+        return False
+    seen = {
+        r[0]
+        for r in cur.execute(
+            """SELECT DISTINCT b.platform FROM batches b
+               WHERE b.undone_at IS NULL AND b.store_param = ? AND b.platform IS NOT NULL
+                 AND b.platform <> 'generic'""",
+            [store_name],
+        ).fetchall()
+    }
+    return not seen or platform.platform in seen

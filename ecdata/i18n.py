@@ -89,3 +89,11 @@ class Message:
 
     def __str__(self) -> str:  # both languages, for logs and the CLI
         return f"{self.text('zh')} / {self.text('en')}"
+
+
+def channel_name(channel: str | None, lang: str = "zh") -> str:
+    """A channel as people read it: the store-level figures' channel ('all', a store file
+    without a channel split) is the whole store, not a raw code."""
+    if channel in (None, "", "all"):
+        return t("channel.all", lang)
+    return str(channel)

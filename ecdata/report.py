@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 
 from ecdata import figures
 from ecdata.formatting import format_change, format_signed, format_value
-from ecdata.i18n import Refusal, t
+from ecdata.i18n import Refusal, channel_name, t
 from ecdata.meeting.actions import action_items
 from ecdata.meeting.agenda import (
     agenda,
@@ -250,7 +250,8 @@ class _Sections:
         for by, key in (("store", "meet.lag_stores"), ("channel", "meet.lag_channels")):
             frame = movers(self.cur, self.filters, "previous", by, "sales")
             if not frame.empty:
-                out += self.chart(figures.movers(frame, by, list(frame[by]), t(key, self.lang)))
+                labels = [channel_name(v, self.lang) if by == "channel" else v for v in frame[by]]
+                out += self.chart(figures.movers(frame, by, labels, t(key, self.lang)))
         products = product_movers(self.cur, self.filters, "previous")
         if not products.empty:
             labels = [str(p.product_name or p.product_id) for p in products.itertuples()]

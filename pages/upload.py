@@ -21,6 +21,7 @@ from ecdata.ingest.upload import (
     remember_mapping,
     save_team_profiles,
     store_fits,
+    stores_by_platform,
     team_profiles,
 )
 from ecdata.inquiries import save_inquiry_file, saved_message
@@ -136,16 +137,20 @@ def file_store_picker(upload, store_name, known_stores, several: bool) -> str | 
         parsed_cache[key] = file_platform(upload.getvalue(), upload.name, team_profiles(store))
     platform = parsed_cache[key]
     currencies = query(store_currencies)
-    cur = reader()
 
     def fits(name: str | None) -> bool:
-        return bool(name) and store_fits(cur, name, platform, currencies)
+        return bool(name) and store_fits(name, platform, currencies)
 
     named = store_in_name(upload.name, known_stores)
     default = named if fits(named) else store_name if fits(store_name) else None
     if not several and default == store_name:
         return store_name
-    fitting = [s for s in known_stores if fits(s)]
+    # Its platform's stores first, then the others in its currency, then the rest; a store
+    # typed above that has no data yet is offered too.
+    same = [s for s in stores_by_platform(reader(), platform) if s in known_stores and fits(s)]
+    fitting = same + [s for s in known_stores if fits(s) and s not in same]
+    if store_name and store_name not in known_stores and fits(store_name):
+        fitting.insert(0, store_name)
     options = fitting + [s for s in known_stores if s not in fitting]
     new_label = tr("up.new_store")
     label = tr("up.file_store")
@@ -624,8 +629,9 @@ for upload in files or []:
                     st.session_state.get(header_key),
                 )
             said = say(outcome.message)
-            if outcome.ok and file_store:
-                said += " · " + tr("up.stored_in", store=file_store)  # the card says where
+            if outcome.ok and file_store and len(files) > 1:
+                # Several files: each card says which store its file went to.
+                said += " · " + tr("up.stored_in", store=file_store)
             done[upload.file_id] = said
             st.rerun()
 

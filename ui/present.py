@@ -13,6 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from ecdata.i18n import channel_name
 from ecdata.meeting.actions import action_items, add_action, mark_done
 from ecdata.meeting.agenda import (
     AGENDA_KEY,
@@ -247,7 +248,8 @@ def _lagging(view: View) -> None:
         )
     with right:
         by_channel = query(movers, view.filters, view.comparison, "channel", metric)
-        _movers_chart(by_channel, list(by_channel.get("channel", [])), tr("meet.lag_channels"))
+        channels = [channel_name(c, lang()) for c in by_channel.get("channel", [])]
+        _movers_chart(by_channel, channels, tr("meet.lag_channels"))
         agents = query(agent_movers, view.filters, view.comparison)
         _movers_chart(
             agents,

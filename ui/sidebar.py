@@ -10,7 +10,7 @@ import datetime as dt
 
 import streamlit as st
 
-from ecdata.i18n import t
+from ecdata.i18n import channel_name, t
 from ecdata.metrics.kpis import Filters, money_currency
 from ecdata.metrics.periods import COMPARISONS, PRESETS, preset_range
 from ecdata.metrics.review import data_bounds, dimension_values, store_currencies
@@ -63,6 +63,7 @@ def render_sidebar() -> View:
             stores,
             label=tr("filter.stores"),
             placeholder=tr("filter.all"),
+            select_all=False,  # Streamlit's own "Select all" is English on a Chinese page
         )
         chosen_channels = widget(
             st.multiselect,
@@ -71,6 +72,8 @@ def render_sidebar() -> View:
             channels,
             label=tr("filter.channels"),
             placeholder=tr("filter.all"),
+            select_all=False,
+            format_func=channel_label(),
         )
         # "All" is all the stores this account may see.
         # (A grant of stores with no data yet still limits the view to them: never to all.)
@@ -180,6 +183,12 @@ def page_view() -> View:
     st.html(_WRAP_LABELS)
     demo_banner()
     return view
+
+
+def channel_label():
+    """Channels as people read them ('all' is the whole store), in this run's language."""
+    language = lang()
+    return lambda channel: channel_name(channel, language)
 
 
 def preset_labeller(latest: dt.date | None):

@@ -7,6 +7,7 @@ import streamlit as st
 
 from ecdata.export import neutralise
 from ecdata.formatting import format_value
+from ecdata.i18n import channel_name
 from ecdata.metrics.catalogue import METRICS, PRODUCT_COLUMNS
 from ecdata.metrics.sources import SERVICE_SOURCE
 from ecdata.platforms import platform_label
@@ -115,7 +116,10 @@ def labelled_rows(rows: pd.DataFrame) -> pd.DataFrame:
             # Vectorised: a per-cell loop was 80 ms of every Explore rerun at 50,000 rows.
             dates = pd.to_datetime(values)
             out[header] = dates.dt.date.astype(object).where(dates.notna(), None)
-        elif column in ("store", "channel", "member", "product_id", "product_name"):
+        elif column == "channel":
+            language = lang()
+            out[tr("col.channel")] = [channel_name(v, language) for v in values]
+        elif column in ("store", "member", "product_id", "product_name"):
             out[tr(f"col.{column}")] = values
         elif column == "not_final":
             out[tr("col.not_final")] = [tr("word.yes") if v is True else "" for v in values]

@@ -298,20 +298,23 @@ def file_platform(data: bytes, file_name: str, profiles: tuple[Profile, ...] = (
     return profile.file_platform if profile else detect_platform(headers)
 
 
-def store_fits(cur, store_name: str, platform, currencies: dict[str, str]) -> bool:
-    """Whether a file of `platform` may go to `store_name` by default: the store's currency
-    is the platform's, and its files so far came from that platform (or it has none yet)."""
+def store_fits(store_name: str, platform, currencies: dict[str, str]) -> bool:
+    """Whether a file of `platform` may go to `store_name` by default: the store's money is
+    in the platform's currency (a $ Shopify file never lands on a ¥ Taobao store). Files of
+    other platforms in one currency share stores (GA4 and Meta Ads beside Shopify, service
+    reports beside 生意参谋), so a platform alone does not rule a store out."""
     if platform is None or platform.platform == "generic":
         return True
-    if currencies.get(store_name, platform.currency) != platform.currency:
-        return False
-    seen = {
-        r[0]
-        for r in cur.execute(
-            """SELECT DISTINCT b.platform FROM batches b
-               WHERE b.undone_at IS NULL AND b.store_param = ? AND b.platform IS NOT NULL
-                 AND b.platform <> 'generic'""",
-            [store_name],
-        ).fetchall()
-    }
-    return not seen or platform.platform in seen
+    return currencies.get(store_name, platform.currency) == platform.currency
+
+
+def stores_by_platform(cur, platform) -> list[str]:
+    """The stores whose files so far came from `platform`: offered first for its files."""
+    if platform is None:
+        return []
+    rows = cur.execute(
+        """SELECT DISTINCT store_param FROM batches
+           WHERE undone_at IS NULL AND platform = ? AND store_param IS NOT NULL ORDER BY 1""",
+        [platform.platform],
+    ).fetchall()
+    return [r[0] for r in rows]

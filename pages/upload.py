@@ -239,19 +239,27 @@ def team_upload(upload) -> None:
     _commit(upload, save)
 
 
+def _said_and_open(upload, read) -> bool:
+    """A small table file's problems and refusal, or its stored message once committed;
+    True while it still awaits its commit button."""
+    for problem in read.problems:
+        st.warning(say(problem.message))
+    if not read.ok:
+        st.error(say(read.error))
+        return False
+    if upload.file_id in done:
+        st.success(done[upload.file_id])
+        return False
+    return True
+
+
 def plan_upload(upload) -> None:
     """A task list dropped here: its tasks into the work plan (Team KPIs), one batch."""
     key = ("plan", upload.file_id)
     if key not in parsed_cache:
         parsed_cache[key] = read_plan_file(upload.getvalue(), upload.name, query(roster_frame))
     plan = parsed_cache[key]
-    for problem in plan.problems:
-        st.warning(say(problem.message))
-    if not plan.ok:
-        st.error(say(plan.error))
-        return
-    if upload.file_id in done:
-        st.success(done[upload.file_id])
+    if not _said_and_open(upload, plan):
         return
     st.markdown(f"**{tr('up.kind')}** {tr('kind.plan')} · **{tr('up.rows')}** {len(plan.frame)}")
 
@@ -278,13 +286,7 @@ def inquiry_upload(upload, file_store: str | None) -> None:
             team_profiles(store),
         )
     inquiries = parsed_cache[key]
-    for problem in inquiries.problems:
-        st.warning(say(problem.message))
-    if not inquiries.ok:
-        st.error(say(inquiries.error))
-        return
-    if upload.file_id in done:
-        st.success(done[upload.file_id])
+    if not _said_and_open(upload, inquiries):
         return
     profile = inquiries.profile
     source = (
@@ -317,13 +319,7 @@ def rates_upload(upload) -> None:
         into = reporting_currency(reader())
         parsed_cache[key] = read_rates_file(upload.getvalue(), upload.name, into)
     rates = parsed_cache[key]
-    for problem in rates.problems:
-        st.warning(say(problem.message))
-    if not rates.ok:
-        st.error(say(rates.error))
-        return
-    if upload.file_id in done:
-        st.success(done[upload.file_id])
+    if not _said_and_open(upload, rates):
         return
     st.markdown(f"**{tr('up.kind')}** {tr('kind.rates')} · **{tr('up.rows')}** {len(rates.frame)}")
 
@@ -344,29 +340,35 @@ def _keep_period(key: str) -> None:
         st.session_state[key] = (picked[0], picked[0])
 
 
-def mapping_editor(upload, parsed, override_key) -> None:
-    """Each column and the field it maps to, editable; a change re-reads the file with it."""
-    mapping = parsed.mapping_by_header()
-    fields = [mapping.get(h, "") for h in parsed.headers]
-    table = pd.DataFrame({tr("up.column"): parsed.headers, tr("up.field"): fields})
-    label = labeller()
+def field_editor(headers, fields, key: str, options: list[str], label) -> dict[str, str]:
+    """Each column of a file and the field it holds, editable (a field by its name in the
+    page's language, '' never read); returns column -> field as edited."""
     ignore = tr("up.ignore")
     edited = st.data_editor(
-        table,
-        key=f"editor_{upload.file_id}_{lang()}",
+        pd.DataFrame({tr("up.column"): headers, tr("up.field"): fields}),
+        key=key,
         hide_index=True,
         width="stretch",
         disabled=[tr("up.column")],
         column_config={
-            # Fields by their names in the page's language; the codes stay behind them.
             tr("up.field"): st.column_config.SelectboxColumn(
                 tr("up.field"),
-                options=[""] + canonical_fields(),
+                options=["", *options],
                 format_func=lambda f: label(f) if f else ignore,
             )
         },
     )
-    chosen = dict(zip(edited[tr("up.column")], edited[tr("up.field")].fillna("")))
+    return dict(zip(edited[tr("up.column")], edited[tr("up.field")].fillna("")))
+
+
+def mapping_editor(upload, parsed, override_key) -> None:
+    """Each column and the field it maps to, editable; a change re-reads the file with it."""
+    mapping = parsed.mapping_by_header()
+    fields = [mapping.get(h, "") for h in parsed.headers]
+    label = labeller()
+    chosen = field_editor(
+        parsed.headers, fields, f"editor_{upload.file_id}_{lang()}", canonical_fields(), label
+    )
     if {h: f for h, f in chosen.items() if f} != mapping:
         st.session_state[override_key] = chosen
         st.rerun()
@@ -383,22 +385,13 @@ def inquiry_mapper(upload, rows: list[list], header_row: int | None) -> None:
     with st.expander(tr("inq.map_title")):
         st.caption(tr("inq.map_help"))
         key = f"inq_map_{upload.file_id}"
-        table = pd.DataFrame({tr("up.column"): header, tr("up.field"): [""] * len(header)})
-        edited = st.data_editor(
-            table,
-            key=f"{key}_{lang()}_{header_row}",
-            hide_index=True,
-            width="stretch",
-            disabled=[tr("up.column")],
-            column_config={
-                tr("up.field"): st.column_config.SelectboxColumn(
-                    tr("up.field"),
-                    options=["", *INQUIRY_FIELDS],
-                    format_func=lambda f: tr(f"inqfield.{f}") if f else tr("up.ignore"),
-                )
-            },
+        fields = field_editor(
+            header,
+            [""] * len(header),
+            f"{key}_{lang()}_{header_row}",
+            list(INQUIRY_FIELDS),
+            lambda f: tr(f"inqfield.{f}"),
         )
-        fields = dict(zip(edited[tr("up.column")], edited[tr("up.field")].fillna("")))
         name = st.text_input(tr("up.profile_name"), key=f"{key}_name")
         if st.button(tr("inq.map_save"), key=f"{key}_save", disabled=not name.strip()):
             try:

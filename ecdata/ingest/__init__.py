@@ -15,7 +15,7 @@ from ecdata.ingest.cleaning import (
     parse_points,
     parse_rates,
 )
-from ecdata.ingest.parsed import ParsedExport, RowProblem, TableFile
+from ecdata.ingest.parsed import ParsedExport, RowProblem, TableFile, row_problem, text_cell
 from ecdata.ingest.reader import (
     DEFAULT_MAX_MB,
     columns_by_alias,
@@ -45,5 +45,7 @@ __all__ = [
     "read_export",
     "read_for_store",
     "read_rows",
+    "row_problem",
     "table_rows",
+    "text_cell",
 ]

@@ -21,33 +21,18 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from ecdata.i18n import Message
-from ecdata.ingest.cleaning import PLACEHOLDERS, parse_numbers
-from ecdata.ingest.parsed import RowProblem, TableFile
+from ecdata.ingest.cleaning import parse_numbers
+from ecdata.ingest.parsed import RowProblem, TableFile, row_problem, text_cell
 from ecdata.ingest.profiles import Profile, builtin_profiles
 from ecdata.ingest.reader import first_rows
 from ecdata.names import has_control_characters, normalize_header
 from ecdata.store import INQUIRIES
 
 ALIASES = Path(__file__).parents[1] / "data" / "inquiry_aliases.csv"
-# The ledger's fields a list may carry (a profile's or a mapping's targets).
-FIELDS = (
-    "inquiry_id",
-    "received",
-    "channel",
-    "store",
-    "country",
-    "product",
-    "agent",
-    "status",
-    "first_reply",
-    "quoted",
-    "closed",
-    "amount",
-    "company",
-    "quantity",
-    "customer",
-    "email",
-    "phone",
+# The ledger's fields a list may carry (a profile's or a mapping's targets): its columns
+# but those the reader sets itself.
+FIELDS = tuple(
+    c for c in INQUIRIES.keys + INQUIRIES.metrics if c not in ("reply_known", "source")
 )
 # Personal data: dropped at ingest unless the owner keeps it (setting inquiry.keep_contacts).
 CONTACT_FIELDS = ("customer", "email", "phone")
@@ -158,7 +143,7 @@ def read_inquiry_file(
         for j, name in layout.columns.items():
             if not name:
                 continue
-            value = _cell(row[j] if j < len(row) else None)
+            value = text_cell(row[j] if j < len(row) else None)
             if name == "customer" and cells.get("customer") and value:
                 value = f"{cells['customer']} {value}"  # First Name + Last Name
             if value is not None or name not in cells:
@@ -173,13 +158,7 @@ def read_inquiry_file(
         out.duplicates += key in kept
         kept[key] = inquiry
     if not kept:
-        first = (
-            out.problems[0].message if out.problems else Message("err.empty", {"file": file_name})
-        )
-        out.error = Message(
-            "err.no_valid_rows",
-            {"file": file_name, "rejected": len(out.problems), "first": str(first)},
-        )
+        out.refuse_for_no_rows()
         return out
     frame = pd.DataFrame(list(kept.values()))
     has_contacts = any(f in header_of for f in CONTACT_FIELDS)
@@ -191,13 +170,6 @@ def read_inquiry_file(
     frame["source"] = file_name
     out.frame = frame[list(INQUIRIES.keys + INQUIRIES.metrics)]
     return out
-
-
-def _cell(value) -> str | None:
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    text = str(value).strip()
-    return None if not text or text in PLACEHOLDERS else text
 
 
 def _inquiry(
@@ -212,17 +184,17 @@ def _inquiry(
     """One row as a ledger row, or the RowProblem that keeps it out."""
     store = cells.get("store") or (store_name or "").strip()
     if not store:
-        return _problem(line, header_of.get("store", ""), "row.no_store", "")
+        return row_problem(line, header_of.get("store", ""), "row.no_store", "")
     if has_control_characters(store):
-        return _problem(line, header_of.get("store", ""), "row.bad_name", store)
+        return row_problem(line, header_of.get("store", ""), "row.bad_name", store)
     times = {}
     for f in ("received", "first_reply"):
         text = cells.get(f)
         times[f] = parse_time(text, zone, day_first) if text else None
         if text and times[f] is None:
-            return _problem(line, header_of[f], "row.bad_time", text)
+            return row_problem(line, header_of[f], "row.bad_time", text)
     if times["received"] is None:
-        return _problem(line, header_of.get("received", ""), "row.no_received", "")
+        return row_problem(line, header_of.get("received", ""), "row.no_received", "")
     numbers = {}
     for f in ("amount", "quantity"):
         text = cells.get(f)
@@ -230,7 +202,7 @@ def _inquiry(
         found = re.search(r"-?[\d,]+(\.\d+)?", text or "")
         numbers[f] = parse_numbers([found.group(0)])[0] if found else None
         if text and numbers[f] is None:
-            return _problem(line, header_of[f], "row.bad_number", text)
+            return row_problem(line, header_of[f], "row.bad_number", text)
     inquiry_id = cells.get("inquiry_id")
     if not inquiry_id:
         # No id in the list: one from what does not change while an inquiry is followed up
@@ -261,10 +233,6 @@ def _inquiry(
 
 def _yes(text: str | None) -> bool:
     return normalize_header(text) in YES_WORDS if text else False
-
-
-def _problem(row: int, column: str, key: str, value) -> RowProblem:
-    return RowProblem(row, column, Message(key, {"row": row, "column": column, "value": value}))
 
 
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)

@@ -67,6 +67,18 @@ class TableFile:
             out.error = refused.message
             return out, None
 
+    def refuse_for_no_rows(self) -> None:
+        """Refuse the file: not one row could be kept (the first problem says why)."""
+        first = (
+            self.problems[0].message
+            if self.problems
+            else Message("err.empty", {"file": self.file_name})
+        )
+        self.error = Message(
+            "err.no_valid_rows",
+            {"file": self.file_name, "rejected": len(self.problems), "first": str(first)},
+        )
+
     @property
     def rows(self) -> pd.DataFrame:
         """The rows read; a refused file has none (asking for them is a bug)."""
@@ -153,3 +165,20 @@ class ParsedExport:
         self.error = message
         self.staged_file = None
         return self
+
+
+def text_cell(value) -> str | None:
+    """A small table file's cell as text; None when empty or a placeholder (whatever the
+    format wrote: None, NaN, '', '-', '暂无数据')."""
+    from ecdata.ingest.cleaning import PLACEHOLDERS
+
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = str(value).strip()
+    return None if not text or text in PLACEHOLDERS else text
+
+
+def row_problem(row: int, column: str, key: str, value) -> RowProblem:
+    """The RowProblem keeping row `row` out, its message `key` naming the row, the column
+    and the value."""
+    return RowProblem(row, column, Message(key, {"row": row, "column": column, "value": value}))

@@ -23,13 +23,14 @@ import pandas as pd
 
 from ecdata.i18n import Message, Refusal
 from ecdata.ingest import (
-    PLACEHOLDERS,
     RowProblem,
     TableFile,
     columns_by_alias,
     first_rows,
     parse_dates,
     parse_points,
+    row_problem,
+    text_cell,
 )
 from ecdata.names import normalize_header
 from ecdata.store import PLAN_TASKS, Store
@@ -94,7 +95,7 @@ def read_plan_file(data: bytes, file_name: str, roster: pd.DataFrame) -> PlanFil
         by_name = dict(zip(roster["name"].astype(str).str.strip(), roster["person_id"]))
     kept = []
     for offset, row in enumerate(rows[header_idx + 1 :]):
-        cells = {f: _cell(row[i] if i < len(row) else None) for i, f in mapping.items()}
+        cells = {f: text_cell(row[i] if i < len(row) else None) for i, f in mapping.items()}
         if not any(cells.values()):
             continue
         task = _task(cells, header_idx + 2 + offset, by_name, header_of, file_name)
@@ -103,39 +104,25 @@ def read_plan_file(data: bytes, file_name: str, roster: pd.DataFrame) -> PlanFil
         else:
             kept.append(task)
     if not kept:
-        first = (
-            out.problems[0].message if out.problems else Message("err.empty", {"file": file_name})
-        )
-        out.error = Message(
-            "err.no_valid_rows",
-            {"file": file_name, "rejected": len(out.problems), "first": str(first)},
-        )
+        out.refuse_for_no_rows()
         return out
     out.frame = pd.DataFrame(kept, columns=list(PLAN_TASKS.keys + PLAN_TASKS.metrics))
     return out
-
-
-def _cell(value) -> str | None:
-    """A cell as text; None when empty or a placeholder (whatever the format wrote)."""
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    text = str(value).strip()
-    return None if not text or text in PLACEHOLDERS else text
 
 
 def _task(cells: dict, row: int, by_name: dict, header_of: dict, file_name: str):
     """One row as a plan task, or the RowProblem that keeps it out."""
     person = (cells.get("person") or "").split(",")[0].strip()  # Trello: several members
     if person not in by_name:
-        return _problem(row, header_of.get("person", ""), "row.unknown_person", person)
+        return row_problem(row, header_of.get("person", ""), "row.unknown_person", person)
     dates = {}
     for f in ("start", "deadline", "done_on"):
         dates[f] = parse_dates([cells.get(f)])[0]
         if cells.get(f) and dates[f] is None:
-            return _problem(row, header_of[f], "row.bad_date", cells[f])
+            return row_problem(row, header_of[f], "row.bad_date", cells[f])
     anchor = dates["deadline"] or dates["start"]
     if anchor is None:
-        return _problem(row, header_of.get("deadline", ""), "row.no_deadline", "")
+        return row_problem(row, header_of.get("deadline", ""), "row.no_deadline", "")
     quality = parse_points([cells["quality"]])[0] if cells.get("quality") else None
     task_id = (
         cells.get("task_id")
@@ -156,10 +143,6 @@ def _task(cells: dict, row: int, by_name: dict, header_of: dict, file_name: str)
         "metric": cells.get("metric"),
         "source": file_name,
     }
-
-
-def _problem(row: int, column: str, key: str, value) -> RowProblem:
-    return RowProblem(row, column, Message(key, {"row": row, "column": column, "value": value}))
 
 
 def save_plan_file(store: Store, plan: PlanFile):

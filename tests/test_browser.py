@@ -673,7 +673,7 @@ def test_coverage_and_two_currencies_are_said_on_screen(mixtures, browser, local
             assert "¥46,654" in text  # 30,000 + 2,345.60 x 7.10
             assert "USD 2026-10 7.1" in text
         else:
-            assert "¥46,654" in text and ("销售目标" if lang == "zh" else "Sales target") in text
+            assert "¥46,654" in text and ("完成度" if lang == "zh" else "Completion") in text
         for width, height in ((1920, 1080), (390, 844)):
             page.set_viewport_size({"width": width, "height": height})
             page.wait_for_timeout(500)

@@ -417,3 +417,19 @@ def test_a_list_nobody_recognises_is_mapped_once_and_then_read(store):
     save_inquiry_file(store, read)
     by_agent = breakdown(store.reader(), Filters(), "agent").iloc[0]
     assert (by_agent.agent, by_agent.inquiries, by_agent.qualified_inquiries) == ("阿强", 2, 1)
+
+
+def test_only_an_owner_turns_keeping_personal_data_on(store):
+    from ecdata.store.accounts import add_user
+
+    add_user(store, "mia", "manager", "pw-long-enough-1")
+    add_user(store, "boss", "owner", "pw-long-enough-2")
+    with acting_as("mia"):
+        save_rules(store, InquiryRules(reply_hours=12))  # the standard: a manager's to set
+        with pytest.raises(Refusal) as refused:
+            save_rules(store, InquiryRules(keep_contacts=True))
+    assert "Only an owner" in refused.value.message.text("en")
+    assert not inquiry_rules(store.reader()).keep_contacts
+    with acting_as("boss"):
+        save_rules(store, InquiryRules(keep_contacts=True))
+    assert inquiry_rules(store.reader()).keep_contacts

@@ -197,15 +197,18 @@ def _targets(view: View) -> None:
         cards.append(_card(metric_label(line.metric), fmt(line.value, unit), said))
     for column, card in zip(st.columns(len(cards)), cards):
         column.html(card)
-    st.caption(" · ".join(target_formulas(lang())))
+    # In plain words on the screen; each formula behind the help icon.
+    st.caption(tr("meet.targets_plain"), help=" · ".join(target_formulas(lang())))
     _trend(view, charts.sales_against_target)
 
 
 def _trend(view: View, figure) -> None:
     """A 13-week chart of the meeting, with the timeline notes of its weeks."""
     weeks = query(trend_weeks, view.filters)
+    # 360 px: the screen's cards, notes and navigation stay within 1080 px beside it.
+    drawn = figure(weeks).update_layout(height=360)
     st.plotly_chart(
-        notes.mark(figure(weeks), view, weeks.period.min() if len(weeks) else None),
+        notes.mark(drawn, view, weeks.period.min() if len(weeks) else None),
         config={"displayModeBar": False, "staticPlot": True},
     )
 

@@ -31,9 +31,7 @@ from ecdata.store import INQUIRIES
 ALIASES = Path(__file__).parents[1] / "data" / "inquiry_aliases.csv"
 # The ledger's fields a list may carry (a profile's or a mapping's targets): its columns
 # but those the reader sets itself.
-FIELDS = tuple(
-    c for c in INQUIRIES.keys + INQUIRIES.metrics if c not in ("reply_known", "source")
-)
+FIELDS = tuple(c for c in INQUIRIES.keys + INQUIRIES.metrics if c not in ("reply_known", "source"))
 # Personal data: dropped at ingest unless the owner keeps it (setting inquiry.keep_contacts).
 CONTACT_FIELDS = ("customer", "email", "phone")
 # Cells that mean yes in a 是否报价 / Converted column.

@@ -34,8 +34,32 @@ if pending:
 
 cards = query(kpi_cards, view.filters, view.comparison)
 DELTA_COLOR = {"up": "normal", "down": "inverse", None: "off"}
+# On a phone the ten cards are a two-column grid without sparklines, sales, inquiries and
+# inquiry cost first (CSS order across the two rows: their columns become one flex row).
+FIRST_ON_PHONE = ("sales", "inquiries", "inquiry_cost")
+phone_order = "".join(
+    f".st-key-kpi_cards [data-testid=stColumn]:has(.st-key-card_{m}) {{order: {i - 3};}}"
+    for i, m in enumerate(FIRST_ON_PHONE)
+)
+st.html(
+    "<style>@media (max-width: 640px) {"
+    ".st-key-kpi_cards {display: flex !important; flex-flow: row wrap !important;"
+    " gap: 0.5rem !important;}"
+    # Every wrapper between the container and the columns steps aside (display: contents),
+    # so the ten columns are items of one wrapping row.
+    ".st-key-kpi_cards *:has(> [data-testid=stColumn]),"
+    " .st-key-kpi_cards *:has(> * > [data-testid=stColumn]) {display: contents !important;}"
+    ".st-key-kpi_cards [data-testid=stColumn] {flex: 1 1 calc(50% - 0.5rem) !important;"
+    " min-width: calc(50% - 0.5rem) !important; max-width: calc(50% - 0.25rem) !important;}"
+    ".st-key-kpi_cards [data-testid=stMetricValue] {font-size: 1.5rem !important;}"
+    ".st-key-kpi_cards [data-testid=stMetric] svg:not([data-testid]),"
+    " .st-key-kpi_cards [data-testid=stMetric] canvas,"
+    " .st-key-kpi_cards [data-testid=stMetric] .vega-embed {display: none !important;}"
+    f"{phone_order}}}</style>"
+)
+kpi_block = st.container(key="kpi_cards")
 for row in (cards[:5], cards[5:]):
-    for column, card in zip(st.columns(5), row):
+    for column, card in zip(kpi_block.columns(5), row):
         metric = METRICS[card.metric]
         shown = (
             " · ".join(fmt(v, metric.unit, symbol) for symbol, v in card.by_currency.items())
@@ -45,7 +69,7 @@ for row in (cards[:5], cards[5:]):
         label = metric.label(lang())
         if card.covered:
             label += " · " + tr("card.coverage", covered=card.covered[0], total=card.covered[1])
-        column.metric(
+        column.container(key=f"card_{card.metric}").metric(
             label,
             shown,
             delta=card.change,

@@ -832,3 +832,34 @@ def test_a_dollar_file_is_never_defaulted_onto_a_yuan_store(tmp_path, browser):
         stop_server(proc)
     card = text.split("📄 shopify_sales_by_day.csv")[1].split("\n店铺\n")[0]
     assert "店铺：Shopify独立站" in card and "淘宝C店" not in card
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_a_phone_sees_sales_inquiries_and_inquiry_cost_first(server, browser, locale):
+    """At 390x844 the first screen holds sales, inquiries and inquiry cost with their
+    changes, the cards two to a row."""
+    lang = locale[:2]
+    page, errors = open_page(browser, f"{server}/?lang={lang}", 390, 844, locale)
+    page.wait_for_selector('[data-testid="stMetric"]')
+    page.wait_for_timeout(500)
+    labels = {
+        "zh": ("支付金额", "询单人数", "理论询盘成本"),
+        "en": ("Sales", "Inquiries", "Inquiry cost"),
+    }[lang]
+    boxes = page.evaluate(
+        """(labels) => labels.map(label => {
+             const card = [...document.querySelectorAll('[data-testid=stMetric]')]
+               .find(c => c.querySelector('[data-testid=stMetricLabel]').innerText.trim() === label);
+             const box = card.getBoundingClientRect();
+             const delta = card.querySelector('[data-testid=stMetricDelta]');
+             return {bottom: box.bottom, width: box.width,
+                     delta: delta ? delta.getBoundingClientRect().bottom : null};
+           })""",
+        list(labels),
+    )
+    for label, box in zip(labels, boxes):
+        assert box["delta"] is not None and box["delta"] <= 844, (label, box)
+        assert box["width"] < 390 / 2, (label, box)  # two cards to a row
+    page.screenshot(path=str(SHOTS / f"phone_first_screen_{lang}_390x844.png"))
+    assert not errors, errors
+    page.context.close()

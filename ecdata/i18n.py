@@ -85,7 +85,14 @@ class Message:
     params: dict = field(default_factory=dict)
 
     def text(self, lang: str = "zh") -> str:
-        return t(self.key, lang, **self.params)
+        # A list of names is joined as the language writes lists: 、 in Chinese, ", " in
+        # English ("A店, B店", never "A店、B店" in an English sentence).
+        joiner = "、" if lang == "zh" else ", "
+        params = {
+            k: joiner.join(map(str, v)) if isinstance(v, list | tuple) else v
+            for k, v in self.params.items()
+        }
+        return t(self.key, lang, **params)
 
     def __str__(self) -> str:  # both languages, for logs and the CLI
         return f"{self.text('zh')} / {self.text('en')}"

@@ -100,7 +100,7 @@ def save_rules(store: Store, rules: InquiryRules) -> int:
     name, or a reply limit that is not a positive number of hours, is refused."""
     unknown = [f for f in rules.qualified_fields if f not in JUDGED_FIELDS]
     if unknown:
-        raise Refusal("err.rules_field", fields="、".join(unknown))
+        raise Refusal("err.rules_field", fields=unknown)
     if not rules.reply_hours or rules.reply_hours <= 0:
         raise Refusal("err.rules_hours")
     try:

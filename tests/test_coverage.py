@@ -65,7 +65,7 @@ def test_a_store_without_costs_is_named_not_every_store(one_day_of_inquiries, tm
     both = Filters((), (), DAYS.date_from, DAYS.date_to)
     warnings = [n for n in source_notes(one_day_of_inquiries.reader(), both) if "warn" in n.key]
     assert [(n.params["stores"], n.params["part_en"]) for n in warnings] == [
-        ("B店", "promotion spend, labor cost, management cost")
+        (["B店"], "promotion spend, labor cost, management cost")
     ]
 
 

@@ -563,6 +563,6 @@ def test_every_sheet_of_a_workbook_is_read_or_named(store, tmp_path):
         pd.DataFrame().to_excel(book, sheet_name="空白", index=False)
     outcome = ingest(store, path, store_name="天猫店")
     (note,) = [n for n in outcome.parsed.notes if n.key == "note.sheets_left_out"]
-    assert note.key == "note.sheets_left_out" and note.params["sheets"] == "万相台计划"
+    assert note.key == "note.sheets_left_out" and note.params["sheets"] == ["万相台计划"]
     assert "万相台计划" in note.text("zh") and "save each as a file" in note.text("en")
     assert sums(store)["visitors"] == 100

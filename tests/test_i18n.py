@@ -79,3 +79,11 @@ def test_the_scan_sees_the_code():
     # Guards the guard: keys every page uses are found as literals and as dynamic heads.
     assert {"up.commit", "err.no_header", "plan.today"} <= LITERALS
     assert {"kind.", "part.", "grain."} <= HEADS
+
+
+def test_a_list_of_names_is_joined_as_each_language_writes_lists():
+    from ecdata.store.database import StoreNotGranted
+
+    refused = StoreNotGranted(["A店", "B店"])
+    assert "A店、B店" in refused.message.text("zh")
+    assert "A店, B店" in refused.message.text("en") and "、" not in refused.message.text("en")

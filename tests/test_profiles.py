@@ -325,7 +325,7 @@ def test_a_report_on_a_later_sheet_is_found_and_the_sheets_before_named(tmp_path
     parsed = read_export(path, store_name="S", today=TODAY)
     assert parsed.ok and parsed.sheet == "数据" and total(parsed, "spend") == pytest.approx(66.6)
     left = [n for n in parsed.notes if n.key == "note.sheets_left_out"]
-    assert left and left[0].params == {"first": "数据", "sheets": "说明"}
+    assert left and left[0].params == {"first": "数据", "sheets": ["说明"]}
 
 
 @pytest.mark.parametrize(

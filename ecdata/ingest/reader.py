@@ -354,7 +354,7 @@ def _load_excel(con, path: Path, parsed: ParsedExport) -> bool:
     ]
     if left_out:
         parsed.notes.append(
-            Message("note.sheets_left_out", {"first": chosen, "sheets": "、".join(left_out)})
+            Message("note.sheets_left_out", {"first": chosen, "sheets": list(left_out)})
         )
     parsed.header_row = header_idx + 1
     parsed.above_header = _text_of(head[:header_idx])

@@ -506,7 +506,7 @@ def _cost_parts_notes(cur: Cursor, filters: Filters) -> list[Message]:
             {
                 "part_zh": "、".join(METRICS[p].label("zh") for p in parts),
                 "part_en": ", ".join(METRICS[p].label("en").lower() for p in parts),
-                "stores": "、".join(sorted(names)),
+                "stores": sorted(names),
             },
         )
         for parts, names in lacking.items()

@@ -49,7 +49,7 @@ class StoreNotGranted(Refusal):
 
     def __init__(self, stores: list[str]):
         key = "acc.store_not_granted" if stores else "acc.company_wide"
-        super().__init__(key, stores="、".join(stores))
+        super().__init__(key, stores=list(stores))
 
 
 def granted_stores(cur: Cursor) -> tuple[str, ...] | None:

@@ -100,25 +100,32 @@ uploader_in_language()
 known_stores = list(query(store_list).store)
 
 
-def pick_or_name(label: str, options: list[str], key: str) -> str | None:
-    """A store picked from `options`, or, with the 'new store' option (or no store known
-    yet), a name typed into a box."""
+def pick_or_name(
+    label: str,
+    options: list[str],
+    key: str,
+    default: str | None = None,
+    name_label: str | None = None,
+) -> str | None:
+    """A store picked from `options` (`default` chosen first), or, with the 'new store'
+    option (or no store known yet), a name typed into a box."""
     new_label = tr("up.new_store")
     choice = new_label
     typed = (st.session_state.get(key) or "").strip()
+    # A store typed here a moment ago is in the list once its first file landed.
+    chosen = default if default in options else typed
     if options:
         # Options are the labels themselves: no format_func to go stale between runs.
         choice = st.selectbox(
             label,
             [*options, new_label],
-            # A store typed here a moment ago is in the list once its first file landed.
-            index=options.index(typed) if typed in options else None,
+            index=options.index(chosen) if chosen in options else None,
             placeholder=tr("up.store_placeholder"),
             key=f"{key}_pick_{lang()}",
         )
     if choice != new_label:
         return choice
-    return st.text_input(tr("up.store"), key=key).strip() or None
+    return st.text_input(name_label or tr("up.store"), key=key).strip() or None
 
 
 # Picked from the stores ecdata knows, or a new one; each file may differ below.
@@ -152,22 +159,12 @@ def file_store_picker(upload, store_name, known_stores, several: bool) -> str | 
     if store_name and store_name not in known_stores and fits(store_name):
         fitting.insert(0, store_name)
     options = fitting + [s for s in known_stores if s not in fitting]
-    new_label = tr("up.new_store")
     label = tr("up.file_store")
     if platform is not None and platform.platform != "generic":
         label = tr("up.file_store_of", platform=platform.label(lang()), currency=platform.currency)
-    choice = st.selectbox(
-        label,
-        [*options, new_label],
-        index=options.index(default) if default in options else None,
-        placeholder=tr("up.store_placeholder"),
-        key=f"store_{upload.file_id}",
+    choice = pick_or_name(
+        label, options, f"store_{upload.file_id}", default, tr("up.new_store_name")
     )
-    if choice == new_label:
-        return (
-            st.text_input(tr("up.new_store_name"), key=f"new_store_{upload.file_id}").strip()
-            or None
-        )
     if choice and not fits(choice):
         st.warning(tr("up.store_misfit", store=choice, currency=currencies.get(choice, "¥")))
     return choice

@@ -433,3 +433,27 @@ def test_only_an_owner_turns_keeping_personal_data_on(store):
     with acting_as("boss"):
         save_rules(store, InquiryRules(keep_contacts=True))
     assert inquiry_rules(store.reader()).keep_contacts
+
+
+def test_a_whole_store_mixture_with_the_ledger(mixture, tmp_path):
+    """The 国际站 store's week as an owner uploads it: the inquiry list, the P4P days (spend
+    and 10 inquiries a day), a service report (agents' inquiries), a store file with sales,
+    and November's costs. Inquiries are the ledger's alone; spend, ROI and inquiry cost as a
+    person sees them, by hand."""
+    days = pd.date_range("2026-11-16", "2026-11-22").date
+    service = tmp_path / "客服绩效.csv"
+    service.write_text(
+        "日期,客服,询单人数,询单成交人数\n" + "".join(f"{d},Lucy,8,2\n" for d in days), "utf-8"
+    )
+    sales = tmp_path / "店铺销售.csv"
+    sales.write_text("日期,支付金额\n" + "".join(f"{d},10000\n" for d in days), "utf-8")
+    for path in (service, sales):
+        outcome = ingest_file(mixture, path, store_name=SHOP, today=dt.date(2026, 11, 26))
+        assert outcome.ok, str(outcome.message)
+    agents = mixture.reader().execute("SELECT count(*), sum(inquiries) FROM agent_daily")
+    assert agents.fetchall() == [(7, 56.0)]  # the service report was read as agents' days
+    k = totals(mixture.reader(), WEEK)
+    assert (k.inquiries, k.closed_inquiries) == (6, 1)  # not + 70 (P4P) or + 56 (service)
+    assert (k.spend, k.sales) == (700, 70_000)
+    assert k.roi == pytest.approx(70_000 / 700)
+    assert k.inquiry_cost == pytest.approx(MIX_COST)

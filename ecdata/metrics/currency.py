@@ -11,36 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import pandas as pd
-
 from ecdata.store.database import Cursor, Store
-from ecdata.store.settings import CURRENCIES, save_setting, setting
+from ecdata.store.settings import (  # noqa: F401 (CODE_OF, currency_symbol: used from here)
+    CODE_OF,
+    CURRENCIES,
+    currency_symbol,
+    save_setting,
+    setting,
+)
 
 REPORTING_KEY = "money.reporting_currency"
-
-# What owners write for a currency, to the symbol ecdata shows (settings.CURRENCIES).
-CURRENCY_NAMES = {
-    "¥": ("CNY", "RMB", "人民币", "元", "¥", "￥"),
-    "$": ("USD", "US$", "美元", "$"),
-    "£": ("GBP", "英镑", "£"),
-    "€": ("EUR", "欧元", "€"),
-    "HK$": ("HKD", "港币", "港元", "HK$"),
-    "NT$": ("TWD", "新台币", "NT$"),
-    "₹": ("INR", "卢比", "₹"),
-    "A$": ("AUD", "澳元", "A$"),
-    "C$": ("CAD", "加元", "C$"),
-}
-_SYMBOL_OF = {name.casefold(): symbol for symbol, names in CURRENCY_NAMES.items() for name in names}
-# The ISO code shown beside a symbol (CLI output, messages).
-CODE_OF = {symbol: names[0] for symbol, names in CURRENCY_NAMES.items()}
-
-
-def currency_symbol(text: object) -> str | None:
-    """The symbol for a currency as owners write it ('USD', '美元', '$' -> '$'); None for
-    one ecdata does not know."""
-    if text is None or (isinstance(text, float) and pd.isna(text)):
-        return None
-    return _SYMBOL_OF.get(str(text).strip().casefold())
 
 
 def reporting_currency(cur: Cursor) -> str:

@@ -30,7 +30,6 @@ from ecdata.metrics.catalogue import (
 )
 from ecdata.metrics.currency import Conversion, rate_factors_sql, reporting_currency
 from ecdata.metrics.sources import (
-    STORE_ROWS,
     facts_sql,
     has_store_periods,
     period_facts_sql,
@@ -40,6 +39,7 @@ from ecdata.metrics.sources import (
 )
 from ecdata.sql import Sql, execute
 from ecdata.store.database import Cursor, per_data_version
+from ecdata.store.settings import STORE_ROWS
 
 GRAINS = ("day", "week", "month", "total")
 # SQL: the last day of a KPI table's period, by grain (`period` is its first day).

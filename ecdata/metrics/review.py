@@ -29,7 +29,6 @@ from ecdata.metrics.kpis import (
 )
 from ecdata.metrics.periods import compared_range, comparison_range, week_start
 from ecdata.metrics.sources import (
-    STORE_ROWS,
     facts_sql,
     has_store_periods,
     period_facts_sql,
@@ -39,6 +38,7 @@ from ecdata.metrics.sources import (
 )
 from ecdata.sql import Sql, execute
 from ecdata.store.database import Cursor
+from ecdata.store.settings import STORE_ROWS
 
 CARD_METRICS = (
     "visitors",

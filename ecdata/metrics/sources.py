@@ -26,10 +26,11 @@ from ecdata.metrics.ledger import (
     ledger_days_sql,
     ledger_facts_sql,
 )
-from ecdata.platforms import platform_markers, spend_overlaps
+from ecdata.platforms import spend_overlaps
 from ecdata.sql import Sql, execute
 from ecdata.store.database import Cursor, per_data_version
 from ecdata.store.schema import ROLLUP, STORE_DAILY
+from ecdata.store.settings import store_currency_sql
 
 SERVICE_SOURCE = "service"  # inquiries summed from customer-service (agent) reports
 STORE_CHANNEL = "all"  # the channel of store-level figures
@@ -43,34 +44,6 @@ _LEDGER_WINS = (
     "CASE WHEN ld.store IS NULL THEN s.inquiries END AS inquiries, "
     "CASE WHEN ld.store IS NULL THEN s.closed_inquiries END AS closed_inquiries"
 )
-
-
-# Every store figure, daily or for a period, with the days it covers and its batch.
-STORE_ROWS = """(SELECT date, date AS date_to, store, channel, batch_id FROM store_daily
-    UNION ALL SELECT date, date_to, store, channel, batch_id FROM store_periods)"""
-
-
-def store_currency_sql() -> str:
-    """A SELECT of (store, currency): the currency set for the store, else the symbol of
-    every platform the store's rows came from (¥ for a platform without one), '?' when its
-    files came in different currencies."""
-    symbols = ", ".join(
-        sorted({f"('{p.platform}', '{p.currency}')" for _, p in platform_markers()})
-    )
-    return f"""
-        WITH platform_currency(platform, currency) AS (VALUES {symbols}),
-        from_files AS (
-            SELECT f.store,
-                   CASE WHEN count(DISTINCT COALESCE(p.currency, '¥')) = 1
-                        THEN any_value(COALESCE(p.currency, '¥')) ELSE '?' END AS currency
-            -- Distinct (store, batch) pairs first: a few hundred, not every fact row, go
-            -- through the joins (a 10M-row store_daily: 0.24 s -> see the commit).
-            FROM (SELECT DISTINCT store, batch_id FROM {STORE_ROWS}) f
-            LEFT JOIN batches b USING (batch_id)
-            LEFT JOIN platform_currency p ON p.platform = b.platform
-            GROUP BY f.store)
-        SELECT store, COALESCE(s.currency, f.currency) AS currency
-        FROM from_files f LEFT JOIN store_settings s USING (store)"""
 
 
 def store_currency_rows(cur: Cursor) -> list[tuple[str, str]]:

@@ -47,7 +47,11 @@ def test_a_shopify_store_with_google_and_meta_ads(store, tmp_path):
     )
     ingest(store, sales, store_name=shop)
     ingest(store, REPORTS / "Campaign report.csv", store_name=shop)
-    ingest(store, REPORTS / "Meta-Ads-Campaigns-Sep-1-2026-Sep-2-2026.csv", store_name=shop)
+    # The fixture's ad account bills in GBP; this store's account bills in USD.
+    meta = moved(
+        tmp_path, "Meta-Ads-Campaigns-Sep-1-2026-Sep-2-2026.csv", "Meta-Ads.csv", "GBP", "USD"
+    )
+    ingest(store, meta, store_name=shop)
     ingest(store, costs(tmp_path, shop, "2026-09", 3000, 300))
     k = totals(store.reader(), scope(shop, (2026, 9, 1), (2026, 9, 2)))
     assert (k.sales, k.buyers) == (pytest.approx(1000 + 278), 14)
@@ -117,3 +121,48 @@ def test_an_alibaba_com_store_for_a_week(store, tmp_path):
     assert (k.inquiries, k.closed_inquiries, k.visitors) == (5, 1, 190)
     # The week's seven days of September's costs: 7,000 + 700, over 5 inquiries.
     assert k.inquiry_cost == pytest.approx(7700 / 5)
+
+
+def test_an_ad_account_in_another_currency_never_adds_to_the_store(store, tmp_path):
+    """Meta writes the account's currency into the spend header ('Amount spent (GBP)'): a
+    GBP account's spend is refused on a $ Shopify store (nothing stored, the store named),
+    a CNY account's lands on a ¥ Taobao store and the store stays in ¥; on a new store it
+    sets the store's currency, since Meta's platform default ($) would be wrong for it."""
+    from ecdata.ingest.upload import ingest_file
+    from ecdata.metrics.sources import store_currency_rows
+
+    meta = "Meta-Ads-Campaigns-Sep-1-2026-Sep-2-2026.csv"
+    shop = "Shop US"
+    sales = moved(
+        tmp_path, "shopify_total_sales_over_time_2025.csv", "sales.csv", "2025-09-", "2026-09-"
+    )
+    ingest(store, sales, store_name=shop)
+    before = store.dump()
+    refused = ingest_file(store, REPORTS / meta, store_name=shop, today=TODAY)
+    assert not refused.ok and refused.message.key == "err.store_currency_differs"
+    assert "Amount spent (GBP)" in refused.message.text("en") and "Shop US" in refused.message.text(
+        "zh"
+    )
+    assert store.dump() == before
+
+    taobao = "淘宝旗舰店"
+    ingest(store, REPORTS / "【生意参谋平台】店铺整体_2026-10-01_2026-10-03.csv", store_name=taobao)
+    cny = moved(tmp_path, meta, "Meta-CNY.csv", "GBP", "CNY")
+    ingest(store, cny, store_name=taobao)
+    uk = "Shop UK"
+    ingest(store, REPORTS / meta, store_name=uk)
+    currencies = dict(store_currency_rows(store.reader()))
+    assert (currencies[shop], currencies[taobao], currencies[uk]) == ("$", "¥", "£")
+    k = totals(store.reader(), scope(uk, (2026, 9, 1), (2026, 9, 2)))
+    assert k.spend == pytest.approx(100 + 80.5 + 110)
+
+
+def test_the_store_picker_offers_the_currency_the_header_states(tmp_path):
+    from ecdata.ingest.upload import file_platform
+
+    meta = "Meta-Ads-Campaigns-Sep-1-2026-Sep-2-2026.csv"
+    cny = moved(tmp_path, meta, "Meta-CNY.csv", "GBP", "CNY")
+    assert file_platform((REPORTS / meta).read_bytes(), meta).currency == "£"
+    assert file_platform(cny.read_bytes(), cny.name).currency == "¥"
+    shopify = "shopify_total_sales_over_time.csv"
+    assert file_platform((REPORTS / shopify).read_bytes(), shopify).currency == "$"

@@ -456,3 +456,70 @@ def test_the_readme_lists_every_shipped_profile_as_the_cli_prints_them():
     block = readme.split("<!-- profiles: python -m ecdata profiles list --format markdown -->\n")
     assert len(block) == 2
     assert block[1].split("\n<!-- /profiles -->")[0] == profiles_markdown(builtin_profiles())
+
+
+TEAM_PROFILE = """platform = "generic"
+
+[[report]]
+id = "门店周报"
+zh = "门店周报"
+en = "Shop weekly"
+headers = ["日期", "成交金额(万元)", "访客数", "转化率"]
+
+[report.columns]
+"日期" = "date"
+"成交金额(万元)" = { field = "sales", unit = "wan" }
+"访客数" = "visitors"
+"退款(分)" = { field = "refunds", unit = "cents" }
+"转化率" = { field = "conversion_rate", unit = "percent" }
+
+[report.limits]
+visitors = 100000
+"""
+
+
+def test_a_profile_states_units_and_its_own_plausibility_limits(tmp_path):
+    """A column written in 万元 is stored in yuan, one in cents (分) in yuan, a rate in plain
+    percents read as percents; a row beyond the report's own limit for visitors (100,000 a
+    day for this shop) is skipped and named with that limit. Each survives export."""
+    (profile,) = parse_profiles(TEAM_PROFILE, user=True)
+    assert parse_profiles(profile.to_toml(), user=True) == [profile]
+    path = tmp_path / "门店周报.csv"
+    path.write_text(
+        "日期,成交金额(万元),访客数,退款(分),转化率\n"
+        "2026-10-01,1.25,2000,1050,2.5\n"
+        "2026-10-02,0.5,1000,0,2\n"
+        "2026-10-03,3,250000,0,1\n",
+        encoding="utf-8",
+    )
+    parsed = read_export(path, store_name="S", today=TODAY, profiles=(profile,))
+    assert parsed.ok and parsed.profile.id == "门店周报"
+    assert total(parsed, "sales") == pytest.approx(12500 + 5000)
+    assert total(parsed, "refunds") == pytest.approx(10.50)
+    assert parsed.rows_rejected == 1
+    said = parsed.problems[0].message
+    assert said.key == "row.above_limit" and "100,000" in said.text("en")
+    assert "门店周报" in said.text("zh")
+    # The unit decides how a rate's plain numbers read, not their look: declared fractions,
+    # 2.5 and 2 are 250% and 200%, and those rows are refused.
+    (fractions,) = parse_profiles(
+        TEAM_PROFILE.replace('unit = "percent"', 'unit = "fraction"'), user=True
+    )
+    again = read_export(path, store_name="S", today=TODAY, profiles=(fractions,))
+    assert {p.message.key for p in again.problems} == {"row.bad_rate", "row.above_limit"}
+    assert again.rows_rejected == 3
+
+
+@pytest.mark.parametrize(
+    "column, says",
+    [
+        ('{ field = "sales", unit = "yuan" }', "unit 'yuan'"),
+    ],
+)
+def test_a_wrong_unit_or_limit_says_what_is_wrong(column, says):
+    head = 'platform = "p"\n[[report]]\nid = "x"\nheaders = ["a", "b"]\n'
+    with pytest.raises(ProfileError, match=says):
+        parse_profiles(f'{head}[report.columns]\n"a" = {column}\n')
+    bad_limit = f"{head}[report.limits]\nsales = -1\n"
+    with pytest.raises(ProfileError, match="not a positive number"):
+        parse_profiles(bad_limit)

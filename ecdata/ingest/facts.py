@@ -33,8 +33,9 @@ from ecdata.ingest.plan import (
     resolve_layout,
     with_grain,
 )
-from ecdata.ingest.profiles import Profile, match_profile
+from ecdata.ingest.profiles import match_profile
 from ecdata.ingest.scratch import scratch_prefix
+from ecdata.store.settings import currency_symbol
 
 MAX_PROBLEMS_LISTED = 200
 
@@ -60,8 +61,10 @@ def check_facts(
     parsed.platform, parsed.kind, parsed.mapping = layout.platform, layout.kind, layout.mapping
     parsed.profile = profile
     _say_profile(parsed, layout)
+    if (refusal := _declared_currency(parsed, layout)) is not None:
+        return parsed.refuse(refusal)
     table = TABLE_FOR_KIND[layout.kind]
-    evidence = _as_declared(survey(con, layout, table), profile)
+    evidence = _as_declared(survey(con, layout, table), layout)
     numeric_metric = any(
         evidence.types[f"c{p}"] != "VARCHAR"
         for f in layout.metric_fields(table)
@@ -71,7 +74,7 @@ def check_facts(
         # DuckDB's sniffer read "1.500" as the number 1.5: in this file it is 1500.
         source.all_text()
         source.create_view(con)
-        evidence = _as_declared(survey(con, layout, table), profile)
+        evidence = _as_declared(survey(con, layout, table), layout)
     try:
         plan = plan_facts(layout, table, evidence, opts)
     except Refused as refused:
@@ -92,17 +95,47 @@ def check_facts(
     return parsed
 
 
-def _as_declared(evidence: Evidence, profile: Profile | None) -> Evidence:
+def _as_declared(evidence: Evidence, layout: Layout) -> Evidence:
     """What the cells show, with what the profile declares on top: a report of hours or
     live sessions sums its rows into their day, a report writing dates day first is read so
-    even in a month whose days all stay at or below 12."""
+    even in a month whose days all stay at or below 12, a rate column declared in percents
+    or fractions is read so whatever its numbers look like."""
+    profile = layout.profile
     if profile is None:
         return evidence
+    units = {pos: layout.unit(pos) for pos in layout.mapping}
+    percent = {p for p, u in units.items() if u == "percent"}
+    fraction = {p for p, u in units.items() if u == "fraction"}
     return replace(
         evidence,
         rows_are_parts=evidence.rows_are_parts or profile.grain == "parts",
         day_first=evidence.day_first or profile.day_first,
+        percent_columns=(evidence.percent_columns | percent) - fraction,
     )
+
+
+def _declared_currency(parsed: ParsedExport, layout: Layout) -> Message | None:
+    """The currency the file's money columns state, into `parsed` (the store it goes to
+    must be in it: upload.commit); a refusal when they state several, or one ecdata does
+    not know (its amounts would be summed as another currency's)."""
+    if layout.profile is None:
+        return None
+    stated: dict[str, str] = {}  # header -> the currency as written
+    for pos, f in layout.mapping.items():
+        col = layout.profile.column(layout.headers[pos])
+        if col is not None and col.currency and hd.FIELD_LIMITS.get(f, ("",))[0] == "money":
+            stated[layout.headers[pos]] = col.currency
+    if not stated:
+        return None
+    symbols = {h: currency_symbol(c) for h, c in stated.items()}
+    for header, symbol in symbols.items():
+        if symbol is None:
+            return Message("err.currency_unknown", {"column": header, "currency": stated[header]})
+    if len(set(symbols.values())) > 1:
+        said = ", ".join(f"{h} ({c})" for h, c in stated.items())
+        return Message("err.currencies_in_file", {"columns": said})
+    parsed.currency_column, parsed.currency = next(iter(symbols.items()))
+    return None
 
 
 def _say_profile(parsed: ParsedExport, layout: Layout) -> None:
@@ -355,16 +388,9 @@ def _list_problems(
                 for i, hit in enumerate(hits):
                     if hit:
                         pos, key = checks[i].pos, checks[i].key
-                        parsed.problems.append(
-                            RowProblem(
-                                row,
-                                headers[pos],
-                                Message(
-                                    key,
-                                    {"row": row, "column": headers[pos], "value": values[row][i]},
-                                ),
-                            )
-                        )
+                        params = {"row": row, "column": headers[pos], "value": values[row][i]}
+                        message = Message(key, {**params, **dict(checks[i].params)})
+                        parsed.problems.append(RowProblem(row, headers[pos], message))
     # Rows with a key cell left empty (a store or agent name missing) are problems too.
     for (row,) in con.execute(
         f"SELECT __row FROM cleaned WHERE {ok} AND ({missing_key}) ORDER BY __row "

@@ -124,6 +124,10 @@ class ParsedExport:
     extra_profiles: tuple[Profile, ...] = ()
     date_min: dt.date | None = None
     date_max: dt.date | None = None
+    # The currency the file's money columns state ('Amount spent (EUR)' -> '€') and the
+    # column that states it; None: the platform's (or the store's).
+    currency: str | None = None
+    currency_column: str = ""
 
     @property
     def ok(self) -> bool:

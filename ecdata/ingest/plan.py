@@ -16,7 +16,7 @@ from functools import cached_property
 from ecdata.i18n import Refusal
 from ecdata.ingest import headers as hd
 from ecdata.ingest.cleaning import sql_str
-from ecdata.ingest.profiles import Profile, sign_convention
+from ecdata.ingest.profiles import UNIT_SCALE, Profile, sign_convention
 from ecdata.names import CONTROL_CHARACTERS_SQL
 from ecdata.platforms import Platform
 from ecdata.store import FactTable
@@ -62,6 +62,11 @@ class Layout:
         if self.profile is not None:
             return self.profile.sign(self.headers[pos], field_name)
         return sign_convention(self.platform.platform, field_name)
+
+    def unit(self, pos: int) -> str:
+        """What the column at `pos` writes its numbers in (profiles.UNIT_SCALE)."""
+        col = self.profile.column(self.headers[pos]) if self.profile is not None else None
+        return col.unit if col is not None else ""
 
     @property
     def total_rows(self) -> str:
@@ -158,6 +163,7 @@ class Check:
     pos: int  # the column it names
     key: str  # message key (row.bad_date, row.negative, …)
     value: str  # SQL for the cell as the file wrote it
+    params: tuple[tuple[str, str], ...] = ()  # the message's own parameters (a limit)
 
 
 @dataclass
@@ -439,8 +445,13 @@ def _values(layout: Layout, metric_fields: list[str], cells: _Cells):
             values[v] = cells.value(pos, f)
             if sign == "negated":
                 values[v] = f"-({values[v]})"
+            scale = UNIT_SCALE[layout.unit(pos)]
+            if scale != 1.0:  # 万元, thousands, cents: stored in the currency's unit
+                values[v] = f"(({values[v]}) * {scale!r})"
             parts.append(v)
-            checks += _value_checks(f, pos, v, cells, negative_ok=sign == "may_be_negative")
+            checks += _value_checks(f, pos, v, cells, sign == "may_be_negative")
+            if layout.profile is not None and f in layout.profile.limits:
+                checks.append(_profile_limit_check(layout.profile, f, pos, v, cells))
             if cells.is_text(pos):
                 not_final_terms.append(f"ec_not_final({cells.col(pos)})")
                 empty.append(f"ec_missing({cells.col(pos)})")
@@ -470,6 +481,19 @@ def _value_checks(
         bounded = f"abs({v})" if negative_ok else v
         out.append(Check(implausible(f, bounded), pos, f"row.bad_{hd.FIELD_LIMITS[f][0]}", text))
     return out
+
+
+def _profile_limit_check(profile: Profile, f: str, pos: int, v: str, cells: _Cells) -> Check:
+    """A report's own plausibility limit for a field (a day of one store's visitors in a
+    report of one store), tighter than the field's: a row beyond it is named with it."""
+    bound = profile.limits[f]
+    params = (
+        ("limit", f"{bound:,.0f}" if bound >= 100 else f"{bound:g}"),
+        ("report_zh", profile.zh),
+        ("report_en", profile.en),
+    )
+    sql = f"(abs({v}) > {bound!r})"
+    return Check(sql, pos, "row.above_limit", cells.text(pos), params)
 
 
 def _sum_of(parts: list[str]) -> str:

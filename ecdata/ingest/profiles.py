@@ -34,8 +34,12 @@ A platform file:
     total_rows = "^(Total|合计)"                # regex: a date or first cell marking a total
     [report.columns]
     "Returns" = "refunds"                       # or "" (ignore), or {field=…, sign=…}
-    [report.patterns]
-    "(?i)^amount spent \\(\\w+\\)$" = "spend"   # a column named by a regex (its currency)
+    "成交金额(万元)" = { field = "sales", unit = "wan" }      # unit: wan | thousand | cents
+    "Sales (USD)" = { field = "sales", currency = "USD" }   # | percent | fraction (rates)
+    [report.patterns]     # a column named by a regex; a (?P<currency>…) group names its currency
+    "(?i)^amount spent \\((?P<currency>\\w+)\\)$" = "spend"
+    [report.limits]       # plausibility: the largest value a row of this report can hold
+    visitors = 5e7        # (a field's own limit, from its unit, holds otherwise)
 """
 
 from __future__ import annotations
@@ -58,6 +62,10 @@ KINDS = ("", "store", "product", "ad", "agent", "monthly", "inquiries")
 # 'may_be_negative' (the report nets returns: a negative value is real), 'negated' (written
 # as negative amounts: stored with the sign turned).
 SIGNS = ("positive", "may_be_negative", "negated")
+# What a column's numbers are written in: money or counts in 万 (x 10,000), thousands or
+# cents; a rate's plain numbers as percents (5.2 = 5.2%) or fractions (0.052). '' = as the
+# cells show (a rate's '%' sign, or the survey's guess for plain numbers).
+UNIT_SCALE = {"": 1.0, "wan": 1e4, "thousand": 1e3, "cents": 0.01, "percent": 1.0, "fraction": 1.0}
 
 
 class ProfileError(Refusal):
@@ -76,6 +84,8 @@ class ProfileError(Refusal):
 class Column:
     field: str  # '' = never read
     sign: str = ""  # '' = the platform's convention for the field
+    unit: str = ""  # one of UNIT_SCALE
+    currency: str = ""  # the money's currency as the report writes it ('USD', '¥')
 
 
 @dataclass(frozen=True)
@@ -100,6 +110,7 @@ class Profile:
     total_rows: str = ""
     patterns: tuple[tuple[str, Column], ...] = ()  # (regex, column), tried in order
     signs: dict[str, str] = field(default_factory=dict)  # field -> sign, for the platform
+    limits: dict[str, float] = field(default_factory=dict)  # field -> largest plausible value
     user: bool = False  # saved by a team, not shipped
 
     def label(self, lang: str = "zh") -> str:
@@ -133,10 +144,17 @@ class Profile:
         return {normalize_header(h): c for h, c in self.columns.items()}
 
     def column(self, header: str) -> Column | None:
+        """What the column `header` means; a pattern's (?P<currency>…) group, when it
+        matched, is the column's currency ('Amount spent (EUR)')."""
         found = self._by_normalized.get(normalize_header(header))
-        if found is None:
-            found = next((c for p, c in self.patterns if re.search(p, header.strip())), None)
-        return found
+        if found is not None:
+            return found
+        for pattern, col in self.patterns:
+            hit = re.search(pattern, header.strip())
+            if hit:
+                named = hit.groupdict().get("currency")
+                return replace(col, currency=named) if named else col
+        return None
 
     def sign(self, header: str, field_name: str) -> str:
         col = self.column(header)
@@ -171,13 +189,17 @@ class Profile:
             if items:
                 lines += ["", f"[report.{table}]"]
                 lines += [f"{_q(key)} = {_column_toml(col)}" for key, col in items]
+        if self.limits:
+            lines += ["", "[report.limits]"]
+            lines += [f"{k} = {v!r}" for k, v in sorted(self.limits.items())]
         return "\n".join(lines) + "\n"
 
 
 def _column_toml(col: Column) -> str:
-    if col.sign:
-        return f"{{ field = {_q(col.field)}, sign = {_q(col.sign)} }}"
-    return _q(col.field)
+    declared = [(k, getattr(col, k)) for k in ("sign", "unit", "currency") if getattr(col, k)]
+    if not declared:
+        return _q(col.field)
+    return "{ " + ", ".join(f"{k} = {_q(v)}" for k, v in [("field", col.field), *declared]) + " }"
 
 
 def _q(text: str) -> str:
@@ -256,6 +278,9 @@ def _profile(raw: dict, platform: Platform, signs: dict, user: bool) -> Profile:
             raise ProfileError(f"{pid}: column {header!r}: no field {col.field!r}")
         if col.sign:
             _check_sign(col.sign, f"{pid}: column {header!r}")
+        if col.unit not in UNIT_SCALE:
+            units = ", ".join(u for u in UNIT_SCALE if u)
+            raise ProfileError(f"{pid}: column {header!r}: unit {col.unit!r} is not one of {units}")
         return col
 
     def regex(pattern: str, where: str) -> str:
@@ -271,6 +296,13 @@ def _profile(raw: dict, platform: Platform, signs: dict, user: bool) -> Profile:
     )
     ignore = tuple(regex(p, "ignore_columns") for p in raw.get("ignore_columns", ()))
     total_rows = regex(str(raw.get("total_rows", "")), "total_rows")
+    limits: dict[str, float] = {}
+    for name, bound in raw.get("limits", {}).items():
+        if name not in known:
+            raise ProfileError(f"{pid}: limits: no field {name!r}")
+        if isinstance(bound, bool) or not isinstance(bound, int | float) or not bound > 0:
+            raise ProfileError(f"{pid}: limits: {name} = {bound!r} is not a positive number")
+        limits[name] = float(bound)
     return Profile(
         id=pid,
         platform=platform,
@@ -292,6 +324,7 @@ def _profile(raw: dict, platform: Platform, signs: dict, user: bool) -> Profile:
         total_rows=total_rows,
         patterns=patterns,
         signs=signs,
+        limits=limits,
         user=user,
     )
 

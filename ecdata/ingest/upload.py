@@ -231,15 +231,66 @@ def commit(store: Store, parsed: ParsedExport) -> IngestOutcome:
         "date_min": parsed.date_min,
         "date_max": parsed.date_max,
     }
+    if (wrong_currency := _currency_refusal(store, parsed)) is not None:
+        return IngestOutcome(name, False, wrong_currency, None, parsed)
     try:
         result = write_batch(store, parsed.table, parsed.staged_file, meta, once=True)
     except Refusal as refused:  # another store's rows, or an account that only reads
         return IngestOutcome(name, False, refused.message, None, parsed)
+    _keep_stated_currency(store, parsed)
     if result.duplicate_of is not None:
         message = Message("ok.duplicate_upload", {"file": name, "batch": result.duplicate_of})
         return IngestOutcome(name, True, message, result, parsed)
     message = result.said(name, parsed.rows_read, parsed.rows_rejected)
     return IngestOutcome(name, True, message, result, parsed)
+
+
+def _file_stores(parsed: ParsedExport) -> list[str]:
+    staged = parsed.staged
+    if staged is None or "store" not in staged.column_names:
+        return []
+    return sorted({s for s in staged.column("store").to_pylist() if s is not None})
+
+
+def _currency_refusal(store: Store, parsed: ParsedExport) -> Message | None:
+    """A file whose money columns state a currency ('Amount spent (EUR)') goes only to
+    stores in that currency, or to new ones: its amounts are never summed as another's."""
+    if parsed.currency is None:
+        return None
+    from ecdata.store.settings import store_currency_sql
+
+    cur = store.reader()
+    try:
+        current = dict(cur.execute(store_currency_sql()).fetchall())
+    finally:
+        cur.close()
+    for name in _file_stores(parsed):
+        if name in current and current[name] != parsed.currency:
+            return Message(
+                "err.store_currency_differs",
+                {
+                    "file": parsed.file_name,
+                    "column": parsed.currency_column,
+                    "currency": parsed.currency,
+                    "store": name,
+                    "store_currency": current[name],
+                },
+            )
+    return None
+
+
+def _keep_stated_currency(store: Store, parsed: ParsedExport) -> None:
+    """A file stating a currency other than its platform's (a Meta Ads account billing in
+    CNY) sets the currency of the stores it went to, unless one is set: the platform's
+    would be wrong for them."""
+    if parsed.currency is None or parsed.currency == parsed.platform.currency:
+        return
+    from ecdata.store.settings import set_store_currency, stated_currencies
+
+    stated = stated_currencies(store)
+    for name in _file_stores(parsed):
+        if name not in stated:
+            set_store_currency(store, name, parsed.currency)
 
 
 def read_for_store(
@@ -295,7 +346,16 @@ def file_platform(data: bytes, file_name: str, profiles: tuple[Profile, ...] = (
         return None
     headers = [str(c) if c is not None else "" for c in rows[at]]
     profile = match_profile(headers, file_name, extra=profiles)
-    return profile.file_platform if profile else detect_platform(headers)
+    if profile is None:
+        return detect_platform(headers)
+    # A currency the header states (Meta's 'Amount spent (CNY)') is the file's, not the
+    # platform's default: the picker offers that currency's stores.
+    from ecdata.store.settings import currency_symbol
+
+    stated = [col.currency for h in headers if (col := profile.column(h)) and col.currency]
+    symbol = currency_symbol(stated[0]) if stated else None
+    platform = profile.file_platform
+    return replace(platform, currency=symbol) if symbol else platform
 
 
 def store_fits(store_name: str, platform, currencies: dict[str, str]) -> bool:

@@ -566,3 +566,24 @@ def test_every_sheet_of_a_workbook_is_read_or_named(store, tmp_path):
     assert note.key == "note.sheets_left_out" and note.params["sheets"] == ["万相台计划"]
     assert "万相台计划" in note.text("zh") and "save each as a file" in note.text("en")
     assert sums(store)["visitors"] == 100
+
+
+def test_a_file_no_profile_knows_with_hours_sums_them_into_days(tmp_path):
+    """Rows stamped with an hour (a shop's own hourly sheet, GA4's YYYYMMDDHH) are parts of
+    their day, found from the cells alone: summed, never refused as repeated days. Midnight
+    stamps are plain days."""
+    hourly = tmp_path / "hourly.csv"
+    hourly.write_text(
+        "时间,访客数,支付金额\n2026-10-01 10:00:00,30,900\n2026-10-01 15:00:00,20,600\n"
+        "2026-10-02 00:00:00,25,750\n",
+        encoding="utf-8",
+    )
+    parsed = read_export(hourly, store_name="S", today=TODAY)
+    assert parsed.ok and parsed.profile is None and parsed.rows_rejected == 0
+    days = parsed.staged.to_pandas().set_index("date").sort_index()
+    assert days["visitors"].tolist() == [50, 25] and days["sales"].tolist() == [1500, 750]
+    ga4_hours = tmp_path / "hours.csv"
+    ga4_hours.write_text("时间,访客数\n2026100110,3\n2026100111,4\n2026100209,5\n", "utf-8")
+    parsed = read_export(ga4_hours, store_name="S", today=TODAY)
+    assert parsed.ok and parsed.rows_rejected == 0
+    assert sorted(parsed.staged.to_pandas()["visitors"].tolist()) == [5, 7]

@@ -220,13 +220,15 @@ def survey(con, layout: Layout, table) -> Evidence:
 
 def _times_within_a_day(con, cell: str) -> bool:
     """Whether dates carry an hour (GA4's YYYYMMDDHH) or a time other than midnight (a live
-    session's start, 2026-10-01 20:00:00)."""
+    session's start, 2026-10-01 20:00:00). A WHERE, not count_if: a filter runs its regexes
+    only on the cells the cheap tests let through (0.22 s -> 0.09 s on a million rows)."""
     return bool(
         con.execute(
-            f"""SELECT count_if(regexp_matches(trim(x), '^\\d{{10}}$')
-                             OR (regexp_matches(x, '\\d{{1,2}}:\\d{{2}}')
-                                 AND NOT regexp_matches(x, '\\s0?0:00(:00)?(\\.0+)?$')))
-                FROM (SELECT {cell} AS x FROM raw) WHERE x IS NOT NULL"""
+            f"""SELECT EXISTS (SELECT 1 FROM (SELECT {cell} AS x FROM raw)
+                WHERE (NOT contains(x, '-') AND NOT contains(x, '/')
+                       AND regexp_matches(trim(x), '^\\d{{10}}$'))
+                   OR (contains(x, ':') AND regexp_matches(x, '\\d{{1,2}}:\\d{{2}}')
+                       AND NOT regexp_matches(x, '\\s0?0:00(:00)?(\\.0+)?$')))"""
         ).fetchall()[0][0]
     )
 
@@ -308,24 +310,38 @@ def _stage(con, plan: FactPlan) -> int:
     grouped = ", ".join(plan.keys)
     if plan.combine == "reject":
         # Stacked downloads repeat whole rows: a row equal to another in its key and every
-        # value is the same fact, kept once; a key with different values is refused.
-        con.execute("CREATE TEMP TABLE kept_once AS SELECT DISTINCT * FROM checked WHERE __keep")
-        kept, once = con.execute(
-            "SELECT (SELECT count(*) FROM checked WHERE __keep), (SELECT count(*) FROM kept_once)"
+        # value is the same fact, kept once; a key with different values is refused. Only
+        # keys that repeat are looked at row by row (a DISTINCT over every column of a
+        # million rows cost 0.2 s where nothing repeats, as in most files).
+        con.execute(
+            f"CREATE TEMP TABLE repeated_keys AS SELECT {grouped} "
+            f"FROM checked WHERE __keep GROUP BY {grouped} HAVING count(*) > 1"
+        )
+        if not con.execute("SELECT count(*) FROM repeated_keys").fetchall()[0][0]:
+            plan.exact_duplicates = 0
+            con.execute("CREATE TEMP VIEW staged AS SELECT * FROM checked WHERE __keep")
+            return 0
+        on_keys = " AND ".join(f"r.{k} IS NOT DISTINCT FROM c.{k}" for k in plan.keys)
+        con.execute(
+            f"CREATE TEMP TABLE kept_once AS SELECT DISTINCT c.* FROM checked c "
+            f"SEMI JOIN repeated_keys r ON {on_keys} WHERE c.__keep"
+        )
+        repeated_rows, once = con.execute(
+            f"SELECT (SELECT count(*) FROM checked c SEMI JOIN repeated_keys r ON {on_keys} "
+            f"WHERE c.__keep), (SELECT count(*) FROM kept_once)"
         ).fetchall()[0]
-        plan.exact_duplicates = int(kept - once)
+        plan.exact_duplicates = int(repeated_rows - once)
         con.execute(
             f"CREATE TEMP TABLE dup_keys AS SELECT {grouped}, count(*) AS n "
             f"FROM kept_once GROUP BY {grouped} HAVING count(*) > 1"
         )
         dup_rows = con.execute("SELECT COALESCE(sum(n), 0) FROM dup_keys").fetchall()[0][0]
-        anti = (
-            f" AND NOT EXISTS (SELECT 1 FROM dup_keys d WHERE "
-            f"{' AND '.join(f'd.{k} = c.{k}' for k in plan.keys)})"
-            if dup_rows
-            else ""
+        on_dup = " AND ".join(f"d.{k} IS NOT DISTINCT FROM c.{k}" for k in plan.keys)
+        con.execute(
+            f"CREATE TEMP VIEW staged AS "
+            f"SELECT c.* FROM checked c ANTI JOIN repeated_keys r ON {on_keys} WHERE c.__keep "
+            f"UNION ALL SELECT c.* FROM kept_once c ANTI JOIN dup_keys d ON {on_dup}"
         )
-        con.execute(f"CREATE TEMP VIEW staged AS SELECT * FROM kept_once c WHERE true{anti}")
         return int(dup_rows)
 
     def repeated(m):

@@ -40,6 +40,22 @@ pages = {
 # The navigation knows every page before the sign-in, so a shared link opens its page once
 # signed in; its menu shows only then.
 signed_in = current_user() is not None
+
+
+def open_the_review_by_its_path() -> None:
+    """A link to /overview opens the review page. Streamlit serves its default page at /
+    only and answers the page's own path with an English 'Page not found' dialog; the
+    page's name is taken back so the default (this very page) runs without it."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    manager = ctx.pages_manager if ctx is not None else None
+    if manager is not None and not manager.intended_page_script_hash:
+        if (manager.intended_page_name or "").strip("/") == "overview":
+            manager.set_script_intent("", "")
+
+
+open_the_review_by_its_path()
 page = st.navigation(pages, position="sidebar" if signed_in else "hidden", expanded=True)
 gate()  # with accounts, nothing runs before a sign-in
 render_sidebar()

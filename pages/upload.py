@@ -675,7 +675,10 @@ else:
     old = old_col.selectbox(tr("up.rename_from"), list(stores_now.store), key="rename_from")
     with new_col:
         new = pick_or_name(
-            tr("up.rename_to"), [s for s in stores_now.store if s != old], f"rename_to_{old}"
+            tr("up.rename_to"),
+            [s for s in stores_now.store if s != old],
+            f"rename_to_{old}",
+            name_label=tr("up.rename_new_name"),
         )
     new = (new or "").strip()
     go_col.button(
@@ -691,7 +694,14 @@ else:
     currency_store = cur_store_col.selectbox(
         tr("up.currency_store"), list(stores_now.store), key="currency_store"
     )
-    currency = cur_col.selectbox(tr("col.currency"), CURRENCIES, key="currency_pick")
+    # Shown as the store is now (its platform's, or what an owner set), not the list's first.
+    now = query(store_currencies).get(currency_store, "¥")
+    currency = cur_col.selectbox(
+        tr("col.currency"),
+        CURRENCIES,
+        index=CURRENCIES.index(now) if now in CURRENCIES else 0,
+        key=f"currency_pick_{currency_store}",
+    )
     cur_go.button(
         tr("up.currency_set"),
         key="currency_button",

@@ -252,6 +252,20 @@ def test_sidebar_navigation_is_the_app_navigation_on_a_direct_link(server, brows
     page.context.close()
 
 
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_a_deep_link_to_the_review_opens_it_without_an_english_dialog(server, browser, locale):
+    """/overview is the review page's own path: Streamlit serves its default page at / only
+    and answered the path with an English 'Page not found' dialog."""
+    lang = locale[:2]
+    page, errors = open_page(browser, f"{server}/overview?lang={lang}", locale=locale)
+    title = page.locator('[data-testid="stMain"] h1').first.inner_text()
+    assert ("周会总览" if lang == "zh" else "Weekly review") in title
+    assert "Page not found" not in page.inner_text("body")
+    assert not page.locator('[role="dialog"]').count()
+    assert not errors, errors
+    page.context.close()
+
+
 def test_switching_language_relabels_every_choice_and_keeps_it(server, browser):
     """Streamlit's selectbox kept the label it first drew ('Last 4 weeks', 'Previous period',
     'Visitors' on a Chinese page); every choice must follow the language and keep its value."""

@@ -106,6 +106,8 @@ def test_the_upload_page_picks_stores_per_file_and_renames_them(db):
     assert set(stores["Currency"]) == {"¥"}
     at.selectbox(key="rename_from").set_value("抖音小店").run()
     at.selectbox(key="rename_to_抖音小店_pick_en").set_value("➕ New store…").run()
+    # The new name's box says what it is (not the upload's "store for files without…").
+    assert at.text_input(key="rename_to_抖音小店").label == "New store name"
     at.text_input(key="rename_to_抖音小店").input("抖音旗舰店").run()
     at.button(key="rename_button").click().run()
     assert any("Renamed 抖音小店 to 抖音旗舰店" in s.value for s in at.success)
@@ -144,9 +146,13 @@ def test_the_stores_section_sets_a_currency_and_the_cards_follow(db):
     at = app(lang="en")
     at.switch_page("pages/upload.py").run()
     at.selectbox(key="currency_store").set_value("抖音小店").run()
-    at.selectbox(key="currency_pick").set_value("€").run()
+    assert at.selectbox(key="currency_pick_抖音小店").value == "¥"  # as the store is now
+    at.selectbox(key="currency_pick_抖音小店").set_value("€").run()
     at.button(key="currency_button").click().run()
     assert not at.exception
+    at.selectbox(key="currency_store").set_value("京东自营店").run()
+    at.selectbox(key="currency_store").set_value("抖音小店").run()
+    assert at.selectbox(key="currency_pick_抖音小店").value == "€"
     at = app(lang="en", stores="抖音小店")
     sales = next(m for m in at.metric if m.label == "Sales")
     assert sales.value.startswith("€")

@@ -58,5 +58,15 @@ def open_the_review_by_its_path() -> None:
 open_the_review_by_its_path()
 page = st.navigation(pages, position="sidebar" if signed_in else "hidden", expanded=True)
 gate()  # with accounts, nothing runs before a sign-in
+# On a phone: chart ticks at 12 px (plotly writes the desktop's 15 px; its positions stay),
+# the org chart at a width its boxes' names fit, scrolled sideways inside its own card.
+st.html(
+    "<style>@media (max-width: 640px) {"
+    "[data-testid=stPlotlyChart] :is(.xtick, .x2tick, .ytick, .y2tick) text"
+    " {font-size: 12px !important;}"
+    ".st-key-org_chart {overflow-x: auto !important;}"
+    ".st-key-org_chart > * {min-width: 760px !important;}"
+    "}</style>"
+)
 render_sidebar()
 page.run()

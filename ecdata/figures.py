@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -138,6 +139,52 @@ def _chinese_ticks(fig: go.Figure) -> None:
         )
 
 
+_DAY_LABEL = re.compile(r"^\d{4}-\d{2}")
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def wrap_label(text: str, cjk: int = 3, latin: int = 11) -> str:
+    """A category name on lines of at most `cjk` Chinese characters or `latin` letters (at
+    word breaks), joined by <br>: a phone gives a waterfall step 55 px, and a long name
+    would overlap its neighbours or be turned on its side."""
+    if _CJK.search(text):
+        if len(text) <= cjk:
+            return text
+        lines = -(-len(text) // cjk)
+        base, longer = divmod(len(text), lines)  # 7 on three lines: 3, 2, 2; never 3, 3, 1
+        cuts = [0]
+        for i in range(lines):
+            cuts.append(cuts[-1] + base + (i < longer))
+        return "<br>".join(text[a:b] for a, b in zip(cuts, cuts[1:]))
+    out: list[str] = []
+    for word in text.split():
+        if out and len(out[-1]) + 1 + len(word) <= latin:
+            out[-1] += " " + word
+        else:
+            out.append(word)
+    return "<br>".join(out) or text
+
+
+def _wrapped_categories(fig: go.Figure) -> None:
+    """A few category names on the x axis (waterfall steps, departments) wrap onto lines
+    instead of turning; dates and long lists keep plotly's own thinning of ticks."""
+    names: list[str] = []
+    for trace in fig.data:
+        xs = getattr(trace, "x", None)
+        if xs is None or getattr(trace, "orientation", None) == "h":
+            continue
+        for x in xs:
+            if not isinstance(x, str):
+                return
+            if x not in names:
+                names.append(x)
+    if not names or len(names) > 12 or any(_DAY_LABEL.match(n) for n in names):
+        return
+    wrapped = [wrap_label(n) for n in names]
+    if wrapped != names:
+        fig.update_xaxes(tickmode="array", tickvals=names, ticktext=wrapped)
+
+
 def style(fig: go.Figure, height: int = 420, title: str | None = None) -> go.Figure:
     """Every figure the app shows passes here: projector-sized type, names as text, and
     numbers in the page language's style (万 in Chinese, k/M in English)."""
@@ -170,10 +217,16 @@ def style(fig: go.Figure, height: int = 420, title: str | None = None) -> go.Fig
             font=dict(size=round(16 * scale)),
         ),
         hoverlabel=dict(font_size=round(16 * scale)),
+        # A bar's number never shrinks below 12 px to fit a narrow bar (a phone's): it is
+        # left out, and the hover still gives it.
+        uniformtext=dict(minsize=12, mode="hide"),
     )
+    _wrapped_categories(fig)
     # Streamlit's chart theme sets its own (12.75 px) tick and axis-title type: ours wins.
     axis_type = dict(tickfont_size=round(15 * scale), title_font_size=round(16 * scale))
-    fig.update_xaxes(**axis_type)
+    # Tick labels stay level (a phone rotated them 30-90°): plotly thins category and date
+    # ticks to what fits, and long category names wrap (_wrapped) instead of turning.
+    fig.update_xaxes(**axis_type, tickangle=0)
     fig.update_yaxes(**axis_type)
     return fig
 

@@ -85,7 +85,7 @@ colors = {
 }
 # A real org chart: a box per person with their role, lines to whom they report, the top
 # of the team on top (the colours are the departments').
-st.plotly_chart(charts.org_chart(tree, colors), config={"displayModeBar": False})
+st.plotly_chart(charts.org_chart(tree, colors), config={"displayModeBar": False}, key="org_chart")
 st.caption(" · ".join(f"■ {dept_label(d)}" for d in sorted(colors) if d) if any(colors) else "")
 
 months = query(rating_months)
@@ -106,12 +106,15 @@ with left:
     # Headcount always; labour cost beside it in the owner's session (pay is theirs).
     st.subheader(tr("org.departments") if costs else tr("org.headcount"))
     summary["department"] = summary.department.map(dept_label)
+    # Departments down the side, bars across: every name has room at any width (a phone
+    # gave seven upright groups 30 px each); headcount below, labour cost on the top axis.
     fig = go.Figure(
         go.Bar(
-            x=summary.department,
-            y=summary.headcount,
+            y=summary.department,
+            x=summary.headcount,
             text=summary.headcount,
             textposition="outside",
+            orientation="h",
             name=tr("org.count"),
             offsetgroup="people",
         )
@@ -119,23 +122,35 @@ with left:
     if costs:
         fig.add_trace(
             go.Bar(
-                x=summary.department,
-                y=summary.labor_cost,
+                y=summary.department,
+                x=summary.labor_cost,
                 text=[fmt(v, "currency") for v in summary.labor_cost],
                 textposition="outside",
+                orientation="h",
                 name=metric_label("labor_cost"),
-                yaxis="y2",
+                xaxis="x2",
                 offsetgroup="cost",
                 marker_color=charts.PALETTE[1],
             )
         )
+        # Room beyond the longest bar for its number; the cost axis on top, named by the
+        # legend (below the chart: above it, the legend would sit on that axis).
         fig.update_layout(
-            yaxis2=dict(overlaying="y", side="right", showgrid=False, rangemode="tozero",
-                        title=metric_label("labor_cost")),
+            xaxis2=dict(overlaying="x", side="top", showgrid=False,
+                        range=[0, 1.35 * max(summary.labor_cost.max(), 1)]),
             barmode="group",
         )  # fmt: skip
-    fig.update_yaxes(rangemode="tozero", title=tr("org.count"), selector=dict(side=None))
-    st.plotly_chart(charts.style(fig, 360), config={"displayModeBar": False})
+    fig.update_xaxes(
+        range=[0, 1.2 * max(summary.headcount.max(), 1)],
+        title=tr("org.count"),
+        selector=dict(side=None),
+    )
+    fig.update_yaxes(autorange="reversed")
+    height = 160 + 70 * len(summary)
+    fig = charts.style(fig, height).update_layout(
+        legend=dict(y=-0.1, yanchor="top"), margin=dict(t=40, b=90)
+    )
+    st.plotly_chart(fig, config={"displayModeBar": False})
     shown = summary.rename(columns={"department": tr("org.slot"), "headcount": tr("org.count")})
     if "labor_cost" in summary:  # money with its currency, as every page writes it
         shown = shown.drop(columns="labor_cost")

@@ -879,3 +879,31 @@ def test_a_phone_sees_sales_inquiries_and_inquiry_cost_first(server, browser, lo
     page.screenshot(path=str(SHOTS / f"phone_first_screen_{lang}_390x844.png"))
     assert not errors, errors
     page.context.close()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_a_phones_charts_keep_their_text_level_and_legible(server, browser, locale):
+    """At 390x844 no chart's tick or bar text is turned or under 12 px, and nothing makes
+    the page itself scroll sideways (the org chart scrolls inside its own card)."""
+    lang = locale[:2]
+    for path in ("", "inquiry_cost", "org"):
+        page, errors = open_page(browser, f"{server}/{path}?lang={lang}", 390, 844, locale)
+        charts = page.locator("[data-testid=stPlotlyChart]")
+        for i in range(charts.count()):  # drawn once in view
+            charts.nth(i).scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
+        bad = page.evaluate(
+            """() => [...document.querySelectorAll(
+                 '[data-testid=stPlotlyChart] :is(.xtick, .x2tick, .ytick, .y2tick, .bartext) text,'
+                 + '[data-testid=stPlotlyChart] text.bartext')]
+               .filter(t => t.textContent.trim() && getComputedStyle(t).display !== 'none')
+               .map(t => [t.textContent, parseFloat(getComputedStyle(t).fontSize),
+                          t.getAttribute('transform') || ''])
+               .filter(([_, size, turn]) => size < 12 || /rotate\\((?!0[,)])/.test(turn))"""
+        )
+        assert bad == [], (path, bad)
+        wide = page.evaluate("document.querySelector('[data-testid=stMain]').scrollWidth")
+        assert wide <= 390, (path, wide)
+        page.screenshot(path=str(SHOTS / f"phone_charts_{path or 'overview'}_{lang}_390x844.png"))
+        assert not errors, errors
+        page.context.close()

@@ -32,3 +32,20 @@ def test_rounding_never_hides_a_change_of_a_tenth_of_a_percent():
             assert format_value(value, "currency", lang) != format_value(
                 value * 0.999, "currency", lang
             ), (value, lang)
+
+
+def test_category_names_wrap_rather_than_turn():
+    """A waterfall's steps on a phone get about 45 px each: names wrap into short lines."""
+    import plotly.graph_objects as go
+
+    from ecdata.figures import style, wrap_label
+
+    assert wrap_label("对比期理论询盘成本") == "对比期<br>理论询<br>盘成本"
+    assert wrap_label("推广费") == "推广费"
+    assert wrap_label("人力成本") == "人力<br>成本"
+    assert wrap_label("Inquiry cost, comparison") == "Inquiry<br>cost,<br>comparison"
+    fig = style(go.Figure(go.Waterfall(x=["对比期支付金额", "访客数"], y=[100, -5])))
+    assert list(fig.layout.xaxis.ticktext) == ["对比期<br>支付<br>金额", "访客数"]
+    assert fig.layout.xaxis.tickangle == 0 and fig.layout.uniformtext.minsize == 12
+    dates = style(go.Figure(go.Bar(x=["2026-11-02", "2026-11-09"], y=[1, 2])))
+    assert dates.layout.xaxis.ticktext is None  # plotly thins dates itself

@@ -6,7 +6,7 @@ st.set_page_config(page_title="ecdata", page_icon="📊", layout="wide")
 
 from ui.auth import current_user, gate  # noqa: E402
 from ui.sidebar import render_sidebar  # noqa: E402
-from ui.state import start_run, tr  # noqa: E402
+from ui.state import lang, start_run, tr  # noqa: E402
 
 start_run()  # opens the database (the demo company in an empty one), reads its version once
 pages = {
@@ -68,5 +68,13 @@ st.html(
     ".st-key-org_chart > * {min-width: 760px !important;}"
     "}</style>"
 )
+if lang() == "zh":
+    # Streamlit writes a search that matches no option in English only ("No results"):
+    # CSS puts our words in its place, as the Upload page does for the uploader's button.
+    st.html(
+        "<style>[role=listbox][data-empty=true] [role=option] span {font-size: 0}"
+        "[role=listbox][data-empty=true] [role=option] span::after"
+        f' {{content: "{tr("ui.no_results")}"; font-size: 1rem}}</style>'
+    )
 render_sidebar()
 page.run()

@@ -907,3 +907,23 @@ def test_a_phones_charts_keep_their_text_level_and_legible(server, browser, loca
         page.screenshot(path=str(SHOTS / f"phone_charts_{path or 'overview'}_{lang}_390x844.png"))
         assert not errors, errors
         page.context.close()
+
+
+def test_a_search_with_no_match_answers_in_chinese(server, browser):
+    """Streamlit answers a select box search that matches nothing with an English "No
+    results"; on a Chinese page the words shown are ours."""
+    page, errors = open_page(browser, f"{server}/upload?lang=zh")
+    box = page.locator("[data-testid=stMain] [data-testid=stSelectbox] input").first
+    box.click()
+    box.type("zzzz")
+    page.wait_for_selector("[role=listbox][data-empty=true] [role=option] span")
+    shown = page.evaluate(
+        """() => { const span = document.querySelector(
+                     '[role=listbox][data-empty=true] [role=option] span');
+                   return [getComputedStyle(span).fontSize,
+                           getComputedStyle(span, '::after').content]; }"""
+    )
+    assert shown == ["0px", '"没有匹配的选项"']
+    page.screenshot(path=str(SHOTS / "no_results_zh_1920x1080.png"))
+    assert not errors, errors
+    page.context.close()

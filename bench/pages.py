@@ -5,14 +5,23 @@ monthly costs, then for each page times a run with empty query caches (cold) and
 of further reruns (warm).
 
     .venv/bin/python bench/pages.py [--stores 50] [--days 2000] [--warm 5] [--db FILE]
-        [--pages overview explore] [--range last_52_weeks]
+        [--pages overview explore] [--range last_52_weeks] [--products 100000000]
+
+With `--products N`, N product-day rows (20 stores x 5,000 SKUs x as many days as it takes,
+ending on the store rows' last day) are written as one 生意参谋-style CSV per year and
+ingested through the CLI (`python -m ecdata ingest`), timed, with its peak memory; then the
+product queries the pages run (top products, the products that moved) are timed on their
+own, and the pages as usual.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -62,6 +71,85 @@ def build(path: Path, stores: int, days: int) -> int:
         return facts.num_rows
 
 
+PRODUCT_STORES, SKUS = 20, 5000
+
+
+def build_products(db: Path, rows: int, last_day: dt.date, folder: Path) -> None:
+    """`rows` product-day rows as yearly CSV downloads, ingested through the CLI."""
+    import duckdb
+
+    days = -(-rows // (PRODUCT_STORES * SKUS))
+    first = last_day - dt.timedelta(days=days - 1)
+    files, left = [], rows
+    con = duckdb.connect()
+    for start in range(0, days, 365):
+        n = min(365, days - start)
+        path = folder / f"商品效果_{start:05d}.csv"
+        take = min(left, n * PRODUCT_STORES * SKUS)
+        con.execute(f"""
+            COPY (
+              SELECT DATE '{first}' + CAST(d AS INTEGER) AS "统计日期", '店铺' || s AS "店铺",
+                     'SKU' || k AS "商品ID", '商品' || k AS "商品名称",
+                     (d * 7 + s * 13 + k * 31) % 90 AS "商品访客数",
+                     (d * 11 + s * 3 + k) % 200 AS "商品浏览量",
+                     (d + s + k) % 5 AS "支付买家数", (d + s + k) % 7 AS "支付件数",
+                     round(((d * 17 + s * 5 + k * 3) % 5000) / 3.0, 2) AS "支付金额"
+              FROM range({start}, {start + n}) r(d), range({PRODUCT_STORES}) t(s),
+                   range({SKUS}) u(k)
+              LIMIT {take}
+            ) TO '{path}' (HEADER, DELIMITER ',')""")
+        files.append(path)
+        left -= take
+    con.close()
+    size = sum(f.stat().st_size for f in files) / 2**30
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "ecdata", "ingest", "--db", str(db), "--max-mb", "1000000",
+         *map(str, files)],
+        cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(
+        f"ingested {rows:,} product-day rows ({len(files)} files, {size:.1f} GB) through the "
+        f"CLI in {seconds:.0f} s ({rows / seconds / 1e6:.2f}M rows/s), peak {peak:,.0f} MB"
+    )
+    for f in files:
+        f.unlink()
+
+
+def time_product_queries(db: Path, warm: int) -> None:
+    """The product queries the review (top 5) and Explore (top 50, movers) run, over the
+    latest week and the last 52 weeks, cold (first) and warm (median)."""
+    from ecdata.metrics.kpis import Filters
+    from ecdata.metrics.products import product_movers, product_table
+    from ecdata.store import Store
+    from ecdata.store.database import forget_remembered
+
+    with Store(db) as store:
+        cur = store.reader()
+        last = cur.execute("SELECT max(date_to) FROM product_facts").fetchall()[0][0]
+        for label, days in (("latest week", 7), ("52 weeks", 364)):
+            filters = Filters(date_from=last - dt.timedelta(days=days - 1), date_to=last)
+            for name, run in (
+                ("top 50", lambda f=filters: product_table(store.reader(), f, 50)),
+                ("movers", lambda f=filters: product_movers(store.reader(), f, "previous")),
+            ):
+                forget_remembered()
+                started = time.perf_counter()
+                run()
+                cold = time.perf_counter() - started
+                times = []
+                for _ in range(warm):
+                    started = time.perf_counter()
+                    run()
+                    times.append(time.perf_counter() - started)
+                print(
+                    f"products {name:<7} {label:<12} cold {cold:5.2f} s   "
+                    f"warm {statistics.median(times):5.2f} s"
+                )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--stores", type=int, default=50)
@@ -72,6 +160,9 @@ def main() -> None:
     parser.add_argument(
         "--db", type=Path, help="a database built earlier (kept; built here when missing)"
     )
+    parser.add_argument(
+        "--products", type=int, default=0, help="product-day rows to ingest (via the CLI)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ecdata-bench-") as tmp:
         db = args.db or Path(tmp) / "bench.duckdb"
@@ -79,6 +170,10 @@ def main() -> None:
             t0 = time.perf_counter()
             rows = build(db, args.stores, args.days)
             print(f"built {rows:,} store-day-channel rows in {time.perf_counter() - t0:.1f} s")
+        if args.products:
+            last_day = dt.date(2021, 1, 1) + dt.timedelta(days=args.days - 1)
+            build_products(db, args.products, last_day, Path(tmp))
+            time_product_queries(db, args.warm)
         os.environ["ECDATA_DB"] = str(db)
         os.environ["ECDATA_DEMO"] = "0"
         import streamlit as st
@@ -107,6 +202,9 @@ def main() -> None:
                 at.run()
                 warm.append(time.perf_counter() - start)
             print(f"{page:<24} {cold:>7.2f} {statistics.median(warm):>16.2f}", flush=True)
+        # What the pages cost the process serving them (the store, its caches, DuckDB's).
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak memory of this process (the pages' server): {peak:,.0f} MB")
 
 
 if __name__ == "__main__":

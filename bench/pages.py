@@ -6,6 +6,7 @@ of further reruns (warm).
 
     .venv/bin/python bench/pages.py [--stores 50] [--days 2000] [--warm 5] [--db FILE]
         [--pages overview explore] [--range last_52_weeks] [--products 100000000]
+    .venv-ducklake/bin/python bench/pages.py --lake --stores 500   # 10M rows: file vs lake
 
 With `--products N`, N product-day rows (20 stores x 5,000 SKUs x as many days as it takes,
 ending on the store rows' last day) are written as one 生意参谋-style CSV per year and
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import resource
 import statistics
@@ -33,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 PAGES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
 
 
-def build(path: Path, stores: int, days: int) -> int:
+def build(path, stores: int, days: int) -> int:
     from ecdata.store import STORE_DAILY, STORE_MONTHLY, Store
     from ecdata.store.batches import write_batch
 
@@ -74,7 +76,7 @@ def build(path: Path, stores: int, days: int) -> int:
 PRODUCT_STORES, SKUS = 20, 5000
 
 
-def build_products(db: Path, rows: int, last_day: dt.date, folder: Path) -> None:
+def build_products(db, rows: int, last_day: dt.date, folder: Path) -> None:
     """`rows` product-day rows as yearly CSV downloads, ingested through the CLI."""
     import duckdb
 
@@ -118,7 +120,7 @@ def build_products(db: Path, rows: int, last_day: dt.date, folder: Path) -> None
         f.unlink()
 
 
-def time_product_queries(db: Path, warm: int) -> None:
+def time_product_queries(db, warm: int) -> None:
     """The product queries the review (top 5) and Explore (top 50, movers) run, over the
     latest week and the last 52 weeks, cold (first) and warm (median)."""
     from ecdata.metrics.kpis import Filters
@@ -150,6 +152,111 @@ def time_product_queries(db: Path, warm: int) -> None:
                 )
 
 
+def time_pages(db: str, args) -> dict[str, tuple[float, float]]:
+    """Each page's cold run and median warm rerun on `db` (a file or a DuckLake), printed."""
+    os.environ["ECDATA_DB"] = db
+    os.environ["ECDATA_DEMO"] = "0"
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from ecdata.store.database import forget_remembered
+
+    print(f"{'page':<24} {'cold s':>7} {'warm s (median)':>16}")
+    pages = [p for p in PAGES if not args.pages or Path(p).stem in args.pages]
+    out = {}
+    for page in pages:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.query_params["lang"] = "en"
+        if args.range:
+            at.query_params["range"] = args.range
+        at.run()  # opens the store (cache_resource) once, as a running server would
+        at.switch_page(page)
+        st.cache_data.clear()
+        forget_remembered()  # the engine's own memory of KPI answers, too
+        start = time.perf_counter()
+        at.run()
+        cold = time.perf_counter() - start
+        assert not at.exception, at.exception
+        warm = []
+        for _ in range(args.warm):
+            start = time.perf_counter()
+            at.run()
+            warm.append(time.perf_counter() - start)
+        out[page] = (cold, statistics.median(warm))
+        print(f"{page:<24} {cold:>7.2f} {out[page][1]:>16.2f}", flush=True)
+    # What the pages cost the process serving them (the store, its caches, DuckDB's).
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of this process (the pages' server): {peak:,.0f} MB")
+    return out
+
+
+def _postgres_bin(name: str) -> str:
+    import glob
+    import shutil
+
+    found = shutil.which(name) or sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    if not found:
+        raise SystemExit(f"{name} not found: install PostgreSQL (apt-get install postgresql)")
+    return found if isinstance(found, str) else found[-1]
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    """initdb and pg_ctl refuse to run as root: as the postgres user then."""
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+def lake_against_file(args, folder: Path) -> None:
+    """The same pages on a fresh embedded file and on a fresh DuckLake in a private
+    PostgreSQL, each in its own process, and the ratio of each figure."""
+    import shutil
+    import socket
+
+    pg = Path(tempfile.mkdtemp(prefix="ecdata-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(pg, "postgres")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    run = dict(check=True, capture_output=True)
+    subprocess.run(_as_postgres([_postgres_bin("initdb"), "-D", f"{pg}/data", "-A", "trust",
+                                 "-U", "ec"]), **run)  # fmt: skip
+    subprocess.run(_as_postgres([_postgres_bin("pg_ctl"), "-D", f"{pg}/data", "-o",
+                                 f"-p {port} -k {pg} -h 127.0.0.1", "-l", f"{pg}/log", "-w",
+                                 "start"]), **run)  # fmt: skip
+    conninfo = f"host=127.0.0.1 port={port} user=ec"
+    try:
+        subprocess.run(["psql", f"{conninfo} dbname=postgres", "-q", "-c",
+                        "CREATE DATABASE bench"], **run)  # fmt: skip
+        targets = {
+            "embedded file": str(folder / "bench.duckdb"),
+            "DuckLake on PostgreSQL": f"ducklake:postgres:{conninfo} dbname=bench",
+        }
+        results = {}
+        for label, target in targets.items():
+            print(f"== {label}", flush=True)
+            child = [sys.executable, __file__, "--db", target, "--json", str(folder / "r.json"),
+                     "--stores", str(args.stores), "--days", str(args.days),
+                     "--warm", str(args.warm)]  # fmt: skip
+            if args.pages:
+                child += ["--pages", *args.pages]
+            if args.range:
+                child += ["--range", args.range]
+            env = {**os.environ, "ECDATA_DATA_PATH": str(folder / "lake-data")}
+            subprocess.run(child, check=True, env=env)
+            results[label] = json.loads((folder / "r.json").read_text())
+        file_, lake = results.values()
+        print(f"{'page':<24} {'cold file':>9} {'cold lake':>9} {'ratio':>6} "
+              f"{'warm file':>9} {'warm lake':>9} {'ratio':>6}")  # fmt: skip
+        for page, (cold, warm) in file_.items():
+            lcold, lwarm = lake[page]
+            print(f"{page:<24} {cold:>9.2f} {lcold:>9.2f} {lcold / cold:>6.2f} "
+                  f"{warm:>9.2f} {lwarm:>9.2f} {lwarm / warm:>6.2f}")  # fmt: skip
+    finally:
+        subprocess.run(_as_postgres([_postgres_bin("pg_ctl"), "-D", f"{pg}/data", "-m", "fast",
+                                     "stop"]), capture_output=True)  # fmt: skip
+        shutil.rmtree(pg, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--stores", type=int, default=50)
@@ -158,15 +265,25 @@ def main() -> None:
     parser.add_argument("--pages", nargs="+", help="only these pages (e.g. overview)")
     parser.add_argument("--range", default=None, help="a range preset, e.g. last_52_weeks")
     parser.add_argument(
-        "--db", type=Path, help="a database built earlier (kept; built here when missing)"
+        "--db", help="a database built earlier (kept; built here when missing), or a DuckLake"
     )
     parser.add_argument(
         "--products", type=int, default=0, help="product-day rows to ingest (via the CLI)"
     )
+    parser.add_argument(
+        "--lake",
+        action="store_true",
+        help="the pages on an embedded file and on DuckLake + PostgreSQL, and their ratio "
+        "(run with .venv-ducklake/bin/python: DuckLake needs duckdb 1.5)",
+    )
+    parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)  # a child's results
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ecdata-bench-") as tmp:
-        db = args.db or Path(tmp) / "bench.duckdb"
-        if not db.exists():
+        if args.lake:
+            lake_against_file(args, Path(tmp))
+            return
+        db = args.db or str(Path(tmp) / "bench.duckdb")
+        if db.startswith("ducklake:") or not Path(db).exists():
             t0 = time.perf_counter()
             rows = build(db, args.stores, args.days)
             print(f"built {rows:,} store-day-channel rows in {time.perf_counter() - t0:.1f} s")
@@ -174,37 +291,9 @@ def main() -> None:
             last_day = dt.date(2021, 1, 1) + dt.timedelta(days=args.days - 1)
             build_products(db, args.products, last_day, Path(tmp))
             time_product_queries(db, args.warm)
-        os.environ["ECDATA_DB"] = str(db)
-        os.environ["ECDATA_DEMO"] = "0"
-        import streamlit as st
-        from streamlit.testing.v1 import AppTest
-
-        from ecdata.store.database import forget_remembered
-
-        print(f"{'page':<24} {'cold s':>7} {'warm s (median)':>16}")
-        pages = [p for p in PAGES if not args.pages or Path(p).stem in args.pages]
-        for page in pages:
-            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-            at.query_params["lang"] = "en"
-            if args.range:
-                at.query_params["range"] = args.range
-            at.run()  # opens the store (cache_resource) once, as a running server would
-            at.switch_page(page)
-            st.cache_data.clear()
-            forget_remembered()  # the engine's own memory of KPI answers, too
-            start = time.perf_counter()
-            at.run()
-            cold = time.perf_counter() - start
-            assert not at.exception, at.exception
-            warm = []
-            for _ in range(args.warm):
-                start = time.perf_counter()
-                at.run()
-                warm.append(time.perf_counter() - start)
-            print(f"{page:<24} {cold:>7.2f} {statistics.median(warm):>16.2f}", flush=True)
-        # What the pages cost the process serving them (the store, its caches, DuckDB's).
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"peak memory of this process (the pages' server): {peak:,.0f} MB")
+        results = time_pages(db, args)
+        if args.json:
+            args.json.write_text(json.dumps(results))
 
 
 if __name__ == "__main__":

@@ -341,8 +341,10 @@ def field_editor(headers, fields, key: str, options: list[str], label) -> dict[s
     """Each column of a file and the field it holds, editable (a field by its name in the
     page's language, '' never read); returns column -> field as edited."""
     ignore = tr("up.ignore")
+    # A column read as nothing is a value of its own: an empty cell showed a raw "None".
+    unread = "-"
     edited = st.data_editor(
-        pd.DataFrame({tr("up.column"): headers, tr("up.field"): fields}),
+        pd.DataFrame({tr("up.column"): headers, tr("up.field"): [f or unread for f in fields]}),
         key=key,
         hide_index=True,
         width="stretch",
@@ -350,12 +352,14 @@ def field_editor(headers, fields, key: str, options: list[str], label) -> dict[s
         column_config={
             tr("up.field"): st.column_config.SelectboxColumn(
                 tr("up.field"),
-                options=["", *options],
-                format_func=lambda f: label(f) if f else ignore,
+                options=[unread, *options],
+                format_func=lambda f: ignore if f in (unread, "") else label(f),
+                required=True,
             )
         },
     )
-    return dict(zip(edited[tr("up.column")], edited[tr("up.field")].fillna("")))
+    chosen = edited[tr("up.field")].fillna(unread).replace(unread, "")
+    return dict(zip(edited[tr("up.column")], chosen))
 
 
 def mapping_editor(upload, parsed, override_key) -> None:

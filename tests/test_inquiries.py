@@ -376,7 +376,7 @@ def test_the_mixture_on_the_page_the_meeting_the_report_and_the_cli(mixture, app
 
 def test_team_kpis_growth_reads_inquiries_and_quality_from_the_ledger(store):
     from ecdata.team.files import read_team_file, save_team_file
-    from ecdata.team.scoring import evaluate_month
+    from ecdata.team.scoring import evaluate_month, score_trend
 
     roster = f"工号,姓名,岗位,店铺\nA1,Lucy,业务员,{SHOP}\nA2,Tom,业务员,{SHOP}\n"
     save_team_file(store, read_team_file(roster.encode(), "花名册.csv"))
@@ -395,6 +395,9 @@ def test_team_kpis_growth_reads_inquiries_and_quality_from_the_ledger(store):
     parts = scores.set_index("person_id")
     assert parts.loc["A1", "inquiry_quality"] == pytest.approx(1.0)
     assert parts.loc["A1", "inquiry_completion"] == pytest.approx(3 / 4)
+    # The score trend (which asks once which months the ledger has) scores the same.
+    trend = score_trend(store.reader(), "growth").set_index("person_id")
+    assert trend.loc["A1", "score"] == pytest.approx(parts.loc["A1", "score"])
 
 
 def test_a_list_nobody_recognises_is_mapped_once_and_then_read(store):

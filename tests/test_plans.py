@@ -23,7 +23,7 @@ from ecdata.team.plans import (
     read_plan_file,
     save_plan_file,
 )
-from ecdata.team.scoring import Schemes, StartScheme, evaluate_month
+from ecdata.team.scoring import Schemes, StartScheme, evaluate_month, score_trend
 
 NOV = dt.date(2026, 11, 1)
 SEEN_ON = dt.date(2026, 11, 26)  # the day the plan is looked at
@@ -127,6 +127,9 @@ def test_completion_quality_and_the_start_score_from_the_plan(team):
     _, scores, _ = evaluate_month(team.reader(), NOV, "start", late_half)
     # 0.7 × (0.5 × 62.5 + 0.5 × 80) + 26.1 = 49.875 + 26.1
     assert scores.set_index("person_id").loc["C02", "score"] == pytest.approx(75.975)
+    # The score trend (which asks once which months have plans) reads the same plan.
+    trend = score_trend(team.reader(), "start").set_index(["month", "person_id"])
+    assert trend.loc[(NOV, "C02"), "score"] == pytest.approx(71.6)
 
 
 def test_a_typed_task_completion_wins_and_says_so(team):

@@ -165,7 +165,7 @@ def wrap_label(text: str, cjk: int = 3, latin: int = 11) -> str:
     return "<br>".join(out) or text
 
 
-def _wrapped_categories(fig: go.Figure) -> None:
+def _wrapped_categories(fig: go.Figure, two_lines: bool = False) -> None:
     """A few category names on the x axis (waterfall steps, departments) wrap onto lines
     instead of turning; dates and long lists keep plotly's own thinning of ticks."""
     names: list[str] = []
@@ -180,7 +180,10 @@ def _wrapped_categories(fig: go.Figure) -> None:
                 names.append(x)
     if not names or len(names) > 12 or any(_DAY_LABEL.match(n) for n in names):
         return
-    wrapped = [wrap_label(n) for n in names]
+    if two_lines:
+        wrapped = [wrap_label(n, cjk=max(4, -(-len(n) // 2)), latin=12) for n in names]
+    else:
+        wrapped = [wrap_label(n) for n in names]
     if wrapped != names:
         fig.update_xaxes(tickmode="array", tickvals=names, ticktext=wrapped)
 
@@ -221,7 +224,9 @@ def style(fig: go.Figure, height: int = 420, title: str | None = None) -> go.Fig
         # left out, and the hover still gives it.
         uniformtext=dict(minsize=12, mode="hide"),
     )
-    _wrapped_categories(fig)
+    # Pages wrap names short for phones; the meeting's screens (type scaled up, 1920 px
+    # wide) on at most two lines: three lines of 24 px type squashed their plots.
+    _wrapped_categories(fig, two_lines=scale > 1.0)
     # Streamlit's chart theme sets its own (12.75 px) tick and axis-title type: ours wins.
     axis_type = dict(tickfont_size=round(15 * scale), title_font_size=round(16 * scale))
     # Tick labels stay level (a phone rotated them 30-90°): plotly thins category and date
@@ -393,7 +398,9 @@ def waterfall(
     # From zero, with its scale written: a 2% change is a small step beside ¥1.8M, and its
     # label says how much; a cut axis would draw it as a cliff.
     fig.update_yaxes(rangemode="tozero", showticklabels=True, showgrid=True)
-    return style(fig, 400, title)
+    # Taller when the type is (the meeting's screens): its margins grow with the type, and
+    # at 400 px the plot between them was 70 px tall.
+    return style(fig, round(400 * min(type_scale(), 1.4)), title)
 
 
 def stacked_bars(

@@ -49,3 +49,9 @@ def test_category_names_wrap_rather_than_turn():
     assert fig.layout.xaxis.tickangle == 0 and fig.layout.uniformtext.minsize == 12
     dates = style(go.Figure(go.Bar(x=["2026-11-02", "2026-11-09"], y=[1, 2])))
     assert dates.layout.xaxis.ticktext is None  # plotly thins dates itself
+    # The meeting's screens (type scaled up, 1920 px wide): at most two lines.
+    from ecdata.figures import styled
+
+    with styled("zh", 1.6):
+        shared = style(go.Figure(go.Waterfall(x=["对比期理论询盘成本", "访客数"], y=[9, -1])))
+    assert list(shared.layout.xaxis.ticktext) == ["对比期理论<br>询盘成本", "访客数"]

@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import pyarrow.parquet as pq
+
 from ecdata.i18n import Message, Refusal
 from ecdata.ingest import headers as hd
 from ecdata.ingest.parsed import ParsedExport
@@ -246,10 +248,11 @@ def commit(store: Store, parsed: ParsedExport) -> IngestOutcome:
 
 
 def _file_stores(parsed: ParsedExport) -> list[str]:
-    staged = parsed.staged
-    if staged is None or "store" not in staged.column_names:
+    """The stores a parsed file's facts go to (its store column alone is read)."""
+    if parsed.staged_file is None or "store" not in pq.read_schema(parsed.staged_file).names:
         return []
-    return sorted({s for s in staged.column("store").to_pylist() if s is not None})
+    stores = pq.read_table(parsed.staged_file, columns=["store"]).column("store")
+    return sorted({s for s in stores.to_pylist() if s is not None})
 
 
 def _currency_refusal(store: Store, parsed: ParsedExport) -> Message | None:

@@ -68,13 +68,31 @@ st.html(
     ".st-key-org_chart > * {min-width: 760px !important;}"
     "}</style>"
 )
+# Streamlit's own tooltips of a table's toolbar, by the button's (English) label.
+TOOLBAR_TIPS = {
+    "Show/hide columns": "ui.tip_columns",
+    "Download as CSV": "ui.tip_download",
+    "Search": "ui.tip_search",
+    "Fullscreen": "ui.tip_fullscreen",
+    "Close fullscreen": "ui.tip_close_fullscreen",
+}
 if lang() == "zh":
-    # Streamlit writes a search that matches no option in English only ("No results"):
-    # CSS puts our words in its place, as the Upload page does for the uploader's button.
+    # Streamlit writes a search that matches no option ("No results") and the tooltips of a
+    # table's toolbar in English only: CSS puts our words in their place, as the Upload page
+    # does for the uploader's button. A tooltip shows for the one button hovered.
+    tips = "".join(
+        f'body:has([data-testid=stElementToolbar] button[aria-label="{label}"]:hover)'
+        " [role=tooltip] [data-testid=stTooltipContent] p::after"
+        f' {{content: "{tr(key)}"; font-size: 0.875rem}}'
+        for label, key in TOOLBAR_TIPS.items()
+    )
     st.html(
         "<style>[role=listbox][data-empty=true] [role=option] span {font-size: 0}"
         "[role=listbox][data-empty=true] [role=option] span::after"
-        f' {{content: "{tr("ui.no_results")}"; font-size: 1rem}}</style>'
+        f' {{content: "{tr("ui.no_results")}"; font-size: 1rem}}'
+        "body:has([data-testid=stElementToolbar] button:hover)"
+        " [role=tooltip] [data-testid=stTooltipContent] p {font-size: 0}"
+        f"{tips}</style>"
     )
 render_sidebar()
 page.run()

@@ -927,3 +927,33 @@ def test_a_search_with_no_match_answers_in_chinese(server, browser):
     page.screenshot(path=str(SHOTS / "no_results_zh_1920x1080.png"))
     assert not errors, errors
     page.context.close()
+
+
+def test_a_tables_toolbar_tips_are_chinese_on_a_chinese_page(server, browser):
+    """Streamlit writes a table toolbar's tooltips in English only; on a Chinese page the
+    tip shown for the hovered button is ours."""
+    page, errors = open_page(browser, f"{server}/upload?lang=zh")
+    page.locator("[data-testid=stDataFrame]").first.hover()
+    toolbar = page.locator("[data-testid=stElementToolbar]").first
+    shown = []
+    for i in range(toolbar.locator("button").count()):
+        toolbar.locator("button").nth(i).hover()
+        page.wait_for_selector("[role=tooltip] [data-testid=stTooltipContent] p")
+        page.wait_for_timeout(300)
+        shown.append(
+            page.evaluate(
+                """() => { const p = document.querySelector(
+                             '[role=tooltip] [data-testid=stTooltipContent] p');
+                           return [getComputedStyle(p).fontSize,
+                                   getComputedStyle(p, '::after').content]; }"""
+            )
+        )
+    assert shown == [
+        ["0px", '"显示/隐藏列"'],
+        ["0px", '"下载为 CSV"'],
+        ["0px", '"搜索"'],
+        ["0px", '"全屏"'],
+    ]
+    page.screenshot(path=str(SHOTS / "table_tips_zh_1920x1080.png"))
+    assert not errors, errors
+    page.context.close()

@@ -884,9 +884,9 @@ def test_a_phone_sees_sales_inquiries_and_inquiry_cost_first(server, browser, lo
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
 def test_a_phones_charts_keep_their_text_level_and_legible(server, browser, locale):
     """At 390x844 no chart's tick or bar text is turned or under 12 px, and nothing makes
-    the page itself scroll sideways (the org chart scrolls inside its own card)."""
+    the page itself scroll sideways (the org chart and tables scroll inside their cards)."""
     lang = locale[:2]
-    for path in ("", "inquiry_cost", "org"):
+    for path in PAGES.values():
         page, errors = open_page(browser, f"{server}/{path}?lang={lang}", 390, 844, locale)
         charts = page.locator("[data-testid=stPlotlyChart]")
         for i in range(charts.count()):  # drawn once in view

@@ -174,11 +174,18 @@ def _wrapped_categories(fig: go.Figure, two_lines: bool = False) -> None:
         if xs is None or getattr(trace, "orientation", None) == "h":
             continue
         for x in xs:
+            if isinstance(x, dt.date | pd.Timestamp):
+                x = x.isoformat()
             if not isinstance(x, str):
                 return
             if x not in names:
                 names.append(x)
-    if not names or len(names) > 12 or any(_DAY_LABEL.match(n) for n in names):
+    if names and any(_DAY_LABEL.match(n) for n in names):
+        # Periods (2026-11-09): plotly labels every category, turning them when they do not
+        # fit; level, a phone has room for four (the hover names each point).
+        fig.update_xaxes(nticks=4)
+        return
+    if not names or len(names) > 12:
         return
     if two_lines:
         wrapped = [wrap_label(n, cjk=max(4, -(-len(n) // 2)), latin=12) for n in names]
@@ -378,15 +385,21 @@ def waterfall(
 ) -> go.Figure:
     """From one total to another through the parts between: steps are (label, value,
     'absolute' | 'relative' | 'total'); green for a part that helps, red for one that hurts
-    (a cost going up hurts: up_is_good=False)."""
+    (a cost going up hurts: up_is_good=False). The steps run down the side, bars across:
+    each name has the width of the chart (a phone gave seven upright steps 43 px each, and
+    "Management cost" did not fit)."""
     up, down = (GOOD, BAD) if up_is_good else (BAD, GOOD)
     fig = go.Figure(
         go.Waterfall(
-            x=[label for label, _, _ in steps],
-            y=[value for _, value, _ in steps],
+            orientation="h",
+            y=[label for label, _, _ in steps],
+            x=[value for _, value, _ in steps],
             measure=[kind for _, _, kind in steps],
             text=texts,
-            textposition="outside",
+            # The totals' numbers inside their long bars, the steps' beside them: a phone's
+            # plot has no room beyond a total for "¥1,856,697".
+            textposition=["outside" if kind == "relative" else "inside" for _, _, kind in steps],
+            insidetextanchor="end",
             textfont=dict(size=round(17 * type_scale())),
             cliponaxis=False,
             increasing=dict(marker=dict(color=up)),
@@ -396,11 +409,18 @@ def waterfall(
         )
     )
     # From zero, with its scale written: a 2% change is a small step beside ¥1.8M, and its
-    # label says how much; a cut axis would draw it as a cliff.
-    fig.update_yaxes(rangemode="tozero", showticklabels=True, showgrid=True)
-    # Taller when the type is (the meeting's screens): its margins grow with the type, and
-    # at 400 px the plot between them was 70 px tall.
-    return style(fig, round(400 * min(type_scale(), 1.4)), title)
+    # label says how much; a cut axis would draw it as a cliff. Room beyond the longest bar
+    # for its number; the first step on top.
+    running, lowest, highest = 0.0, 0.0, 0.0
+    for _, value, kind in steps:  # a 'total' step shows the running sum
+        running = (
+            value if kind == "absolute" else running + value if kind == "relative" else running
+        )
+        lowest, highest = min(lowest, running), max(highest, running)
+    fig.update_xaxes(range=[1.4 * lowest, 1.4 * highest or 1.0], showgrid=True)
+    fig.update_yaxes(autorange="reversed")
+    height = round((110 + 52 * len(steps)) * min(type_scale(), 1.4))
+    return style(fig, height, title)
 
 
 def stacked_bars(

@@ -902,6 +902,19 @@ def test_a_phones_charts_keep_their_text_level_and_legible(server, browser, loca
                .filter(([_, size, turn]) => size < 12 || /rotate\\((?!0[,)])/.test(turn))"""
         )
         assert bad == [], (path, bad)
+        # Level labels side by side never overlap.
+        overlaps = page.evaluate(
+            """() => [...document.querySelectorAll('[data-testid=stPlotlyChart] .xaxislayer-above')]
+               .map(layer => [...layer.querySelectorAll('.xtick text')]
+                 .filter(t => t.textContent.trim())
+                 .map(t => { const r = t.getBoundingClientRect();
+                             return [r.left, r.right, t.textContent]; })
+                 .sort((a, b) => a[0] - b[0]))
+               .flatMap(ticks => ticks.slice(1)
+                 .filter((t, i) => t[0] < ticks[i][1] - 1)
+                 .map((t, i) => [ticks[i][2], t[2]]))"""
+        )
+        assert overlaps == [], (path, overlaps)
         wide = page.evaluate("document.querySelector('[data-testid=stMain]').scrollWidth")
         assert wide <= 390, (path, wide)
         page.screenshot(path=str(SHOTS / f"phone_charts_{path or 'overview'}_{lang}_390x844.png"))

@@ -106,7 +106,7 @@ def test_the_weekly_review_draws_both_equations_with_parts_that_add_up(db):
         if json.loads(c.proto.spec)["data"][0]["type"] == "waterfall"
     ]
     assert len(falls) == 2
-    sales, cost = (plotly_values(f["data"][0]["y"]) for f in falls)
+    sales, cost = (plotly_values(f["data"][0]["x"]) for f in falls)  # bars lie across
     with Store(db) as store:
         now = totals(
             store.reader(), Filters(date_from=dt.date(2026, 11, 9), date_to=dt.date(2026, 11, 15))

@@ -165,9 +165,9 @@ def wrap_label(text: str, cjk: int = 3, latin: int = 11) -> str:
     return "<br>".join(out) or text
 
 
-def _wrapped_categories(fig: go.Figure, two_lines: bool = False) -> None:
-    """A few category names on the x axis (waterfall steps, departments) wrap onto lines
-    instead of turning; dates and long lists keep plotly's own thinning of ticks."""
+def _level_x_ticks(fig: go.Figure, two_lines: bool = False) -> None:
+    """Level x labels that fit: periods thinned to four, a few category names wrapped onto
+    short lines (at most two with `two_lines`); long lists of names are left as they are."""
     names: list[str] = []
     for trace in fig.data:
         xs = getattr(trace, "x", None)
@@ -233,7 +233,7 @@ def style(fig: go.Figure, height: int = 420, title: str | None = None) -> go.Fig
     )
     # Pages wrap names short for phones; the meeting's screens (type scaled up, 1920 px
     # wide) on at most two lines: three lines of 24 px type squashed their plots.
-    _wrapped_categories(fig, two_lines=scale > 1.0)
+    _level_x_ticks(fig, two_lines=scale > 1.0)
     # Streamlit's chart theme sets its own (12.75 px) tick and axis-title type: ours wins.
     axis_type = dict(tickfont_size=round(15 * scale), title_font_size=round(16 * scale))
     # Tick labels stay level (a phone rotated them 30-90°): plotly thins category and date

@@ -1,6 +1,5 @@
 """Team KPIs: each person's score under the team's scheme, with its parts, and the pay."""
 
-import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -157,16 +156,13 @@ def scheme_editor(schemes: Schemes) -> Schemes:
             late_credit = cols[4].number_input(
                 tr("tk.late_credit"), 0.0, 1.0, s.late_task_credit, 0.1, key="w_late_credit"
             )
-            schemes = dataclasses.replace(
-                schemes,
-                start=dataclasses.replace(
-                    s,
-                    results_weight=weights[0],
-                    supervisor_weight=weights[1],
-                    peer_weight=weights[2],
-                    task_share_of_results=weights[3],
-                    late_task_credit=late_credit,
-                ),
+            schemes = schemes.changed(
+                "start",
+                results_weight=weights[0],
+                supervisor_weight=weights[1],
+                peer_weight=weights[2],
+                task_share_of_results=weights[3],
+                late_task_credit=late_credit,
             )
         elif stage == "growth":
             left_col, right_col = st.columns(2)
@@ -184,13 +180,10 @@ def scheme_editor(schemes: Schemes) -> Schemes:
                     "bonus_tiers",
                     view.currency or "¥",  # pay is in the stores' currency
                 )
-            schemes = dataclasses.replace(
-                schemes,
-                growth=dataclasses.replace(
-                    schemes.growth,
-                    bonus_tiers=bonus or schemes.growth.bonus_tiers,
-                    weights=weights or schemes.growth.weights,
-                ),
+            schemes = schemes.changed(
+                "growth",
+                bonus_tiers=bonus or schemes.growth.bonus_tiers,
+                weights=weights or schemes.growth.weights,
             )
         else:
             left_col, mid_col, right_col = st.columns(3)
@@ -214,14 +207,11 @@ def scheme_editor(schemes: Schemes) -> Schemes:
                     0.05,
                     key="collaborator_share",
                 )
-            schemes = dataclasses.replace(
-                schemes,
-                mature=dataclasses.replace(
-                    schemes.mature,
-                    commission_tiers=commission or schemes.mature.commission_tiers,
-                    tenure_tiers=tenure or schemes.mature.tenure_tiers,
-                    collaborator_share=share,
-                ),
+            schemes = schemes.changed(
+                "mature",
+                commission_tiers=commission or schemes.mature.commission_tiers,
+                tenure_tiers=tenure or schemes.mature.tenure_tiers,
+                collaborator_share=share,
             )
         save_col, undo_col = st.columns(2)
         try:

@@ -23,6 +23,12 @@ from ecdata.store.batches import (
     write_batch,
 )
 from ecdata.store.database import ACTOR, check_company_wide
+from ecdata.store.settings import (
+    currency_symbol,
+    set_store_currency,
+    stated_currencies,
+    store_currency_sql,
+)
 
 
 @dataclass(frozen=True)
@@ -260,8 +266,6 @@ def _currency_refusal(store: Store, parsed: ParsedExport) -> Message | None:
     stores in that currency, or to new ones: its amounts are never summed as another's."""
     if parsed.currency is None:
         return None
-    from ecdata.store.settings import store_currency_sql
-
     cur = store.reader()
     try:
         current = dict(cur.execute(store_currency_sql()).fetchall())
@@ -288,8 +292,6 @@ def _keep_stated_currency(store: Store, parsed: ParsedExport) -> None:
     would be wrong for them."""
     if parsed.currency is None or parsed.currency == parsed.platform.currency:
         return
-    from ecdata.store.settings import set_store_currency, stated_currencies
-
     stated = stated_currencies(store)
     for name in _file_stores(parsed):
         if name not in stated:
@@ -353,8 +355,6 @@ def file_platform(data: bytes, file_name: str, profiles: tuple[Profile, ...] = (
         return detect_platform(headers)
     # A currency the header states (Meta's 'Amount spent (CNY)') is the file's, not the
     # platform's default: the picker offers that currency's stores.
-    from ecdata.store.settings import currency_symbol
-
     stated = [col.currency for h in headers if (col := profile.column(h)) and col.currency]
     symbol = currency_symbol(stated[0]) if stated else None
     platform = profile.file_platform

@@ -101,6 +101,13 @@ class Schemes:
     mature: MatureScheme = field(default_factory=MatureScheme)
     pay: PaySettings = field(default_factory=PaySettings)
 
+    def changed(self, stage: str, **settings) -> Schemes:
+        """These schemes with `settings` changed in the scheme of `stage` (start, growth,
+        mature): what the Team KPIs editors hand on."""
+        return dataclasses.replace(
+            self, **{stage: dataclasses.replace(getattr(self, stage), **settings)}
+        )
+
 
 def _num(value) -> float:
     return 0.0 if value is None or pd.isna(value) else float(value)

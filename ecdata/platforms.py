@@ -27,6 +27,9 @@ class Platform:
     # An ad platform whose spend the store files of this other platform already include
     # (Alimama's plans are inside 生意参谋's 推广花费): its report is a breakdown, not more.
     spend_also_in: str = ""
+    # The marketplace whose stores its files belong to (赤兔 and 万相台 to Taobao stores);
+    # "" for tools any store uses (GA4, Meta Ads, monthly costs).
+    marketplace: str = ""
 
     def label(self, lang: str = "zh") -> str:
         return self.label_zh if lang == "zh" else self.label_en
@@ -49,6 +52,7 @@ def platform_markers() -> list[tuple[str, Platform]]:
                     r["channel"],
                     r["currency"],
                     r["spend_also_in"],
+                    r["marketplace"],
                 ),
             )
             for r in csv.DictReader(f)
@@ -67,3 +71,12 @@ def platform_label(code: str | None, lang: str) -> str:
 def spend_overlaps() -> list[tuple[str, str]]:
     """(ad platform, store-file platform whose spend already includes it), each pair once."""
     return sorted({(p.platform, p.spend_also_in) for _, p in platform_markers() if p.spend_also_in})
+
+
+def marketplace_of(code: str | None, declared: tuple[Platform, ...] = ()) -> str:
+    """The marketplace of a platform code as stored with a batch; "" when it belongs to
+    none (GA4, demo data, a team's own sheet)."""
+    for p in (*(p for _, p in platform_markers()), *declared):
+        if p.platform == code:
+            return p.marketplace
+    return ""

@@ -21,6 +21,7 @@ from ecdata.ingest.upload import (
     remember_mapping,
     save_team_profiles,
     store_fits,
+    store_marketplaces,
     stores_by_platform,
     team_profiles,
 )
@@ -144,17 +145,21 @@ def file_store_picker(upload, store_name, known_stores, several: bool) -> str | 
         parsed_cache[key] = file_platform(upload.getvalue(), upload.name, team_profiles(store))
     platform = parsed_cache[key]
     currencies = query(store_currencies)
+    markets = query(store_marketplaces)
 
     def fits(name: str | None) -> bool:
-        return bool(name) and store_fits(name, platform, currencies)
+        return bool(name) and store_fits(name, platform, currencies, markets)
 
     named = store_in_name(upload.name, known_stores)
-    default = named if fits(named) else store_name if fits(store_name) else None
+    same = [s for s in stores_by_platform(reader(), platform) if s in known_stores and fits(s)]
+    # The store its name says, else the form's choice, else the one store its platform's
+    # files went to so far.
+    only_one = same[0] if len(same) == 1 else None
+    default = next((s for s in (named, store_name, only_one) if fits(s)), None)
     if not several and default == store_name:
         return store_name
     # Its platform's stores first, then the others in its currency, then the rest; a store
     # typed above that has no data yet is offered too.
-    same = [s for s in stores_by_platform(reader(), platform) if s in known_stores and fits(s)]
     fitting = same + [s for s in known_stores if fits(s) and s not in same]
     if store_name and store_name not in known_stores and fits(store_name):
         fitting.insert(0, store_name)

@@ -119,6 +119,38 @@ def test_the_upload_page_picks_stores_per_file_and_renames_them(db):
         assert names == {"京东自营店", "天猫旗舰店", "抖音旗舰店"}
 
 
+def test_a_file_is_never_defaulted_onto_a_store_of_another_marketplace(db, tmp_path):
+    """Both stores sell in ¥: a 京东商智 file goes to the JD store, a 赤兔 report to the
+    Taobao store the form names, a file of a tool any store uses (monthly costs) too."""
+    from helpers import app
+
+    from ecdata.store import Store
+
+    with Store(db) as store:
+        load(store, tmp_path, "sycm.csv", "统计日期,访客数,支付金额\n2026-11-02,100,1000\n", "天猫旗舰店")  # fmt: skip
+        load(store, tmp_path, "jd.csv", "日期,访客数,成交客户数,成交金额\n2026-11-02,90,9,900\n", "京东自营店")  # fmt: skip
+    at = app(lang="zh")
+    at.switch_page("pages/upload.py").run()
+    at.selectbox(key="up_store_pick_zh").set_value("天猫旗舰店").run()
+    jd = "日期,访客数,成交客户数,成交金额\n2026-11-03,80,8,800\n".encode()
+    chitu = "日期,旺旺,询单人数,询单->最终付款人数\n2026-11-03,小美,20,5\n".encode()
+    costs = "月份,人力成本\n2026-11,3000\n".encode()
+    at.file_uploader[0].upload("商智.csv", jd, "text/csv")
+    at.file_uploader[0].upload("赤兔.csv", chitu, "text/csv")
+    at.file_uploader[0].upload("成本.csv", costs, "text/csv").run()
+    assert not at.exception
+    picks = {s.label: s for s in at.selectbox if s.key and s.key.startswith("store_")}
+    jd_pick = next(s for label, s in picks.items() if "京东商智" in label)
+    assert jd_pick.value == "京东自营店"  # the one JD store, not the form's Taobao store
+    assert jd_pick.options[0] == "京东自营店"
+    chitu_pick = next(s for label, s in picks.items() if "赤兔" in label)
+    assert chitu_pick.value == "天猫旗舰店"
+    assert "京东自营店" not in chitu_pick.options[:1]
+    # Picked by hand onto the other marketplace's store: the page warns.
+    jd_pick.set_value("天猫旗舰店").run()
+    assert any("天猫旗舰店" in w.value and "别的平台" in w.value for w in at.warning)
+
+
 def test_a_stores_currency_can_be_stated_when_its_platform_default_is_wrong(store, tmp_path):
     """An Amazon UK business report: Amazon's default is $, the store sells in £."""
     from ecdata.metrics.review import store_currencies

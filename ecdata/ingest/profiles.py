@@ -9,7 +9,8 @@ profile knows is read by the generic profile: the alias table alone.
 A platform file:
 
     platform = "shopify"     # platforms.csv id (its label, currency, ad channel), or a new
-    label_zh = "Shopify"     # platform's: label_zh, label_en, currency, channel
+    label_zh = "Shopify"     # platform's: label_zh, label_en, currency, channel, and the
+                             # marketplace its files' stores are on (store picker defaults)
     [signs]                                    # how every report of the platform signs a field
     refunds = "negated"
 
@@ -169,6 +170,8 @@ class Profile:
         if all(p.platform != q.platform for _, q in platform_markers()):
             lines += [f"label_zh = {_q(p.label_zh)}", f"label_en = {_q(p.label_en)}"]
             lines += [f"currency = {_q(p.currency)}", f"channel = {_q(p.channel)}"]
+            if p.marketplace:
+                lines.append(f"marketplace = {_q(p.marketplace)}")
         if self.signs:
             lines += ["", "[signs]"] + [f"{k} = {_q(v)}" for k, v in sorted(self.signs.items())]
         lines += ["", "[[report]]", f"id = {_q(self.id)}", f"zh = {_q(self.zh)}"]
@@ -225,6 +228,7 @@ def _platform(data: dict) -> Platform:
         str(data.get("label_en", pid)),
         str(data.get("channel", "")),
         str(data.get("currency", "¥")),
+        marketplace=str(data.get("marketplace", "")),
     )
 
 

@@ -13,6 +13,7 @@ from ecdata.ingest import headers as hd
 from ecdata.ingest.parsed import ParsedExport
 from ecdata.ingest.profiles import Column, Profile, ProfileError, builtin_profiles, parse_profiles
 from ecdata.ingest.reader import first_rows, header_text, read_export
+from ecdata.platforms import marketplace_of
 from ecdata.store import Store
 from ecdata.store.batches import (
     BatchResult,
@@ -24,6 +25,7 @@ from ecdata.store.batches import (
 )
 from ecdata.store.database import ACTOR, check_company_wide
 from ecdata.store.settings import (
+    STORE_ROWS,
     currency_symbol,
     set_store_currency,
     stated_currencies,
@@ -113,7 +115,11 @@ def remembered_header_row(store: Store, source) -> int | None:
 
 def team_profiles(store: Store) -> tuple[Profile, ...]:
     """The report profiles the team saved, tried with the shipped ones on every upload."""
-    rows = store.reader().execute("SELECT toml FROM report_profiles ORDER BY name").fetchall()
+    return _saved_profiles(store.reader())
+
+
+def _saved_profiles(cur) -> tuple[Profile, ...]:
+    rows = cur.execute("SELECT toml FROM report_profiles ORDER BY name").fetchall()
     return tuple(p for (text,) in rows for p in parse_profiles(text, user=True))
 
 
@@ -361,14 +367,35 @@ def file_platform(data: bytes, file_name: str, profiles: tuple[Profile, ...] = (
     return replace(platform, currency=symbol) if symbol else platform
 
 
-def store_fits(store_name: str, platform, currencies: dict[str, str]) -> bool:
+def store_fits(store_name: str, platform, currencies: dict[str, str], markets) -> bool:
     """Whether a file of `platform` may go to `store_name` by default: the store's money is
-    in the platform's currency (a $ Shopify file never lands on a ¥ Taobao store). Files of
-    other platforms in one currency share stores (GA4 and Meta Ads beside Shopify, service
-    reports beside 生意参谋), so a platform alone does not rule a store out."""
+    in the file's currency (a $ Shopify file never lands on a ¥ Taobao store), and a file
+    of a marketplace goes only to a store of that marketplace (a 京东商智 file never lands
+    on a Taobao store, though both are in ¥). Tools any store uses (GA4 and Meta Ads beside
+    Shopify) are held to the currency alone; so is a store whose marketplace is not known
+    yet. `markets`: `store_marketplaces`."""
     if platform is None or platform.platform == "generic":
         return True
-    return currencies.get(store_name, platform.currency) == platform.currency
+    if currencies.get(store_name, platform.currency) != platform.currency:
+        return False
+    known = markets.get(store_name, set())
+    return not (platform.marketplace and known and platform.marketplace not in known)
+
+
+def store_marketplaces(cur) -> dict[str, set[str]]:
+    """The marketplaces each store's files so far came from (Taobao for a store fed by
+    生意参谋 and 赤兔); stores fed only by tools any store uses have none."""
+    declared = tuple(p.platform for p in (*builtin_profiles(), *_saved_profiles(cur)))
+    rows = cur.execute(
+        f"""SELECT DISTINCT f.store, b.platform
+            FROM (SELECT DISTINCT store, batch_id FROM {STORE_ROWS}) f
+            JOIN batches b USING (batch_id) WHERE b.undone_at IS NULL"""
+    ).fetchall()
+    markets: dict[str, set[str]] = {}
+    for store_name, code in rows:
+        if market := marketplace_of(code, declared):
+            markets.setdefault(store_name, set()).add(market)
+    return markets
 
 
 def stores_by_platform(cur, platform) -> list[str]:
@@ -376,8 +403,10 @@ def stores_by_platform(cur, platform) -> list[str]:
     if platform is None:
         return []
     rows = cur.execute(
-        """SELECT DISTINCT store_param FROM batches
-           WHERE undone_at IS NULL AND platform = ? AND store_param IS NOT NULL ORDER BY 1""",
+        f"""SELECT DISTINCT f.store
+            FROM (SELECT DISTINCT store, batch_id FROM {STORE_ROWS}) f
+            JOIN batches b USING (batch_id)
+            WHERE b.undone_at IS NULL AND b.platform = ? ORDER BY 1""",
         [platform.platform],
     ).fetchall()
     return [r[0] for r in rows]

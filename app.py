@@ -4,6 +4,7 @@ import streamlit as st
 
 st.set_page_config(page_title="ecdata", page_icon="📊", layout="wide")
 
+from ecdata.ingest.reader import DEFAULT_MAX_MB  # noqa: E402
 from ui.auth import current_user, gate  # noqa: E402
 from ui.sidebar import render_sidebar  # noqa: E402
 from ui.state import lang, start_run, tr  # noqa: E402
@@ -77,17 +78,26 @@ TOOLBAR_TIPS = {
     "Close fullscreen": "ui.tip_close_fullscreen",
 }
 if lang() == "zh":
-    # Streamlit writes a search that matches no option ("No results") and the tooltips of a
-    # table's toolbar in English only: CSS puts our words in their place, as the Upload page
-    # does for the uploader's button. A tooltip shows for the one button hovered.
+    # Streamlit writes a file uploader's button and limit ("Upload", "150MB per file"), a
+    # search that matches no option ("No results") and the tooltips of a table's toolbar in
+    # English only: CSS puts our words in their place, on every page (the Org page has an
+    # uploader too). A tooltip shows for the one button hovered.
     tips = "".join(
         f'body:has([data-testid=stElementToolbar] button[aria-label="{label}"]:hover)'
         " [role=tooltip] [data-testid=stTooltipContent] p::after"
         f' {{content: "{tr(key)}"; font-size: 0.875rem}}'
         for label, key in TOOLBAR_TIPS.items()
     )
+    button = tr("up.browse").replace('"', "")
+    limit = tr("up.limit", mb=DEFAULT_MAX_MB).replace('"', "")
     st.html(
-        "<style>[role=listbox][data-empty=true] [role=option] span {font-size: 0}"
+        "<style>[data-testid=stFileUploaderDropzone] button p {font-size: 0}"
+        f'[data-testid=stFileUploaderDropzone] button p::after {{content: "{button}";'
+        " font-size: 1rem}"
+        "[data-testid=stFileUploaderDropzoneInstructions] span {font-size: 0}"
+        f'[data-testid=stFileUploaderDropzoneInstructions] span::after {{content: "{limit}";'
+        " font-size: 0.875rem}"
+        "[role=listbox][data-empty=true] [role=option] span {font-size: 0}"
         "[role=listbox][data-empty=true] [role=option] span::after"
         f' {{content: "{tr("ui.no_results")}"; font-size: 1rem}}'
         "body:has([data-testid=stElementToolbar] button:hover)"

@@ -75,29 +75,9 @@ st.caption(tr("up.intro"))
 store = get_store()
 
 
-def uploader_in_language() -> None:
-    """Streamlit writes the uploader's button and limit in English only ('Upload', '150MB per
-    file'); on a Chinese page CSS puts our words in their place (text comes from t())."""
-    if lang() == "en":
-        return
-    button = tr("up.browse").replace('"', "")
-    limit = tr("up.limit", mb=DEFAULT_MAX_MB).replace('"', "")
-    st.html(
-        "<style>"
-        '[data-testid="stFileUploaderDropzone"] button p {font-size: 0}'
-        f'[data-testid="stFileUploaderDropzone"] button p::after {{content: "{button}";'
-        " font-size: 1rem}"
-        '[data-testid="stFileUploaderDropzoneInstructions"] span {font-size: 0}'
-        f'[data-testid="stFileUploaderDropzoneInstructions"] span::after {{content: "{limit}";'
-        " font-size: 0.875rem}"
-        "</style>"
-    )
-
-
 files = st.file_uploader(
     tr("up.files"), accept_multiple_files=True, key="uploads", max_upload_size=DEFAULT_MAX_MB
 )
-uploader_in_language()
 known_stores = list(query(store_list).store)
 
 

@@ -85,3 +85,16 @@ def test_a_month_in_progress_counts_with_the_days_it_has(store, tmp_path):
     assert e.month_in_progress == (26, 30)
     assert e.inquiry_target_months == 1  # not 0: the target inquiry cost sets one
     assert (e.target_attained_months, e.target_months) == (1, 1)  # 26,000 of 26,000: on pace
+
+
+@pytest.mark.parametrize("scheme", ["start", "growth", "mature"])
+def test_every_column_of_the_score_table_is_named_in_words(db, scheme):
+    """No raw key ("part.work_quality") where a column's name belongs, in either language."""
+    import re
+
+    for lang in ("zh", "en"):
+        at = app(lang=lang, scheme=scheme)
+        at.switch_page("pages/team_kpis.py").run()
+        assert not at.exception
+        columns = [str(c) for d in at.dataframe for c in d.value.columns]
+        assert columns and [c for c in columns if re.search(r"\b[a-z]+\.[a-z_]+", c)] == []

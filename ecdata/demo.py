@@ -417,12 +417,20 @@ def write_sample_files(folder: Path, end: dt.date) -> list[Path]:
     )
     paths.append(path)
 
-    # Shopify sales over time: UTF-8, English headers, dollar signs.
+    # Shopify's "Sales over time" export: UTF-8, English headers, returns written negative,
+    # each day's parts adding up as Shopify's do (gross - discounts + returns = net; net +
+    # shipping + taxes = total).
     path = folder / "shopify_sales_by_day.csv"
-    shop = ["Day,Sessions,Orders,Total sales"] + [
-        f"{d},{int(v / 3)},{max(1, int(b / 3))},${s / 20:,.2f}"
-        for d, v, b, s in zip(days, visitors, buyers, sales)
-    ]
+    shop = ["Day,Orders,Gross sales,Discounts,Returns,Net sales,Shipping,Taxes,Total sales"]
+    for d, b, s in zip(days, buyers, sales):
+        gross, discounts, returns = round(s / 18, 2), round(s / 300, 2), round(s / 500, 2)
+        shipping, taxes = round(s / 400, 2), round(s / 250, 2)
+        net = round(gross - discounts - returns, 2)
+        total = round(net + shipping + taxes, 2)
+        shop.append(
+            f"{d},{max(1, int(b / 3))},{gross:.2f},{-discounts:.2f},{-returns:.2f},{net:.2f},"
+            f"{shipping:.2f},{taxes:.2f},{total:.2f}"
+        )
     path.write_text("\n".join(shop) + "\n", encoding="utf-8")
     paths.append(path)
     return paths

@@ -180,3 +180,35 @@ def test_rates_typed_on_the_upload_page_are_stored_and_a_bad_row_refuses_the_sav
 
     with Store(two_currencies.path) as store:
         assert totals(store.reader(), OCTOBER).sales == pytest.approx(30000 + 2345.60 * 7.10)
+
+
+def test_without_rates_the_meeting_shows_each_currency_and_says_why(two_currencies, app_on):
+    """October without its rate: the targets screen shows $2,345.60 and ¥30,000 apart (not
+    an empty sales figure read as "no target"), and every screen names the missing rate."""
+    from helpers import app
+    from test_meeting import screen_text
+
+    from ecdata.formatting import format_value
+
+    lines = {x.metric: x for x in target_lines(two_currencies.reader(), OCTOBER)}
+    assert pd.isna(lines["sales"].value)
+    assert lines["sales"].by_currency == pytest.approx({"$": 2345.60, "¥": 30000})
+    assert lines["inquiries"].by_currency == {}  # a count adds up across currencies
+    two_currencies.close()
+    app_on(two_currencies.path)
+    days = {"range": "custom", "from": "2026-10-01", "to": "2026-10-03"}
+    for step in (1, 3):
+        at = app(lang="en", present="1", step=str(step), **days)
+        assert not at.exception
+        text = screen_text(at)
+        assert "Missing exchange rates (2026-10 USD)" in text
+    at = app(lang="en", present="1", step="1", **days)
+    text = screen_text(at)
+    both = " · ".join(
+        format_value(v, "currency", "en", s) for s, v in (("$", 2345.60), ("¥", 30000))
+    )
+    assert both in text and "No exchange rate: each currency apart" in text
+    assert "No target set" not in text.split("Sales")[1].split("Inquiries")[0]
+    costs = app(lang="en", present="1", step="3", **days)
+    # One figure per currency (neither store has inquiries in October: each says so).
+    assert "Inquiry cost — · — · Closed-inquiry cost — · —" in screen_text(costs)

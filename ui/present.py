@@ -36,7 +36,7 @@ from ecdata.meeting.agenda import (
 from ecdata.metrics.catalogue import METRICS
 from ecdata.metrics.periods import week_start
 from ecdata.metrics.products import product_movers
-from ecdata.metrics.review import CARD_METRICS, movers
+from ecdata.metrics.review import CARD_METRICS, movers, source_notes
 from ecdata.report import FORMATS, ReportError, build_report, render
 from ecdata.team.diagnosis import warning_texts
 from ecdata.team.files import roster_frame
@@ -159,6 +159,12 @@ def show(view: View) -> None:
         args=(step + 1,),
     )
     exit_col.button(tr("meet.exit"), key="present_exit", on_click=_exit)
+    # Money left out of totals for a missing exchange rate: said on every screen, as the
+    # review page says it, so an empty figure is never taken for no sales.
+    missing = _rates_missing(view)
+    if missing:
+        said = tr("meet.rate_missing", missing=missing)
+        st.html(f"<div class='ec-line ec-partial'>{escape(said)}</div>")
     SCREENS[name](view)
     st.caption(tr("meet.keys"))
 
@@ -184,7 +190,9 @@ def _targets(view: View) -> None:
         if line.covered and line.completion is not None:
             target_label = tr("meet.covered_target", target=target_label)
         said = [(f"{target_label}: {fmt(line.target, unit)}", None)]
-        if line.met is None:
+        if line.by_currency:  # no one total without every month's rate: nor a verdict
+            said = [(tr("meet.per_currency"), "partial")]
+        elif line.met is None:
             said = [(tr("meet.no_target"), None)]
         elif line.completion is not None:
             completion = fmt(line.completion, "rate")
@@ -194,7 +202,12 @@ def _targets(view: View) -> None:
         if line.covered:
             covered, total = line.covered
             said.append((tr("card.coverage", covered=covered, total=total), "partial"))
-        cards.append(_card(metric_label(line.metric), fmt(line.value, unit), said))
+        shown = (
+            " · ".join(fmt(v, unit, symbol) for symbol, v in line.by_currency.items())
+            if line.by_currency
+            else fmt(line.value, unit)
+        )
+        cards.append(_card(metric_label(line.metric), shown, said))
     for column, card in zip(st.columns(len(cards)), cards):
         column.html(card)
     # In plain words on the screen; each formula behind the help icon.
@@ -202,11 +215,18 @@ def _targets(view: View) -> None:
     _trend(view, charts.sales_against_target)
 
 
+def _rates_missing(view: View) -> str | None:
+    """The months and currencies without an exchange rate in the meeting's range."""
+    notes_ = [n for n in query(source_notes, view.filters) if n.key == "warn.rate_missing"]
+    return str(notes_[0].params["missing"]) if notes_ else None
+
+
 def _trend(view: View, figure) -> None:
     """A 13-week chart of the meeting, with the timeline notes of its weeks."""
     weeks = query(trend_weeks, view.filters)
-    # 360 px: the screen's cards, notes and navigation stay within 1080 px beside it.
-    drawn = figure(weeks).update_layout(height=360)
+    # 360 px: the screen's cards, notes and navigation stay within 1080 px beside it (and
+    # the line naming a missing exchange rate, when there is one).
+    drawn = figure(weeks).update_layout(height=300 if _rates_missing(view) else 360)
     st.plotly_chart(
         notes.mark(drawn, view, weeks.period.min() if len(weeks) else None),
         config={"displayModeBar": False, "staticPlot": True},

@@ -5,15 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from ecdata.formatting import format_value, is_missing
 from ecdata.i18n import t
 from ecdata.metrics.catalogue import METRICS
-from ecdata.metrics.kpis import Filters, agent_kpis, coverage, kpi_table, totals, with_dates
+from ecdata.metrics.kpis import (
+    MONEY_COLUMNS,
+    Filters,
+    agent_kpis,
+    coverage,
+    kpi_table,
+    totals,
+    with_dates,
+)
 from ecdata.metrics.periods import compared_range, week_start
+from ecdata.metrics.review import totals_per_currency
 from ecdata.store import Store
 from ecdata.store.settings import save_setting, setting
 from ecdata.team.diagnosis import full_diagnosis
@@ -91,6 +100,9 @@ class TargetLine:
     completion: float | None  # value ÷ target, for targets to reach; None for a ceiling
     met: bool | None  # None without a target
     covered: tuple[int, int] | None = None  # kpis.coverage of the value, when partial
+    # Money in several currencies without every month's rate: each currency's own figure
+    # (the converted total would leave that money out), as the review's cards show it.
+    by_currency: dict[str, float] = field(default_factory=dict)
 
 
 def target_lines(cur, filters: Filters) -> list[TargetLine]:
@@ -114,7 +126,13 @@ def target_lines(cur, filters: Filters) -> list[TargetLine]:
     met = None if is_missing(cost) or is_missing(ceiling) else bool(cost <= ceiling)
     covered = coverage(row, "inquiry_cost")
     out.append(TargetLine("inquiry_cost", cost, "target_inquiry_cost", ceiling, None, met, covered))
-    return out
+    per_currency = totals_per_currency(cur, filters)
+    return [
+        replace(line, by_currency={s: r[line.metric] for s, r in per_currency.items()})
+        if per_currency and line.metric in MONEY_COLUMNS
+        else line
+        for line in out
+    ]
 
 
 # The report's first table: the week's key numbers against last week and their targets.
@@ -223,8 +241,11 @@ def inquiry_lines(cur, filters: Filters, lang: str, currency: str) -> list[str]:
     (the catalogue): inquiry cost and closed-inquiry cost, and where the inquiry ledger judged
     inquiries, their quality (n of N qualified) and replies in time."""
     k = totals(cur, filters)
+    # Without every month's exchange rate, each currency's own figure (as the targets').
+    per_currency = totals_per_currency(cur, filters) or {currency: k}
     lines = [
-        f"{METRICS[m].label(lang)} {format_value(k[m], 'currency', lang, currency)}"
+        f"{METRICS[m].label(lang)} "
+        + " · ".join(format_value(r[m], "currency", lang, s) for s, r in per_currency.items())
         for m in ("inquiry_cost", "closed_inquiry_cost")
     ]
     if pd.notna(k["qualified_inquiries"]):

@@ -165,20 +165,25 @@ def kpi_cards(cur: Cursor, filters: Filters, comparison: str, trend_weeks: int =
                 covered=coverage(now, name),
             )
         )
-    # Converted totals need every month's rate: without one, each currency's own figure.
+    per_currency = totals_per_currency(cur, filters)
+    return [
+        replace(c, by_currency={s: row[c.metric] for s, row in per_currency.items()})
+        if per_currency and c.metric in MONEY_COLUMNS
+        else c
+        for c in cards
+    ]
+
+
+def totals_per_currency(cur: Cursor, filters: Filters) -> dict[str, pd.Series]:
+    """Each currency's own totals row when the stores in scope are in several currencies and
+    a month's rate is missing (a converted total would leave that money out); else {}: one
+    figure, converted or in the one currency, is the answer."""
     groups = currency_groups(cur, filters) if conversion(cur, filters).missing else {}
-    if len(groups) > 1:
-        per_currency = {
-            symbol: totals(cur, replace(filters, stores=stores))
-            for symbol, stores in groups.items()
-        }
-        cards = [
-            replace(c, by_currency={s: row[c.metric] for s, row in per_currency.items()})
-            if c.metric in MONEY_COLUMNS
-            else c
-            for c in cards
-        ]
-    return cards
+    if len(groups) < 2:
+        return {}
+    return {
+        symbol: totals(cur, replace(filters, stores=stores)) for symbol, stores in groups.items()
+    }
 
 
 def currency_groups(cur: Cursor, filters: Filters) -> dict[str, tuple[str, ...]]:

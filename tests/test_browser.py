@@ -1069,6 +1069,7 @@ JOURNEY_WORDS = {
         "mixed": "所选店铺的币种不同",
         "cards": ("支付金额", "询单人数", "理论询盘成本"),
         "cost": "人力成本",
+        "rates": "缺少汇率（2026-11 USD）",
     },
     "en": {
         "top": "Store (for files without a store column)",
@@ -1093,6 +1094,7 @@ JOURNEY_WORDS = {
         "mixed": "The stores in view use different currencies",
         "cards": ("Sales", "Inquiries", "Inquiry cost"),
         "cost": "Labor cost",
+        "rates": "Missing exchange rates (2026-11 USD)",
     },
 }
 
@@ -1327,6 +1329,12 @@ def test_the_first_week_journey_second_look(journey_db, browser, tmp_path, lang,
                 )
                 assert all(start <= 0 for start in axes), (step, axes)
                 text = read(f"meeting_{step}")
+                # The Shopify store's November has no rate: each screen says so, and the
+                # targets' sales figure is given per currency, never an empty total.
+                assert words["rates"] in text, step
+                if step == 1:
+                    sales = page.locator(".ec-card .ec-value").first.inner_text()
+                    assert "$" in sales and "¥" in sales, sales
                 assert not re.search(r"\bln\b|L\(", text), step  # formulas in plain words
             errors += meeting_errors
             context.close()

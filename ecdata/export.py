@@ -18,6 +18,14 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SIGNED_NUMBER = re.compile(r"^[-+][\s\d.,%¥$£€₹万亿]*(pp)?$")
 
 
+# pandas' inferred kinds of a column that holds no text at all.
+_NO_TEXT = frozenset(
+    ("empty", "integer", "floating", "mixed-integer-float", "decimal", "complex", "boolean",
+     "datetime64", "datetime", "date", "timedelta64", "timedelta", "time", "period",
+     "interval", "categorical", "bytes")
+)  # fmt: skip
+
+
 def _dangerous(value) -> bool:
     return (
         isinstance(value, str)
@@ -29,8 +37,16 @@ def _dangerous(value) -> bool:
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(lambda v: "'" + v if _dangerous(v) else v)
+        values = out[col]
+        if not (values.dtype == object or pd.api.types.is_string_dtype(values)):
+            continue
+        # Only columns holding text, and in them only cells starting like a formula, go
+        # through the check cell by cell (Explore's 50,000 rows: every cell was 0.1 s).
+        if pd.api.types.infer_dtype(values, skipna=True) in _NO_TEXT:
+            continue
+        starts = values.str.startswith(_FORMULA_START).fillna(False).astype(bool)
+        if starts.any():
+            out.loc[starts, col] = values[starts].map(lambda v: "'" + v if _dangerous(v) else v)
     return out
 
 

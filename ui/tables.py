@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -104,6 +105,15 @@ def history_rows(batches: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
+def _each_distinct(values: pd.Series, label) -> np.ndarray:
+    """label(v) for every value, computed once per distinct value: a column of 50,000 rows
+    holds a handful of channels or sources."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    # factorize makes None NaN: give it back as None, as the values had it.
+    labels = [label(None if pd.isna(v) else v) for v in distinct]
+    return np.array(labels, dtype=object)[codes]
+
+
 def labelled_rows(rows: pd.DataFrame) -> pd.DataFrame:
     """Stored rows as a person reads (and downloads) them: headers in the page's language,
     dates without a time, counts without '.0', flags in words, blanks for missing; money
@@ -118,18 +128,24 @@ def labelled_rows(rows: pd.DataFrame) -> pd.DataFrame:
             out[header] = dates.dt.date.astype(object).where(dates.notna(), None)
         elif column == "channel":
             language = lang()
-            out[tr("col.channel")] = [channel_name(v, language) for v in values]
+            out[tr("col.channel")] = _each_distinct(
+                values, lambda v, language=language: channel_name(v, language)
+            )
         elif column in ("store", "member", "product_id", "product_name"):
             out[tr(f"col.{column}")] = values
         elif column == "not_final":
-            out[tr("col.not_final")] = [tr("word.yes") if v is True else "" for v in values]
+            yes = tr("word.yes")
+            out[tr("col.not_final")] = [yes if v is True else "" for v in values]
         elif column == "batch_id":
             out[tr("batch.batch_id")] = values.astype("Int64")
         elif column == "source":
-            out[tr("col.source")] = [
-                tr("source.service") if v == SERVICE_SOURCE else platform_label(v, lang())
-                for v in values
-            ]
+            language = lang()
+            out[tr("col.source")] = _each_distinct(
+                values,
+                lambda v, language=language: (
+                    tr("source.service") if v == SERVICE_SOURCE else platform_label(v, language)
+                ),
+            )
         elif column in METRICS:
             header = metric_label(column)
             unit = METRICS[column].unit

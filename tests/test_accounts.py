@@ -477,3 +477,21 @@ def test_a_viewer_cannot_write_through_the_engine_whatever_asks(tmp_path):
                     write()
                 assert refused.value.key == "acc.viewer_write"
         assert store.dump() == before
+
+
+def test_every_table_holding_a_stores_rows_is_shadowed_for_a_limited_account(store):
+    """A table added with a store column (a rollup, a twin) and forgotten in SCOPED_TABLES
+    would let a store-limited viewer read every store's rows through it."""
+    from ecdata.store.database import SCOPED_TABLES
+
+    with_store = {
+        r[0]
+        for r in store.reader()
+        .execute(
+            "SELECT table_name FROM information_schema.columns "
+            "WHERE column_name IN ('store', 'stores') AND table_schema = 'main'"
+        )
+        .fetchall()
+    }
+    # Accounts name the stores they are granted: read only by the owner's account functions.
+    assert with_store and with_store - SCOPED_TABLES.keys() == {"users"}

@@ -10,6 +10,7 @@ this file a second time in .venv-ducklake (requirements-ducklake.txt); in the ma
 
 from __future__ import annotations
 
+import datetime as dt
 import glob
 import os
 import shutil
@@ -165,6 +166,24 @@ def test_merge_undo_and_rename_restore_exactly_on_the_lake(lake, tmp_path):
         after = store.dump()
         assert after["store_daily"] == before["store_daily"]
         assert totals(store.reader(), Filters()).visitors == 100
+
+
+def test_the_product_weeks_follow_every_write_on_the_lake(lake, tmp_path):
+    from test_rollup import jd_products, product_week_differences
+
+    days = [dt.date(2026, 11, 2) + dt.timedelta(days=i) for i in range(10)]
+    rows = [(d, "1", "杯子", 10, 100.0) for d in days]
+    with Store(lake) as store:
+        first = ingest_file(store, jd_products(tmp_path, "a.csv", rows), store_name="A店", today=TODAY)  # fmt: skip
+        again = ingest_file(store, jd_products(tmp_path, "b.csv", rows[5:8]), store_name="B店", today=TODAY)  # fmt: skip
+        assert first.ok and again.ok and product_week_differences(store) == []
+        merged = rename_store(store, "B店", "A店")
+        assert product_week_differences(store) == []
+        undo_batch(store, merged.batch_id)
+        undo_batch(store, again.batch.batch_id)
+        assert product_week_differences(store) == []
+        weeks = store.reader().execute("SELECT date, sum(sales) FROM product_weekly GROUP BY 1")
+        assert sorted(weeks.fetchall()) == [(days[0], 700.0), (days[7], 300.0)]
 
 
 WRITER = textwrap.dedent(

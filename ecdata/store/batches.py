@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +20,7 @@ import pyarrow as pa
 from ecdata.i18n import Message, Refusal
 from ecdata.names import has_control_characters
 from ecdata.sql import Sql, execute
-from ecdata.store import FACT_TABLES, STORE_DAILY, FactTable, Store
+from ecdata.store import FACT_TABLES, PRODUCT_FACTS, STORE_DAILY, FactTable, Store
 from ecdata.store.database import (
     ACTOR,
     Cursor,
@@ -29,7 +29,12 @@ from ecdata.store.database import (
     check_granted,
     granted_stores,
 )
-from ecdata.store.schema import ROLLUP, rollup_insert_sql
+from ecdata.store.schema import (
+    PRODUCT_WEEKS,
+    ROLLUP,
+    product_weeks_insert_sql,
+    rollup_insert_sql,
+)
 
 
 @dataclass(frozen=True)
@@ -129,10 +134,49 @@ def _rollup_kept(w: Cursor, touched: str, params: list | None = None) -> Iterato
     _recompute_touched(w)
 
 
+@contextmanager
+def _product_weeks_kept(w: Cursor, touched: str, params: list | None = None) -> Iterator[None]:
+    """Keep the product-week rollup (schema.PRODUCT_WEEKS) equal to product_facts across the
+    change made inside this block: `touched` is a SELECT of the (date, store) pairs of
+    product rows the change may alter, read before it; their weeks are summed again after."""
+    w.execute(
+        "CREATE OR REPLACE TEMP TABLE touched_weeks AS SELECT DISTINCT "
+        f"CAST(date_trunc('week', date) AS DATE) AS week, store FROM ({touched})",
+        params,
+    )
+    yield
+    w.execute(
+        f"DELETE FROM {PRODUCT_WEEKS} p USING touched_weeks t "
+        "WHERE CAST(date_trunc('week', p.date) AS DATE) = t.week AND p.store = t.store"
+    )
+    w.execute(
+        product_weeks_insert_sql(
+            "product_facts f SEMI JOIN touched_weeks t ON t.store = f.store "
+            "AND t.week = CAST(date_trunc('week', f.date) AS DATE)"
+        )
+    )
+    w.execute("DROP TABLE touched_weeks")
+
+
+def _products_of_both_stores(old: str, new: str) -> tuple[str, list[str]]:
+    """Every day either store has a product row, under both names (a rename moves them)."""
+    return (
+        "SELECT d.date, s.store FROM (SELECT DISTINCT date FROM product_facts "
+        "WHERE store IN ($1, $2)) d, (SELECT unnest([$1, $2]) AS store) s",
+        [old, new],
+    )
+
+
 def _merge_keeping_rollup(
     cur: Cursor, table: FactTable, staged_cols: list[str], delete_missing: bool
 ) -> tuple[int, int, int]:
-    """_merge, and the store-day rollup kept equal to store_daily's sums."""
+    """_merge, and the store-day and product-week rollups kept equal to their tables."""
+    if table.name == PRODUCT_FACTS.name:
+        touched = "SELECT date, store FROM staged_upload"
+        if delete_missing:
+            touched += " UNION ALL SELECT date, store FROM product_facts"
+        with _product_weeks_kept(cur, touched):
+            return _merge(cur, table, staged_cols, delete_missing)
     if table.name != STORE_DAILY.name:
         return _merge(cur, table, staged_cols, delete_missing)
     if delete_missing:  # rows the staged table lacks go too: any stored store-day may change
@@ -303,7 +347,10 @@ def rename_store(store: Store, old: str, new: str) -> BatchResult:
         check_granted(w, [old, new])
         batch_id = w.execute("SELECT COALESCE(max(batch_id), 0) + 1 FROM batches").fetchall()[0][0]
         written = replaced = 0
-        with _rollup_kept(w, *_both_stores_days(old, new)):
+        with (
+            _rollup_kept(w, *_both_stores_days(old, new)),
+            _product_weeks_kept(w, *_products_of_both_stores(old, new)),
+        ):
             for table in FACT_TABLES.values():
                 if "store" not in table.columns:
                     continue
@@ -475,7 +522,11 @@ def undo_batch(store: Store, batch_id: int, only_by: str | None = None) -> Messa
         if only_by is not None and created_by != only_by:
             raise Refusal("err.undo_not_yours", batch=batch_id)
         if table_name == RENAME:
-            with _rollup_kept(w, *_both_stores_days(*_renamed_stores(w, batch_id))):
+            renamed = _renamed_stores(w, batch_id)
+            with (
+                _rollup_kept(w, *_both_stores_days(*renamed)),
+                _product_weeks_kept(w, *_products_of_both_stores(*renamed)),
+            ):
                 removed, restored = _undo_rename(w, batch_id)
         else:
             later = _later_overwrite(w, table_name, batch_id)
@@ -485,8 +536,12 @@ def undo_batch(store: Store, batch_id: int, only_by: str | None = None) -> Messa
                 f"SELECT date, store FROM {table_name} WHERE batch_id = $1 UNION ALL "
                 f"SELECT date, store FROM replaced_{table_name} WHERE replaced_by = $1"
             )
-            kept = table_name == STORE_DAILY.name
-            with _rollup_kept(w, touched, [batch_id]) if kept else nullcontext():
+            rollup: AbstractContextManager = nullcontext()
+            if table_name == STORE_DAILY.name:
+                rollup = _rollup_kept(w, touched, [batch_id])
+            elif table_name == PRODUCT_FACTS.name:
+                rollup = _product_weeks_kept(w, touched, [batch_id])
+            with rollup:
                 removed, restored = _undo_rows(w, table_name, batch_id)
         w.execute(
             "UPDATE batches SET undone_at = current_timestamp, undone_by = ? WHERE batch_id = ?",

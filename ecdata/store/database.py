@@ -218,6 +218,7 @@ SCOPED_TABLES = {
             "store_daily",
             "store_periods",
             "store_daily_rollup",
+            "product_weekly",
             "agent_daily",
             "store_monthly",
             "product_facts",

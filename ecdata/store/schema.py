@@ -256,6 +256,34 @@ def rollup_insert_sql(source: str = "store_daily f") -> str:
     )
 
 
+# product_facts with its one-day rows summed per store, product and week (Monday to Sunday:
+# date, date_to); a period report's rows are copied as they are. A product query reads a
+# range's whole weeks here, seven times fewer rows than the days (a year of 100M
+# product-days: 33M rows -> 5M), and only the days at its ends from product_facts. The
+# same rule picks rows in both: the days a row covers lie inside the range. `name_date`
+# is the last day with a row, so the latest name across weeks is found. Kept equal to
+# product_facts by every write (batches.py); tests/test_rollup.py compares them.
+PRODUCT_WEEKS = "product_weekly"
+_WEEK_SUMS = ("visitors", "page_views", "buyers", "units", "sales")
+
+
+def product_weeks_insert_sql(source: str = "product_facts f") -> str:
+    """INSERT the rollup's rows for the product_facts rows of `source` (a FROM clause over
+    product_facts aliased f, e.g. with a SEMI JOIN narrowing it to some store-weeks)."""
+    week = "CAST(date_trunc('week', f.date) AS DATE)"
+    sums = ", ".join(f"sum(f.{m})" for m in _WEEK_SUMS)
+    copied = ", ".join(f"f.{m}" for m in _WEEK_SUMS)
+    return (
+        f"INSERT INTO {PRODUCT_WEEKS} (date, date_to, store, product_id, product_name, "
+        f"name_date, {', '.join(_WEEK_SUMS)}) "
+        f"SELECT {week}, {week} + 6, f.store, f.product_id, arg_max(f.product_name, f.date), "
+        f"max(f.date), {sums} FROM {source} WHERE f.date = f.date_to GROUP BY ALL "
+        "UNION ALL "
+        f"SELECT f.date, f.date_to, f.store, f.product_id, f.product_name, f.date, {copied} "
+        f"FROM {source} WHERE f.date <> f.date_to"
+    )
+
+
 # Each entry migrates the schema from version i to i+1, as literal text: a migration is what
 # ran on the databases that exist, never rebuilt from today's table definitions (a column
 # added to a definition would change what "version 1" means). Never edit a released entry,
@@ -381,6 +409,11 @@ MIGRATIONS: list[list[str]] = [
         "CREATE TABLE IF NOT EXISTS report_schedules ( schedule_id INTEGER PRIMARY KEY, name VARCHAR NOT NULL, cadence VARCHAR NOT NULL, weekday INTEGER, at_time VARCHAR NOT NULL, time_zone VARCHAR NOT NULL, stores VARCHAR[], lang VARCHAR NOT NULL, people VARCHAR NOT NULL, destination VARCHAR NOT NULL, alerts VARCHAR, created_by VARCHAR, created_at TIMESTAMP NOT NULL DEFAULT current_timestamp, removed_at TIMESTAMP )",
         "CREATE TABLE IF NOT EXISTS report_destinations ( schedule_id INTEGER PRIMARY KEY, url VARCHAR, secret VARCHAR )",
         "CREATE TABLE IF NOT EXISTS report_sends ( schedule_id INTEGER NOT NULL, slot TIMESTAMP NOT NULL, what VARCHAR NOT NULL, claimed_by VARCHAR, claimed_at TIMESTAMP NOT NULL DEFAULT current_timestamp, sent_at TIMESTAMP, attempts INTEGER, error VARCHAR )",
+    ],
+    # version 15: the product-week rollup (PRODUCT_WEEKS), filled from the rows there are
+    [
+        "CREATE TABLE IF NOT EXISTS product_weekly (date DATE NOT NULL, date_to DATE NOT NULL, store VARCHAR NOT NULL, product_id VARCHAR NOT NULL, product_name VARCHAR, name_date DATE, visitors DOUBLE, page_views DOUBLE, buyers DOUBLE, units DOUBLE, sales DOUBLE)",
+        "INSERT INTO product_weekly (date, date_to, store, product_id, product_name, name_date, visitors, page_views, buyers, units, sales) SELECT CAST(date_trunc('week', f.date) AS DATE), CAST(date_trunc('week', f.date) AS DATE) + 6, f.store, f.product_id, arg_max(f.product_name, f.date), max(f.date), sum(f.visitors), sum(f.page_views), sum(f.buyers), sum(f.units), sum(f.sales) FROM product_facts f WHERE f.date = f.date_to GROUP BY ALL UNION ALL SELECT f.date, f.date_to, f.store, f.product_id, f.product_name, f.date, f.visitors, f.page_views, f.buyers, f.units, f.sales FROM product_facts f WHERE f.date <> f.date_to",
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

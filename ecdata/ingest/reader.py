@@ -221,9 +221,29 @@ def _facts_from(
         # A column typed from DuckDB's sample holds text further down: read it all as text.
         source.all_text()
         source.create_view(con)
-        for table in ("staged",):
-            con.execute(f"DROP TABLE IF EXISTS {table}")
+        _forget_the_check(con)
         return check_facts(con, start, mapping_override, today, source)
+
+
+# What check_facts leaves in the reading connection (facts.py): dropped before it runs again.
+_CHECK_SCRATCH = ("staged", "kept_once", "dup_keys", "repeated_keys", "checked")
+
+
+def _forget_the_check(con) -> None:
+    """Drop the first check's views and tables (`staged` is either, by the rows), views
+    first: they read the tables."""
+    names = list(_CHECK_SCRATCH)
+    views = con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE temporary AND list_contains($1, view_name)",
+        [names],
+    ).fetchall()
+    tables = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE temporary AND list_contains($1, table_name)",
+        [names],
+    ).fetchall()
+    for kind, found in (("VIEW", views), ("TABLE", tables)):
+        for (name,) in sorted(found, key=lambda r: names.index(r[0])):
+            con.execute(f"DROP {kind} {name}")
 
 
 def first_rows(data: bytes, n: int = hd.HEADER_SCAN_ROWS) -> list[list[str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -13,7 +13,6 @@ from ecdata.formatting import format_value, is_missing
 from ecdata.i18n import t
 from ecdata.metrics.catalogue import METRICS
 from ecdata.metrics.kpis import (
-    MONEY_COLUMNS,
     Filters,
     agent_kpis,
     coverage,
@@ -22,7 +21,7 @@ from ecdata.metrics.kpis import (
     with_dates,
 )
 from ecdata.metrics.periods import compared_range, week_start
-from ecdata.metrics.review import totals_per_currency
+from ecdata.metrics.review import totals_per_currency, with_each_currency
 from ecdata.store import Store
 from ecdata.store.settings import save_setting, setting
 from ecdata.team.diagnosis import full_diagnosis
@@ -126,13 +125,7 @@ def target_lines(cur, filters: Filters) -> list[TargetLine]:
     met = None if is_missing(cost) or is_missing(ceiling) else bool(cost <= ceiling)
     covered = coverage(row, "inquiry_cost")
     out.append(TargetLine("inquiry_cost", cost, "target_inquiry_cost", ceiling, None, met, covered))
-    per_currency = totals_per_currency(cur, filters)
-    return [
-        replace(line, by_currency={s: r[line.metric] for s, r in per_currency.items()})
-        if per_currency and line.metric in MONEY_COLUMNS
-        else line
-        for line in out
-    ]
+    return with_each_currency(cur, filters, out)
 
 
 # The report's first table: the week's key numbers against last week and their targets.

@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pandas as pd
 
@@ -165,12 +166,19 @@ def kpi_cards(cur: Cursor, filters: Filters, comparison: str, trend_weeks: int =
                 covered=coverage(now, name),
             )
         )
+    return with_each_currency(cur, filters, cards)
+
+
+def with_each_currency(cur: Cursor, filters: Filters, items: list[Any]) -> list[Any]:
+    """`items` (the review's cards, the meeting's target lines: each with a metric and a
+    by_currency), the money ones given each currency's own figure when the converted total
+    would leave money out (totals_per_currency)."""
     per_currency = totals_per_currency(cur, filters)
     return [
-        replace(c, by_currency={s: row[c.metric] for s, row in per_currency.items()})
-        if per_currency and c.metric in MONEY_COLUMNS
-        else c
-        for c in cards
+        replace(item, by_currency={s: row[item.metric] for s, row in per_currency.items()})
+        if per_currency and item.metric in MONEY_COLUMNS
+        else item
+        for item in items
     ]
 
 

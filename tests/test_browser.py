@@ -949,16 +949,23 @@ def test_a_tables_toolbar_tips_are_chinese_on_a_chinese_page(server, browser):
     page.locator("[data-testid=stDataFrame]").first.hover()
     toolbar = page.locator("[data-testid=stElementToolbar]").first
     shown = []
+    # The tip of the hovered button, found by its (English) text: another tip may still be
+    # on the page (a table's header tip, from hovering the table), and it is not this one.
+    tip_of = """(label) => [...document.querySelectorAll(
+                   '[role=tooltip] [data-testid=stTooltipContent] p')]
+                 .find(p => p.textContent.trim() === label)"""
     for i in range(toolbar.locator("button").count()):
-        toolbar.locator("button").nth(i).hover()
-        page.wait_for_selector("[role=tooltip] [data-testid=stTooltipContent] p")
+        button = toolbar.locator("button").nth(i)
+        button.hover()
+        label = button.get_attribute("aria-label")
+        page.wait_for_function(f"(label) => !!({tip_of})(label)", arg=label)
         page.wait_for_timeout(300)
         shown.append(
             page.evaluate(
-                """() => { const p = document.querySelector(
-                             '[role=tooltip] [data-testid=stTooltipContent] p');
+                f"""(label) => {{ const p = ({tip_of})(label);
                            return [getComputedStyle(p).fontSize,
-                                   getComputedStyle(p, '::after').content]; }"""
+                                   getComputedStyle(p, '::after').content]; }}""",
+                label,
             )
         )
     assert shown == [

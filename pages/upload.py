@@ -425,7 +425,9 @@ def profile_saver(upload, parsed) -> None:
 
 for upload in files or []:
     with st.container(border=True):
-        st.subheader(f"📄 {markdown_safe(upload.name)}")  # a file name is text, not markdown
+        # A file name is text, not markdown; a heading a size down, so that a phone holds
+        # "shopify_sales_by_day.csv" on one line (the subheader broke it mid-word).
+        st.markdown(f"#### 📄 {markdown_safe(upload.name)}")
         plan_key = ("is_plan", upload.file_id)
         if plan_key not in parsed_cache:
             parsed_cache[plan_key] = is_plan_file(upload.getvalue())

@@ -107,5 +107,5 @@ def test_a_formula_in_a_store_name_is_inert_in_the_tables_and_a_file_name_is_tex
     assert stores["Store"].tolist() == ['\'=HYPERLINK("http://x.example","点我")']
     name = "![x](http://x.example/a.png).csv"
     at.file_uploader[0].upload(name, io.BytesIO(b"a,b\n1,2\n").getvalue(), "text/csv").run()
-    heading = next(h.value for h in at.subheader if "x.example" in h.value)
+    heading = next(h.value for h in at.markdown if "x.example" in h.value)
     assert "!\\[x\\]" in heading  # escaped: shown as text, no image fetched

@@ -21,7 +21,7 @@ from ui import charts, present, schedules, tables
 from ui.equation import show_equation
 from ui.products import show_products
 from ui.sidebar import page_start
-from ui.state import fmt, fmt_all, labeller, lang, metric_label, query, say, tr
+from ui.state import fmt_all, fmt_figure, labeller, lang, metric_label, query, say, tr
 from ui.url import widget
 
 view = page_start("📊", "page.overview")
@@ -61,11 +61,7 @@ kpi_block = st.container(key="kpi_cards")
 for row in (cards[:5], cards[5:]):
     for column, card in zip(kpi_block.columns(5), row):
         metric = METRICS[card.metric]
-        shown = (
-            " · ".join(fmt(v, metric.unit, symbol) for symbol, v in card.by_currency.items())
-            if card.by_currency
-            else fmt(card.value, metric.unit)
-        )
+        shown = fmt_figure(card.value, metric.unit, card.by_currency)
         label = metric.label(lang())
         if card.covered:
             label += " · " + tr("card.coverage", covered=card.covered[0], total=card.covered[1])

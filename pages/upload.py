@@ -22,7 +22,7 @@ from ecdata.ingest.upload import (
     save_team_profiles,
     store_fits,
     store_marketplaces,
-    stores_by_platform,
+    store_platforms,
     team_profiles,
 )
 from ecdata.inquiries import save_inquiry_file, saved_message
@@ -131,7 +131,13 @@ def file_store_picker(upload, store_name, known_stores, several: bool) -> str | 
         return bool(name) and store_fits(name, platform, currencies, markets)
 
     named = store_in_name(upload.name, known_stores)
-    same = [s for s in stores_by_platform(reader(), platform) if s in known_stores and fits(s)]
+    # Its platform's stores (whose files so far came from it), read once per data version.
+    platforms = query(store_platforms)
+    same = [
+        s
+        for s in known_stores
+        if platform is not None and platform.platform in platforms.get(s, ()) and fits(s)
+    ]
     # The store its name says, else the form's choice, else the one store its platform's
     # files went to so far.
     only_one = same[0] if len(same) == 1 else None

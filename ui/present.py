@@ -47,6 +47,7 @@ from ui.state import (
     View,
     fmt,
     fmt_change,
+    fmt_figure,
     get_store,
     lang,
     metric_label,
@@ -202,11 +203,7 @@ def _targets(view: View) -> None:
         if line.covered:
             covered, total = line.covered
             said.append((tr("card.coverage", covered=covered, total=total), "partial"))
-        shown = (
-            " · ".join(fmt(v, unit, symbol) for symbol, v in line.by_currency.items())
-            if line.by_currency
-            else fmt(line.value, unit)
-        )
+        shown = fmt_figure(line.value, unit, line.by_currency)
         cards.append(_card(metric_label(line.metric), shown, said))
     for column, card in zip(st.columns(len(cards)), cards):
         column.html(card)

@@ -170,6 +170,14 @@ def fmt(value, unit: str, currency: str | None = None) -> str:
     return format_value(value, unit, lang(), symbol)
 
 
+def fmt_figure(value, unit: str, by_currency: dict) -> str:
+    """A card's figure: each currency's own when the converted total would leave money out
+    (review.with_each_currency), else the one value."""
+    if by_currency:
+        return " · ".join(fmt(v, unit, symbol) for symbol, v in by_currency.items())
+    return fmt(value, unit)
+
+
 def fmt_all(values, unit: str, currency: str | None = None) -> list[str]:
     """fmt for a column of values, the language and currency looked up once (a pivot of
     500 stores is 7,000 cells)."""

@@ -382,31 +382,26 @@ def store_fits(store_name: str, platform, currencies: dict[str, str], markets) -
     return not (platform.marketplace and known and platform.marketplace not in known)
 
 
-def store_marketplaces(cur) -> dict[str, set[str]]:
-    """The marketplaces each store's files so far came from (Taobao for a store fed by
-    生意参谋 and 赤兔); stores fed only by tools any store uses have none."""
-    declared = tuple(p.platform for p in (*builtin_profiles(), *_saved_profiles(cur)))
+def store_platforms(cur) -> dict[str, set[str]]:
+    """The platforms each store's files so far came from (its active batches' codes)."""
     rows = cur.execute(
         f"""SELECT DISTINCT f.store, b.platform
             FROM (SELECT DISTINCT store, batch_id FROM {STORE_ROWS}) f
             JOIN batches b USING (batch_id) WHERE b.undone_at IS NULL"""
     ).fetchall()
-    markets: dict[str, set[str]] = {}
+    platforms: dict[str, set[str]] = {}
     for store_name, code in rows:
-        if market := marketplace_of(code, declared):
-            markets.setdefault(store_name, set()).add(market)
+        platforms.setdefault(store_name, set()).add(code)
+    return platforms
+
+
+def store_marketplaces(cur) -> dict[str, set[str]]:
+    """The marketplaces each store's files so far came from (Taobao for a store fed by
+    生意参谋 and 赤兔); stores fed only by tools any store uses have none."""
+    declared = tuple(p.platform for p in (*builtin_profiles(), *_saved_profiles(cur)))
+    markets: dict[str, set[str]] = {}
+    for store_name, codes in store_platforms(cur).items():
+        found = {m for code in codes if (m := marketplace_of(code, declared))}
+        if found:
+            markets[store_name] = found
     return markets
-
-
-def stores_by_platform(cur, platform) -> list[str]:
-    """The stores whose files so far came from `platform`: offered first for its files."""
-    if platform is None:
-        return []
-    rows = cur.execute(
-        f"""SELECT DISTINCT f.store
-            FROM (SELECT DISTINCT store, batch_id FROM {STORE_ROWS}) f
-            JOIN batches b USING (batch_id)
-            WHERE b.undone_at IS NULL AND b.platform = ? ORDER BY 1""",
-        [platform.platform],
-    ).fetchall()
-    return [r[0] for r in rows]

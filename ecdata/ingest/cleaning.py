@@ -24,10 +24,11 @@ def _sql_list(values) -> str:
 MACROS = [
     f"CREATE OR REPLACE MACRO ec_missing(x) AS x IS NULL OR trim(x) IN ({_sql_list(PLACEHOLDERS)})",
     f"CREATE OR REPLACE MACRO ec_not_final(x) AS trim(x) IN ({_sql_list(NOT_FINAL_MARKERS)})",
-    # Thousands separators (also Indian 1,08,218.36), currency signs and words, spaces.
+    # Thousands separators (also Indian 1,08,218.36), currency signs and words (S$12.50,
+    # Rp 36.776.556, RM 9.90), spaces.
     r"""CREATE OR REPLACE MACRO ec_number(x) AS CASE WHEN ec_missing(x) THEN NULL ELSE
-        TRY_CAST(regexp_replace(replace(replace(trim(x), 'US$', ''), 'RMB', ''),
-                                '[,\s¥￥$£₹€元]', '', 'g') AS DOUBLE) END""",
+        TRY_CAST(regexp_replace(trim(x), '(US\$|S\$|RMB|RM|Rp|[,\s¥￥$£₹€元₱฿₫])', '', 'g')
+                 AS DOUBLE) END""",
     # 1.234,56 (a file that proved it writes decimals with a comma) as 1234.56.
     r"""CREATE OR REPLACE MACRO ec_decimal_comma(x) AS
         replace(replace(x, '.', ''), ',', '.')""",

@@ -13,7 +13,7 @@ import pandas as pd
 from ecdata.platforms import platform_markers
 from ecdata.store.database import ACTOR, Cursor, Store, check_company_wide, check_granted
 
-CURRENCIES = ("¥", "$", "£", "€", "HK$", "NT$", "₹", "A$", "C$")
+CURRENCIES = ("¥", "$", "£", "€", "HK$", "NT$", "₹", "A$", "C$", "S$", "RM", "Rp", "₱", "฿", "₫")
 
 # What owners write for a currency, to the symbol ecdata shows (settings.CURRENCIES).
 CURRENCY_NAMES = {
@@ -26,6 +26,14 @@ CURRENCY_NAMES = {
     "₹": ("INR", "卢比", "₹"),
     "A$": ("AUD", "澳元", "A$"),
     "C$": ("CAD", "加元", "C$"),
+    # Shopee, Lazada and TikTok Shop markets: the code in a header ("Sales (IDR)"), the sign
+    # in a cell ("S$12.50", "Rp 36.776.556").
+    "S$": ("SGD", "新加坡元", "新币", "S$"),
+    "RM": ("MYR", "马币", "林吉特", "RM"),
+    "Rp": ("IDR", "印尼盾", "Rp"),
+    "₱": ("PHP", "菲律宾比索", "₱"),
+    "฿": ("THB", "泰铢", "฿"),
+    "₫": ("VND", "越南盾", "₫"),
 }
 _SYMBOL_OF = {name.casefold(): symbol for symbol, names in CURRENCY_NAMES.items() for name in names}
 # The ISO code shown beside a symbol (CLI output, messages).

@@ -202,6 +202,7 @@ def survey(con, layout: Layout, table) -> Evidence:
         if _plain_numbers_are_percent(con, f"c{p}", types[f"c{p}"] == "VARCHAR", decimal_comma)
     )
     member, terminal = layout.first("member"), layout.first("terminal")
+    variation = layout.first("variation")
     rows_are_parts = (
         date_pos is not None
         and layout.kind in ("store", "ad")
@@ -214,6 +215,7 @@ def survey(con, layout: Layout, table) -> Evidence:
         percent_columns=percent,
         store_in_member=member is not None and _has_store_prefix(con, f"c{member}"),
         all_terminal_rows=None if terminal is None else _has_all_terminal_rows(con, text(terminal)),
+        product_rows=None if variation is None else _has_product_rows(con, text(variation)),
         rows_are_parts=rows_are_parts,
     )
 
@@ -240,18 +242,18 @@ def _run(con, plan: FactPlan, parsed: ParsedExport, source) -> None:
     _create_cleaned(con, plan)
     keys = plan.keys
     ok = "NOT is_total AND NOT is_blank AND NOT has_problem"
-    if plan.drop_breakdown:
-        # 所属终端 gives an all-terminals row per product: the PC/wireless rows are its
-        # breakdown, dropped like total rows.
+    if plan.breakdown:
+        # 所属终端 gives an all-terminals row per product (Shopee a product's own row above
+        # its variations'): the PC/wireless (variation) rows are its breakdown, dropped like
+        # total rows.
         ok = f"NOT __breakdown AND {ok}"
     missing_key = " OR ".join(f"{k} IS NULL" for k in keys)
     keep = f"{ok} AND NOT ({missing_key})"
     values = [f"{e} AS {m}" for m, e in {**plan.metric_exprs, **plan.text_exprs}.items()]
     if plan.not_final is not None:
         values.append("not_final")
-    if plan.drop_breakdown:
-        labels = ", ".join(sql_str(x) for x in hd.ALL_TERMINALS)
-        values.append(f"lower(trim(terminal)) NOT IN ({labels}) AS __breakdown")
+    if plan.breakdown:
+        values.append(f"COALESCE({plan.breakdown}, false) AS __breakdown")
     else:
         values.append("false AS __breakdown")
     con.execute(
@@ -433,6 +435,13 @@ def _has_all_terminal_rows(con, terminal_text: str) -> bool:
         con.execute(
             f"SELECT count_if(lower(trim({terminal_text})) IN ({labels})) FROM raw"
         ).fetchall()[0][0]
+    )
+
+
+def _has_product_rows(con, variation_text: str) -> bool:
+    """Whether a variation column has rows without a variation (each product's own row)."""
+    return bool(
+        con.execute(f"SELECT count_if(ec_missing({variation_text})) FROM raw").fetchall()[0][0]
     )
 
 

@@ -20,7 +20,9 @@ from ecdata.platforms import DATA_DIR, GENERIC, Platform, platform_markers
 # How far down a file the header may sit: 生意参谋 puts up to 7 title rows above it.
 HEADER_SCAN_ROWS = 30
 
-KEY_FIELDS = ("date", "month", "store", "channel", "member", "product_id", "terminal")
+KEY_FIELDS = (
+    "date", "month", "store", "channel", "member", "product_id", "terminal", "variation"
+)  # fmt: skip
 # Text that describes a row rather than measuring it (kept as text, never summed).
 TEXT_FIELDS = ("product_name",)
 # 所属终端 values that mean "every terminal": the other rows are its breakdown.

@@ -149,6 +149,9 @@ class Evidence:
     percent_columns: frozenset[int] = frozenset()  # rate columns whose plain numbers are percent
     store_in_member: bool = False  # agent names carry 店铺: (赤兔, 千牛)
     all_terminal_rows: bool | None = None  # 所属终端 has 所有终端 rows; None: no such column
+    # A variation column (Shopee's Variation ID) has rows without one: each product's own row,
+    # its variations' rows below it a breakdown of it. None: no such column.
+    product_rows: bool | None = None
     # The rows are parts of their day or period, summed into it: the date column holds times
     # within a day (an hour, a live session's start), or the profile says so (channels,
     # campaigns, products of a period report).
@@ -183,7 +186,9 @@ class FactPlan:
     # The file's rows are parts of a day or period (hours, sessions, channels): summed into it.
     rows_are_parts: bool = False
     exact_duplicates: int = 0  # rows equal to another in key and values, kept once (facts.py)
-    drop_breakdown: bool = False  # 所属终端: per-terminal rows are a breakdown of the all row
+    # SQL over a cleaned row: it is a breakdown of another row of the file (a terminal of
+    # 所属终端's all-terminals row, a variation of its product's row), dropped like a total.
+    breakdown: str = ""
 
     @property
     def keys(self) -> list[str]:
@@ -251,9 +256,19 @@ def plan_facts(layout: Layout, table: FactTable, ev: Evidence, opts: Options) ->
         text_exprs={f: f for f in hd.TEXT_FIELDS if f in select and f in table.metrics},
         combine=_combine(layout, ev),
         rows_are_parts=ev.rows_are_parts,
-        drop_breakdown=ev.all_terminal_rows is True and "terminal" in select,
+        breakdown=_breakdown(ev, select),
     )
     return plan
+
+
+def _breakdown(ev: Evidence, select: dict[str, str]) -> str:
+    parts = []
+    if ev.all_terminal_rows is True and "terminal" in select:
+        labels = ", ".join(sql_str(x) for x in hd.ALL_TERMINALS)
+        parts.append(f"lower(trim(terminal)) NOT IN ({labels})")
+    if ev.product_rows is True and "variation" in select:
+        parts.append("variation IS NOT NULL")
+    return " OR ".join(parts)
 
 
 def _recognised(layout: Layout) -> str:
@@ -406,6 +421,10 @@ def _text_keys(layout, table, cells: _Cells, store: str | None, store_from_membe
         for key in ("store", "channel", "member", "product_id", "terminal", *hd.TEXT_FIELDS)
         if key in fields
     }
+    if "variation" in fields:
+        # '-' is a product's own row (Shopee): no variation.
+        text = cells.text(fields["variation"][0])
+        select["variation"] = f"CASE WHEN ec_missing({text}) THEN NULL ELSE trim({text}) END"
     if layout.kind == "product" and "product_id" not in select and "product_name" in select:
         # Shopify's sales by product names products only by title: the title is the key.
         select["product_id"] = select["product_name"]
@@ -579,10 +598,16 @@ def _is_blank(layout: Layout, cells: _Cells) -> str:
 
 def _combine(layout: Layout, ev: Evidence) -> str:
     """How rows with one key combine: an ad report lists a key once per plan, a product
-    report without all-terminal rows once per terminal, an hourly or per-live-session
+    report without all-terminal rows once per terminal (or without a product's own row, once
+    per variation), an hourly or per-live-session
     report once per hour or session (all summed into their day); Amazon's child-item
     report once per SKU of a child ASIN (sales summed, its traffic taken once)."""
-    if layout.kind == "ad" or ev.all_terminal_rows is False or ev.rows_are_parts:
+    if (
+        layout.kind == "ad"
+        or ev.all_terminal_rows is False
+        or ev.product_rows is False
+        or ev.rows_are_parts
+    ):
         return "sum"
     if layout.kind == "product" and layout.platform.platform == "amazon":
         return "per_product"

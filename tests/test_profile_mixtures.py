@@ -166,3 +166,55 @@ def test_the_store_picker_offers_the_currency_the_header_states(tmp_path):
     assert file_platform(cny.read_bytes(), cny.name).currency == "¥"
     shopify = "shopify_total_sales_over_time.csv"
     assert file_platform((REPORTS / shopify).read_bytes(), shopify).currency == "$"
+
+
+def test_a_shopee_store_in_rupiah_beside_a_taobao_store_in_yuan(store, tmp_path):
+    """Shopee's key metrics and its month's costs on an Indonesian store, next to a Taobao
+    store: the store is in Rp because its file says IDR, its KPIs are its own, and a
+    product file of a MYR market is refused on it with nothing stored."""
+    from ecdata.metrics.kpis import money_currency
+    from ecdata.metrics.products import product_table
+    from ecdata.metrics.sources import store_currency_rows
+    from ecdata.store.settings import stated_currencies
+
+    shop, taobao = "Shopee ID", "淘宝旗舰店"
+    ingest(store, REPORTS / "【生意参谋平台】店铺整体_2026-10-01_2026-10-03.csv", store_name=taobao)
+    ingest(store, REPORTS / "shop.shopee-shop-stats.20251012-20251013.xlsx", store_name=shop)
+    ingest(store, costs(tmp_path, shop, "2025-10", 3_100_000, 310_000))
+    k = totals(store.reader(), scope(shop, (2025, 10, 12), (2025, 10, 13)))
+    assert (k.visitors, k.buyers) == (1200 + 1650, 9 + 14)
+    assert k.sales == pytest.approx(1_250_000 + 2_015_500.50)
+    refunds = (
+        store.reader()
+        .execute("SELECT sum(refunds) FROM store_daily WHERE store = ?", [shop])
+        .fetchall()[0][0]
+    )
+    assert refunds == pytest.approx(120_000)
+    # October's costs over 31 days: two days' worth.
+    assert k.labor_cost == pytest.approx(200_000)
+    assert k.conversion_rate == pytest.approx(23 / 2850)
+    currencies = dict(store_currency_rows(store.reader()))
+    assert (currencies[shop], currencies[taobao]) == ("Rp", "¥")
+
+    before = store.dump()
+    refused = ingest_file(
+        store, REPORTS / "parentskudetail.20260807_20260905.xlsx", store_name=shop, today=TODAY
+    )
+    assert not refused.ok and refused.message.key == "err.store_currency_differs"
+    assert store.dump() == before
+
+    sg = "Shopee SG"
+    ingest(store, REPORTS / "export_report.parentskudetail.20240901_20240930.xlsx", store_name=sg)
+    assert stated_currencies(store)[sg] == "S$"
+    # A product file of another market is refused on it too, though it has no store rows.
+    refused = ingest_file(
+        store, REPORTS / "parentskudetail.20260807_20260905.xlsx", store_name=sg, today=TODAY
+    )
+    assert not refused.ok and refused.message.key == "err.store_currency_differs"
+    september = Filters(stores=(sg,), date_from=dt.date(2024, 9, 1), date_to=dt.date(2024, 9, 30))
+    table = product_table(store.reader(), september)
+    # Its products' money is shown in S$, the currency its files stated.
+    assert money_currency(store.reader(), september) == ("S$", False)
+    by_name = table.set_index("product_name")
+    assert by_name.loc["Linen Shirt", "sales"] == pytest.approx(300)
+    assert by_name.loc["Canvas Tote", "units"] == 4

@@ -213,6 +213,48 @@ CASES = {
         {"spend": 66.6 + 70, "ad_sales": 999 + 1050.5},
         ["2026-10-01", "2026-10-02"],
     ),
+    "shop.shopee-shop-stats.20251012-20251013.xlsx": (
+        "shopee.shop_stats",
+        "store",
+        # The Confirmed Order sheet (the Placed Order sheet before it says 1.500.000 and
+        # 2.400.000); its range row (3.265.500,50) and repeated header dropped.
+        {
+            "visitors": 1200 + 1650,
+            "buyers": 9 + 14,
+            "sales": 1_250_000 + 2_015_500.50,
+            "refunds": 120_000,
+        },
+        ["2025-10-12", "2025-10-13"],
+    ),  # fmt: skip
+    "export_report.parentskudetail.20240901_20240930.xlsx": (
+        "shopee.product_performance",
+        "product",
+        # Each product's own row: Linen Shirt 420 visitors, 8 buyers, 10 units, S$300.00 paid
+        # (its two variations' 6 + 4 units and 180 + 120 are that row's breakdown), Canvas
+        # Tote 150, 4, 4, 59.60. Placed orders (9, 11, 330.00…) are not paid ones.
+        {
+            "visitors": 420 + 150,
+            "page_views": 900 + 260,
+            "buyers": 8 + 4,
+            "units": 10 + 4,
+            "sales": 300 + 59.60,
+        },
+        ("2024-09-01", "2024-09-30"),
+    ),  # fmt: skip
+    "parentskudetail.20260807_20260905.xlsx": (
+        "shopee.product_performance_zh",
+        "product",
+        # 热销商品's product rows, confirmed orders: 11,861.86 + 5,600.10, units 159 + 109,
+        # buyers 146 + 98; visitors 6,120 + 2,890; page views 15,400 + 6,100.
+        {
+            "visitors": 6120 + 2890,
+            "page_views": 15400 + 6100,
+            "buyers": 146 + 98,
+            "units": 159 + 109,
+            "sales": 11861.86 + 5600.10,
+        },
+        ("2026-08-07", "2026-09-05"),
+    ),  # fmt: skip
     "Products-2026-09-19.xls": (
         "alibaba_intl.product_insights",
         "store_period",
@@ -251,8 +293,8 @@ def test_each_report_reads_to_its_hand_computed_totals(name):
         assert {str(d) for d in parsed.staged["date_to"].to_pylist()} == {days[1]}
     else:
         assert got_days == days
-    said = parsed.notes[0]
-    assert said.key == "note.profile" and said.params["id"] == profile
+    said = next(n for n in parsed.notes if n.key == "note.profile")
+    assert said.params["id"] == profile
 
 
 def test_every_shipped_profile_has_a_fixture_in_its_shape():
@@ -523,3 +565,29 @@ def test_a_wrong_unit_or_limit_says_what_is_wrong(column, says):
     bad_limit = f"{head}[report.limits]\nsales = -1\n"
     with pytest.raises(ProfileError, match="not a positive number"):
         parse_profiles(bad_limit)
+
+
+def test_shopee_reads_its_markets_currency_one_order_stage_and_a_products_own_row(tmp_path):
+    """Shopee states the market in the sales header (IDR, SGD, MYR) and the cells in its
+    style; a product's variations are its breakdown, and without its own row they add up."""
+    stats = read("shop.shopee-shop-stats.20251012-20251013.xlsx")
+    assert (stats.currency, stats.sheet) == ("Rp", "Confirmed Order")
+    (left_out,) = [n for n in stats.notes if n.key == "note.sheets_left_out"]
+    assert left_out.params["sheets"] == ["Placed Order"]
+    assert stats.totals_dropped >= 2  # the range row 12-10-2025-13-10-2025, the header again
+    english = read("export_report.parentskudetail.20240901_20240930.xlsx")
+    chinese = read("parentskudetail.20260807_20260905.xlsx")
+    assert (english.currency, chinese.currency) == ("S$", "RM")
+    assert english.totals_dropped == chinese.totals_dropped == 2  # two variation rows each
+    assert chinese.sheet == "热销商品"
+    # Variation rows alone (a product listed only by its variations) are its parts: summed.
+    only_parts = tmp_path / "parentskudetail.20240901_20240930.csv"
+    only_parts.write_text(
+        "Item ID,Product,Variation ID,Product Visitors (Visit),Units (Paid Order),"
+        "Sales (Paid Order) (SGD)\n"
+        "2001,Linen Shirt,90011,-,6,180.00\n2001,Linen Shirt,90012,-,4,120.00\n",
+        encoding="utf-8",
+    )
+    parsed = read_export(only_parts, store_name="S", today=TODAY)
+    assert parsed.ok and parsed.rows_rejected == 0 and parsed.totals_dropped == 0
+    assert (total(parsed, "units"), total(parsed, "sales")) == (10, pytest.approx(300))

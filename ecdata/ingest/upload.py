@@ -277,6 +277,9 @@ def _currency_refusal(store: Store, parsed: ParsedExport) -> Message | None:
         current = dict(cur.execute(store_currency_sql()).fetchall())
     finally:
         cur.close()
+    # A store of product reports alone (a Shopee market's) has no store rows, only the
+    # currency its first file stated.
+    current = {**stated_currencies(store), **current}
     for name in _file_stores(parsed):
         if name in current and current[name] != parsed.currency:
             return Message(

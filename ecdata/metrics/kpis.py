@@ -118,6 +118,11 @@ def money_currency(cur: Cursor, filters: Filters) -> tuple[str, bool]:
     its stores' own currency when they share one and none other is asked for, else
     `filters.currency` or the reporting currency (rates.reporting_currency)."""
     currencies = dict(store_currency_rows(cur))
+    if filters.stores and not set(filters.stores) <= set(currencies):
+        # A store of product reports alone (a Shopee market's) has no store rows to take a
+        # currency from: the one its files stated.
+        stated = cur.execute("SELECT store, currency FROM store_settings").fetchall()
+        currencies = {**dict(stated), **currencies}
     used = {currencies.get(s, "¥") for s in (filters.stores or tuple(currencies))} or {"¥"}
     if filters.currency is None and len(used) == 1:
         return next(iter(used)), False

@@ -166,6 +166,9 @@ def test_the_store_picker_offers_the_currency_the_header_states(tmp_path):
     assert file_platform(cny.read_bytes(), cny.name).currency == "¥"
     shopify = "shopify_total_sales_over_time.csv"
     assert file_platform((REPORTS / shopify).read_bytes(), shopify).currency == "$"
+    # TikTok Shop says it in the cells: "Rp12.450.000".
+    tiktok = "tiktok_shop_product_analytics.xlsx"
+    assert file_platform((REPORTS / tiktok).read_bytes(), tiktok).currency == "Rp"
 
 
 def test_a_shopee_store_in_rupiah_beside_a_taobao_store_in_yuan(store, tmp_path):
@@ -215,6 +218,12 @@ def test_a_shopee_store_in_rupiah_beside_a_taobao_store_in_yuan(store, tmp_path)
     table = product_table(store.reader(), september)
     # Its products' money is shown in S$, the currency its files stated.
     assert money_currency(store.reader(), september) == ("S$", False)
+    # A TikTok Shop store in the same market: its cells say Rp.
+    tiktok = "TikTok ID"
+    ingest(store, REPORTS / "tiktok_shop_product_analytics.xlsx", store_name=tiktok)
+    june = Filters(stores=(tiktok,), date_from=dt.date(2026, 6, 1), date_to=dt.date(2026, 6, 7))
+    assert money_currency(store.reader(), june) == ("Rp", False)
+    assert product_table(store.reader(), june)["sales"].sum() == pytest.approx(14_430_000)
     by_name = table.set_index("product_name")
     assert by_name.loc["Linen Shirt", "sales"] == pytest.approx(300)
     assert by_name.loc["Canvas Tote", "units"] == 4

@@ -255,6 +255,14 @@ CASES = {
         },
         ("2026-08-07", "2026-09-05"),
     ),  # fmt: skip
+    "tiktok_shop_product_analytics.xlsx": (
+        "tiktok_shop.product_analytics",
+        "product",
+        # GMV Rp12.450.000 + Rp1.980.000 (dots are thousands: a cell with two proves it),
+        # units 83 + 22; the week from the first cell.
+        {"units": 83 + 22, "sales": 12_450_000 + 1_980_000},
+        ("2026-06-01", "2026-06-07"),
+    ),
     "Products-2026-09-19.xls": (
         "alibaba_intl.product_insights",
         "store_period",
@@ -591,3 +599,19 @@ def test_shopee_reads_its_markets_currency_one_order_stage_and_a_products_own_ro
     parsed = read_export(only_parts, store_name="S", today=TODAY)
     assert parsed.ok and parsed.rows_rejected == 0 and parsed.totals_dropped == 0
     assert (total(parsed, "units"), total(parsed, "sales")) == (10, pytest.approx(300))
+
+
+def test_tiktok_shop_money_says_its_currency_in_the_cells(tmp_path):
+    """TikTok Shop writes the market's sign before each amount: the file's currency is
+    read from the cells (Rp, S$), and a file whose cells show two currencies is refused."""
+    assert read("tiktok_shop_product_analytics.xlsx").currency == "Rp"
+    head = "2026-06-01 ~ 2026-06-07\n\nID,Product,GMV,Units sold,Shop tab GMV,Video GMV\n"
+    singapore = tmp_path / "sg.csv"
+    singapore.write_text(head + '1,Serum,"S$1,234.50",3,"S$1,000.00",S$234.50\n', "utf-8")
+    parsed = read_export(singapore, store_name="S", today=TODAY)
+    assert parsed.ok and parsed.currency == "S$"
+    assert total(parsed, "sales") == pytest.approx(1234.5)
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text(head + "1,Serum,S$10,1,S$10,S$0\n2,Toner,RM5,1,RM5,RM0\n", "utf-8")
+    refused = read_export(mixed, store_name="S", today=TODAY)
+    assert not refused.ok and refused.error.key == "err.currencies_in_file"

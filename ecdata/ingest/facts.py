@@ -33,7 +33,7 @@ from ecdata.ingest.plan import (
     resolve_layout,
     with_grain,
 )
-from ecdata.ingest.profiles import match_profile
+from ecdata.ingest.profiles import CELL_SIGN, CELLS, match_profile
 from ecdata.ingest.scratch import scratch_prefix
 from ecdata.store.settings import currency_symbol
 
@@ -61,7 +61,7 @@ def check_facts(
     parsed.platform, parsed.kind, parsed.mapping = layout.platform, layout.kind, layout.mapping
     parsed.profile = profile
     _say_profile(parsed, layout)
-    if (refusal := _declared_currency(parsed, layout)) is not None:
+    if refusal := _declared_currency(parsed, layout) or _cell_currency(con, parsed, layout):
         return parsed.refuse(refusal)
     table = TABLE_FOR_KIND[layout.kind]
     evidence = _as_declared(survey(con, layout, table), layout)
@@ -125,6 +125,7 @@ def _declared_currency(parsed: ParsedExport, layout: Layout) -> Message | None:
         col = layout.profile.column(layout.headers[pos])
         if col is not None and col.currency and hd.FIELD_LIMITS.get(f, ("",))[0] == "money":
             stated[layout.headers[pos]] = col.currency
+    stated = {h: c for h, c in stated.items() if c != CELLS}
     if not stated:
         return None
     symbols = {h: currency_symbol(c) for h, c in stated.items()}
@@ -135,6 +136,36 @@ def _declared_currency(parsed: ParsedExport, layout: Layout) -> Message | None:
         said = ", ".join(f"{h} ({c})" for h, c in stated.items())
         return Message("err.currencies_in_file", {"columns": said})
     parsed.currency_column, parsed.currency = next(iter(symbols.items()))
+    return None
+
+
+def _cell_currency(con, parsed: ParsedExport, layout: Layout) -> Message | None:
+    """The currency a profile's money columns show in their cells (currency = "cells"),
+    into `parsed` as a header's would be; a refusal when the cells show several."""
+    if layout.profile is None or parsed.currency is not None:
+        return None
+    columns = [
+        pos
+        for pos, f in layout.mapping.items()
+        if (col := layout.profile.column(layout.headers[pos])) is not None
+        and col.currency == CELLS
+        and hd.FIELD_LIMITS.get(f, ("",))[0] == "money"
+    ]
+    signs: dict[str, str] = {}  # the sign as written -> the first column showing it
+    for pos in columns:
+        found = con.execute(
+            f"SELECT DISTINCT regexp_extract(trim(c{pos}::VARCHAR), '{CELL_SIGN}', 1) AS sign "
+            f"FROM raw WHERE sign <> '' LIMIT 3"
+        ).fetchall()
+        for (sign,) in found:
+            signs.setdefault(sign, layout.headers[pos])
+    symbols = {sign: currency_symbol(sign) for sign in signs}
+    if len(set(symbols.values())) > 1:
+        said = ", ".join(f"{h} ({sign})" for sign, h in signs.items())
+        return Message("err.currencies_in_file", {"columns": said})
+    if symbols:
+        sign, symbol = next(iter(symbols.items()))
+        parsed.currency_column, parsed.currency = signs[sign], symbol
     return None
 
 
@@ -472,11 +503,13 @@ def _day_first(con, text_column: str) -> bool:
 
 def _decimal_comma(con, columns: list[str]) -> bool:
     """Whether this file writes numbers the European way (1.234,56 / 12,5%): a cell whose
-    comma is followed by one or two digits at its end proves it; 7,001 proves nothing."""
+    comma is followed by one or two digits at its end proves it, as does one with two
+    thousands dots (Rp12.450.000: a decimal point comes once); 7,001 proves nothing."""
     if not columns:
         return False
     proof = " OR ".join(
         f"regexp_matches(trim({c}), '^[^0-9-]*-?[0-9]{{1,3}}(\\.[0-9]{{3}})*,[0-9]{{1,2}}[^0-9]*$')"
+        f" OR regexp_matches(trim({c}), '^[^0-9-]*-?[0-9]{{1,3}}(\\.[0-9]{{3}}){{2,}}[^0-9,.]*$')"
         for c in columns
     )
     return bool(con.execute(f"SELECT bool_or({proof}) FROM raw").fetchall()[0][0])

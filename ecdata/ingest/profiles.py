@@ -37,6 +37,7 @@ A platform file:
     "Returns" = "refunds"                       # or "" (ignore), or {field=…, sign=…}
     "成交金额(万元)" = { field = "sales", unit = "wan" }      # unit: wan | thousand | cents
     "Sales (USD)" = { field = "sales", currency = "USD" }   # | percent | fraction (rates)
+    "GMV" = { field = "sales", currency = "cells" }         # the sign in its cells: Rp, S$
     [report.patterns]     # a column named by a regex; a (?P<currency>…) group names its currency
     "(?i)^amount spent \\((?P<currency>\\w+)\\)$" = "spend"
     [report.limits]       # plausibility: the largest value a row of this report can hold
@@ -67,6 +68,10 @@ SIGNS = ("positive", "may_be_negative", "negated")
 # cents; a rate's plain numbers as percents (5.2 = 5.2%) or fractions (0.052). '' = as the
 # cells show (a rate's '%' sign, or the survey's guess for plain numbers).
 UNIT_SCALE = {"": 1.0, "wan": 1e4, "thousand": 1e3, "cents": 0.01, "percent": 1.0, "fraction": 1.0}
+# A column's currency = "cells": the sign its amounts start with says it (TikTok Shop's
+# "Rp12.345.678", "S$1,234.50"). The pattern is read by Python and by DuckDB (RE2) alike.
+CELLS = "cells"
+CELL_SIGN = r"^-?\s*(US\$|S\$|HK\$|NT\$|A\$|C\$|RMB|RM|Rp|[$¥￥£€₹₱฿₫])"
 
 
 class ProfileError(Refusal):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -11,7 +12,15 @@ import pyarrow.parquet as pq
 from ecdata.i18n import Message, Refusal
 from ecdata.ingest import headers as hd
 from ecdata.ingest.parsed import ParsedExport
-from ecdata.ingest.profiles import Column, Profile, ProfileError, builtin_profiles, parse_profiles
+from ecdata.ingest.profiles import (
+    CELL_SIGN,
+    CELLS,
+    Column,
+    Profile,
+    ProfileError,
+    builtin_profiles,
+    parse_profiles,
+)
 from ecdata.ingest.reader import first_rows, header_text, read_export
 from ecdata.platforms import marketplace_of
 from ecdata.store import Store
@@ -365,6 +374,12 @@ def file_platform(data: bytes, file_name: str, profiles: tuple[Profile, ...] = (
     # A currency the header states (Meta's 'Amount spent (CNY)') is the file's, not the
     # platform's default: the picker offers that currency's stores.
     stated = [col.currency for h in headers if (col := profile.column(h)) and col.currency]
+    if stated and stated[0] == CELLS:
+        # The sign of the first amount below the header (TikTok Shop's "Rp12.345.678").
+        pos = next(i for i, h in enumerate(headers) if (c := profile.column(h)) and c.currency)
+        cells = [str(r[pos]) for r in rows[at + 1 :] if pos < len(r) and r[pos] is not None]
+        signs = [m.group(1) for c in cells if (m := re.match(CELL_SIGN, c.strip()))]
+        stated = signs[:1]
     symbol = currency_symbol(stated[0]) if stated else None
     platform = profile.file_platform
     return replace(platform, currency=symbol) if symbol else platform

@@ -580,8 +580,11 @@ def test_shopee_reads_its_markets_currency_one_order_stage_and_a_products_own_ro
     style; a product's variations are its breakdown, and without its own row they add up."""
     stats = read("shop.shopee-shop-stats.20251012-20251013.xlsx")
     assert (stats.currency, stats.sheet) == ("Rp", "Confirmed Order")
-    (left_out,) = [n for n in stats.notes if n.key == "note.sheets_left_out"]
+    # The Placed Order sheet is the same days by another measure: never "upload it too".
+    (left_out,) = [n for n in stats.notes if n.key.startswith("note.sheets_")]
+    assert left_out.key == "note.sheets_beside_the_report"
     assert left_out.params["sheets"] == ["Placed Order"]
+    assert "do not upload them" in left_out.text("en") and "不要另行上传" in left_out.text("zh")
     assert stats.totals_dropped >= 2  # the range row 12-10-2025-13-10-2025, the header again
     english = read("export_report.parentskudetail.20240901_20240930.xlsx")
     chinese = read("parentskudetail.20260807_20260905.xlsx")

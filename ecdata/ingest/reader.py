@@ -375,9 +375,10 @@ def _load_excel(con, path: Path, parsed: ParsedExport) -> bool:
         if name != chosen and workbook.load_sheet(name, header_row=None, n_rows=2).height > 0
     ]
     if left_out:
-        parsed.notes.append(
-            Message("note.sheets_left_out", {"first": chosen, "sheets": list(left_out)})
-        )
+        # A sheet a profile names is its report's (Shopee's "Confirmed Order"): the others
+        # are the same download's other measures, which must not be uploaded as well.
+        key = "note.sheets_beside_the_report" if chosen in preferred else "note.sheets_left_out"
+        parsed.notes.append(Message(key, {"first": chosen, "sheets": list(left_out)}))
     parsed.header_row = header_idx + 1
     parsed.above_header = _text_of(head[:header_idx])
     parsed.headers = [header_text(c, i) for i, c in enumerate(head[header_idx])]

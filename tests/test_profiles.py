@@ -51,6 +51,21 @@ CASES = {
         {"visitors": 790, "sales": None, "buyers": None},
         ["2025-03-01", "2025-03-02", "2025-03-03"],
     ),
+    "shopify_sessions_over_time_previous_year.csv": (
+        "shopify.sessions_over_time",
+        "store",
+        # This year's 410 + 380 (last year's 300 + 290 and the total row 790 left out).
+        {"visitors": 410 + 380, "sales": None, "buyers": None},
+        ["2025-03-01", "2025-03-02"],
+    ),
+    "Sales by product - 2025-03-01 - 2025-03-07 - compared.csv": (
+        "shopify.sales_by_product",
+        "product",
+        # This year's 12 - 1 units and 561.60 - 48.60; last year's twins and the total row
+        # (no product) left out.
+        {"units": 12 - 1, "sales": 561.60 - 48.60},
+        ("2025-03-01", "2025-03-07"),
+    ),
     "Sales by product - 2025-03-01 - 2025-03-07.csv": (
         "shopify.sales_by_product",
         "product",

@@ -584,6 +584,14 @@ def _is_total(layout: Layout, cells: _Cells) -> str:
         ]
         if date_pos == 0 or cells.text(0) == date_text:
             terms.append("(" + " AND ".join(unnamed) + ")")
+    products = [
+        cells.text(p) for f in ("product_id", "product_name") for p in fields.get(f, [])[:1]
+    ]
+    if layout.kind == "product" and products:
+        # A product report's row naming no product is the range's total (Shopify's sales
+        # by product compared with last year ends with one), never a product "without a
+        # name" skipped as a problem.
+        terms.append("(" + " AND ".join(f"ec_missing({n})" for n in products) + ")")
     return " OR ".join(terms)
 
 

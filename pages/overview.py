@@ -21,7 +21,17 @@ from ui import charts, present, schedules, tables
 from ui.equation import show_equation
 from ui.products import show_products
 from ui.sidebar import page_start
-from ui.state import fmt_all, fmt_figure, labeller, lang, metric_label, query, say, tr
+from ui.state import (
+    fmt_all,
+    fmt_figure,
+    labeller,
+    lang,
+    metric_label,
+    on_demand,
+    query,
+    say,
+    tr,
+)
 from ui.url import widget
 
 view = page_start("📊", "page.overview")
@@ -144,17 +154,19 @@ else:
     )
     tables.show(shown, hide_index=True, width="stretch")
 
-with st.expander(tr("ov.formulas")):
-    tables.show(
-        pd.DataFrame(
-            {
-                tr("col.metric"): [METRICS[m].label(lang()) for m in METRICS],
-                tr("col.formula"): [METRICS[m].formula(lang()) for m in METRICS],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+formulas = on_demand(tr("ov.formulas"), "ov_formulas_open")
+with formulas:
+    if formulas.open:
+        tables.show(
+            pd.DataFrame(
+                {
+                    tr("col.metric"): [METRICS[m].label(lang()) for m in METRICS],
+                    tr("col.formula"): [METRICS[m].formula(lang()) for m in METRICS],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 show_products(view.filters, view.comparison, 5, "ov.top_products")
 

@@ -70,6 +70,13 @@ def app(**params) -> AppTest:
     return at.run()
 
 
+def opened(at: AppTest, key: str) -> AppTest:
+    """`at` after a person opens the expander `key` (ui.state.on_demand: its content is
+    built only while it is open)."""
+    at.session_state[key] = True
+    return at.run()
+
+
 def rollup_differences(store) -> list[tuple]:
     """Rows where the store-day rollup differs from store_daily's own sums per store-day and
     batch (empty when they agree; sums compared to 1e-9, the order of addition may differ)."""

@@ -389,11 +389,11 @@ def test_a_store_limited_manager_schedules_only_its_stores(store):
 
 
 def test_the_review_page_adds_a_schedule_and_shows_what_came_of_its_sends(db):
-    from helpers import app
+    from helpers import app, opened
 
     from ecdata.store import Store
 
-    at = app(lang="en")
+    at = opened(app(lang="en"), "sch_open")
     at.text_input(key="sch_name").set_value("Monday chat")
     at.text_input(key="sch_target").set_value(
         "wecom:https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY-123"
@@ -411,7 +411,7 @@ def test_the_review_page_adds_a_schedule_and_shows_what_came_of_its_sends(db):
             "(?, TIMESTAMP '2026-11-23 01:00', 'report', '93000: invalid webhook url')",
             [sid],
         )
-    at = app(lang="en")
+    at = opened(app(lang="en"), "sch_open")
     assert any("The last send failed: 93000: invalid webhook url" in e.value for e in at.error)
     # An empty name or a destination that is not one: refused in the reader's language.
     at.text_input(key="sch_target").set_value("mail.example.com")

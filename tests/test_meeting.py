@@ -9,7 +9,7 @@ import json
 import re
 
 import pytest
-from helpers import DEMO_END, WEEK, app
+from helpers import DEMO_END, WEEK, app, opened
 
 from ecdata.cli import main
 from ecdata.formatting import format_value
@@ -175,6 +175,9 @@ def test_action_items_are_carried_until_done_with_the_metric_then_and_now(db, ca
 
 def test_an_action_item_added_on_the_review_page_lands_with_its_owner(db):
     at = app(lang="en")
+    # The form is built when its panel opens: a closed one costs the page nothing.
+    assert "act_what" not in [w.key for w in at.text_input]
+    at = opened(at, "act_open")
     at.text_input(key="act_what").input("Call the courier").run()
     at.selectbox(key="act_owner_en").set_value("小美").run()
     at.selectbox(key="act_metric_en").set_value("Sales").run()
@@ -185,13 +188,13 @@ def test_an_action_item_added_on_the_review_page_lands_with_its_owner(db):
     assert items[["what", "owner", "metric", "week"]].values.tolist() == [
         ["Call the courier", "小美", "sales", WEEK[0]]
     ]
-    empty = app(lang="en")
+    empty = opened(app(lang="en"), "act_open")
     empty.button(key="act_add").click().run()
     assert any("Say what is to be done" in e.value for e in empty.error)
 
 
 def test_meeting_settings_are_stored_undoable_and_drive_the_agenda(db):
-    at = app(lang="en")
+    at = opened(app(lang="en"), "meet_open")
     at.multiselect(key="meet_agenda_en").set_value(["What lags", "Targets"]).run()
     at.radio(key="meet_people_en").set_value("By initials").run()
     at.button(key="meet_save").click().run()
@@ -206,7 +209,7 @@ def test_meeting_settings_are_stored_undoable_and_drive_the_agenda(db):
     agents = json.loads(first.get("plotly_chart")[-1].proto.spec)["data"][0]["y"]
     assert agents and all(re.fullmatch(r".\**", name) for name in agents), agents
     # Undo puts the previous settings back, one change at a time.
-    again = app(lang="en")
+    again = opened(app(lang="en"), "meet_open")
     again.button(key="meet_undo").click().run()
     with Store(db) as store:
         assert people_shown(store.reader()) == "name"

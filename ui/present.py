@@ -51,6 +51,7 @@ from ui.state import (
     get_store,
     lang,
     metric_label,
+    on_demand,
     query,
     reader,
     say,
@@ -401,18 +402,24 @@ def _add(view: View, week: dt.date, owners: dict, metrics: dict) -> None:
 
 
 def _add_form(view: View, week: dt.date, how: str) -> None:
-    names = [str(n) for n in query(roster_frame).get("name", [])]
-    # Options are their labels, keyed per language: no format_func kept across a language
-    # switch (ui.url's note). Owners are picked as the screen shows them (initials or not).
-    owners = dict(zip(shown_names(names, how), names))
-    metrics = {metric_label(m): m for m in CARD_METRICS}
-    with st.expander(tr("act.add"), expanded=False):
-        st.text_input(tr("act.what"), key="act_what", max_chars=200)
-        a, b, c = st.columns(3)
-        a.selectbox(tr("act.owner"), [tr("act.nobody"), *owners], key=f"act_owner_{lang()}")
-        b.date_input(tr("act.due"), week + dt.timedelta(days=7), key="act_due")
-        c.selectbox(tr("act.metric"), [tr("act.no_metric"), *metrics], key=f"act_metric_{lang()}")
-        st.button(tr("act.add"), key="act_add", on_click=_add, args=(view, week, owners, metrics))
+    box = on_demand(tr("act.add"), "act_open")
+    with box:
+        if box.open:
+            names = [str(n) for n in query(roster_frame).get("name", [])]
+            # Options are their labels, keyed per language: no format_func kept across a
+            # language switch (ui.url's note). Owners are picked as the screen shows them.
+            owners = dict(zip(shown_names(names, how), names))
+            metrics = {metric_label(m): m for m in CARD_METRICS}
+            st.text_input(tr("act.what"), key="act_what", max_chars=200)
+            a, b, c = st.columns(3)
+            a.selectbox(tr("act.owner"), [tr("act.nobody"), *owners], key=f"act_owner_{lang()}")
+            b.date_input(tr("act.due"), week + dt.timedelta(days=7), key="act_due")
+            c.selectbox(
+                tr("act.metric"), [tr("act.no_metric"), *metrics], key=f"act_metric_{lang()}"
+            )
+            st.button(
+                tr("act.add"), key="act_add", on_click=_add, args=(view, week, owners, metrics)
+            )
     told("_act_said")
 
 
@@ -437,8 +444,11 @@ def show_settings() -> None:
     people = {tr(f"people.{how}"): how for how in PEOPLE_SHOWN}
     if not auth.allowed("settings"):
         return
-    current, how = query(agenda), query(people_shown)
-    with st.expander(tr("meet.settings")):
+    box = on_demand(tr("meet.settings"), "meet_open")
+    with box:
+        if not box.open:
+            return
+        current, how = query(agenda), query(people_shown)
         st.multiselect(
             tr("meet.agenda"),
             list(labels),

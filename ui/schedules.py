@@ -25,7 +25,7 @@ from ecdata.schedules import (
 )
 from ecdata.store.database import StoreNotGranted
 from ui import auth
-from ui.state import get_store, labeller, reader, say, tell, told, tr
+from ui.state import get_store, labeller, on_demand, reader, say, tell, told, tr
 
 ZONES = (DEFAULT_ZONE, "Asia/Hong_Kong", "Asia/Singapore", "Europe/London", "America/New_York")
 
@@ -39,11 +39,15 @@ def show(known_stores: list[str]) -> None:
     status = send_status(cur).set_index("schedule_id") if found else pd.DataFrame()
     failed = [s for s in found if _error(status, s.schedule_id)]
     title = tr("sch.title", count=len(found))
-    with st.expander(title + (f" · ⚠️ {tr('sch.failing', count=len(failed))}" if failed else "")):
-        told("_sch_said")
-        for schedule in found:
-            _row(schedule, status)
-        _form(known_stores)
+    box = on_demand(
+        title + (f" · ⚠️ {tr('sch.failing', count=len(failed))}" if failed else ""), "sch_open"
+    )
+    with box:
+        if box.open:
+            told("_sch_said")
+            for schedule in found:
+                _row(schedule, status)
+            _form(known_stores)
 
 
 def _error(status: pd.DataFrame, schedule_id: int) -> str | None:

@@ -9,7 +9,7 @@ from ecdata.metrics.periods import trend_window
 from ecdata.metrics.review import source_notes
 from ui import charts, ledger, notes, tables
 from ui.sidebar import page_start
-from ui.state import labeller, lang, metric_label, query, say, tr
+from ui.state import labeller, lang, metric_label, on_demand, query, say, tr
 from ui.url import widget
 
 view = page_start("💰", "page.inquiry_cost")
@@ -78,18 +78,20 @@ st.plotly_chart(
 st.caption(tr("ic.target_note"))
 targets = query(target_inquiry_costs, view.filters)
 if not targets.empty:
-    with st.expander(tr("ic.targets_table")):
-        tables.show(
-            targets.rename(
-                columns={
-                    "store": tr("col.store"),
-                    "month": tr("col.period"),
-                    "target_inquiry_cost": metric_label("target_inquiry_cost"),
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+    targets_box = on_demand(tr("ic.targets_table"), "ic_targets_open")
+    with targets_box:
+        if targets_box.open:
+            tables.show(
+                targets.rename(
+                    columns={
+                        "store": tr("col.store"),
+                        "month": tr("col.period"),
+                        "target_inquiry_cost": metric_label("target_inquiry_cost"),
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
 
 ledger.section(view.filters, trend_filters)
 
@@ -109,5 +111,7 @@ st.markdown(
     f"- {tr('ic.target_note')}\n"
     f"- {tr(COST_SPREAD_METHOD)}"
 )
-with st.expander(tr("ex.rows")):
-    tables.show(pd.DataFrame(frame), hide_index=True, width="stretch")
+rows_box = on_demand(tr("ex.rows"), "ic_rows_open")
+with rows_box:
+    if rows_box.open:
+        tables.show(pd.DataFrame(frame), hide_index=True, width="stretch")

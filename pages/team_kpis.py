@@ -32,7 +32,18 @@ from ecdata.team.scoring import (
 )
 from ui import auth, charts, tables
 from ui.sidebar import page_view
-from ui.state import fmt, get_store, labeller, metric_label, query, say, tell, told, tr
+from ui.state import (
+    fmt,
+    get_store,
+    labeller,
+    metric_label,
+    on_demand,
+    query,
+    say,
+    tell,
+    told,
+    tr,
+)
 from ui.url import widget
 
 view = page_view()
@@ -261,7 +272,10 @@ def work_plan(month) -> None:
         undated = int((shown["done"] & shown["done_on"].isna()).sum())
         if undated:
             st.caption(tr("plan.undated_done", count=undated))
-    with st.expander(tr("plan.edit", month=f"{month:%Y-%m}")):
+    edit_box = on_demand(tr("plan.edit", month=f"{month:%Y-%m}"), "plan_open")
+    with edit_box:
+        if not edit_box.open:
+            return
         editable = query(plan_for_editing, month)
         if not auth.allowed("team"):
             tables.show(editable, hide_index=True, width="stretch")
@@ -411,11 +425,18 @@ with trend_col:
         config={"displayModeBar": False},
     )
 
-with st.expander(tr("tk.edit_ratings", month=f"{month:%Y-%m}")):
-    ratings = query(ratings_for_editing, month)
-    if not auth.allowed("team"):
-        tables.show(ratings, hide_index=True, width="stretch")  # read, not edit
-    else:
+
+def ratings_editor(month) -> None:
+    """The month's ratings and targets as typed in: edited by who may, read by others; built
+    only while its panel is open."""
+    box = on_demand(tr("tk.edit_ratings", month=f"{month:%Y-%m}"), "ratings_open")
+    with box:
+        if not box.open:
+            return
+        ratings = query(ratings_for_editing, month)
+        if not auth.allowed("team"):
+            tables.show(ratings, hide_index=True, width="stretch")  # read, not edit
+            return
         edited = st.data_editor(
             ratings,
             key="ratings_editor",
@@ -427,6 +448,9 @@ with st.expander(tr("tk.edit_ratings", month=f"{month:%Y-%m}")):
         if st.button(tr("org.save_edits"), key="ratings_save"):
             ratings_edited = edited.drop(columns=["name"])
             auth.save_as_batch(lambda: save_ratings_edits(get_store(), month, ratings_edited))
+
+
+ratings_editor(month)
 
 st.subheader(tr("tk.cs"))
 agents = query(agent_kpis, Filters(view.filters.stores, (), month, period_end(month, "month")))

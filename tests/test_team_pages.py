@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from helpers import app
+from helpers import app, opened
 
 from ecdata.metrics.kpis import Filters, kpi_table
 from ecdata.store import Store
@@ -121,6 +121,8 @@ def test_saving_the_ratings_editor_keeps_service_inquiries_out_of_ratings(db):
     at = app(lang="en", month="2026-10-01", scheme="growth")
     at.switch_page("pages/team_kpis.py").run()
     assert not at.exception
+    assert "ratings_save" not in [b.key for b in at.button]  # built when its panel opens
+    at = opened(at, "ratings_open")
     next(b for b in at.button if b.key == "ratings_save").click().run()
     assert not at.exception
     with Store(db) as store:

@@ -1,6 +1,8 @@
 """Team KPIs: each person's score under the team's scheme, with its parts, and the pay."""
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -252,6 +254,24 @@ if auth.allowed("settings"):
     schemes = scheme_editor(schemes)
 
 
+@contextmanager
+def team_edit_panel(label: str, key: str, load, month) -> Iterator[pd.DataFrame | None]:
+    """A panel built only while open (ui.state.on_demand) holding `load(month)`: yields the
+    frame to edit for who may edit the team, else None (it is shown read-only, or nothing
+    while the panel is closed)."""
+    box = on_demand(label, key)
+    with box:
+        if not box.open:
+            yield None
+            return
+        frame = query(load, month)
+        if not auth.allowed("team"):
+            tables.show(frame, hide_index=True, width="stretch")  # read, not edit
+            yield None
+            return
+        yield frame
+
+
 def work_plan(month) -> None:
     """The month's work plan as a Gantt (the team, or one person), and its tasks to edit."""
     st.subheader(tr("plan.title", month=f"{month:%Y-%m}"))
@@ -272,13 +292,9 @@ def work_plan(month) -> None:
         undated = int((shown["done"] & shown["done_on"].isna()).sum())
         if undated:
             st.caption(tr("plan.undated_done", count=undated))
-    edit_box = on_demand(tr("plan.edit", month=f"{month:%Y-%m}"), "plan_open")
-    with edit_box:
-        if not edit_box.open:
-            return
-        editable = query(plan_for_editing, month)
-        if not auth.allowed("team"):
-            tables.show(editable, hide_index=True, width="stretch")
+    label = tr("plan.edit", month=f"{month:%Y-%m}")
+    with team_edit_panel(label, "plan_open", plan_for_editing, month) as editable:
+        if editable is None:
             return
         people_ids = list(roster["person_id"])
         edited = st.data_editor(
@@ -427,15 +443,10 @@ with trend_col:
 
 
 def ratings_editor(month) -> None:
-    """The month's ratings and targets as typed in: edited by who may, read by others; built
-    only while its panel is open."""
-    box = on_demand(tr("tk.edit_ratings", month=f"{month:%Y-%m}"), "ratings_open")
-    with box:
-        if not box.open:
-            return
-        ratings = query(ratings_for_editing, month)
-        if not auth.allowed("team"):
-            tables.show(ratings, hide_index=True, width="stretch")  # read, not edit
+    """The month's ratings and targets as typed in: edited by who may, read by others."""
+    label = tr("tk.edit_ratings", month=f"{month:%Y-%m}")
+    with team_edit_panel(label, "ratings_open", ratings_for_editing, month) as ratings:
+        if ratings is None:
             return
         edited = st.data_editor(
             ratings,

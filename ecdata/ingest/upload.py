@@ -38,6 +38,7 @@ from ecdata.store.settings import (
     currency_symbol,
     set_store_currency,
     stated_currencies,
+    stated_currency_rows,
     store_currency_sql,
 )
 
@@ -283,12 +284,13 @@ def _currency_refusal(store: Store, parsed: ParsedExport) -> Message | None:
         return None
     cur = store.reader()
     try:
-        current = dict(cur.execute(store_currency_sql()).fetchall())
+        # A store of product reports alone has only the currency its first file stated.
+        current = {
+            **stated_currency_rows(cur),
+            **dict(cur.execute(store_currency_sql()).fetchall()),
+        }
     finally:
         cur.close()
-    # A store of product reports alone (a Shopee market's) has no store rows, only the
-    # currency its first file stated.
-    current = {**stated_currencies(store), **current}
     for name in _file_stores(parsed):
         if name in current and current[name] != parsed.currency:
             return Message(

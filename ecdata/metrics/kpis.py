@@ -39,7 +39,7 @@ from ecdata.metrics.sources import (
 )
 from ecdata.sql import Sql, execute
 from ecdata.store.database import Cursor, per_data_version
-from ecdata.store.settings import STORE_ROWS
+from ecdata.store.settings import STORE_ROWS, stated_currency_rows
 
 GRAINS = ("day", "week", "month", "total")
 # SQL: the last day of a KPI table's period, by grain (`period` is its first day).
@@ -121,8 +121,7 @@ def money_currency(cur: Cursor, filters: Filters) -> tuple[str, bool]:
     if filters.stores and not set(filters.stores) <= set(currencies):
         # A store of product reports alone (a Shopee market's) has no store rows to take a
         # currency from: the one its files stated.
-        stated = cur.execute("SELECT store, currency FROM store_settings").fetchall()
-        currencies = {**dict(stated), **currencies}
+        currencies = {**stated_currency_rows(cur), **currencies}
     used = {currencies.get(s, "¥") for s in (filters.stores or tuple(currencies))} or {"¥"}
     if filters.currency is None and len(used) == 1:
         return next(iter(used)), False

@@ -94,9 +94,15 @@ def stated_currencies(store: Store) -> dict[str, str]:
     """store -> the currency an owner (or a file stating its own) set for it."""
     cur = store.reader()
     try:
-        return dict(cur.execute("SELECT store, currency FROM store_settings").fetchall())
+        return stated_currency_rows(cur)
     finally:
         cur.close()
+
+
+def stated_currency_rows(cur: Cursor) -> dict[str, str]:
+    """stated_currencies on a cursor: also what a store without store rows is in (a Shopee
+    market's store of product reports alone), which store_currency_sql cannot find."""
+    return dict(cur.execute("SELECT store, currency FROM store_settings").fetchall())
 
 
 def setting(cur: Cursor, key: str, default: Any = None) -> Any:

@@ -221,6 +221,38 @@ def test_the_work_plan_gantt_is_drawn_on_team_kpis(server, browser, locale):
     page.context.close()
 
 
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_a_panel_built_on_demand_opens_with_its_form_on_a_click(server, browser, locale):
+    """The overview's meeting settings and Team KPIs' ratings editor are built only while
+    their panel is open (ui.state.on_demand): closed, nothing of them is on the page; one
+    click on the panel shows them, and they stay open while they are used."""
+    lang = locale[:2]
+    words = {
+        "zh": ("例会设置", "议程", "编辑 2026-11 的评分与目标", "保存修改"),
+        "en": ("Meeting settings", "Agenda", "Edit 2026-11's ratings and targets", "Save changes"),
+    }[lang]
+    settings, agenda, ratings, save = words
+    page, errors = open_page(browser, f"{server}/?lang={lang}", locale=locale)
+    multiselects = page.locator('[data-testid="stMultiSelect"]')
+    before = multiselects.count()  # the sidebar's filters
+    page.get_by_text(settings, exact=True).click()
+    page.get_by_text(agenda, exact=False).first.wait_for(timeout=30_000)
+    settle(page)
+    assert multiselects.count() == before + 1  # the agenda's screens
+    page.goto(f"{server}/team_kpis?lang={lang}")
+    settle(page)
+    editors = page.locator('[data-testid="stDataFrame"]')
+    closed = editors.count()
+    page.get_by_text(ratings, exact=True).click()
+    page.get_by_role("button", name=save).last.wait_for(timeout=30_000)
+    settle(page)
+    assert editors.count() == closed + 1
+    page.get_by_text(ratings, exact=True).scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / f"ratings_panel_{lang}_1920x1080.png"))
+    assert not errors, errors
+    page.context.close()
+
+
 def chinese_outside_the_data(page) -> list[str]:
     """Chinese text on an English page, apart from the names the data holds and the
     language switch (which names itself in both languages on purpose)."""

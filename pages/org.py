@@ -28,7 +28,17 @@ from ecdata.team.org import (
 from ecdata.team.scoring import STAGES, evaluate_month, stored_schemes
 from ui import auth, charts, tables
 from ui.sidebar import page_view
-from ui.state import current_view, fmt, get_store, lang, metric_label, query, say, tr
+from ui.state import (
+    current_view,
+    fmt,
+    get_store,
+    lang,
+    metric_label,
+    on_demand,
+    query,
+    say,
+    tr,
+)
 from ui.url import current, widget
 
 page_view()  # inside the app's shell, also when a shared link is the first request
@@ -203,12 +213,18 @@ st.markdown(
     )
 )
 
-# The roster holds base pay and coefficients: edited in the owner's session only.
-if auth.allowed("pay"):
-    with st.expander(tr("org.edit")):
-        editable = roster[EDITABLE_ROSTER]
+
+def roster_editor() -> None:
+    """The roster to edit, built only while its panel is open. It holds base pay and
+    coefficients: in the owner's session only."""
+    if not auth.allowed("pay"):
+        return
+    box = on_demand(tr("org.edit"), "org_edit_open")
+    with box:
+        if not box.open:
+            return
         edited = st.data_editor(
-            editable,
+            roster[EDITABLE_ROSTER],
             key="roster_editor",
             hide_index=True,
             width="stretch",
@@ -218,3 +234,6 @@ if auth.allowed("pay"):
         )
         if st.button(tr("org.save_edits"), key="roster_save"):
             auth.save_as_batch(lambda: save_roster_edits(store, edited))
+
+
+roster_editor()

@@ -23,7 +23,19 @@ from ecdata.metrics.catalogue import METRICS
 from ecdata.metrics.kpis import Filters, totals, with_dates
 from ecdata.metrics.ledger import JUDGED_FIELDS, InquiryRules, inquiry_rules
 from ui import auth, charts, tables
-from ui.state import fmt, fmt_all, get_store, labeller, lang, metric_label, query, reader, say, tr
+from ui.state import (
+    fmt,
+    fmt_all,
+    get_store,
+    labeller,
+    lang,
+    metric_label,
+    on_demand,
+    query,
+    reader,
+    say,
+    tr,
+)
 
 RATES = ("inquiry_quality", "first_reply_hours", "reply_in_time_rate")
 BY = ("channel", "country", "product", "agent")
@@ -122,7 +134,10 @@ def inquiries(week_filters: Filters) -> None:
     the standard and outlives re-uploads)."""
     keep = query(inquiry_rules).keep_contacts
     rows = query(inquiry_list, week_filters, contacts=keep)
-    with st.expander(tr("inq.rows", count=len(rows))):
+    box = on_demand(tr("inq.rows", count=len(rows)), "inq_rows_open")
+    with box:
+        if not box.open:
+            return
         shown = pd.DataFrame(
             {
                 tr("col.store"): rows["store"],

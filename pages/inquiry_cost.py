@@ -78,9 +78,8 @@ st.plotly_chart(
 st.caption(tr("ic.target_note"))
 targets = query(target_inquiry_costs, view.filters)
 if not targets.empty:
-    targets_box = on_demand(tr("ic.targets_table"), "ic_targets_open")
-    with targets_box:
-        if targets_box.open:
+    with on_demand(tr("ic.targets_table"), "ic_targets_open") as is_open:
+        if is_open:
             tables.show(
                 targets.rename(
                     columns={
@@ -111,7 +110,6 @@ st.markdown(
     f"- {tr('ic.target_note')}\n"
     f"- {tr(COST_SPREAD_METHOD)}"
 )
-rows_box = on_demand(tr("ex.rows"), "ic_rows_open")
-with rows_box:
-    if rows_box.open:
+with on_demand(tr("ex.rows"), "ic_rows_open") as is_open:
+    if is_open:
         tables.show(pd.DataFrame(frame), hide_index=True, width="stretch")

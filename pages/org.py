@@ -219,9 +219,8 @@ def roster_editor() -> None:
     coefficients: in the owner's session only."""
     if not auth.allowed("pay"):
         return
-    box = on_demand(tr("org.edit"), "org_edit_open")
-    with box:
-        if not box.open:
+    with on_demand(tr("org.edit"), "org_edit_open") as is_open:
+        if not is_open:
             return
         edited = st.data_editor(
             roster[EDITABLE_ROSTER],

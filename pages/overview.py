@@ -154,9 +154,8 @@ else:
     )
     tables.show(shown, hide_index=True, width="stretch")
 
-formulas = on_demand(tr("ov.formulas"), "ov_formulas_open")
-with formulas:
-    if formulas.open:
+with on_demand(tr("ov.formulas"), "ov_formulas_open") as is_open:
+    if is_open:
         tables.show(
             pd.DataFrame(
                 {

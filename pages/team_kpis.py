@@ -259,9 +259,8 @@ def team_edit_panel(label: str, key: str, load, month) -> Iterator[pd.DataFrame 
     """A panel built only while open (ui.state.on_demand) holding `load(month)`: yields the
     frame to edit for who may edit the team, else None (it is shown read-only, or nothing
     while the panel is closed)."""
-    box = on_demand(label, key)
-    with box:
-        if not box.open:
+    with on_demand(label, key) as is_open:
+        if not is_open:
             yield None
             return
         frame = query(load, month)

@@ -134,9 +134,8 @@ def inquiries(week_filters: Filters) -> None:
     the standard and outlives re-uploads)."""
     keep = query(inquiry_rules).keep_contacts
     rows = query(inquiry_list, week_filters, contacts=keep)
-    box = on_demand(tr("inq.rows", count=len(rows)), "inq_rows_open")
-    with box:
-        if not box.open:
+    with on_demand(tr("inq.rows", count=len(rows)), "inq_rows_open") as is_open:
+        if not is_open:
             return
         shown = pd.DataFrame(
             {

@@ -402,9 +402,8 @@ def _add(view: View, week: dt.date, owners: dict, metrics: dict) -> None:
 
 
 def _add_form(view: View, week: dt.date, how: str) -> None:
-    box = on_demand(tr("act.add"), "act_open")
-    with box:
-        if box.open:
+    with on_demand(tr("act.add"), "act_open") as is_open:
+        if is_open:
             names = [str(n) for n in query(roster_frame).get("name", [])]
             # Options are their labels, keyed per language: no format_func kept across a
             # language switch (ui.url's note). Owners are picked as the screen shows them.
@@ -444,9 +443,8 @@ def show_settings() -> None:
     people = {tr(f"people.{how}"): how for how in PEOPLE_SHOWN}
     if not auth.allowed("settings"):
         return
-    box = on_demand(tr("meet.settings"), "meet_open")
-    with box:
-        if not box.open:
+    with on_demand(tr("meet.settings"), "meet_open") as is_open:
+        if not is_open:
             return
         current, how = query(agenda), query(people_shown)
         st.multiselect(

@@ -39,11 +39,10 @@ def show(known_stores: list[str]) -> None:
     status = send_status(cur).set_index("schedule_id") if found else pd.DataFrame()
     failed = [s for s in found if _error(status, s.schedule_id)]
     title = tr("sch.title", count=len(found))
-    box = on_demand(
-        title + (f" · ⚠️ {tr('sch.failing', count=len(failed))}" if failed else ""), "sch_open"
-    )
-    with box:
-        if box.open:
+    if failed:
+        title += f" · ⚠️ {tr('sch.failing', count=len(failed))}"
+    with on_demand(title, "sch_open") as is_open:
+        if is_open:
             told("_sch_said")
             for schedule in found:
                 _row(schedule, status)

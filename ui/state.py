@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import streamlit as st
@@ -125,15 +127,15 @@ def told(slot: str) -> None:
         getattr(st, said[0])(say(said[1]))
 
 
-def on_demand(label: str, key: str):
-    """An expander whose content the page builds only while it is open (`box.open`): a
-    collapsed form or table costs the run and the browser nothing (the overview's three
+@contextmanager
+def on_demand(label: str, key: str) -> Iterator[bool]:
+    """An expander whose content the page builds only while it is open (it yields whether):
+    a collapsed form or table costs the run and the browser nothing (the overview's three
     forms and its formula table: a warm load in Chromium 1.9 -> 1.5 s). Opening it reruns
     the page; its key keeps it open across reruns, so a save's message shows inside it.
 
-        box = on_demand(tr("meet.settings"), "meet_open")
-        with box:
-            if box.open:
+        with on_demand(tr("meet.settings"), "meet_open") as is_open:
+            if is_open:
                 ...
     """
     # A label that changes ("Scheduled reports (1)" after a save) makes a new widget, which
@@ -141,7 +143,8 @@ def on_demand(label: str, key: str):
     was = f"_{key}_was_open"
     box = st.expander(label, st.session_state.get(was, False), key=key, on_change="rerun")
     st.session_state[was] = box.open
-    return box
+    with box:
+        yield box.open
 
 
 def metric_label(name: str) -> str:

@@ -5,6 +5,7 @@ who did what recorded on every batch and setting."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import subprocess
 import sys
 
@@ -101,13 +102,26 @@ def signed_in(name: str, password: str, **params):
     return at
 
 
-@pytest.fixture
-def with_accounts(db):
-    with Store(db) as store:
+@pytest.fixture(scope="session")
+def accounts_file(demo_file, tmp_path_factory):
+    """The demo with an owner, a manager and a viewer of one store, built once: hashing
+    their passwords is slow on purpose."""
+    path = tmp_path_factory.mktemp("accounts") / "accounts.duckdb"
+    shutil.copy(demo_file, path)
+    with Store(path) as store:
         add_user(store, "boss", "owner", "owner pass 1")
         add_user(store, "mia", "manager", "manager pass 1")
         add_user(store, "val", "viewer", "viewer pass 1", ("天猫旗舰店",))
-    return db
+    return path
+
+
+@pytest.fixture
+def with_accounts(accounts_file, tmp_path, app_on):
+    """A private copy of the demo with accounts, opened by the app."""
+    path = tmp_path / "app.duckdb"
+    shutil.copy(accounts_file, path)
+    app_on(path)
+    return path
 
 
 def test_with_an_account_nothing_runs_before_a_sign_in(with_accounts):

@@ -8,6 +8,7 @@ by hand in the test.
 """
 
 import datetime as dt
+import shutil
 
 import pandas as pd
 import pytest
@@ -100,15 +101,27 @@ def monthly_costs(tmp_path):
     return path
 
 
+@pytest.fixture(scope="session")
+def tmall_week_file(tmp_path_factory):
+    """The usual Taobao week, ingested once; each test opens a private copy."""
+    folder = tmp_path_factory.mktemp("tmall_week")
+    path = folder / "tmall_week.duckdb"
+    with Store(path) as store:
+        ingest(store, sycm_store_file(folder), store_name=STORE)
+        for day_file in chitu_day_files(folder):
+            ingest(store, day_file)  # the store comes from the 店铺: prefix of the agent names
+        ingest(store, alimama_plans(folder), store_name=STORE)
+        ingest(store, qianchuan(folder), store_name=STORE)
+        ingest(store, monthly_costs(folder))
+    return path
+
+
 @pytest.fixture
-def tmall_week(store, tmp_path):
-    ingest(store, sycm_store_file(tmp_path), store_name=STORE)
-    for path in chitu_day_files(tmp_path):
-        ingest(store, path)  # the store comes from the 店铺: prefix of the agent names
-    ingest(store, alimama_plans(tmp_path), store_name=STORE)
-    ingest(store, qianchuan(tmp_path), store_name=STORE)
-    ingest(store, monthly_costs(tmp_path))
-    return store
+def tmall_week(tmall_week_file, tmp_path):
+    path = tmp_path / "tmall_week.duckdb"
+    shutil.copy(tmall_week_file, path)
+    with Store(path) as store:
+        yield store
 
 
 def test_the_usual_taobao_set_gives_an_inquiry_cost(tmall_week):

@@ -1,15 +1,22 @@
 """Team pages through AppTest: the numbers shown are the engine's, for the chosen scheme."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from helpers import app, opened
 
 from ecdata.metrics.kpis import Filters, kpi_table
 from ecdata.store import Store
-from ecdata.team.scoring import apply_labor_cost, evaluate_month, labor_cost_by_store
+from ecdata.team.scoring import (
+    apply_labor_cost,
+    evaluate_month,
+    labor_cost_by_store,
+    score_trend,
+)
 
 OCTOBER = dt.date(2026, 10, 1)
+NOVEMBER = dt.date(2026, 11, 1)
 
 
 def test_team_kpis_scores_follow_the_scheme_in_the_url(db):
@@ -23,6 +30,42 @@ def test_team_kpis_scores_follow_the_scheme_in_the_url(db):
     best = scores.sort_values("score", ascending=False).iloc[0]
     top = table.sort_values("Rank").iloc[0]
     assert top["Name"] == best["name"] and top["Score"] == f"{best.score:.1f}"
+
+
+def test_the_score_trend_takes_each_months_inquiries_from_that_months_service_report(store):
+    """The trend reads all its months' rows at once (team_rows); each month's point still
+    takes that month's inquiries from the customer-service report, as its table does."""
+    from ecdata.ingest.upload import ingest_file
+    from ecdata.team.files import read_team_file, save_team_file
+
+    roster = "工号,姓名,岗位,店铺\nA1,Lucy,客服,A店\nA2,Tom,客服,A店\n"
+    save_team_file(store, read_team_file(roster.encode(), "花名册.csv"))
+    ratings = "月份,工号,姓名,询盘任务数\n" + "".join(
+        f"{m},{p},{n},100\n"
+        for m in ("2026-10", "2026-11")
+        for p, n in (("A1", "Lucy"), ("A2", "Tom"))
+    )
+    save_team_file(store, read_team_file(ratings.encode(), "评分.csv"))
+    report = "日期,店铺,客服昵称,询单人数,询单->最终付款人数\n"
+    report += "2026-10-05,A店,Lucy,50,10\n2026-10-05,A店,Tom,30,6\n"
+    report += "2026-11-05,A店,Lucy,80,20\n2026-11-05,A店,Tom,90,30\n"
+    report_file = Path(store.path).parent / "客服绩效_2026-10-01至2026-11-30.csv"
+    report_file.write_text(report, encoding="utf-8")
+    assert ingest_file(store, report_file, today=dt.date(2026, 12, 1)).ok
+    trend = score_trend(store.reader(), "growth").set_index(["month", "name"]).score
+    # Growth: inquiries against the task of 100, weighted 40%: October 50 and 30 of 100,
+    # November 80 and 90.
+    assert trend.to_dict() == pytest.approx(
+        {
+            (OCTOBER, "Lucy"): 20.0,
+            (OCTOBER, "Tom"): 12.0,
+            (NOVEMBER, "Lucy"): 32.0,
+            (NOVEMBER, "Tom"): 36.0,
+        }
+    )
+    for month in (OCTOBER, NOVEMBER):
+        _, scores, _ = evaluate_month(store.reader(), month, "growth")
+        assert scores.set_index("name").score.to_dict() == pytest.approx(trend[month].to_dict())
 
 
 def test_diagnosis_page_states_the_stage_and_the_evidence(db):

@@ -484,3 +484,21 @@ def agent_kpis(cur: Cursor, filters: Filters) -> pd.DataFrame:
         where=scope(filters, with_channel=False),
     )
     return execute(cur, statement).df()
+
+
+def agent_month_sums(cur: Cursor, filters: Filters) -> pd.DataFrame:
+    """Per month and agent (store, member): received, inquiries, closed inquiries and sales,
+    each month summed as agent_kpis sums it. One question for many months (score_trend):
+    on a DuckLake each question costs a catalog lookup."""
+    from ecdata.metrics.catalogue import AGENT_BASE
+
+    sums = ", ".join(f"{m.expr} AS {m.name}" for m in AGENT_BASE)
+    statement = Sql.of(
+        """
+        SELECT CAST(date_trunc('month', date) AS DATE) AS month, store, member, {sums}
+        FROM agent_daily WHERE {where} GROUP BY ALL
+        ORDER BY month, inquiries DESC NULLS LAST""",
+        sums=sums,
+        where=scope(filters, with_channel=False),
+    )
+    return execute(cur, statement).df()

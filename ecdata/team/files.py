@@ -314,7 +314,16 @@ def save_team_file(store: Store, team_file: TeamFile):
 
 def roster_frame(cur, on: dt.date | None = None) -> pd.DataFrame:
     """The people on the team on day `on` (everyone not yet left when None)."""
-    frame = cur.execute("SELECT * EXCLUDE (batch_id) FROM roster ORDER BY department, name").df()
+    return on_roster(roster_rows(cur), on)
+
+
+def roster_rows(cur) -> pd.DataFrame:
+    """Every row of the roster, those who left included."""
+    return cur.execute("SELECT * EXCLUDE (batch_id) FROM roster ORDER BY department, name").df()
+
+
+def on_roster(frame: pd.DataFrame, on: dt.date | None = None) -> pd.DataFrame:
+    """The rows of `frame` (roster_rows) on the team on day `on` (not yet left when None)."""
     if on is not None and not frame.empty:
         hired, left, day = (
             pd.to_datetime(frame.hired),

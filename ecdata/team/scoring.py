@@ -19,7 +19,7 @@ import pandas as pd
 
 from ecdata.i18n import Refusal, t
 from ecdata.inquiries import agent_month as ledger_agent_month
-from ecdata.metrics.kpis import Filters, agent_kpis
+from ecdata.metrics.kpis import Filters, agent_kpis, agent_month_sums
 from ecdata.metrics.periods import period_end
 from ecdata.store.settings import save_setting, setting
 from ecdata.team.plans import plan_results
@@ -359,27 +359,45 @@ def with_ledger(people: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
 def agent_month(cur, month: dt.date) -> pd.DataFrame:
     """Per agent and store: the month's inquiries, closed inquiries and sales, as the
     customer-service page sums them (metrics.kpis.agent_kpis, one query for both)."""
-    per_agent = agent_kpis(cur, Filters(date_from=month, date_to=period_end(month, "month")))
+    return _agents_only(
+        agent_kpis(cur, Filters(date_from=month, date_to=period_end(month, "month")))
+    )
+
+
+def _agents_only(per_agent: pd.DataFrame) -> pd.DataFrame:
     team_row = (per_agent.store == "") & (per_agent.member == "team")
     return per_agent.loc[~team_row, ["member", "store", "inquiries", "closed_inquiries", "sales"]]
 
 
 @dataclass(frozen=True)
-class SourceMonths:
-    """The months the inquiry ledger and the work plans have rows for: a month outside them
-    is scored without asking (score_trend asks once for all its months; on a DuckLake each
-    question costs a catalog lookup, 13 months of two empty ones 2.7 s)."""
+class TeamRows:
+    """What evaluate_month reads, read once for many months: score_trend asks once per
+    table instead of once per month (on a DuckLake each question costs a catalog lookup:
+    13 months of two empty questions took 2.7 s). A month outside `ledger_months` or
+    `plan_months` has no rows there and is scored without asking."""
 
-    ledger: frozenset[dt.date]
-    plans: frozenset[dt.date]
+    roster: pd.DataFrame  # roster_rows: everyone, those who left included
+    ratings: pd.DataFrame  # ratings_frame: every month's
+    agents: pd.DataFrame  # agent_month_sums: per month and agent
+    ledger_months: frozenset[dt.date]
+    plan_months: frozenset[dt.date]
 
 
-def source_months(cur) -> SourceMonths:
+def team_rows(cur, months: list[dt.date]) -> TeamRows:
+    from ecdata.team.files import ratings_frame, roster_rows
+
     ledger = cur.execute(
         "SELECT DISTINCT CAST(date_trunc('month', received) AS DATE) FROM inquiries"
     ).fetchall()
     plans = cur.execute("SELECT DISTINCT month FROM plan_tasks").fetchall()
-    return SourceMonths(frozenset(r[0] for r in ledger), frozenset(r[0] for r in plans))
+    span = Filters(date_from=min(months), date_to=period_end(max(months), "month"))
+    return TeamRows(
+        roster=roster_rows(cur),
+        ratings=ratings_frame(cur),
+        agents=agent_month_sums(cur, span),
+        ledger_months=frozenset(r[0] for r in ledger),
+        plan_months=frozenset(r[0] for r in plans),
+    )
 
 
 def evaluate_month(
@@ -387,22 +405,28 @@ def evaluate_month(
     month: dt.date,
     stage: str,
     schemes: Schemes = Schemes(),
-    sources: SourceMonths | None = None,
+    rows: TeamRows | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(inputs, scores, pay) for everyone on the roster in `month` under `stage`."""
-    from ecdata.team.files import ratings_frame, roster_frame
+    """(inputs, scores, pay) for everyone on the roster in `month` under `stage`; `rows`
+    read beforehand (team_rows) when several months are scored."""
+    from ecdata.team.files import on_roster, ratings_frame, roster_rows
 
-    roster = roster_frame(cur, period_end(month, "month"))
+    roster = on_roster(rows.roster if rows else roster_rows(cur), period_end(month, "month"))
     if roster.empty:
         empty = pd.DataFrame()
         return empty, empty, empty
-    people = month_inputs(roster, ratings_frame(cur, month), agent_month(cur, month), month)
-    if sources is None or month in sources.ledger:
+    if rows is None:
+        ratings, agents = ratings_frame(cur, month), agent_month(cur, month)
+    else:
+        ratings = rows.ratings
+        agents = _agents_only(rows.agents[pd.to_datetime(rows.agents.month).dt.date == month])
+    people = month_inputs(roster, ratings, agents, month)
+    if rows is None or month in rows.ledger_months:
         people = with_ledger(people, ledger_agent_month(cur, month))
     else:
         people = with_ledger(people, pd.DataFrame())
     credit = schemes.start.late_task_credit
-    in_plans = sources is None or month in sources.plans
+    in_plans = rows is None or month in rows.plan_months
     people = with_plan(people, plan_results(cur, month, credit) if in_plans else {})
     scores = score_people(people, stage, schemes)
     pay = pay_people(people, scores, stage, month, schemes)
@@ -426,10 +450,10 @@ def evaluable_months(cur) -> list[dt.date]:
 def score_trend(cur, stage: str, schemes: Schemes = Schemes()) -> pd.DataFrame:
     """Every person's score per month that has ratings: month, person_id, name, score."""
     months = [r[0] for r in cur.execute("SELECT DISTINCT month FROM ratings ORDER BY 1").fetchall()]
-    sources = source_months(cur)
+    rows = team_rows(cur, months) if months else None
     frames = []
     for month in months:
-        _, scores, _ = evaluate_month(cur, month, stage, schemes, sources)
+        _, scores, _ = evaluate_month(cur, month, stage, schemes, rows)
         if not scores.empty:
             frames.append(scores[["person_id", "name", "score"]].assign(month=month))
     return (

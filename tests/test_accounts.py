@@ -340,8 +340,9 @@ def everything_shown(at) -> str:
 
 
 def test_a_viewer_limited_to_one_store_reads_nothing_of_another_on_any_page(with_accounts):
-    """As an attacker with a one-store grant: every page, the meeting's every screen and
-    the report; no other store's name, channel, agent, person or action item appears."""
+    """As an attacker with a one-store grant, after the owner had every page open on the
+    same server: every page, the meeting's every screen and the report; no other store's
+    name, channel, agent, person or action item appears."""
     import datetime as dt
 
     from helpers import ALL_PAGES, DEMO_END
@@ -365,6 +366,12 @@ def test_a_viewer_limited_to_one_store_reads_nothing_of_another_on_any_page(with
         week = DEMO_END - dt.timedelta(days=6)
         add_action(store, week, "京东大促复盘-机密", stores=tuple(sorted(others))[:1])
     assert others and len(secrets) > len(others)
+    # The owner has had every page open on the same server: its answers are remembered,
+    # and none may be served to the viewer.
+    owner = signed_in("boss", "owner pass 1")
+    for page in ALL_PAGES:
+        owner.switch_page(page).run()
+        assert not owner.exception, page
     at = signed_in("val", "viewer pass 1")
     seen = {}
     for page in ALL_PAGES:
@@ -383,6 +390,26 @@ def test_a_viewer_limited_to_one_store_reads_nothing_of_another_on_any_page(with
         for where, text in seen.items()
     }
     assert {w: s for w, s in leaks.items() if s} == {}
+
+
+def test_a_remembered_answer_is_never_served_to_another_store_scope(with_accounts):
+    """The engine's memory of answers (per_data_version, Store.remembered) is keyed by the
+    asking cursor's stores: the owner's answer, asked first, never reaches a limited one."""
+    from ecdata.store.database import per_data_version
+
+    def stores_seen(cur):
+        return sorted(
+            r[0] for r in cur.execute("SELECT DISTINCT store FROM store_daily").fetchall()
+        )
+
+    question = ("test", "stores seen")
+    with Store(with_accounts) as store:
+        for scope in (None, ("天猫旗舰店",), None):
+            cur = store.reader(scope)
+            by_cursor = per_data_version(cur, question, lambda cur=cur: stores_seen(cur))
+            by_store = store.remembered(scope, question, stores_seen)
+            expected = ["天猫旗舰店"] if scope else stores_seen(store.reader())
+            assert by_cursor == by_store == expected and len(expected) == (1 if scope else 3)
 
 
 def test_a_limited_manager_rates_only_its_stores_people(with_accounts):

@@ -19,7 +19,7 @@ from ecdata.metrics.catalogue import METRICS
 from ecdata.metrics.kpis import Filters
 from ecdata.metrics.periods import comparison_range, preset_range
 from ecdata.store import Store, default_db_path
-from ecdata.store.database import per_data_version, pin_data_version
+from ecdata.store.database import pin_data_version
 
 
 @st.cache_resource
@@ -59,12 +59,12 @@ def reader():
 
 def query(fn, *args, **kwargs):
     """fn(cursor, *args, **kwargs) on this account's cursor, answered once per data version
-    and account scope: the engine's one cache (store.database.per_data_version), keyed by
+    and account scope: the engine's one cache (Store.remembered, per_data_version), keyed by
     the version this run read once (app.py pins it). A frame comes back as a copy, so a page
     that changes what it got never changes what the next run gets."""
-    cur = reader()
     question = (fn.__module__, fn.__qualname__, args, tuple(sorted(kwargs.items())))
-    return _fresh(per_data_version(cur, question, lambda: fn(cur, *args, **kwargs)))
+    answer = get_store().remembered(store_scope(), question, lambda cur: fn(cur, *args, **kwargs))
+    return _fresh(answer)
 
 
 def _fresh(answer):

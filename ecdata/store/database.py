@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import duckdb
 
 from ecdata.i18n import Refusal
-from ecdata.store.lake import is_lake, lake_ddl, open_lake, use_lake, writers_lock
+from ecdata.store.lake import CATALOG, is_lake, lake_ddl, open_lake, use_lake, writers_lock
 from ecdata.store.schema import FACT_TABLES, MIGRATIONS, SCHEMA_VERSION
 
 T = TypeVar("T")
@@ -125,7 +125,11 @@ DATA_VERSION_SQL = (
 
 
 def data_version(cur: Cursor) -> int:
-    """DATA_VERSION_SQL on any cursor of a store."""
+    """DATA_VERSION_SQL on any cursor of a store; on a DuckLake, its current snapshot: every
+    commit makes one, and reading it is one catalog lookup where DATA_VERSION_SQL's five
+    tables are five (1.7 ms against 39 ms a page run, measured at 10M rows)."""
+    if cur.execute("SELECT current_database()").fetchall()[0][0] == CATALOG:
+        return int(cur.execute(f"SELECT id FROM {CATALOG}.current_snapshot()").fetchall()[0][0])
     return int(cur.execute(DATA_VERSION_SQL).fetchall()[0][0])
 
 
@@ -179,9 +183,19 @@ def per_data_version(cur: Cursor, question: tuple, answer: Callable[[], T]) -> T
     if not row or not row[0][0]:
         return answer()
     path, scope = row[0]
+    return _remembered(path, ("view", scope), question, answer, lambda: data_version(cur))
+
+
+def _remembered(
+    path: str, scope: tuple, question: tuple, answer: Callable[[], T], version: Callable[[], int]
+) -> T:
     pinned = _PINNED.get()
-    version = pinned[1] if pinned is not None and pinned[0] == path else data_version(cur)
-    key = (path, scope, version, question)
+    key = (
+        path,
+        scope,
+        pinned[1] if pinned is not None and pinned[0] == path else version(),
+        question,
+    )
     try:
         kept = _REMEMBERED.get(key)  # one lookup: no KeyError if cleared in between
     except TypeError:  # an argument that cannot be a key (a list, a frame)
@@ -299,6 +313,8 @@ class Store:
         self._con.execute("SET preserve_insertion_order = false")
         self._write_lock = threading.Lock()
         self.migrate()
+        # What the pinned data version and per_data_version's keys name this database by.
+        self._database_path = _database_path(self.reader())
 
     def close(self) -> None:
         self._con.close()
@@ -321,6 +337,26 @@ class Store:
         if stores is not None:
             limit_to_stores(cursor, stores)
         return cursor
+
+    def remembered(
+        self, stores: tuple[str, ...] | None, question: tuple, answer: Callable[[Cursor], T]
+    ) -> T:
+        """`answer(cursor)` on a reader limited to `stores`, once per data version, `stores`
+        and `question` (per_data_version's memory). The cursor is opened only to answer: a
+        page run asks a dozen questions it mostly has answers to, and on a DuckLake opening
+        a cursor costs a catalog lookup (2.7 ms)."""
+        cursor: list[Cursor] = []
+
+        def reader() -> Cursor:
+            if not cursor:
+                cursor.append(self.reader(stores))
+            return cursor[0]
+
+        if not self._database_path:
+            return answer(reader())
+        scope = ("stores", stores)
+        version = lambda: data_version(reader())  # noqa: E731
+        return _remembered(self._database_path, scope, question, lambda: answer(reader()), version)
 
     @contextmanager
     def _exclusive(self) -> Iterator[None]:

@@ -739,7 +739,7 @@ def _save_typed_rates(frame: pd.DataFrame) -> None:
     st.session_state["_rates_said"] = ("success", say(said))
 
 
-reporting = reporting_currency(reader())
+reporting = query(reporting_currency)
 st.selectbox(
     tr("up.reporting_currency"),
     CURRENCIES,
@@ -748,7 +748,7 @@ st.selectbox(
     on_change=_set_reporting,
     format_func=lambda c: f"{c} {CODE_OF.get(c, '')}",
 )
-stored = stored_rates(reader())
+stored = query(stored_rates)
 typed = st.data_editor(
     pd.DataFrame(
         {

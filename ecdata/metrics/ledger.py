@@ -124,9 +124,12 @@ JUDGED_SUMS = """count(*)::DOUBLE AS inquiries,
     CASE WHEN count(replied_within) > 0 THEN count(replied_within) END::DOUBLE AS reply_known"""
 
 
+HAS_LEDGER_SQL = "EXISTS (SELECT 1 FROM inquiries)"
+
+
 def has_ledger(cur: Cursor) -> bool:
     """Whether any inquiry is stored (most databases have none: the fact view skips it)."""
-    return bool(cur.execute("SELECT EXISTS (SELECT 1 FROM inquiries)").fetchall()[0][0])
+    return bool(cur.execute(f"SELECT {HAS_LEDGER_SQL}").fetchall()[0][0])
 
 
 def ledger_days_sql() -> str:

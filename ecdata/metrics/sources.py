@@ -17,12 +17,14 @@ inquiries taken from agents; and its store's `currency` (kpis.py never adds two 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pyarrow as pa
 
 from ecdata.metrics.ledger import (
+    HAS_LEDGER_SQL,
     LEDGER_SOURCE,
     LEDGER_SUMS,
-    has_ledger,
     ledger_days_sql,
     ledger_facts_sql,
 )
@@ -67,17 +69,31 @@ def store_currency_values(cur: Cursor) -> str:
     return "SELECT store, currency FROM ec_store_currency"
 
 
-def _corrections_needed(cur: Cursor) -> tuple[bool, bool]:
-    """(an ad report that may be a breakdown is stored, a service report is stored): when
-    neither is, the fact view skips the joins that apply them (most databases, most days)."""
+@dataclass(frozen=True)
+class StoredKinds:
+    """Which optional kinds of rows are stored: the fact view skips what is absent (most
+    databases, most days, have none of them)."""
+
+    breakdowns: bool  # an ad report that may be a breakdown of a store file's spend
+    agents: bool  # a customer-service report
+    ledger: bool  # an inquiry in the ledger
+    periods: bool  # a store period report
+
+
+def stored_kinds(cur: Cursor) -> StoredKinds:
+    """StoredKinds, asked in one query and remembered until the data change: every KPI
+    question needs them, and on a DuckLake each table asked is a catalog lookup (5 ms)."""
     ads = [ad for ad, _ in spend_overlaps()]
-    corrections = Sql(
-        """SELECT count_if(list_contains($ads, platform)), count_if(target_table = 'agent_daily')
-           FROM batches WHERE undone_at IS NULL""",
+    question = Sql(
+        f"""SELECT count_if(list_contains($ads, platform)) > 0,
+                   count_if(target_table = 'agent_daily') > 0,
+                   {HAS_LEDGER_SQL}, EXISTS (SELECT 1 FROM store_periods)
+            FROM batches WHERE undone_at IS NULL""",
         {"ads": ads},
     )
-    breakdowns, agents = execute(cur, corrections).fetchall()[0]
-    return bool(breakdowns), bool(agents)
+    return per_data_version(
+        cur, ("stored_kinds",), lambda: StoredKinds(*execute(cur, question).fetchall()[0])
+    )
 
 
 def facts_sql(cur: Cursor, per_channel: bool = True) -> str:
@@ -89,8 +105,8 @@ def facts_sql(cur: Cursor, per_channel: bool = True) -> str:
     store-day rollup's (channels added up per batch; `channel` NULL): the same sums for any
     question that does not split or filter by channel, from a tenth of the rows. Every
     correction holds per store-day and batch, so it applies to those rows alike."""
-    breakdowns, agents = _corrections_needed(cur)
-    ledger = has_ledger(cur)
+    kinds = stored_kinds(cur)
+    breakdowns, agents, ledger = kinds.breakdowns, kinds.agents, kinds.ledger
     rows = "store_daily" if per_channel else f"(SELECT *, NULL::VARCHAR AS channel FROM {ROLLUP})"
     # Where the inquiry ledger covers a store-day, its counts are the inquiries: a store
     # file's or the service reports' counts of the same day are not added to them.
@@ -171,7 +187,7 @@ def facts_sql(cur: Cursor, per_channel: bool = True) -> str:
 
 def has_store_periods(cur: Cursor) -> bool:
     """Whether any store period report is stored (most databases have none)."""
-    return execute(cur, Sql("SELECT EXISTS (SELECT 1 FROM store_periods)")).fetchall()[0][0]
+    return stored_kinds(cur).periods
 
 
 # A store period fact, and a daily row of its store and channel on one of its days.
@@ -227,7 +243,7 @@ def spend_breakdown_check(cur: Cursor, in_scope: Sql) -> tuple[float, float] | N
     that have both, when they differ by more than SPEND_MISMATCH_TOLERANCE; else None.
 
     `in_scope` is kpis.scope without the channel term."""
-    if not _corrections_needed(cur)[0]:
+    if not stored_kinds(cur).breakdowns:
         return None  # no ad report that could be a breakdown is stored
     store_platforms = ", ".join(f"'{p}'" for _, p in spend_overlaps()) or "NULL"
     check = Sql.of(

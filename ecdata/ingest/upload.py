@@ -34,7 +34,7 @@ from ecdata.store.batches import (
 )
 from ecdata.store.database import ACTOR, check_company_wide
 from ecdata.store.settings import (
-    STORE_ROWS,
+    STORE_BATCHES,
     currency_symbol,
     set_store_currency,
     stated_currencies,
@@ -406,7 +406,7 @@ def store_platforms(cur) -> dict[str, set[str]]:
     """The platforms each store's files so far came from (its active batches' codes)."""
     rows = cur.execute(
         f"""SELECT DISTINCT f.store, b.platform
-            FROM (SELECT DISTINCT store, batch_id FROM {STORE_ROWS}) f
+            FROM {STORE_BATCHES} f
             JOIN batches b USING (batch_id) WHERE b.undone_at IS NULL"""
     ).fetchall()
     platforms: dict[str, set[str]] = {}

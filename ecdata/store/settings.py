@@ -12,6 +12,7 @@ import pandas as pd
 
 from ecdata.platforms import platform_markers
 from ecdata.store.database import ACTOR, Cursor, Store, check_company_wide, check_granted
+from ecdata.store.schema import ROLLUP
 
 CURRENCIES = ("¥", "$", "£", "€", "HK$", "NT$", "₹", "A$", "C$", "S$", "RM", "Rp", "₱", "฿", "₫")
 
@@ -51,6 +52,10 @@ def currency_symbol(text: object) -> str | None:
 # Every store figure, daily or for a period, with the days it covers and its batch.
 STORE_ROWS = """(SELECT date, date AS date_to, store, channel, batch_id FROM store_daily
     UNION ALL SELECT date, date_to, store, channel, batch_id FROM store_periods)"""
+# Each (store, batch) of STORE_ROWS: the store-day rollup holds store_daily's pairs in a
+# tenth of its rows (0.06 s -> see the commit, at 10M rows).
+STORE_BATCHES = f"""(SELECT DISTINCT store, batch_id FROM {ROLLUP}
+    UNION SELECT DISTINCT store, batch_id FROM store_periods)"""
 
 
 def store_currency_sql() -> str:
@@ -68,7 +73,7 @@ def store_currency_sql() -> str:
                         THEN any_value(COALESCE(p.currency, '¥')) ELSE '?' END AS currency
             -- Distinct (store, batch) pairs first: a few hundred, not every fact row, go
             -- through the joins (a 10M-row store_daily: 0.24 s -> see the commit).
-            FROM (SELECT DISTINCT store, batch_id FROM {STORE_ROWS}) f
+            FROM {STORE_BATCHES} f
             LEFT JOIN batches b USING (batch_id)
             LEFT JOIN platform_currency p ON p.platform = b.platform
             GROUP BY f.store)

@@ -169,6 +169,19 @@ def test_a_run_reads_the_data_version_once_and_a_write_unpins_it(tmp_path, monke
         assert calls == [1]
 
 
+def test_an_answer_asked_inside_a_write_is_never_remembered(store):
+    """Inside a write the data version is still the committed one: an answer read there
+    (an inquiry not yet committed, then rolled back) must not be served to anyone after."""
+    from ecdata.metrics.sources import stored_kinds
+
+    assert not stored_kinds(store.reader()).ledger
+    with pytest.raises(RuntimeError), store.writer() as cur:
+        cur.execute("INSERT INTO inquiries (store, inquiry_id, batch_id) VALUES ('A店', 'q1', 1)")
+        assert stored_kinds(cur).ledger  # the write sees its own row
+        raise RuntimeError("the upload fails half way")
+    assert not stored_kinds(store.reader()).ledger
+
+
 def test_the_weekly_review_reads_the_data_version_once_per_rerun(db, monkeypatch):
     from helpers import app
 

@@ -85,8 +85,8 @@ def stored_kinds(cur: Cursor) -> StoredKinds:
     question needs them, and on a DuckLake each table asked is a catalog lookup (5 ms)."""
     ads = [ad for ad, _ in spend_overlaps()]
     question = Sql(
-        f"""SELECT count_if(list_contains($ads, platform)) > 0,
-                   count_if(target_table = 'agent_daily') > 0,
+        f"""SELECT COALESCE(count_if(list_contains($ads, platform)) > 0, false),
+                   COALESCE(count_if(target_table = 'agent_daily') > 0, false),
                    {HAS_LEDGER_SQL}, EXISTS (SELECT 1 FROM store_periods)
             FROM batches WHERE undone_at IS NULL""",
         {"ads": ads},

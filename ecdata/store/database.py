@@ -142,6 +142,8 @@ _REMEMBERED_BYTES = [0]
 _BUDGET_BYTES = 384 * 2**20  # what the answers of a busy morning take, at 10M fact rows
 # The data version a page run read once (pin_data_version): (database path, version).
 _PINNED: ContextVar[tuple[str, int] | None] = ContextVar("pinned_data_version", default=None)
+# Whether this context is inside Store.writer (its answers are never remembered).
+_WRITING: ContextVar[bool] = ContextVar("inside_a_write", default=False)
 
 
 def _database_path(cur: Cursor) -> str | None:
@@ -189,6 +191,10 @@ def per_data_version(cur: Cursor, question: tuple, answer: Callable[[], T]) -> T
 def _remembered(
     path: str, scope: tuple, question: tuple, answer: Callable[[], T], version: Callable[[], int]
 ) -> T:
+    if _WRITING.get():
+        # Inside a write the version is still the committed one: an answer read there
+        # holds rows that may yet be rolled back, and would hide the write's own rows.
+        return answer()
     pinned = _PINNED.get()
     key = (
         path,
@@ -386,11 +392,13 @@ class Store:
     @contextmanager
     def writer(self) -> Iterator[Cursor]:
         """The single write path: a locked cursor inside one transaction."""
+        writing = _WRITING.set(True)
         try:
             with self._exclusive(), self._transaction() as cur:
                 check_may_write(cur)
                 yield cur
         finally:
+            _WRITING.reset(writing)
             _PINNED.set(None)  # the run's pinned data version is stale once anything is written
 
     def schema_version(self) -> int:

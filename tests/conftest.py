@@ -45,12 +45,22 @@ def app_on(monkeypatch):
 
 
 @pytest.fixture
-def db(demo_file, tmp_path, app_on):
+def app_copy(tmp_path, app_on):
+    """`app_copy(template)`: a private copy of a database built once, opened by the app."""
+
+    def use(template):
+        path = tmp_path / "app.duckdb"
+        shutil.copy(template, path)
+        app_on(path)
+        return path
+
+    return use
+
+
+@pytest.fixture
+def db(demo_file, app_copy):
     """A private copy of the demo database, opened by the app."""
-    path = tmp_path / "app.duckdb"
-    shutil.copy(demo_file, path)
-    app_on(path)
-    return path
+    return app_copy(demo_file)
 
 
 @pytest.fixture

@@ -116,12 +116,9 @@ def accounts_file(demo_file, tmp_path_factory):
 
 
 @pytest.fixture
-def with_accounts(accounts_file, tmp_path, app_on):
+def with_accounts(accounts_file, app_copy):
     """A private copy of the demo with accounts, opened by the app."""
-    path = tmp_path / "app.duckdb"
-    shutil.copy(accounts_file, path)
-    app_on(path)
-    return path
+    return app_copy(accounts_file)
 
 
 def test_with_an_account_nothing_runs_before_a_sign_in(with_accounts):

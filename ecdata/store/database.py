@@ -182,7 +182,7 @@ def per_data_version(cur: Cursor, question: tuple, answer: Callable[[], T]) -> T
     # The cursor's store scope is part of the key (limit_to_stores): a limited account's
     # answer is never served to another, nor the reverse.
     known = _READERS.get(cur)
-    if known is not None:  # a Store.reader: its database and stores were noted (1.8 ms)
+    if known is not None:  # a Store.reader's, noted when it was made: no 1.8 ms query
         path, scope = known
     else:
         row = cur.execute(
@@ -367,10 +367,12 @@ class Store:
                 cursor.append(self.reader(stores))
             return cursor[0]
 
+        def version() -> int:
+            return data_version(reader())
+
         if not self._database_path:
             return answer(reader())
         scope = ("stores", stores)
-        version = lambda: data_version(reader())  # noqa: E731
         return _remembered(self._database_path, scope, question, lambda: answer(reader()), version)
 
     @contextmanager

@@ -53,7 +53,7 @@ def currency_symbol(text: object) -> str | None:
 STORE_ROWS = """(SELECT date, date AS date_to, store, channel, batch_id FROM store_daily
     UNION ALL SELECT date, date_to, store, channel, batch_id FROM store_periods)"""
 # Each (store, batch) of STORE_ROWS: the store-day rollup holds store_daily's pairs in a
-# tenth of its rows (0.06 s -> see the commit, at 10M rows).
+# tenth of its rows (store_currency_sql at 10M rows: 57 ms -> 12 ms).
 STORE_BATCHES = f"""(SELECT DISTINCT store, batch_id FROM {ROLLUP}
     UNION SELECT DISTINCT store, batch_id FROM store_periods)"""
 

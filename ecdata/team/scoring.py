@@ -411,7 +411,9 @@ def evaluate_month(
     read beforehand (team_rows) when several months are scored."""
     from ecdata.team.files import on_roster, ratings_frame, roster_rows
 
-    roster = on_roster(rows.roster if rows else roster_rows(cur), period_end(month, "month"))
+    roster = on_roster(
+        rows.roster if rows is not None else roster_rows(cur), period_end(month, "month")
+    )
     if roster.empty:
         empty = pd.DataFrame()
         return empty, empty, empty

@@ -39,7 +39,7 @@ from ecdata.metrics.sources import (
 )
 from ecdata.sql import Sql, execute
 from ecdata.store.database import Cursor
-from ecdata.store.settings import STORE_ROWS
+from ecdata.store.settings import STORE_DAYS, STORE_ROWS
 
 CARD_METRICS = (
     "visitors",
@@ -81,12 +81,14 @@ def data_bounds(
 ) -> tuple[dt.date | None, dt.date | None]:
     """First and last day with store data for these stores and channels (all when empty):
     date presets end at the last day the chosen scope has, not the latest of any store."""
+    rows, by_channel = (
+        (STORE_ROWS, "list_contains($channels, channel)") if channels else (STORE_DAYS, "true")
+    )
     return tuple(
         cur.execute(
-            f"SELECT min(date), max(date_to) FROM {STORE_ROWS} "
-            "WHERE (len($stores) = 0 OR list_contains($stores, store)) "
-            "AND (len($channels) = 0 OR list_contains($channels, channel))",
-            {"stores": list(stores), "channels": list(channels)},
+            f"SELECT min(date), max(date_to) FROM {rows} "
+            f"WHERE (len($stores) = 0 OR list_contains($stores, store)) AND {by_channel}",
+            {"stores": list(stores), **({"channels": list(channels)} if channels else {})},
         ).fetchall()[0]
     )
 
@@ -96,9 +98,8 @@ def store_list(cur: Cursor) -> pd.DataFrame:
     and last day of store figures, and how many rows each kind of data holds for it."""
     return cur.execute(
         f"""WITH names AS (
-                SELECT store FROM store_daily UNION SELECT store FROM agent_daily
+                SELECT store FROM {STORE_DAYS} UNION SELECT store FROM agent_daily
                 UNION SELECT store FROM store_monthly UNION SELECT store FROM product_facts
-                UNION SELECT store FROM store_periods
                 UNION SELECT store FROM roster WHERE store IS NOT NULL),
             days AS (SELECT store, min(date) AS first_day, max(date_to) AS last_day,
                             count(*) AS store_rows
@@ -122,9 +123,9 @@ def store_currencies(cur: Cursor) -> dict[str, str]:
 def dimension_values(cur: Cursor, column: str) -> list[str]:
     if column not in ("store", "channel"):
         raise ValueError(column)
+    rows = STORE_DAYS if column == "store" else STORE_ROWS
     return [
-        r[0]
-        for r in cur.execute(f"SELECT DISTINCT {column} FROM {STORE_ROWS} ORDER BY 1").fetchall()
+        r[0] for r in cur.execute(f"SELECT DISTINCT {column} FROM {rows} ORDER BY 1").fetchall()
     ]
 
 

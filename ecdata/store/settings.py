@@ -52,10 +52,12 @@ def currency_symbol(text: object) -> str | None:
 # Every store figure, daily or for a period, with the days it covers and its batch.
 STORE_ROWS = """(SELECT date, date AS date_to, store, channel, batch_id FROM store_daily
     UNION ALL SELECT date, date_to, store, channel, batch_id FROM store_periods)"""
-# Each (store, batch) of STORE_ROWS: the store-day rollup holds store_daily's pairs in a
-# tenth of its rows (store_currency_sql at 10M rows: 57 ms -> 12 ms).
-STORE_BATCHES = f"""(SELECT DISTINCT store, batch_id FROM {ROLLUP}
-    UNION SELECT DISTINCT store, batch_id FROM store_periods)"""
+# STORE_ROWS without their channel: the store-day rollup holds store_daily's days, stores
+# and batches in a tenth of its rows (store_currency_sql at 10M rows: 57 ms -> 12 ms).
+STORE_DAYS = f"""(SELECT date, date AS date_to, store, batch_id FROM {ROLLUP}
+    UNION ALL SELECT date, date_to, store, batch_id FROM store_periods)"""
+# Each (store, batch) of STORE_ROWS.
+STORE_BATCHES = f"(SELECT DISTINCT store, batch_id FROM {STORE_DAYS})"
 
 
 def store_currency_sql() -> str:

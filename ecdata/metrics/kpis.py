@@ -39,7 +39,7 @@ from ecdata.metrics.sources import (
 )
 from ecdata.sql import Sql, execute
 from ecdata.store.database import Cursor, per_data_version
-from ecdata.store.settings import STORE_ROWS, stated_currency_rows
+from ecdata.store.settings import STORE_DAYS, STORE_ROWS, stated_currency_rows
 
 GRAINS = ("day", "week", "month", "total")
 # SQL: the last day of a KPI table's period, by grain (`period` is its first day).
@@ -216,6 +216,12 @@ def _kpi_table(
     }.get(grain, f"CAST(date_trunc('{grain}', date) AS DATE)")
     dim = "" if by == "none" else by
     by_channel = by == "channel" or bool(filters.channels)
+    # The last day the scope has data for: without a channel filter, from the rollup.
+    last_days, last_days_channel = (
+        (STORE_ROWS, "list_contains($channels, channel)")
+        if filters.channels
+        else (STORE_DAYS, "true")
+    )
     base_sums = ", ".join(f"{m.expr} AS {m.name}" for m in STORE_BASE + SOURCE_BASE + LEDGER_BASE)
 
     daily_costs = """
@@ -368,9 +374,9 @@ def _kpi_table(
                -- A period the data does not reach the end of yet (this week, on Wednesday):
                -- charts draw it hollow, as Metabase marks a period in progress.
                {PERIOD_END[grain]} > (
-                   SELECT max(date_to) FROM {STORE_ROWS}
+                   SELECT max(date_to) FROM {last_days}
                    WHERE (len($stores) = 0 OR list_contains($stores, store))
-                     AND (len($channels) = 0 OR list_contains($channels, channel))) AS partial,
+                     AND {last_days_channel}) AS partial,
                -- The targets a completion divides by: those of the days it covers.
                CASE WHEN mixed_currency OR rate_missing THEN NULL
                     ELSE sales_target_completion__den END AS sales_target_covered,

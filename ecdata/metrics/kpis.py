@@ -39,7 +39,7 @@ from ecdata.metrics.sources import (
 )
 from ecdata.sql import Sql, execute
 from ecdata.store.database import Cursor, per_data_version
-from ecdata.store.settings import STORE_DAYS, STORE_ROWS, stated_currency_rows
+from ecdata.store.settings import stated_currency_rows, store_days_for
 
 GRAINS = ("day", "week", "month", "total")
 # SQL: the last day of a KPI table's period, by grain (`period` is its first day).
@@ -217,11 +217,7 @@ def _kpi_table(
     dim = "" if by == "none" else by
     by_channel = by == "channel" or bool(filters.channels)
     # The last day the scope has data for: without a channel filter, from the rollup.
-    last_days, last_days_channel = (
-        (STORE_ROWS, "list_contains($channels, channel)")
-        if filters.channels
-        else (STORE_DAYS, "true")
-    )
+    last_days, last_days_channel = store_days_for(bool(filters.channels))
     base_sums = ", ".join(f"{m.expr} AS {m.name}" for m in STORE_BASE + SOURCE_BASE + LEDGER_BASE)
 
     daily_costs = """

@@ -39,7 +39,7 @@ from ecdata.metrics.sources import (
 )
 from ecdata.sql import Sql, execute
 from ecdata.store.database import Cursor
-from ecdata.store.settings import STORE_DAYS, STORE_ROWS
+from ecdata.store.settings import STORE_DAYS, STORE_ROWS, store_days_for
 
 CARD_METRICS = (
     "visitors",
@@ -81,9 +81,7 @@ def data_bounds(
 ) -> tuple[dt.date | None, dt.date | None]:
     """First and last day with store data for these stores and channels (all when empty):
     date presets end at the last day the chosen scope has, not the latest of any store."""
-    rows, by_channel = (
-        (STORE_ROWS, "list_contains($channels, channel)") if channels else (STORE_DAYS, "true")
-    )
+    rows, by_channel = store_days_for(bool(channels))
     return tuple(
         cur.execute(
             f"SELECT min(date), max(date_to) FROM {rows} "

@@ -60,6 +60,14 @@ STORE_DAYS = f"""(SELECT date, date AS date_to, store, batch_id FROM {ROLLUP}
 STORE_BATCHES = f"(SELECT DISTINCT store, batch_id FROM {STORE_DAYS})"
 
 
+def store_days_for(channels: bool) -> tuple[str, str]:
+    """(the rows, a condition on them) a question of store days asks: STORE_ROWS with the
+    `$channels` it is limited to, else STORE_DAYS (no channel to test)."""
+    if channels:
+        return STORE_ROWS, "list_contains($channels, channel)"
+    return STORE_DAYS, "true"
+
+
 def store_currency_sql() -> str:
     """A SELECT of (store, currency): the currency set for the store, else the symbol of
     every platform the store's rows came from (¥ for a platform without one), '?' when its

@@ -47,8 +47,14 @@ def format_value(value, unit: str, lang: str = "zh", currency: str = "¥") -> st
 
 
 def format_signed(value, unit: str, lang: str = "zh", currency: str = "¥") -> str:
-    """A change as format_value writes it, with a plus sign when it grew (+¥1,223, -¥3.9万)."""
-    return ("+" if value > 0 else "") + format_value(value, unit, lang, currency)
+    """A change as format_value writes it, with a plus sign when it grew (+¥1,223, -¥3.9万).
+    A change that rounds to nothing is written unsigned: a sum's float noise (3e-16, whose
+    sign depends on the order DuckDB added the parts in) read "+¥0.00" on one run and
+    "-¥0.00" on another."""
+    shown = format_value(value, unit, lang, currency)
+    if not any(c in "123456789" for c in shown):
+        return format_value(0.0, unit, lang, currency)
+    return ("+" if value > 0 else "") + shown
 
 
 def format_change(current, previous, unit: str) -> str | None:

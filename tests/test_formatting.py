@@ -1,4 +1,4 @@
-from ecdata.formatting import format_change, format_value
+from ecdata.formatting import format_change, format_signed, format_value
 
 
 def test_chinese_amounts_use_wan_and_english_use_separators():
@@ -24,6 +24,18 @@ def test_negative_money_puts_the_sign_before_the_symbol():
 
     assert format_value(-39000, "currency", "zh") == "-¥39,000"
     assert format_value(-12.5, "currency", "en", "$") == "-$12.50"
+
+
+def test_a_change_that_rounds_to_nothing_has_no_sign():
+    # The equation's steps are differences of sums: a step that is 3e-16 on one run is
+    # -3e-16 on the next (DuckDB adds a sum's parts in no fixed order).
+    for noise in (3e-16, -3e-16, 0.004, -0.004, -0.0):
+        assert format_signed(noise, "currency", "en") == "¥0.00"
+        assert format_signed(noise, "currency", "zh", "$") == "$0.00"
+    assert format_signed(-0.2, "count", "en") == "0"
+    assert format_signed(0.006, "currency", "en") == "+¥0.01"
+    assert format_signed(-0.006, "currency", "en") == "-¥0.01"
+    assert format_signed(1_223, "currency", "zh") == "+¥1,223"
 
 
 def test_rounding_never_hides_a_change_of_a_tenth_of_a_percent():

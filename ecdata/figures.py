@@ -78,34 +78,35 @@ def plain(text):
     return html.escape(text, quote=False).replace("\n", "<br>")
 
 
-def _names_as_text(fig: go.Figure) -> None:
-    for trace in fig.data:
-        if isinstance(trace["name"], str):
-            trace.name = plain(trace.name)
+def _names_as_text(data: list[dict]) -> None:
+    for trace in data:
+        if isinstance(trace.get("name"), str):
+            trace["name"] = plain(trace["name"])
         for field in _NAME_FIELDS:
-            values = trace[field] if field in trace else None
+            values = trace.get(field)
             if values is None or isinstance(values, str):
                 continue
             if any(isinstance(v, str) for v in values):
                 trace[field] = [plain(v) for v in values]
 
 
-def _value_axes(fig: go.Figure) -> dict[str, list[float]]:
+def _value_axes(data: list[dict]) -> dict[str, list[float]]:
     """layout axis name ('yaxis', 'yaxis2', 'xaxis') -> the numbers drawn along it."""
     found: dict[str, list[float]] = {}
-    for trace in fig.data:
-        if trace.type not in ("scatter", "bar", "funnel", "waterfall"):
+    for trace in data:
+        kind = trace.get("type", "scatter")
+        if kind not in ("scatter", "bar", "funnel", "waterfall"):
             continue  # treemaps, sunbursts: no value axis
-        along_x = trace.type == "funnel" or getattr(trace, "orientation", None) == "h"
-        ref = (trace.xaxis if along_x else trace.yaxis) or ("x" if along_x else "y")
-        values = trace.x if along_x else trace.y
+        along_x = kind == "funnel" or trace.get("orientation") == "h"
+        ref = trace.get("xaxis" if along_x else "yaxis") or ("x" if along_x else "y")
+        values = trace.get("x" if along_x else "y")
         if values is None:
             continue
         numbers = [float(v) for v in values if isinstance(v, int | float) and math.isfinite(v)]
-        if trace.type == "waterfall":
+        if kind == "waterfall":
             # Its bars stand on each other: the axis spans the running totals.
             running, numbers = 0.0, [0.0]
-            for v, kind in zip(values, trace.measure or ["relative"] * len(values)):
+            for v, kind in zip(values, trace.get("measure") or ["relative"] * len(values)):
                 if kind == "absolute":
                     running = float(v)
                 elif kind == "relative":
@@ -119,12 +120,11 @@ def _wan(value: float, unit: float, word: str) -> str:
     return "0" if value == 0 else f"{value / unit:,.2f}".rstrip("0").rstrip(".") + word
 
 
-def _chinese_ticks(fig: go.Figure) -> None:
+def _chinese_ticks(data: list[dict], layout: dict) -> None:
     """Axes in 万 and 亿, as the cards write numbers in Chinese: plotly's own ticks say
     238.224k and 3.288396M. Rate axes (with a tick format) keep theirs."""
-    for axis, numbers in _value_axes(fig).items():
-        layout_axis = fig.layout[axis]
-        if not numbers or (layout_axis and layout_axis.tickformat):
+    for axis, numbers in _value_axes(data).items():
+        if not numbers or layout.get(axis, {}).get("tickformat"):
             continue
         lo, hi = min(0.0, *numbers), max(0.0, *numbers)
         if max(abs(lo), abs(hi)) < 10_000:
@@ -134,14 +134,15 @@ def _chinese_ticks(fig: go.Figure) -> None:
         step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
         ticks = [i * step for i in range(math.floor(lo / step), math.ceil(hi / step) + 2)]
         unit, word = (1e8, "亿") if max(abs(lo), abs(hi)) >= 1e8 else (1e4, "万")
-        fig.update_layout(
+        _update(
+            layout,
             {
                 axis: dict(
                     tickvals=ticks,
                     ticktext=[_wan(t, unit, word) for t in ticks],
                     hoverformat=",.0f",
                 )
-            }
+            },
         )
 
 
@@ -171,13 +172,13 @@ def wrap_label(text: str, cjk: int = 3, latin: int = 11) -> str:
     return "<br>".join(out) or text
 
 
-def _level_x_ticks(fig: go.Figure, two_lines: bool = False) -> None:
+def _level_x_ticks(data: list[dict], layout: dict, two_lines: bool = False) -> None:
     """Level x labels that fit: periods thinned to four, a few category names wrapped onto
     short lines (at most two with `two_lines`); long lists of names are left as they are."""
     names: list[str] = []
-    for trace in fig.data:
-        xs = getattr(trace, "x", None)
-        if xs is None or getattr(trace, "orientation", None) == "h":
+    for trace in data:
+        xs = trace.get("x")
+        if xs is None or trace.get("orientation") == "h":
             continue
         for x in xs:
             if isinstance(x, dt.date | pd.Timestamp):
@@ -189,7 +190,7 @@ def _level_x_ticks(fig: go.Figure, two_lines: bool = False) -> None:
     if names and any(_DAY_LABEL.match(n) for n in names):
         # Periods (2026-11-09): plotly labels every category, turning them when they do not
         # fit; level, a phone has room for four (the hover names each point).
-        fig.update_xaxes(nticks=4)
+        _update_axes(layout, "x", dict(nticks=4))
         return
     if not names or len(names) > 12:
         return
@@ -198,54 +199,107 @@ def _level_x_ticks(fig: go.Figure, two_lines: bool = False) -> None:
     else:
         wrapped = [wrap_label(n) for n in names]
     if wrapped != names:
-        fig.update_xaxes(tickmode="array", tickvals=names, ticktext=wrapped)
+        _update_axes(layout, "x", dict(tickmode="array", tickvals=names, ticktext=wrapped))
 
 
-def style(fig: go.Figure, height: int = 420, title: str | None = None) -> go.Figure:
+def _update(target: dict, changes: dict) -> dict:
+    """`changes` into `target` as plotly's update does: dicts merge, None removes."""
+    for key, value in changes.items():
+        if value is None:
+            target.pop(key, None)
+        elif isinstance(value, dict):
+            if not isinstance(target.get(key), dict):
+                target[key] = {}
+            _update(target[key], value)
+        else:
+            target[key] = value
+    return target
+
+
+_AXIS = re.compile(r"^([xy])axis\d*$")
+
+
+def _update_axes(layout: dict, letter: str, changes: dict) -> None:
+    """`changes` into every x (or y) axis, as update_xaxes does: the first axis always."""
+    names = {f"{letter}axis"} | {k for k in layout if (m := _AXIS.match(k)) and m[1] == letter}
+    for name in sorted(names):
+        _update(layout.setdefault(name, {}), changes)
+
+
+def style(
+    fig: go.Figure,
+    height: int = 420,
+    title: str | None = None,
+    *,
+    layout: dict | None = None,
+    xaxes: dict | None = None,
+    yaxes: dict | None = None,
+    periods: bool = False,
+) -> go.Figure:
     """Every figure the app shows passes here: projector-sized type, names as text, and
-    numbers in the page language's style (万 in Chinese, k/M in English)."""
-    _names_as_text(fig)
+    numbers in the page language's style (万 in Chinese, k/M in English). A builder's own
+    `layout` and the changes to all its `xaxes` and `yaxes` come first (style wins where
+    they meet); `periods`: the x axis holds periods (periods_axis)."""
+    # Styled as plain dicts and made a figure once: each update_layout or update_xaxes of a
+    # built figure cost plotly 2-4 ms of checks and change events (10-30 ms a figure, half a
+    # warm page's run); the new figure takes the default template as it is built.
+    data = [trace.to_plotly_json() for trace in fig.data]
+    built = _update(fig.layout.to_plotly_json(), layout or {})
+    built.pop("template", None)
+    layout = built
+    if xaxes:
+        _update_axes(layout, "x", xaxes)
+    if yaxes:
+        _update_axes(layout, "y", yaxes)
+    _names_as_text(data)
     if lang() == "zh":
-        _chinese_ticks(fig)
+        _chinese_ticks(data, layout)
     scale = type_scale()
-    for trace in fig.data:
-        size = getattr(getattr(trace, "textfont", None), "size", None)
+    for trace in data:
+        size = trace.get("textfont", {}).get("size")
         if size:
-            trace.textfont.size = round(size * scale)
-    fig.update_layout(
-        height=height,
-        colorway=PALETTE,
-        font=dict(size=round(17 * scale)),
-        title=(
-            dict(text=title, font=dict(size=round(21 * scale)), y=0.98, yanchor="top")
-            if title
-            else None
+            trace["textfont"]["size"] = round(size * scale)
+    _update(
+        layout,
+        dict(
+            height=height,
+            colorway=PALETTE,
+            font=dict(size=round(17 * scale)),
+            title=(
+                dict(text=title, font=dict(size=round(21 * scale)), y=0.98, yanchor="top")
+                if title
+                else None
+            ),
+            # The legend sits between the title and the plot, never over either.
+            margin=dict(l=10, r=10, t=round((100 if title else 50) * scale), b=10),
+            legend=dict(
+                orientation="h",
+                yanchor="bottom",
+                y=1.02,
+                xanchor="left",
+                x=0,
+                font=dict(size=round(16 * scale)),
+            ),
+            hoverlabel=dict(font=dict(size=round(16 * scale))),
+            # A bar's number never shrinks below 12 px to fit a narrow bar (a phone's): it is
+            # left out, and the hover still gives it.
+            uniformtext=dict(minsize=12, mode="hide"),
         ),
-        # The legend sits between the title and the plot, never over either.
-        margin=dict(l=10, r=10, t=round((100 if title else 50) * scale), b=10),
-        legend=dict(
-            orientation="h",
-            yanchor="bottom",
-            y=1.02,
-            xanchor="left",
-            x=0,
-            font=dict(size=round(16 * scale)),
-        ),
-        hoverlabel=dict(font_size=round(16 * scale)),
-        # A bar's number never shrinks below 12 px to fit a narrow bar (a phone's): it is
-        # left out, and the hover still gives it.
-        uniformtext=dict(minsize=12, mode="hide"),
     )
     # Pages wrap names short for phones; the meeting's screens (type scaled up, 1920 px
     # wide) on at most two lines: three lines of 24 px type squashed their plots.
-    _level_x_ticks(fig, two_lines=scale > 1.0)
+    _level_x_ticks(data, layout, two_lines=scale > 1.0)
     # Streamlit's chart theme sets its own (12.75 px) tick and axis-title type: ours wins.
-    axis_type = dict(tickfont_size=round(15 * scale), title_font_size=round(16 * scale))
+    axis_type = dict(
+        tickfont=dict(size=round(15 * scale)), title=dict(font=dict(size=round(16 * scale)))
+    )
     # Tick labels stay level (a phone rotated them 30-90°): plotly thins category and date
     # ticks to what fits, and long category names wrap (_wrapped) instead of turning.
-    fig.update_xaxes(**axis_type, tickangle=0)
-    fig.update_yaxes(**axis_type)
-    return fig
+    _update_axes(layout, "x", dict(axis_type, tickangle=0))
+    _update_axes(layout, "y", axis_type)
+    if periods:
+        _update_axes(layout, "x", PERIOD_AXIS)
+    return go.Figure(data=data, layout=layout)
 
 
 def funnel(
@@ -265,9 +319,12 @@ def funnel(
     return style(fig, height, title)
 
 
+# Periods are labels (2026-11-09), not instants: a category axis never shows 23:59:59.999.
+PERIOD_AXIS = dict(type="category", categoryorder="category ascending")
+
+
 def periods_axis(fig: go.Figure) -> go.Figure:
-    # Periods are labels (2026-11-09), not instants: a category axis never shows 23:59:59.999.
-    return fig.update_xaxes(type="category", categoryorder="category ascending")
+    return fig.update_xaxes(**PERIOD_AXIS)
 
 
 def _partial(frame, column: str) -> list[bool]:
@@ -314,15 +371,15 @@ def lines(
     percent: bool = False,
     title: str | None = None,
 ) -> go.Figure:
-    fig = go.Figure()
+    traces: list = []
     groups = [(None, frame)] if group is None else list(frame.groupby(group, sort=True))
     # One or two periods make dots, not a trend: side-by-side bars read better then.
     as_bars = frame[x].nunique() <= 2
     for name, part in groups:
         if as_bars:
-            fig.add_trace(go.Bar(x=part[x], y=part[y], name=name or y_title))
+            traces.append(go.Bar(x=part[x], y=part[y], name=name or y_title))
         else:
-            fig.add_trace(
+            traces.append(
                 go.Scatter(
                     x=part[x],
                     y=part[y],
@@ -334,8 +391,8 @@ def lines(
                     connectgaps=False,
                 )
             )
-    fig.update_yaxes(title=y_title, tickformat=".1%" if percent else None, rangemode="tozero")
-    return periods_axis(style(fig, 420, title))
+    axis = dict(title=dict(text=y_title), tickformat=".1%" if percent else None, rangemode="tozero")
+    return style(go.Figure(traces), 420, title, yaxes=axis, periods=True)
 
 
 def metric_lines(
@@ -355,6 +412,7 @@ def metric_lines(
     )
     groups = [(None, frame)] if group is None else list(frame.groupby(group, sort=True))
     as_bars = frame[x].nunique() <= 2
+    layout: dict = {}
     for row, (column, label, is_rate) in enumerate(metrics, start=1):
         for i, (name, part) in enumerate(groups):
             common = dict(
@@ -378,11 +436,15 @@ def metric_lines(
                     row=row,
                     col=1,
                 )
-        fig.update_yaxes(tickformat=".1%" if is_rate else None, rangemode="tozero", row=row, col=1)
-    for annotation in fig.layout.annotations:
-        annotation.font = dict(size=round(18 * type_scale()))
-        annotation.text = plain(annotation.text)
-    return periods_axis(style(fig, 120 + 280 * len(metrics)))
+        # make_subplots names one column's rows' axes yaxis, yaxis2, …
+        layout[f"yaxis{row if row > 1 else ''}"] = dict(
+            tickformat=".1%" if is_rate else None, rangemode="tozero"
+        )
+    layout["annotations"] = [  # the panels' titles
+        dict(a.to_plotly_json(), font=dict(size=round(18 * type_scale())), text=plain(a.text))
+        for a in fig.layout.annotations
+    ]
+    return style(fig, 120 + 280 * len(metrics), layout=layout, periods=True)
 
 
 def waterfall(
@@ -422,10 +484,14 @@ def waterfall(
             value if kind == "absolute" else running + value if kind == "relative" else running
         )
         lowest, highest = min(lowest, running), max(highest, running)
-    fig.update_xaxes(range=[1.4 * lowest, 1.4 * highest or 1.0], showgrid=True)
-    fig.update_yaxes(autorange="reversed")
     height = round((110 + 52 * len(steps)) * min(type_scale(), 1.4))
-    return style(fig, height, title)
+    return style(
+        fig,
+        height,
+        title,
+        xaxes=dict(range=[1.4 * lowest, 1.4 * highest or 1.0], showgrid=True),
+        yaxes=dict(autorange="reversed"),
+    )
 
 
 def stacked_bars(
@@ -436,12 +502,11 @@ def stacked_bars(
     line: tuple[str, str] | None = None,
 ) -> go.Figure:
     """Bars stacked from `parts` (column, label); optionally a line on a second axis."""
-    fig = go.Figure()
-    for column, label in parts:
-        fig.add_trace(go.Bar(x=frame[x], y=frame[column], name=label))
+    traces: list = [go.Bar(x=frame[x], y=frame[column], name=label) for column, label in parts]
+    layout: dict = dict(barmode="stack")
     if line:
         column, label = line
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=frame[x],
                 y=frame[column],
@@ -451,13 +516,10 @@ def stacked_bars(
                 line=dict(width=3, color="#212529"),
             )
         )
-        fig.update_layout(
-            yaxis2=dict(
-                overlaying="y", side="right", rangemode="tozero", showgrid=False, title=label
-            )
+        layout["yaxis2"] = dict(
+            overlaying="y", side="right", rangemode="tozero", showgrid=False, title=dict(text=label)
         )
-    fig.update_layout(barmode="stack")
-    return periods_axis(style(fig, 420, title))
+    return style(go.Figure(traces), 420, title, layout=layout, periods=True)
 
 
 def _target_line(frame, x: str, target: tuple[str, str], mode: str) -> go.Scatter:
@@ -481,10 +543,9 @@ def against_target(
 ) -> go.Figure:
     """Actual as bars, the target as a dashed line on the same axis (visible whether it was
     beaten or missed), and completion in percent on a second axis. Each pair: (column, label)."""
-    fig = go.Figure()
-    fig.add_trace(go.Bar(x=frame[x], y=frame[actual[0]], name=actual[1]))
-    fig.add_trace(_target_line(frame, x, target, "lines+markers"))
-    fig.add_trace(
+    traces = [
+        go.Bar(x=frame[x], y=frame[actual[0]], name=actual[1]),
+        _target_line(frame, x, target, "lines+markers"),
         go.Scatter(
             x=frame[x],
             y=frame[completion[0]],
@@ -492,20 +553,20 @@ def against_target(
             yaxis="y2",
             mode="lines+markers",
             line=dict(width=3, color=GOOD),
-        )
-    )
-    fig.update_layout(
+        ),
+    ]
+    layout = dict(
+        yaxis=dict(rangemode="tozero"),
         yaxis2=dict(
             overlaying="y",
             side="right",
             rangemode="tozero",
             showgrid=False,
             tickformat=".0%",
-            title=completion[1],
-        )
+            title=dict(text=completion[1]),
+        ),
     )
-    fig.update_yaxes(rangemode="tozero", selector=dict(overlaying=None))
-    return periods_axis(style(fig, 420, title))
+    return style(go.Figure(traces), 420, title, layout=layout, periods=True)
 
 
 def movers(
@@ -543,18 +604,16 @@ def movers(
     if value != "change_pct":
         floor = 0.1 * float(frame["previous"].abs().max()) if "previous" in frame else 0.0
     reach = max(abs(values).max() * 1.35, floor, 0.01)
-    fig.update_xaxes(
+    x_axis = dict(
         # Moves of a few percent need a decimal, or the ticks repeat (-4%, -4%, -3%).
         tickformat=(("+.0%" if reach >= 0.1 else "+.1%") if value == "change_pct" else None),
         zeroline=True,
         zerolinewidth=2,
         range=[-reach, reach],
     )
-    fig.update_yaxes(autorange="reversed")
-    # Every row labelled and every value at full size: room per row, no shrunk text.
-    scale = type_scale()
-    fig.update_layout(uniformtext=dict(minsize=round(17 * scale), mode="show"))
-    return style(fig, max(300, round(len(labels) * 30 * scale) + 110), title)
+    # Every row labelled: room per row.
+    height = max(300, round(len(labels) * 30 * type_scale()) + 110)
+    return style(fig, height, title, xaxes=x_axis, yaxes=dict(autorange="reversed"))
 
 
 def mark_notes(fig: go.Figure, notes, grain: str) -> go.Figure:
@@ -601,23 +660,21 @@ def against_target_lines(
     frame, x: str, lines_: list[tuple[str, str]], target: tuple[str, str], title: str | None = None
 ) -> go.Figure:
     """Metrics as lines and the target they are held against as a dashed line, on one axis."""
-    fig = go.Figure()
-    for i, (column, label) in enumerate(lines_):
-        fig.add_trace(
-            go.Scatter(
-                x=frame[x],
-                y=frame[column],
-                name=label,
-                mode="lines+markers",
-                line=dict(width=4, color=PALETTE[i % len(PALETTE)]),
-                marker=partial_markers(frame, column, 9),
-                text=partial_hover(frame, column),
-                connectgaps=False,
-            )
+    traces = [
+        go.Scatter(
+            x=frame[x],
+            y=frame[column],
+            name=label,
+            mode="lines+markers",
+            line=dict(width=4, color=PALETTE[i % len(PALETTE)]),
+            marker=partial_markers(frame, column, 9),
+            text=partial_hover(frame, column),
+            connectgaps=False,
         )
-    fig.add_trace(_target_line(frame, x, target, "lines"))
-    fig.update_yaxes(rangemode="tozero")
-    return periods_axis(style(fig, 420, title))
+        for i, (column, label) in enumerate(lines_)
+    ]
+    traces.append(_target_line(frame, x, target, "lines"))
+    return style(go.Figure(traces), 420, title, yaxes=dict(rangemode="tozero"), periods=True)
 
 
 def ranking(labels: list[str], values: list[float], title: str | None = None) -> go.Figure:
@@ -634,9 +691,13 @@ def ranking(labels: list[str], values: list[float], title: str | None = None) ->
             cliponaxis=False,
         )
     )
-    fig.update_xaxes(range=[0, max(values + [1]) * 1.15])
-    fig.update_yaxes(autorange="reversed")
-    return style(fig, max(300, 40 * len(labels) + 80), title)
+    return style(
+        fig,
+        max(300, 40 * len(labels) + 80),
+        title,
+        xaxes=dict(range=[0, max(values + [1]) * 1.15]),
+        yaxes=dict(autorange="reversed"),
+    )
 
 
 def waterfall_labels(steps, lang: str, symbol: str) -> tuple[list, list[str]]:
@@ -713,12 +774,12 @@ def gantt(tasks, today, by_person: bool = True, height: int | None = None) -> go
     task = frame["task"].fillna("").map(lambda x: x if len(x) <= 14 else x[:13] + "…")
     frame["row"] = (frame["name"].fillna("?") + " · " + task) if by_person else task
     frame = frame.sort_values(["name", "deadline"], kind="stable")
-    fig = go.Figure()
+    traces = []
     for state, colour, key in states:
         part = frame[frame["state"] == state]
         if part.empty:
             continue
-        fig.add_trace(
+        traces.append(
             go.Bar(
                 base=start[part.index],
                 x=(end[part.index] - start[part.index]).dt.total_seconds() * 1000,
@@ -744,9 +805,7 @@ def gantt(tasks, today, by_person: bool = True, height: int | None = None) -> go
                 hoverinfo="text",
             )
         )
-    fig.update_layout(barmode="overlay")
-    fig.update_xaxes(type="date")
-    fig.update_yaxes(autorange="reversed")
+    fig = go.Figure(traces)
     today_ts = pd.Timestamp(today if isinstance(today, dt.date) else dt.date.today())
     fig.add_vline(x=today_ts, line_width=2, line_dash="dash", line_color=BAD)
     fig.add_annotation(
@@ -754,8 +813,17 @@ def gantt(tasks, today, by_person: bool = True, height: int | None = None) -> go
         yanchor="bottom", font=dict(size=round(15 * type_scale())),
     )  # fmt: skip
     rows = frame["row"].nunique()
-    fig.update_yaxes(categoryorder="array", categoryarray=list(dict.fromkeys(frame["row"])))
-    fig = style(fig, height or max(320, 44 * rows + 160))
+    fig = style(
+        fig,
+        height or max(320, 44 * rows + 160),
+        layout=dict(barmode="overlay"),
+        xaxes=dict(type="date"),
+        yaxes=dict(
+            autorange="reversed",
+            categoryorder="array",
+            categoryarray=list(dict.fromkeys(frame["row"])),
+        ),
+    )
     # Room under the bars for the dates, at a shared screen's type size too.
     return fig.update_layout(margin=dict(b=round(60 * type_scale())))
 
@@ -768,14 +836,11 @@ def inquiry_breakdown(frame, by: str, title: str | None = None, top: int = 10) -
     labels = [str(v) or t("inq.unnamed", lang()) for v in rows[by]]
     qualified = rows["qualified_inquiries"].fillna(0)
     rest = rows["inquiries"] - qualified
-    fig = go.Figure()
-    fig.add_trace(
+    fig = go.Figure([
         go.Bar(
             x=qualified, y=labels, orientation="h", name=METRICS["qualified_inquiries"].label(lang()),
             marker_color=GOOD,
-        )
-    )  # fmt: skip
-    fig.add_trace(
+        ),
         go.Bar(
             x=rest,
             y=labels,
@@ -785,14 +850,18 @@ def inquiry_breakdown(frame, by: str, title: str | None = None, top: int = 10) -
             text=[format_value(q, "rate") if pd.notna(q) else "" for q in rows["inquiry_quality"]],
             textposition="outside",
             cliponaxis=False,
-        )
-    )
-    fig.update_layout(barmode="stack")
+        ),
+    ])  # fmt: skip
     most = max(list(rows["inquiries"]) + [1])
     # Whole inquiries: no 0.5 ticks on a small week.
-    fig.update_xaxes(range=[0, most * 1.2], rangemode="tozero", dtick=1 if most <= 10 else None)
-    fig.update_yaxes(autorange="reversed")
-    return style(fig, max(300, 42 * len(labels) + 110), title)
+    return style(
+        fig,
+        max(300, 42 * len(labels) + 110),
+        title,
+        layout=dict(barmode="stack"),
+        xaxes=dict(range=[0, most * 1.2], rangemode="tozero", dtick=1 if most <= 10 else None),
+        yaxes=dict(autorange="reversed"),
+    )
 
 
 def org_layout(tree) -> pd.DataFrame:
@@ -874,7 +943,11 @@ def org_chart(tree, colors: dict[str, str], title: str | None = None) -> go.Figu
     fig = go.Figure(layout=dict(shapes=lines + boxes, annotations=labels))
     width = max(nodes["x"]) + 0.5 if len(nodes) else 1
     depth = max(nodes["row"]) + 0.5 if len(nodes) else 1
-    fig.update_xaxes(visible=False, range=[0, width])
-    fig.update_yaxes(visible=False, range=[depth + 0.1, -0.5])
-    fig.update_layout(showlegend=False)
-    return style(fig, max(320, int(110 * (depth + 0.6))), title)
+    return style(
+        fig,
+        max(320, int(110 * (depth + 0.6))),
+        title,
+        layout=dict(showlegend=False),
+        xaxes=dict(visible=False, range=[0, width]),
+        yaxes=dict(visible=False, range=[depth + 0.1, -0.5]),
+    )

@@ -428,7 +428,7 @@ with rank_col:
         )
     )
     st.plotly_chart(
-        charts.style(fig, 40 * len(ranked) + 120, tr("tk.ranking")).update_yaxes(type="category"),
+        charts.style(fig, 40 * len(ranked) + 120, tr("tk.ranking"), yaxes=dict(type="category")),
         config={"displayModeBar": False},
     )
 with trend_col:

@@ -67,3 +67,34 @@ def test_category_names_wrap_rather_than_turn():
     with styled("zh", 1.6):
         shared = style(go.Figure(go.Waterfall(x=["对比期理论询盘成本", "访客数"], y=[9, -1])))
     assert list(shared.layout.xaxis.ticktext) == ["对比期理论<br>询盘成本", "访客数"]
+
+
+def test_a_builders_own_layout_survives_the_style_and_the_style_wins_where_they_meet():
+    """style() merges the builder's layout and axis changes, then its own, into one figure:
+    what the builder set stays unless the style sets the same thing."""
+    import pandas as pd
+
+    from ecdata.figures import against_target, lines, styled
+
+    weeks = pd.DataFrame(
+        {
+            "period": ["2026-11-02", "2026-11-09", "2026-11-16"],
+            "sales": [182_000.0, 96_500.0, 240_000.0],
+            "target": [200_000.0, 200_000.0, 200_000.0],
+            "done": [0.91, 0.4825, 1.2],
+        }
+    )
+    with styled("zh", 1.75):
+        trend = lines(weeks, "period", "sales", None, "支付金额", title="趋势")
+        held = against_target(
+            weeks, "period", ("sales", "实际"), ("target", "目标"), ("done", "完成率")
+        )
+    y = trend.layout.yaxis
+    assert y.title.text == "支付金额" and y.title.font.size == 28  # the builder's and the style's
+    assert y.rangemode == "tozero" and list(y.ticktext)[:2] == ["0", "5万"]  # 万 ticks in Chinese
+    assert trend.layout.xaxis.type == "category" and trend.layout.xaxis.tickangle == 0
+    assert trend.layout.title.text == "趋势" and trend.layout.font.size == 30
+    second = held.layout.yaxis2
+    assert second.title.text == "完成率" and second.tickformat == ".0%" and second.overlaying == "y"
+    assert second.tickfont.size == 26  # the style reaches every axis the builder made
+    assert held.layout.yaxis.rangemode == "tozero" and held.layout.yaxis.overlaying is None

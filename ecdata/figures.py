@@ -7,6 +7,7 @@ and the weekly report (ecdata.report), so a chart in the report is the chart on 
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import html
 import math
@@ -300,6 +301,34 @@ def style(
     if periods:
         _update_axes(layout, "x", PERIOD_AXIS)
     return go.Figure(data=data, layout=layout)
+
+
+def sparkline(values: list[float], color: str, label: str = "") -> str:
+    """A card's trend as a small line, lowest value at the bottom: an SVG image drawn by the
+    browser itself (an image, as st.html keeps no inline SVG). st.metric's own sparklines
+    load Vega beside plotly, and ten of them made the review's load 0.3 s slower warm and
+    0.7 s slower cold."""
+    if len(values) < 2:
+        return ""
+    low, high = min(values), max(values)
+    step = 100 / (len(values) - 1)
+
+    def y(v: float) -> float:
+        # From 28 (lowest) up to 2 (highest) of 30: the line's width stays inside the box.
+        return 28 - (v - low) / (high - low) * 26 if high > low else 15
+
+    points = " ".join(f"{i * step:.2f},{y(v):.2f}" for i, v in enumerate(values))
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 30" '
+        'preserveAspectRatio="none">'
+        f'<polyline points="{points}" fill="none" stroke="{color}" stroke-width="2" '
+        'stroke-linejoin="round" vector-effect="non-scaling-stroke"/></svg>'
+    )
+    source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return (
+        f'<img class="ec-sparkline" alt="{html.escape(label)}" src="{source}" '
+        'style="display: block; width: 100%; height: 32px">'
+    )
 
 
 def funnel(

@@ -44,6 +44,7 @@ if pending:
 
 cards = query(kpi_cards, view.filters, view.comparison)
 DELTA_COLOR = {"up": "normal", "down": "inverse", None: "off"}
+TREND_COLOR = {"good": charts.GOOD, "bad": charts.BAD, "neutral": charts.NEUTRAL}
 # On a phone the ten cards are a two-column grid without sparklines, sales, inquiries and
 # inquiry cost first (CSS order across the two rows: their columns become one flex row).
 FIRST_ON_PHONE = ("sales", "inquiries", "inquiry_cost")
@@ -62,9 +63,8 @@ st.html(
     ".st-key-kpi_cards [data-testid=stColumn] {flex: 1 1 calc(50% - 0.5rem) !important;"
     " min-width: calc(50% - 0.5rem) !important; max-width: calc(50% - 0.25rem) !important;}"
     ".st-key-kpi_cards [data-testid=stMetricValue] {font-size: 1.5rem !important;}"
-    ".st-key-kpi_cards [data-testid=stMetric] svg:not([data-testid]),"
-    " .st-key-kpi_cards [data-testid=stMetric] canvas,"
-    " .st-key-kpi_cards [data-testid=stMetric] .vega-embed {display: none !important;}"
+    ".st-key-kpi_cards [data-testid=stElementContainer]:has(.ec-sparkline)"
+    " {display: none !important;}"
     f"{phone_order}}}</style>"
 )
 kpi_block = st.container(key="kpi_cards")
@@ -75,15 +75,19 @@ for row in (cards[:5], cards[5:]):
         label = metric.label(lang())
         if card.covered:
             label += " · " + tr("card.coverage", covered=card.covered[0], total=card.covered[1])
-        column.container(key=f"card_{card.metric}").metric(
+        box = column.container(key=f"card_{card.metric}", border=True)
+        box.metric(
             label,
             shown,
             delta=card.change,
             delta_color=DELTA_COLOR[metric.good],
-            border=True,
-            chart_data=[v for v in card.trend if v is not None] or None,
             help=f"{metric.formula(lang())}",
         )
+        trend = [v for v in card.trend if v is not None]
+        if len(trend) > 1:
+            box.html(
+                charts.sparkline(trend, TREND_COLOR[card.verdict], tr("card.trend", metric=label))
+            )
 st.caption(tr("ov.trend_note"))
 
 left, right = st.columns([2, 3])

@@ -98,3 +98,22 @@ def test_a_builders_own_layout_survives_the_style_and_the_style_wins_where_they_
     assert second.title.text == "完成率" and second.tickformat == ".0%" and second.overlaying == "y"
     assert second.tickfont.size == 26  # the style reaches every axis the builder made
     assert held.layout.yaxis.rangemode == "tozero" and held.layout.yaxis.overlaying is None
+
+
+def _drawn(img: str) -> str:
+    """The SVG behind a sparkline's <img>."""
+    import base64
+    import re
+
+    return base64.b64decode(re.search(r"base64,([^\"]+)", img)[1]).decode()
+
+
+def test_a_sparkline_draws_each_value_lowest_at_the_bottom():
+    from ecdata.figures import sparkline
+
+    line = sparkline([10.0, 30.0, 20.0], "#e03131", 'Sales <"week">')
+    assert 'alt="Sales &lt;&quot;week&quot;&gt;"' in line
+    svg = _drawn(line)
+    assert 'points="0.00,28.00 50.00,2.00 100.00,15.00"' in svg and 'stroke="#e03131"' in svg
+    assert 'points="0.00,15.00 100.00,15.00"' in _drawn(sparkline([5.0, 5.0], "#000"))
+    assert sparkline([5.0], "#000") == ""  # one week draws no line

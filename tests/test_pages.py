@@ -190,3 +190,33 @@ def test_every_page_asks_for_the_app_shell():
     for page in sorted((ROOT / "pages").glob("*.py")):
         source = page.read_text(encoding="utf-8")
         assert "page_start(" in source or "page_view()" in source, page.name
+
+
+def test_each_card_draws_its_last_twelve_weeks_in_the_colour_of_its_change(db):
+    """The sales card's line: the weekly sales sums of the twelve weeks to the range's end,
+    lowest at the bottom, red when the card's change is bad (sales fell)."""
+    import base64
+    import re
+
+    at = app(lang="en")
+    images = [h.proto.body for h in at.get("html") if h.proto.body.startswith("<img")]
+    assert len(images) == 10  # one per card
+    (sales,) = [i for i in images if 'alt="Sales, week by week"' in i]
+    svg = base64.b64decode(re.search(r"base64,([^\"]+)", sales)[1]).decode()
+    drawn = [float(p.split(",")[1]) for p in re.search(r'points="([^"]+)"', svg)[1].split()]
+    with Store(db) as store:
+        weekly = [
+            r[0]
+            for r in store.reader()
+            .execute(
+                "SELECT sum(sales) FROM store_daily WHERE date BETWEEN ? AND ? "
+                "GROUP BY date_trunc('week', date) ORDER BY date_trunc('week', date)",
+                [WEEK[1] - dt.timedelta(days=7 * 12 - 1), WEEK[1]],
+            )
+            .fetchall()
+        ]
+    assert len(weekly) == 12
+    low, high = min(weekly), max(weekly)
+    assert drawn == [round(28 - (v - low) / (high - low) * 26, 2) for v in weekly]
+    delta = next(m.delta for m in at.metric if m.label == "Sales")
+    assert ('stroke="#e03131"' in svg) == delta.startswith("-"), delta

@@ -42,6 +42,7 @@ movers = _in_view(figures.movers)
 ranking = _in_view(figures.ranking)
 mark_notes = _in_view(figures.mark_notes)
 periods_axis = figures.periods_axis
+sparkline = figures.sparkline  # an SVG string, not a plotly figure: no type to scale
 gantt = _in_view(figures.gantt)
 org_chart = _in_view(figures.org_chart)
 inquiry_breakdown = _in_view(figures.inquiry_breakdown)

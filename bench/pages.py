@@ -161,6 +161,11 @@ def time_pages(db: str, args) -> dict[str, tuple[float, float]]:
 
     from ecdata.store.database import forget_remembered
 
+    sys.path.insert(0, str(ROOT / "tests"))
+    from helpers import run_pages_as_the_server_does
+
+    run_pages_as_the_server_does()  # every page through app.py, as a browser gets it
+
     print(f"{'page':<24} {'cold s':>7} {'warm s (median)':>16}")
     pages = [p for p in PAGES if not args.pages or Path(p).stem in args.pages]
     out = {}

@@ -10,6 +10,29 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+
+def run_pages_as_the_server_does() -> None:
+    """Make AppTest run every page through app.py, as the server does.
+
+    With a top-level pages/ folder, AppTest (it resets PagesManager.uses_pages_directory on
+    each run) runs a page that switch_page chose on its own, without app.py: without its
+    sign-in gate, sidebar and run transaction (state.page_run). A server does that at most
+    once, for a first request naming a page, and then reruns through app.py
+    (state._leave_folder_navigation); st.navigation turns the folder mode off for good. So
+    the tests and benchmarks see what a browser gets."""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import app_test
+
+    class ServerPages(PagesManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            PagesManager.uses_pages_directory = False
+
+    app_test.PagesManager = ServerPages  # type: ignore[misc]
+
+
+run_pages_as_the_server_does()
+
 # Every parser test pretends "today" is this day, so fixture dates are never in the future.
 TODAY = dt.date(2026, 11, 20)
 

@@ -258,6 +258,15 @@ def test_the_app_runs_on_the_lake(lake, app_on):
     at = app(lang="en")
     assert not at.exception
     assert any("Sales" == m.label for m in at.metric)
+    # A run reads inside one transaction per store scope (run_reads), ended with the run:
+    # none is left open in PostgreSQL while the session sits idle.
+    idle = subprocess.run(
+        ["psql", lake[len("ducklake:postgres:") :], "-tAc",
+         "SELECT count(*) FROM pg_stat_activity WHERE state = 'idle in transaction' "
+         "AND datname = current_database()"],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    assert idle == "0"
 
 
 def test_processes_starting_together_on_an_empty_lake_migrate_once(lake, tmp_path):

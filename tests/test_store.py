@@ -194,3 +194,56 @@ def test_the_weekly_review_reads_the_data_version_once_per_rerun(db, monkeypatch
     at.run()
     assert not at.exception
     assert len(calls) == 1  # was 15: one per question of the page
+
+
+def test_a_page_run_reads_one_snapshot_sees_its_own_writes_and_ends_its_transactions(tmp_path):
+    """Inside run_reads every question of a run reads one snapshot: another session's
+    write lands for the next run, the run's own write shows at once, and once the run ends
+    its readers are closed (no transaction left open while a session idles)."""
+    import duckdb
+
+    from ecdata.store import Store
+    from ecdata.store.database import run_reads
+    from ecdata.store.settings import save_setting
+
+    def settings(cur) -> int:
+        return cur.execute("SELECT count(*) FROM app_settings").fetchall()[0][0]
+
+    with Store(tmp_path / "r.duckdb") as store:
+        with run_reads():
+            cur = store.run_reader()
+            assert store.run_reader() is cur  # one reader per scope for the whole run
+            assert store.run_reader(("A店",)) is not cur  # a limited scope has its own
+            assert settings(cur) == 0
+            # Another session (another thread, not in this run) writes meanwhile.
+            other = threading.Thread(target=save_setting, args=(store, "rule", 1))
+            other.start()
+            other.join()
+            assert settings(cur) == 0  # this run still reads its snapshot
+            save_setting(store, "rule", 2)  # this run's own write
+            assert settings(cur) == 2  # seen at once, with the other session's
+        with pytest.raises(duckdb.ConnectionException):
+            cur.execute("SELECT 1")  # closed with the run
+        assert settings(store.run_reader()) == 2  # outside a run: a new reader each time
+
+
+def test_an_answer_for_this_run_is_asked_once_and_again_after_a_write(tmp_path):
+    """Who is signed in is looked up once a run; a write (a sign-in is one) asks again."""
+    from ecdata.store import Store
+    from ecdata.store.database import for_this_run, run_reads
+    from ecdata.store.settings import save_setting
+
+    asked = []
+
+    def who():
+        asked.append(1)
+        return len(asked)
+
+    with Store(tmp_path / "a.duckdb") as store:
+        with run_reads():
+            assert [for_this_run(("who",), who) for _ in range(3)] == [1, 1, 1]
+            save_setting(store, "rule", 1)
+            assert for_this_run(("who",), who) == 2
+        assert for_this_run(("who",), who) == 3  # outside a run: asked every time
+        with run_reads():
+            assert for_this_run(("who",), who) == 4  # a new run asks anew

@@ -23,7 +23,7 @@ from ecdata.store.accounts import (
     sign_in,
     start_session,
 )
-from ecdata.store.database import acting_as
+from ecdata.store.database import acting_as, for_this_run
 from ecdata.store.settings import undo_setting
 from ui.server import handoff
 from ui.state import get_store, say, tell, tr
@@ -53,9 +53,17 @@ def _company_user(store) -> User | None:
 
 def current_user() -> User | None:
     """The account of this session, LOCAL_OWNER without accounts, None before a sign-in
-    (or once its session expired, or its account was removed)."""
+    (or once its session expired, or its account was removed): looked up once a run."""
+    return for_this_run(("current_user",), _current_user)
+
+
+def _accounts_exist() -> bool:
+    return for_this_run(("any_accounts",), lambda: any_accounts(get_store().run_reader()))
+
+
+def _current_user() -> User | None:
     store = get_store()
-    if not any_accounts(store.reader()):
+    if not _accounts_exist():
         return LOCAL_OWNER
     if (by_company := _company_user(store)) is not None:
         return by_company
@@ -231,7 +239,7 @@ def only_own_batches() -> str | None:
 
 
 def sign_out_button() -> None:
-    if not any_accounts(get_store().reader()):
+    if not _accounts_exist():
         return
     who = user()
     st.caption(tr("acc.signed_in", name=who.name, role=tr(f"role.{who.role}")))

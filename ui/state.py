@@ -19,7 +19,7 @@ from ecdata.metrics.catalogue import METRICS
 from ecdata.metrics.kpis import Filters
 from ecdata.metrics.periods import comparison_range, preset_range
 from ecdata.store import Store, default_db_path
-from ecdata.store.database import pin_data_version
+from ecdata.store.database import in_run, pin_data_version, run_reads
 
 
 @st.cache_resource
@@ -33,10 +33,21 @@ def _open_store(path: str) -> Store:
     return store
 
 
+@contextmanager
+def page_run() -> Iterator[None]:
+    """One run of app.py: the data version read once, and every read of the run
+    inside one read transaction per store scope, ended with the run (run_reads)."""
+    with run_reads():
+        pin_data_version(get_store().run_reader())
+        yield
+
+
 def start_run() -> None:
-    """Read the data version once for this run (every answer of the run is keyed by it):
-    by app.py, and by each page's first line, as a rerun may run the page alone."""
-    pin_data_version(get_store().reader())
+    """Read the data version once for this run (every answer of the run is keyed by it),
+    for a page's first line: when Streamlit ran the page on its own (not in app.py's
+    page_run, which read it already)."""
+    if not in_run():
+        pin_data_version(get_store().run_reader())
 
 
 def get_store() -> Store:
@@ -54,7 +65,7 @@ def store_scope() -> tuple[str, ...] | None:
 
 def reader():
     """A cursor for this run's account: limited to its stores when it is."""
-    return get_store().reader(store_scope())
+    return get_store().run_reader(store_scope())
 
 
 def query(fn, *args, **kwargs):

@@ -222,7 +222,7 @@ def session_user(store: Store, token: str, now: dt.datetime | None = None) -> Us
     """The account a session token belongs to, while it is valid and the account exists."""
     now = now or dt.datetime.now()
     row = (
-        store.reader()
+        store.run_reader()  # in a page run, its reader: a question per run, not per check
         .execute(
             """SELECT u.name, u.role, u.stores FROM sessions s JOIN users u USING (name)
                WHERE s.token_hash = ? AND s.expires_at > ?""",

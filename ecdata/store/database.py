@@ -148,6 +148,13 @@ _PINNED: ContextVar[tuple[str, int] | None] = ContextVar("pinned_data_version", 
 _READERS: weakref.WeakKeyDictionary[Cursor, tuple[str | None, tuple]] = weakref.WeakKeyDictionary()
 # Whether this context is inside Store.writer (its answers are never remembered).
 _WRITING: ContextVar[bool] = ContextVar("inside_a_write", default=False)
+# Inside a page run (run_reads): its readers, one per store and store scope, each in one
+# read transaction until the run ends or writes. A run's answers read one snapshot, and a
+# DuckLake reads its catalog once a run rather than once a question (the review's cold run
+# opened 79 metadata transactions for its 25 questions).
+_RUN_READERS: ContextVar[dict[tuple, Cursor] | None] = ContextVar("run_readers", default=None)
+# Answers kept for the rest of a page run (for_this_run), forgotten with it or by a write.
+_RUN_ANSWERS: ContextVar[dict[tuple, Any] | None] = ContextVar("run_answers", default=None)
 
 
 def _database_path(cur: Cursor) -> str | None:
@@ -155,6 +162,55 @@ def _database_path(cur: Cursor) -> str | None:
         "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
     ).fetchall()
     return row[0][0] if row and row[0][0] else None
+
+
+@contextmanager
+def run_reads() -> Iterator[None]:
+    """A page run: each reader it takes through Store.run_reader stays in one read
+    transaction, ended with the block (whatever ends it: st.stop, a rerun, an error)."""
+    token, answers = _RUN_READERS.set({}), _RUN_ANSWERS.set({})
+    try:
+        yield
+    finally:
+        _end_run_readers(close=True)
+        _RUN_READERS.reset(token)
+        _RUN_ANSWERS.reset(answers)
+
+
+def for_this_run(question: tuple, answer: Callable[[], T]) -> T:
+    """`answer()` once per page run (run_reads) and question; outside a run, every time.
+    For what a run asks again and again and only a write changes (who is signed in: five
+    times a run, a query each, 10 ms on a DuckLake); a write in the run forgets them."""
+    answers = _RUN_ANSWERS.get()
+    if answers is None or _WRITING.get():
+        return answer()
+    if question not in answers:
+        answers[question] = answer()
+    return answers[question]
+
+
+def in_run() -> bool:
+    """Whether this context is inside run_reads (a page run through app.py)."""
+    return _RUN_READERS.get() is not None
+
+
+def _end_run_readers(close: bool) -> None:
+    """End the run readers' transactions: closed at the run's end; after a write, each
+    starts a new one, which sees the write (a page reading on after it sees its own change)."""
+    readers, answers = _RUN_READERS.get(), _RUN_ANSWERS.get()
+    if answers:
+        answers.clear()
+    for cursor in (readers or {}).values():
+        try:
+            cursor.execute("ROLLBACK")  # nothing was written: nothing to keep
+        except duckdb.TransactionException:
+            pass  # no transaction left: a query of the run failed and its error was raised
+        if close:
+            cursor.close()
+        else:
+            cursor.execute("BEGIN TRANSACTION")
+    if readers and close:
+        readers.clear()
 
 
 def pin_data_version(cur: Cursor) -> None:
@@ -353,6 +409,19 @@ class Store:
         _READERS[cursor] = (self._database_path, ("stores", stores))
         return cursor
 
+    def run_reader(self, stores: tuple[str, ...] | None = None) -> duckdb.DuckDBPyConnection:
+        """This page run's reader for `stores`, inside the run's one read transaction
+        (run_reads); outside a run, or inside a write, a new reader."""
+        readers = _RUN_READERS.get()
+        if readers is None or _WRITING.get():
+            return self.reader(stores)
+        key = (id(self), stores)
+        cursor = readers.get(key)
+        if cursor is None:
+            cursor = readers[key] = self.reader(stores)
+            cursor.execute("BEGIN TRANSACTION")
+        return cursor
+
     def remembered(
         self, stores: tuple[str, ...] | None, question: tuple, answer: Callable[[Cursor], T]
     ) -> T:
@@ -364,7 +433,7 @@ class Store:
 
         def reader() -> Cursor:
             if not cursor:
-                cursor.append(self.reader(stores))
+                cursor.append(self.run_reader(stores))
             return cursor[0]
 
         def version() -> int:
@@ -411,6 +480,7 @@ class Store:
         finally:
             _WRITING.reset(writing)
             _PINNED.set(None)  # the run's pinned data version is stale once anything is written
+            _end_run_readers(close=False)
 
     def schema_version(self) -> int:
         cur = self.reader()

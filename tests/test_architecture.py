@@ -126,6 +126,28 @@ def test_streamlit_still_has_the_switch_ui_state_flips_for_shared_links():
     assert "PagesManager.uses_pages_directory = False" in inspect.getsource(navigation.navigation)
 
 
+def test_a_page_a_test_switches_to_runs_through_app_py_as_on_the_server(db):
+    """helpers.run_pages_as_the_server_does: a page chosen with switch_page runs inside
+    app.py (its sign-in gate, sidebar and run transaction), not on its own; an upgrade that
+    changes how AppTest finds its pages must fail here."""
+    from helpers import app
+
+    import ecdata.store.database as database
+
+    seen = []
+    real = database.Store.run_reader
+    at = app(lang="en")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            database.Store,
+            "run_reader",
+            lambda self, stores=None: seen.append(database.in_run()) or real(self, stores),
+        )
+        at.switch_page("pages/explore.py").run()
+    assert not at.exception and at.title[0].value == "🔎 Explore"
+    assert at.sidebar.selectbox and seen and all(seen)  # the sidebar, and reads in the run
+
+
 def test_every_refusal_is_a_refusal():
     """One Refusal (ecdata.i18n) carrying a Message: every exception class the engine
     declares is one, except the reader's internal signal for undecodable bytes (turned into

@@ -240,14 +240,13 @@ def style(
     """Every figure the app shows passes here: projector-sized type, names as text, and
     numbers in the page language's style (万 in Chinese, k/M in English). A builder's own
     `layout` and the changes to all its `xaxes` and `yaxes` come first (style wins where
-    they meet); `periods`: the x axis holds periods (periods_axis)."""
+    they meet); `periods`: the x axis holds periods (PERIOD_AXIS)."""
     # Styled as plain dicts and made a figure once: each update_layout or update_xaxes of a
     # built figure cost plotly 2-4 ms of checks and change events (10-30 ms a figure, half a
     # warm page's run); the new figure takes the default template as it is built.
     data = [trace.to_plotly_json() for trace in fig.data]
-    built = _update(fig.layout.to_plotly_json(), layout or {})
-    built.pop("template", None)
-    layout = built
+    layout = _update(fig.layout.to_plotly_json(), layout or {})
+    layout.pop("template", None)
     if xaxes:
         _update_axes(layout, "x", xaxes)
     if yaxes:
@@ -350,10 +349,6 @@ def funnel(
 
 # Periods are labels (2026-11-09), not instants: a category axis never shows 23:59:59.999.
 PERIOD_AXIS = dict(type="category", categoryorder="category ascending")
-
-
-def periods_axis(fig: go.Figure) -> go.Figure:
-    return fig.update_xaxes(**PERIOD_AXIS)
 
 
 def _partial(frame, column: str) -> list[bool]:

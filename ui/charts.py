@@ -41,7 +41,6 @@ inquiry_cost_against_target = _in_view(figures.inquiry_cost_against_target)
 movers = _in_view(figures.movers)
 ranking = _in_view(figures.ranking)
 mark_notes = _in_view(figures.mark_notes)
-periods_axis = figures.periods_axis
 sparkline = figures.sparkline  # an SVG string, not a plotly figure: no type to scale
 gantt = _in_view(figures.gantt)
 org_chart = _in_view(figures.org_chart)

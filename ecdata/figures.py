@@ -702,7 +702,8 @@ def against_target_lines(
 
 
 def ranking(labels: list[str], values: list[float], title: str | None = None) -> go.Figure:
-    """Horizontal bars, best first, each with its value written at its end."""
+    """Horizontal bars, best first, each with its value written at its end (room for it
+    beyond the best, never clipped). Names are categories, even a name of digits."""
     fig = go.Figure(
         go.Bar(
             x=values,
@@ -720,7 +721,7 @@ def ranking(labels: list[str], values: list[float], title: str | None = None) ->
         max(300, 40 * len(labels) + 80),
         title,
         xaxes=dict(range=[0, max(values + [1]) * 1.15]),
-        yaxes=dict(autorange="reversed"),
+        yaxes=dict(autorange="reversed", type="category"),
     )
 
 

@@ -135,7 +135,9 @@ with left:
                 y=summary.department,
                 x=summary.labor_cost,
                 text=[fmt(v, "currency") for v in summary.labor_cost],
-                textposition="outside",
+                # Inside a bar long enough to hold it: beside the longest, a phone's plot
+                # had no room left for "¥155,801".
+                textposition="auto",
                 orientation="h",
                 name=metric_label("labor_cost"),
                 xaxis="x2",

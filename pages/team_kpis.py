@@ -5,7 +5,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from ecdata.i18n import Refusal
@@ -417,23 +416,14 @@ if stage == "start":
 
 rank_col, trend_col = st.columns(2)
 with rank_col:
-    ranked = scores.sort_values("score")
-    fig = go.Figure(
-        go.Bar(
-            x=ranked.score,
-            y=ranked.name,
-            orientation="h",
-            text=[fmt(v, "points") for v in ranked.score],
-            textposition="outside",
-        )
-    )
+    ranked = scores.sort_values("score", ascending=False)
     st.plotly_chart(
-        charts.style(fig, 40 * len(ranked) + 120, tr("tk.ranking"), yaxes=dict(type="category")),
+        charts.ranking(list(ranked.name), list(ranked.score), tr("tk.ranking")),
         config={"displayModeBar": False},
     )
 with trend_col:
     trend = query(score_trend, stage, schemes)
-    top = list(scores.sort_values("score", ascending=False).name[:6])
+    top = list(ranked.name[:6])
     shown = trend[trend.name.isin(top)].rename(columns={"month": "period"})
     st.plotly_chart(
         charts.lines(shown, "period", "score", "name", tr("part.score"), title=tr("tk.trend")),

@@ -947,6 +947,22 @@ def test_a_phones_charts_keep_their_text_level_and_legible(server, browser, loca
                  .map((t, i) => [ticks[i][2], t[2]]))"""
         )
         assert overlaps == [], (path, overlaps)
+        # A bar's number shows whole: a trace clipped to its plot (plotly's default) cuts
+        # what passes the plot's edge, any other what passes the chart's.
+        cut = page.evaluate(
+            """() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]
+               .flatMap(chart => {
+                 const plot = chart.querySelector('.draglayer .nsewdrag');
+                 const whole = chart.querySelector('svg.main-svg').getBoundingClientRect();
+                 return [...chart.querySelectorAll('text.bartext')]
+                   .filter(t => t.textContent.trim() && getComputedStyle(t).display !== 'none')
+                   .map(t => [t, t.closest('[clip-path]') && plot
+                                 ? plot.getBoundingClientRect() : whole])
+                   .filter(([t, box]) => { const r = t.getBoundingClientRect();
+                     return r.right > box.right + 1 || r.left < box.left - 1; })
+                   .map(([t]) => t.textContent); })"""
+        )
+        assert cut == [], (path, cut)
         wide = page.evaluate("document.querySelector('[data-testid=stMain]').scrollWidth")
         assert wide <= 390, (path, wide)
         page.screenshot(path=str(SHOTS / f"phone_charts_{path or 'overview'}_{lang}_390x844.png"))

@@ -64,6 +64,7 @@ PALETTE = [
     "#495057",
 ]
 GOOD, BAD, NEUTRAL = "#2f9e44", "#e03131", "#868e96"
+VERDICT_COLOR = {"good": GOOD, "bad": BAD, "neutral": NEUTRAL}  # a change that helps, hurts
 
 
 # Trace fields that may hold names (stores, channels, products, people) as text.
@@ -607,7 +608,7 @@ def movers(
         verdicts = list(frame.verdict)
     else:
         verdicts = ["good" if v > 0 else "bad" if v < 0 else "neutral" for v in frame[value]]
-    colors = [GOOD if v == "good" else BAD if v == "bad" else NEUTRAL for v in verdicts]
+    colors = [VERDICT_COLOR.get(v, NEUTRAL) for v in verdicts]
     fig = go.Figure(
         go.Bar(
             x=frame[value],

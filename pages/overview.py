@@ -44,7 +44,6 @@ if pending:
 
 cards = query(kpi_cards, view.filters, view.comparison)
 DELTA_COLOR = {"up": "normal", "down": "inverse", None: "off"}
-TREND_COLOR = {"good": charts.GOOD, "bad": charts.BAD, "neutral": charts.NEUTRAL}
 # On a phone the ten cards are a two-column grid without sparklines, sales, inquiries and
 # inquiry cost first (CSS order across the two rows: their columns become one flex row).
 FIRST_ON_PHONE = ("sales", "inquiries", "inquiry_cost")
@@ -86,7 +85,9 @@ for row in (cards[:5], cards[5:]):
         trend = [v for v in card.trend if v is not None]
         if len(trend) > 1:
             box.html(
-                charts.sparkline(trend, TREND_COLOR[card.verdict], tr("card.trend", metric=label))
+                charts.sparkline(
+                    trend, charts.VERDICT_COLOR[card.verdict], tr("card.trend", metric=label)
+                )
             )
 st.caption(tr("ov.trend_note"))
 

@@ -6,10 +6,12 @@ import shutil
 
 import pytest
 import streamlit as st
-from helpers import DEMO_END, TODAY
+from helpers import DEMO_END, TODAY, run_pages_as_the_server_does
 
 from ecdata.demo import load_demo
 from ecdata.store import Store
+
+run_pages_as_the_server_does()  # every page a test opens runs inside app.py
 
 
 @pytest.fixture

@@ -31,8 +31,6 @@ def run_pages_as_the_server_does() -> None:
     app_test.PagesManager = ServerPages  # type: ignore[misc]
 
 
-run_pages_as_the_server_does()
-
 # Every parser test pretends "today" is this day, so fixture dates are never in the future.
 TODAY = dt.date(2026, 11, 20)
 

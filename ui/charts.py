@@ -6,10 +6,10 @@ from __future__ import annotations
 import functools
 
 from ecdata import figures
-from ecdata.figures import BAD, GOOD, NEUTRAL, PALETTE, plain
+from ecdata.figures import BAD, GOOD, NEUTRAL, PALETTE, VERDICT_COLOR, plain
 from ui.state import lang, presenting
 
-__all__ = ["BAD", "GOOD", "NEUTRAL", "PALETTE", "plain"]
+__all__ = ["BAD", "GOOD", "NEUTRAL", "PALETTE", "VERDICT_COLOR", "plain"]
 
 # Chart text on the shared screen: the desk's 14-17 px × 1.75, never under 24 px.
 PRESENT_SCALE = 1.75

@@ -26,7 +26,6 @@ from ui.state import (
     query,
     resolve_range,
     set_view,
-    start_run,
     tr,
 )
 from ui.url import widget
@@ -172,7 +171,6 @@ _WRAP_LABELS = """<style>
 def page_view() -> View:
     """The view of this run, for a page's first line; marks the demo company while it is
     loaded (every page starts here or in page_start)."""
-    start_run()  # a rerun may run the page without app.py: its answers keyed by one version
     view = current_view()
     if presenting():
         from ui import present  # the meeting's screens, on any page

@@ -19,7 +19,7 @@ from ecdata.metrics.catalogue import METRICS
 from ecdata.metrics.kpis import Filters
 from ecdata.metrics.periods import comparison_range, preset_range
 from ecdata.store import Store, default_db_path
-from ecdata.store.database import in_run, pin_data_version, run_reads
+from ecdata.store.database import pin_data_version, run_reads
 
 
 @st.cache_resource
@@ -40,14 +40,6 @@ def page_run() -> Iterator[None]:
     with run_reads():
         pin_data_version(get_store().run_reader())
         yield
-
-
-def start_run() -> None:
-    """Read the data version once for this run (every answer of the run is keyed by it),
-    for a page's first line: when Streamlit ran the page on its own (not in app.py's
-    page_run, which read it already)."""
-    if not in_run():
-        pin_data_version(get_store().run_reader())
 
 
 def get_store() -> Store:

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import tempfile
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -120,24 +121,33 @@ def read_export(
             return parsed.fail("err.empty", file=name)
         if size > max_mb * MB:
             return parsed.fail("err.too_large", file=name, size_mb=size / MB, limit_mb=max_mb)
-        parsed.content_hash = file_hash(path)
-        con = duckdb.connect()
-        try:
-            # Large files spill to disk instead of growing the process past a few GB.
-            spill = Path(tmp) / "spill"
-            con.execute(f"SET temp_directory = '{sql_path(spill)}'")
-            con.execute(f"SET memory_limit = '{PARSE_MEMORY_LIMIT}'")
-            install_macros(con)
-            limit = max_mb * MB
-            return _read(con, path, Path(tmp), parsed, mapping_override, today, limit)
-        except UndecodableText as exc:
-            return parsed.fail(
-                "err.decode", file=name, offset=exc.offset, encoding=exc.encoding.upper()
-            )
-        except UNREADABLE as exc:
-            return parsed.fail("err.unreadable", file=name, detail=str(exc).splitlines()[0])
-        finally:
-            con.close()
+        # hashlib lets go of the GIL: the file is hashed while DuckDB reads it.
+        with ThreadPoolExecutor(1, thread_name_prefix="ecdata-hash") as hashing:
+            content_hash = hashing.submit(file_hash, path)
+            read = _read_in_duckdb(path, Path(tmp), parsed, mapping_override, today, max_mb)
+            read.content_hash = content_hash.result()
+            return read
+
+
+def _read_in_duckdb(path: Path, tmp: Path, parsed: ParsedExport, mapping_override, today, max_mb):
+    """The file's facts, read by a DuckDB of its own that spills to `tmp`; a file DuckDB or
+    the zip and Excel readers cannot read is refused in the user's words."""
+    name = parsed.file_name  # as uploaded: a zip's member is named after it once opened
+    con = duckdb.connect()
+    try:
+        # Large files spill to disk instead of growing the process past a few GB.
+        con.execute(f"SET temp_directory = '{sql_path(tmp / 'spill')}'")
+        con.execute(f"SET memory_limit = '{PARSE_MEMORY_LIMIT}'")
+        install_macros(con)
+        return _read(con, path, tmp, parsed, mapping_override, today, max_mb * MB)
+    except UndecodableText as exc:
+        return parsed.fail(
+            "err.decode", file=name, offset=exc.offset, encoding=exc.encoding.upper()
+        )
+    except UNREADABLE as exc:
+        return parsed.fail("err.unreadable", file=name, detail=str(exc).splitlines()[0])
+    finally:
+        con.close()
 
 
 def _read(con, path: Path, tmp: Path, parsed: ParsedExport, mapping_override, today, limit):

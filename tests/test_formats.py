@@ -587,3 +587,24 @@ def test_a_file_no_profile_knows_with_hours_sums_them_into_days(tmp_path):
     parsed = read_export(ga4_hours, store_name="S", today=TODAY)
     assert parsed.ok and parsed.rows_rejected == 0
     assert sorted(parsed.staged.to_pandas()["visitors"].tolist()) == [5, 7]
+
+
+def test_hours_below_the_first_thousand_rows_are_summed_into_their_days_too(tmp_path):
+    """The survey looks at the first rows for times within a day; the check looks at every
+    row. A sheet of 1,200 midnight-stamped days with two hours of one day at its end sums
+    those hours into their day, as a sheet with hours in its first row would."""
+    days = pd.date_range("2023-01-01", periods=1200)
+    lines = [f"{d:%Y-%m-%d} 00:00:00,10,300" for d in days]
+    lines += ["2026-10-01 10:00:00,30,900", "2026-10-01 15:00:00,20,600"]
+    sheet = tmp_path / "history_then_hours.csv"
+    sheet.write_text("时间,访客数,支付金额\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    parsed = read_export(sheet, store_name="S", today=TODAY)
+    assert parsed.ok and parsed.rows_rejected == 0
+    assert "note.summed_into_days" in [n.key for n in parsed.notes]
+    staged = parsed.staged.to_pandas().set_index("date")
+    assert len(staged) == 1201
+    assert staged.loc[pd.Timestamp("2026-10-01").date(), ["visitors", "sales"]].tolist() == [
+        50,
+        1500,
+    ]
+    assert staged["visitors"].sum() == 1200 * 10 + 50

@@ -6,12 +6,13 @@ import shutil
 
 import pytest
 import streamlit as st
-from helpers import DEMO_END, TODAY, run_pages_as_the_server_does
+from helpers import DEMO_END, TODAY, keep_what_a_server_keeps, run_pages_as_the_server_does
 
 from ecdata.demo import load_demo
 from ecdata.store import Store
 
 run_pages_as_the_server_does()  # every page a test opens runs inside app.py
+keep_what_a_server_keeps()
 
 
 @pytest.fixture

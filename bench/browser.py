@@ -7,7 +7,7 @@ cached in the browser), and the median of 3 loads again in the same context ("wa
 browser's cache holds the app's code). Then opens 8 sessions at once and prints
 the server's memory (RSS of the streamlit process and its children).
 
-    .venv/bin/python bench/browser.py [--stores 500 --days 2000]   # default: the demo
+    .venv/bin/python bench/browser.py [--stores 500 --days 2000] [--pages overview org]
 
 Last, the same loads of a one-line Streamlit app (title only; one plotly chart): the floor
 no page can beat on this machine.
@@ -131,7 +131,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--stores", type=int, default=0, help="0: the demo company")
     parser.add_argument("--days", type=int, default=2000)
+    parser.add_argument(
+        "--pages", nargs="*", default=None, help="only these (overview, inquiry_cost, …)"
+    )
     args = parser.parse_args()
+    pages = [p for p in PAGES if args.pages is None or (p or "overview") in args.pages]
     from playwright.sync_api import sync_playwright
 
     folder = Path(tempfile.mkdtemp(prefix="ecdata-bench-"))
@@ -155,7 +159,7 @@ def main() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
             print(f"{'page':<22}{'first':>8}{'cold':>8}{'warm':>8}   (s, median of 3)")
-            for name in PAGES:
+            for name in pages:
                 first, cold, warm = loads(browser, f"{url}/{name}?lang=zh")
                 print(f"{name or 'overview':<22}{first:8.2f}{cold:8.2f}{warm:8.2f}")
             contexts = [browser.new_context() for _ in range(8)]

@@ -4,7 +4,8 @@ Starts `streamlit run` on a database (the demo company, or `--stores/--days` row
 bench/pages.py builds them), then for every page: the first load after the server started
 (its query caches cold), the median of 3 loads in new browser contexts ("cold": nothing
 cached in the browser), and the median of 3 loads again in the same context ("warm": the
-browser's cache holds the app's code). Then opens 8 sessions at once and prints
+browser's cache holds the app's code), and what the first load was sent over the websocket
+(all of it, and the plotly figures' JSON within it). Then opens 8 sessions at once and prints
 the server's memory (RSS of the streamlit process and its children).
 
     .venv/bin/python bench/browser.py [--stores 500 --days 2000] [--pages overview org]
@@ -98,10 +99,39 @@ def timed_load(page, url: str) -> float:
     return time.perf_counter() - started
 
 
-def loads(browser, address: str) -> tuple[float, float, float]:
-    """(first load, median of 3 cold loads, median of 3 warm loads) of one address."""
+def count_sent(page) -> dict[str, int]:
+    """What the server sends `page` from now on, counted as it arrives: the bytes of every
+    websocket message, and the plotly figures among them (how many, their JSON's bytes)."""
+    from google.protobuf.message import DecodeError
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    sent = {"bytes": 0, "charts": 0, "chart_bytes": 0}
+
+    def received(payload) -> None:
+        data = payload.encode() if isinstance(payload, str) else payload
+        sent["bytes"] += len(data)
+        message = ForwardMsg()
+        try:
+            message.ParseFromString(data)
+        except DecodeError:
+            return
+        if message.WhichOneof("type") == "delta" and message.delta.HasField("new_element"):
+            element = message.delta.new_element
+            if element.WhichOneof("type") == "plotly_chart":
+                sent["charts"] += 1
+                sent["chart_bytes"] += len(element.plotly_chart.spec.encode())
+
+    page.on("websocket", lambda ws: ws.on("framereceived", received))
+    return sent
+
+
+def loads(browser, address: str) -> tuple[float, float, float, dict[str, int]]:
+    """(first load, median of 3 cold loads, median of 3 warm loads) of one address, and
+    what the server sent for the first (count_sent)."""
     first_ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
-    first = timed_load(first_ctx.new_page(), address)
+    first_page = first_ctx.new_page()
+    sent = count_sent(first_page)
+    first = timed_load(first_page, address)
     first_ctx.close()
     cold, warm = [], []
     for _ in range(3):
@@ -110,7 +140,12 @@ def loads(browser, address: str) -> tuple[float, float, float]:
         cold.append(timed_load(page, address))
         warm.append(timed_load(page, address))
         ctx.close()
-    return first, statistics.median(cold), statistics.median(warm)
+    return first, statistics.median(cold), statistics.median(warm), sent
+
+
+def row(label: str, first: float, cold: float, warm: float, sent: dict[str, int]) -> str:
+    charts = f"{sent['charts']:>7}{sent['chart_bytes'] / 1000:>10.1f}"
+    return f"{label:<22}{first:8.2f}{cold:8.2f}{warm:8.2f}{sent['bytes'] / 1000:>10.1f}{charts}"
 
 
 def floor(browser, folder: Path) -> None:
@@ -120,8 +155,7 @@ def floor(browser, folder: Path) -> None:
     proc, url = start(folder / "unused.duckdb", str(script))
     try:
         for label, query in (("title only", ""), ("one chart", "?chart=1")):
-            first, cold, warm = loads(browser, f"{url}/{query}")
-            print(f"{'floor: ' + label:<22}{first:8.2f}{cold:8.2f}{warm:8.2f}")
+            print(row(f"floor: {label}", *loads(browser, f"{url}/{query}")))
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -158,10 +192,12 @@ def main() -> None:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            print(f"{'page':<22}{'first':>8}{'cold':>8}{'warm':>8}   (s, median of 3)")
+            print(
+                f"{'page':<22}{'first':>8}{'cold':>8}{'warm':>8}{'sent KB':>10}{'charts':>7}"
+                f"{'chart KB':>10}   (s, median of 3; what the first load was sent)"
+            )
             for name in pages:
-                first, cold, warm = loads(browser, f"{url}/{name}?lang=zh")
-                print(f"{name or 'overview':<22}{first:8.2f}{cold:8.2f}{warm:8.2f}")
+                print(row(name or "overview", *loads(browser, f"{url}/{name}?lang=zh")))
             contexts = [browser.new_context() for _ in range(8)]
             for ctx in contexts:
                 timed_load(ctx.new_page(), f"{url}/?lang=zh")

@@ -325,7 +325,8 @@ def _run(con, plan: FactPlan, parsed: ParsedExport, source) -> bool:
 
 def _create_cleaned(con, plan: FactPlan) -> None:
     """The `cleaned` view: keys, values, the total/blank verdicts and one flag per check,
-    all in one pass; values are computed once per cell (v<pos>) in an inner query."""
+    all in one pass; values (v<pos>) and whether a cell is missing (m<pos>) are computed
+    once per cell in an inner query."""
     key_names = plan.key_names
     inner = (
         "SELECT *, "
@@ -339,11 +340,11 @@ def _create_cleaned(con, plan: FactPlan) -> None:
     check_flags = [f"COALESCE({c.condition}, false) AS __p{i}" for i, c in enumerate(plan.checks)]
     has_problem = " OR ".join(f"__p{i}" for i in range(len(plan.checks))) or "false"
     not_final = f", ({plan.not_final}) AS not_final" if plan.not_final is not None else ""
-    not_final += f", COALESCE({plan.time_of_day or 'false'}, false) AS __time_of_day"
+    time_of_day = f"COALESCE({plan.time_of_day or 'false'}, false) AS __time_of_day"
     fields = [f"{expr} AS {f}" for f, expr in plan.select.items() if f not in key_names]
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW cleaned AS SELECT *, {has_problem} AS has_problem FROM ("
-        f"SELECT __row, {', '.join(key_names + fields)}{not_final}"
+        f"SELECT __row, {', '.join(key_names + fields)}{not_final}, {time_of_day}"
         f", COALESCE({plan.is_total or 'false'}, false) AS is_total, ({plan.is_blank}) AS is_blank"
         + "".join(", " + c for c in check_flags)
         + f" FROM ({inner}))"

@@ -36,10 +36,10 @@ def keep_what_a_server_keeps() -> None:
     for installed Streamlit components and the compiled scripts.
 
     Every new AppTest scans the metadata of every installed package for v2 components
-    (0.16 s), and every run compiles app.py and its page again, with Streamlit's "magic"
-    (AppTest makes a ScriptCache per run): together a third of test_pages.py's time. A
-    server does both once. Scripts are kept by path and text, so one a test rewrites is
-    compiled again."""
+    (0.06 s), and every run compiles app.py and its page again with Streamlit's "magic"
+    (AppTest makes a ScriptCache per run; 0.014 s for the review): test_pages.py makes 28
+    apps and 51 runs, about 2.4 s of its 17 s. A server does both once. Scripts are kept
+    by path and text, so one a test rewrites is compiled again."""
     import functools
     import os
 

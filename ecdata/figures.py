@@ -395,7 +395,12 @@ def lines(
     y_title: str,
     percent: bool = False,
     title: str | None = None,
+    *,
+    prefix: str = "",
 ) -> go.Figure:
+    """`y` over `x`, a line per `group`. `prefix`: the currency symbol the value axis's
+    numbers start with (¥10), instead of an axis title: a lone '¥' turned on its side
+    reads as another glyph."""
     traces: list = []
     groups = [(None, frame)] if group is None else list(frame.groupby(group, sort=True))
     # One or two periods make dots, not a trend: side-by-side bars read better then.
@@ -416,7 +421,12 @@ def lines(
                     connectgaps=False,
                 )
             )
-    axis = dict(title=dict(text=y_title), tickformat=".1%" if percent else None, rangemode="tozero")
+    axis = dict(
+        title=dict(text="" if prefix else y_title),
+        tickprefix=prefix or None,
+        tickformat=".1%" if percent else None,
+        rangemode="tozero",
+    )
     return style(go.Figure(traces), 420, title, yaxes=axis, periods=True)
 
 

@@ -42,7 +42,15 @@ for column, name in ((left, "inquiry_cost"), (right, "closed_inquiry_cost")):
     with column:
         st.plotly_chart(
             notes.mark(
-                charts.lines(frame, "period", name, group, view.currency, title=metric_label(name)),
+                charts.lines(
+                    frame,
+                    "period",
+                    name,
+                    group,
+                    metric_label(name),
+                    title=metric_label(name),
+                    prefix=view.currency,
+                ),
                 view,
                 trend_filters.date_from,
             ),

@@ -152,6 +152,23 @@ def test_money_shows_the_stores_currency_and_mixed_currencies_are_warned(db):
     )
 
 
+def test_inquiry_cost_trends_write_the_currency_on_their_numbers(db):
+    """The value axis of each trend reads ¥10, ¥8: a lone '¥' as the axis title is drawn
+    turned on its side, where it reads as another glyph."""
+    at = app(lang="en")
+    at.switch_page("pages/inquiry_cost.py").run()
+    assert not at.exception
+    trends = {
+        spec["layout"]["title"]["text"]: spec
+        for spec in (json.loads(c.proto.spec) for c in at.get("plotly_chart"))
+        if spec["layout"].get("title", {}).get("text") in ("Inquiry cost", "Closed-inquiry cost")
+    }
+    assert len(trends) == 2
+    for spec in trends.values():
+        assert spec["layout"]["yaxis"]["tickprefix"] == "¥"
+        assert not spec["layout"]["yaxis"].get("title", {}).get("text")
+
+
 def test_two_funnels_because_buyers_are_not_a_subset_of_closed_inquiries(db):
     at = app(lang="en")
     assert not at.exception

@@ -48,7 +48,7 @@ def keep_what_a_server_keeps() -> None:
     from streamlit.testing.v1 import app_test, local_script_runner
 
     scan = manifest_scanner.scan_component_manifests
-    if not isinstance(scan, functools._lru_cache_wrapper):
+    if not hasattr(scan, "cache_info"):  # not cached yet
         manifest_scanner.scan_component_manifests = functools.cache(scan)
 
     compiled: dict[tuple[str, bytes], object] = {}

@@ -149,6 +149,44 @@ def test_the_demo_and_a_real_export_give_the_same_numbers_on_both_backends(lake,
         assert weekly[1].sales.round(6).tolist() == weekly[0].sales.round(6).tolist()
 
 
+def _statistics_lookups(store: Store, sql: str) -> tuple[list[tuple], int]:
+    """`sql`'s answer, and how often DuckLake asked PostgreSQL for table statistics in it."""
+    con, cur = store._con, store.reader()
+    con.execute("CALL enable_logging('QueryLog')")
+    con.execute("CALL truncate_duckdb_logs()")
+    try:
+        answer = cur.execute(sql).fetchall()
+        logged = con.execute("SELECT message FROM duckdb_logs WHERE type = 'QueryLog'").fetchall()
+    finally:
+        con.execute("CALL disable_logging()")
+    return answer, sum("ducklake_table_stats" in message for (message,) in logged)
+
+
+def test_a_table_never_written_is_not_looked_up_again_and_again(lake):
+    """DuckLake has no statistics for a table nobody wrote, and asks PostgreSQL for them
+    again for each column a query plans: ten lookups for three columns, every query. The
+    store gives every table statistics when it opens (an empty store's tables are all
+    unwritten), and their stand-in values never show in an answer."""
+    from ecdata.store.lake import give_every_table_statistics
+    from ecdata.store.notes import add_note
+
+    with Store(lake) as store:
+        notes = "SELECT min(day), max(text), count(*) FROM timeline_notes"
+        answer, lookups = _statistics_lookups(store, notes)
+        assert answer == [(None, None, 0)]
+        assert lookups <= 1  # read once and kept, as for any written table (without: 10)
+        assert give_every_table_statistics(store.reader()) == []  # none left without
+        add_note(store, dt.date(2026, 11, 20), "双11 复盘")
+        assert _statistics_lookups(store, notes)[0] == [(dt.date(2026, 11, 20), "双11 复盘", 1)]
+        # A table added by a later version's migration is given them on the next open.
+        with store.writer() as cur:
+            cur.execute("CREATE TABLE later_table (day DATE NOT NULL, note VARCHAR NOT NULL)")
+    with Store(lake) as store:
+        later = "SELECT min(day), min(note), count(*) FROM later_table"
+        answer, lookups = _statistics_lookups(store, later)
+        assert answer == [(None, None, 0)] and lookups <= 1
+
+
 def test_merge_undo_and_rename_restore_exactly_on_the_lake(lake, tmp_path):
     with Store(lake) as store:
         assert ingest_file(store, day_file(tmp_path, 1, 100), store_name="A店", today=TODAY).ok

@@ -18,7 +18,15 @@ from typing import Any, TypeVar
 import duckdb
 
 from ecdata.i18n import Refusal
-from ecdata.store.lake import CATALOG, is_lake, lake_ddl, open_lake, use_lake, writers_lock
+from ecdata.store.lake import (
+    CATALOG,
+    give_every_table_statistics,
+    is_lake,
+    lake_ddl,
+    open_lake,
+    use_lake,
+    writers_lock,
+)
 from ecdata.store.schema import FACT_TABLES, MIGRATIONS, SCHEMA_VERSION
 
 T = TypeVar("T")
@@ -503,6 +511,9 @@ class Store:
                     for statement in MIGRATIONS[version]:
                         cur.execute(lake_ddl(statement) if self.lake else statement)
                     cur.execute("INSERT INTO schema_version VALUES (?)", [version + 1])
+            if self.lake:
+                with self._transaction() as cur:
+                    give_every_table_statistics(cur)
 
     def is_empty(self) -> bool:
         """True when no fact table holds a row."""

@@ -157,7 +157,14 @@ if not agents.empty:
 st.subheader(tr("ex.rows"))
 rows = tables.labelled_rows(query(fact_rows, filters))
 # A missing stored value shows as the dash every other table uses, not "None".
-tables.show(rows, hide_index=True, width="stretch", height=360, placeholder=MISSING)
+tables.show(
+    rows,
+    hide_index=True,
+    width="stretch",
+    height=360,
+    placeholder=MISSING,
+    lazy=len(rows) > tables.ROWS_SENT_AT_ONCE,  # the buttons below download them all
+)
 name = f"ecdata_{filters.date_from}_{filters.date_to}"
 csv_col, xlsx_col, _ = st.columns([1, 1, 4])
 # Built only when clicked (a callable), so a large table costs nothing until exported.

@@ -237,3 +237,45 @@ def test_each_card_draws_its_last_twelve_weeks_in_the_colour_of_its_change(db):
     assert drawn == [round(28 - (v - low) / (high - low) * 26, 2) for v in weekly]
     delta = next(m.delta for m in at.metric if m.label == "Sales")
     assert ('stroke="#e03131"' in svg) == delta.startswith("-"), delta
+
+
+def test_explore_sends_a_long_table_of_rows_as_they_are_scrolled_to(tmp_path, app_on, monkeypatch):
+    """Explore's rows of a long range go to the browser as the rows in view, the rest as it
+    scrolls (a week of 500 stores' rows was the whole 5.4 MB of the page's load); a short
+    table goes whole, keeping its toolbar's search and download."""
+    from ecdata.store import STORE_DAILY
+    from ecdata.store.batches import write_batch
+    from ui.tables import ROWS_SENT_AT_ONCE
+
+    path = tmp_path / "long.duckdb"
+    with Store(path) as store:
+        facts = (
+            store.reader()
+            .sql("""
+            SELECT CAST(DATE '2026-01-01' + CAST(d AS INTEGER) AS DATE) AS date,
+                   '店' || s AS store, '渠道' || c AS channel, 100.0 AS visitors,
+                   300.0 AS page_views, 5.0 AS buyers, 800.0 AS sales, 20.0 AS inquiries,
+                   4.0 AS closed_inquiries, 30.0 AS spend, false AS not_final
+            FROM range(300) r(d), range(2) t(s), range(10) u(c)""")
+            .to_arrow_table()
+        )
+        write_batch(
+            store, STORE_DAILY, facts, {"file_name": "x", "content_hash": "x", "kind": "store"}
+        )
+    app_on(path)
+    sent = []
+    dataframe = st.dataframe
+
+    def recording(data, *args, **kwargs):
+        sent.append((len(data), kwargs.get("lazy", False)))
+        return dataframe(data, *args, **kwargs)
+
+    monkeypatch.setattr(st, "dataframe", recording)
+    for period, rows, lazy in (("last_52_weeks", 6000, True), ("last_week", 140, False)):
+        sent.clear()
+        at = app(lang="en", range=period, by="store")
+        at.switch_page("pages/explore.py").run()
+        assert not at.exception
+        assert max(sent) == (rows, lazy), period  # the rows table is the longest
+        assert (rows > ROWS_SENT_AT_ONCE) == lazy
+        assert len(at.get("download_button")) == 2  # CSV and Excel of every row

@@ -14,6 +14,12 @@ from ecdata.metrics.sources import SERVICE_SOURCE
 from ecdata.platforms import platform_label
 from ui.state import fmt, lang, metric_label, tr
 
+# A table longer than this is sent as the rows in view, the rest fetched as it scrolls or
+# sorts (Streamlit's lazy loading): with a week of 500 stores' rows, Explore's first load
+# sent 5.4 MB, 0.5 MB this way. Such a table's toolbar has no search or download, so only
+# a table with its own download buttons (Explore's rows) is sent this way.
+ROWS_SENT_AT_ONCE = 5_000
+
 
 def show(data, **kwargs):
     """st.dataframe for every table a page shows: text that a spreadsheet would run as a

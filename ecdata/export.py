@@ -37,6 +37,11 @@ def _dangerous(value) -> bool:
     )
 
 
+def _inert(value):
+    """`value` as a spreadsheet takes it as text: prefixed with ' when _dangerous."""
+    return "'" + value if _dangerous(value) else value
+
+
 # _dangerous's first half in RE2 (Arrow's regexes; _SIGNED_NUMBER is its second), for one
 # pass over every text cell. RE2's \d and \s match fewer characters than Python's, so a
 # cell that pass reads as a signed number is one for _dangerous too; the cells it flags are
@@ -68,7 +73,7 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
         starts = values.str.startswith(_FORMULA_START).fillna(False).astype(bool)
         rows = np.flatnonzero(starts.to_numpy())
         if len(rows):
-            out.iloc[rows, i] = values.iloc[rows].map(lambda v: "'" + v if _dangerous(v) else v)
+            out.iloc[rows, i] = values.iloc[rows].map(_inert)
     if strings:
         _neutralise_strings(out, strings)
     return out
@@ -101,8 +106,7 @@ def _neutralise_strings(out: pd.DataFrame, columns: list[int]) -> None:
         rows = np.flatnonzero(suspect[start:end])
         start = end
         if len(rows):
-            values = out.iloc[rows, i]
-            out.iloc[rows, i] = values.map(lambda v: "'" + v if _dangerous(v) else v)
+            out.iloc[rows, i] = out.iloc[rows, i].map(_inert)
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:

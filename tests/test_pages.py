@@ -279,3 +279,16 @@ def test_explore_sends_a_long_table_of_rows_as_they_are_scrolled_to(tmp_path, ap
         assert max(sent) == (rows, lazy), period  # the rows table is the longest
         assert (rows > ROWS_SENT_AT_ONCE) == lazy
         assert len(at.get("download_button")) == 2  # CSV and Excel of every row
+
+
+def test_a_question_asked_with_or_without_its_defaults_is_one_question():
+    """The pages' one cache keys a question by its arguments with the defaults filled in:
+    the sidebar's `data_bounds` for every store and for none picked is one answer (on a
+    DuckLake each asking is a dozen catalog queries)."""
+    from ecdata.metrics.review import data_bounds
+    from ui.state import _arguments
+
+    bare = _arguments(data_bounds, (), {})
+    assert bare == _arguments(data_bounds, ((), ()), {})
+    assert bare == _arguments(data_bounds, (), {"channels": (), "stores": ()})
+    assert bare != _arguments(data_bounds, (("天猫旗舰店",),), {})

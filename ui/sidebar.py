@@ -39,8 +39,7 @@ def default_preset(latest) -> str:
 
 
 def render_sidebar() -> View:
-    # Asked as the range below asks it for every store: one answer when none is picked.
-    any_data = query(data_bounds, (), ())[1] is not None
+    any_data = query(data_bounds)[1] is not None
     stores = query(dimension_values, "store")
     granted = auth.user().stores  # a viewer limited to some stores sees only those
     if granted:

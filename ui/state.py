@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import inspect
 import os
 import re
 from collections.abc import Iterator
@@ -65,9 +67,27 @@ def query(fn, *args, **kwargs):
     and account scope: the engine's one cache (Store.remembered, per_data_version), keyed by
     the version this run read once (app.py pins it). A frame comes back as a copy, so a page
     that changes what it got never changes what the next run gets."""
-    question = (fn.__module__, fn.__qualname__, args, tuple(sorted(kwargs.items())))
+    question = (fn.__module__, fn.__qualname__, _arguments(fn, args, kwargs))
     answer = get_store().remembered(store_scope(), question, lambda cur: fn(cur, *args, **kwargs))
     return _fresh(answer)
+
+
+@functools.cache
+def _signature(fn) -> inspect.Signature:
+    return inspect.signature(fn)
+
+
+def _arguments(fn, args: tuple, kwargs: dict) -> tuple:
+    """fn's arguments after its cursor, by name with the defaults filled in: one question
+    however it is asked (`data_bounds(cur)` and `data_bounds(cur, (), ())` are one answer,
+    not two queries)."""
+    bound = _signature(fn).bind(None, *args, **kwargs)
+    bound.apply_defaults()
+    named = list(bound.arguments.items())[1:]
+    return tuple(
+        (name, tuple(sorted(value.items())) if isinstance(value, dict) else value)
+        for name, value in named
+    )
 
 
 def _fresh(answer):

@@ -6,13 +6,20 @@ import shutil
 
 import pytest
 import streamlit as st
-from helpers import DEMO_END, TODAY, keep_what_a_server_keeps, run_pages_as_the_server_does
+from helpers import (
+    DEMO_END,
+    TODAY,
+    hash_passwords_cheaply,
+    keep_what_a_server_keeps,
+    run_pages_as_the_server_does,
+)
 
 from ecdata.demo import load_demo
 from ecdata.store import Store
 
 run_pages_as_the_server_does()  # every page a test opens runs inside app.py
 keep_what_a_server_keeps()
+hash_passwords_cheaply()
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 import streamlit as st
+from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
+
+from ecdata.store import accounts
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -63,6 +66,19 @@ def keep_what_a_server_keeps() -> None:
 
     app_test.ScriptCache = KeptScripts  # type: ignore[misc]
     local_script_runner.ScriptCache = KeptScripts  # type: ignore[misc]
+
+
+# The password hasher the app is deployed with, kept before the tests swap it for a cheap one.
+PRODUCTION_HASHER = accounts._HASHER
+
+
+def hash_passwords_cheaply() -> None:
+    """Make this test process hash new passwords with Argon2id's smallest cost (one pass over
+    8 KiB) instead of the real one (three passes over 64 MiB, four lanes: 0.1 to 0.8 s a hash
+    on two cores; the lock-out tests hash a hundred times). A hash names its own cost, so
+    either hasher checks either's hashes. test_accounts pins PRODUCTION_HASHER's cost; the
+    CLI's and the browser tests' servers run in processes of their own and hash as deployed."""
+    accounts._HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 # Every parser test pretends "today" is this day, so fixture dates are never in the future.

@@ -11,11 +11,11 @@ import sys
 
 import pandas as pd
 import pytest
-from helpers import ROOT, TODAY, app
+from helpers import PRODUCTION_HASHER, ROOT, TODAY, app
 
 from ecdata.i18n import Refusal
 from ecdata.ingest.upload import ingest_file
-from ecdata.store import Store
+from ecdata.store import Store, accounts
 from ecdata.store.accounts import (
     LOCK_MINUTES,
     MAX_FAILURES,
@@ -31,10 +31,13 @@ from ecdata.store.settings import save_setting, setting_history
 NOW = dt.datetime(2026, 11, 24, 9, 0)
 
 
-def test_passwords_are_kept_as_argon2_hashes_only(store):
+def test_passwords_are_kept_as_argon2_hashes_only(store, monkeypatch):
+    # As deployed (the other tests hash cheaply: helpers.hash_passwords_cheaply): Argon2id
+    # at RFC 9106's second choice, 3 passes over 64 MiB in 4 lanes.
+    monkeypatch.setattr(accounts, "_HASHER", PRODUCTION_HASHER)
     add_user(store, "老板", "owner", "correct horse")
     stored = store.reader().execute("SELECT password_hash FROM users").fetchall()[0][0]
-    assert stored.startswith("$argon2id$") and "correct horse" not in stored
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$") and "correct horse" not in stored
     assert "password_hash" not in list_users(store.reader()).columns
     assert sign_in(store, "老板", "correct horse", NOW).role == "owner"
 

@@ -144,32 +144,63 @@ def browser():
                 "--no-first-run",
             ],
         )
-        yield b
+        yield Chromium(b)
         b.close()
 
 
-# Whether the script has stayed finished for 600 ms since settle began: a run started by a
-# click, or by a run that ends by starting another, shows within that time.
-QUIET = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  const now = performance.now();
-  if (window.__ecBusy === undefined) window.__ecBusy = now;
-  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') {
-    window.__ecBusy = now;
-    return false;
-  }
-  return now - window.__ecBusy >= 600;
+# In every page: when the script last started running and when its state last changed
+# (Streamlit's data-test-script-state on stApp), and when the user last acted (a pointer,
+# a key, an input or a file): settle tells a run the action started from one before it.
+RUNS = """(() => {
+  const w = window;
+  w.__ecInput = -1; w.__ecStarted = -1; w.__ecChanged = performance.now(); w.__ecState = null;
+  for (const type of ['pointerdown', 'keydown', 'input', 'change'])
+    document.addEventListener(type, () => { w.__ecInput = performance.now(); }, true);
+  new MutationObserver(changes => {
+    for (const change of changes) {
+      const state = change.target.getAttribute('data-test-script-state');
+      if (change.target.dataset.testid !== 'stApp' || state === w.__ecState) continue;
+      w.__ecState = state;
+      w.__ecChanged = performance.now();
+      if (state === 'running') w.__ecStarted = w.__ecChanged;
+    }
+  }).observe(document, {subtree: true, attributeFilter: ['data-test-script-state']});
+})()"""
+
+
+class Chromium:
+    """The browser, whose every context's pages keep RUNS."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.add_init_script(RUNS)
+        return context
+
+
+# Whether the script is finished and has stayed so for 250 ms after a run that began after
+# the user's last action (a run that ends by starting another shows within that time), or
+# for 600 ms since settle began when no run followed it: an action that starts none, or
+# one whose run has not shown yet.
+QUIET = """(since) => {
+  const w = window, now = performance.now();
+  if (w.__ecState !== 'notRunning') return false;
+  const quiet = now - Math.max(w.__ecChanged, since);
+  if (w.__ecStarted > w.__ecInput && now - w.__ecChanged >= 250) return true;
+  return quiet >= 600;
 }"""
 
 
 def settle(page, timeout=30_000):
     """Wait until Streamlit has finished running the script and drawn the charts. (It had
-    waited a fixed second beyond that, in all a fifth of the browser tests' time; the
-    screenshots now finish any fade themselves: animations="disabled".)"""
-    page.evaluate("window.__ecBusy = performance.now()")
+    waited a fixed 600 ms after every run, a third of the journey's time; the screenshots
+    finish any fade themselves: animations="disabled".)"""
+    since = page.evaluate("performance.now()")
     # Every page starts with its title: before it shows, the first run has not even begun.
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout)
-    page.wait_for_function(QUIET, timeout=timeout, polling=50)
+    page.wait_for_function(QUIET, arg=since, timeout=timeout, polling=50)
     page.wait_for_function(
         "[...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
         ".every(c => c.querySelector('.main-svg'))"

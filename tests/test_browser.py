@@ -173,11 +173,24 @@ class Chromium:
 
     def __init__(self, browser):
         self._browser = browser
+        self._tabs: dict[tuple, object] = {}
 
     def new_context(self, **options):
         context = self._browser.new_context(**options)
         context.add_init_script(RUNS)
         return context
+
+    def tabs(self, width: int, height: int, locale: str):
+        """One context per screen size and language for open_page's tabs: as a person opens
+        another tab, a tab loads Streamlit's scripts from the cache (a new context for each
+        page spent a second more on each). Each tab is a new Streamlit session all the same;
+        no tab of these signs in (the sign-in tests make contexts of their own)."""
+        key = (width, height, locale)
+        if key not in self._tabs:
+            self._tabs[key] = self.new_context(
+                viewport={"width": width, "height": height}, locale=locale
+            )
+        return self._tabs[key]
 
 
 # Whether the script is finished and has stayed so for 250 ms after a run that began after
@@ -210,8 +223,8 @@ def settle(page, timeout=30_000):
 
 
 def open_page(browser, url, width=1920, height=1080, locale="zh-CN"):
-    context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
-    page = context.new_page()
+    """A new tab at `url`, settled; close it with page.close()."""
+    page = browser.tabs(width, height, locale).new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url)
@@ -237,7 +250,7 @@ def test_every_page_renders_and_is_screenshotted(server, browser, name, locale):
             animations="disabled", path=str(SHOTS / f"{name}_{lang}_{width}x{height}.png")
         )
     assert not errors, errors
-    page.context.close()
+    page.close()
 
 
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
@@ -263,7 +276,7 @@ def test_the_work_plan_gantt_is_drawn_on_team_kpis(server, browser, locale):
             animations="disabled", path=str(SHOTS / f"gantt_{lang}_{width}x{height}.png")
         )
     assert not errors, errors
-    page.context.close()
+    page.close()
 
 
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
@@ -295,7 +308,7 @@ def test_a_panel_built_on_demand_opens_with_its_form_on_a_click(server, browser,
     page.get_by_text(ratings, exact=True).scroll_into_view_if_needed()
     page.screenshot(animations="disabled", path=str(SHOTS / f"ratings_panel_{lang}_1920x1080.png"))
     assert not errors, errors
-    page.context.close()
+    page.close()
 
 
 def chinese_outside_the_data(page) -> list[str]:
@@ -326,7 +339,7 @@ def test_sidebar_navigation_is_the_app_navigation_on_a_direct_link(server, brows
     page.get_by_text("Inquiry cost", exact=True).first.click()
     settle(page)
     assert "/inquiry_cost" in page.url and "lang=en" in page.url
-    page.context.close()
+    page.close()
 
 
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
@@ -340,7 +353,7 @@ def test_a_deep_link_to_the_review_opens_it_without_an_english_dialog(server, br
     assert "Page not found" not in page.inner_text("body")
     assert not page.locator('[role="dialog"]').count()
     assert not errors, errors
-    page.context.close()
+    page.close()
 
 
 def test_switching_language_relabels_every_choice_and_keeps_it(server, browser):
@@ -361,7 +374,7 @@ def test_switching_language_relabels_every_choice_and_keeps_it(server, browser):
     for english in ("Last 4 weeks", "Previous period", "Stores", "Visitors"):
         assert english not in text, english
     assert "近 4 周" in text and "上一周期" in text and "range=last_4_weeks" in page.url
-    page.context.close()
+    page.close()
 
 
 def test_shared_link_reproduces_the_view(server, browser):
@@ -376,7 +389,7 @@ def test_shared_link_reproduces_the_view(server, browser):
     assert "2026-08-17 to 2026-11-15" in body  # last 13 weeks up to the latest data
     assert "京东快车" in body  # a JD channel shows in the split by channel
     assert "抖音小店" not in body  # other stores are filtered out
-    page.context.close()
+    page.close()
 
 
 def test_upload_commit_and_see_the_new_number(server, browser):
@@ -397,7 +410,7 @@ def test_upload_commit_and_see_the_new_number(server, browser):
     page.get_by_role("button", name=f"Import {sample.name}").click()
     settle(page)
     page.get_by_text("wrote 14").wait_for(timeout=30_000)
-    page.context.close()
+    page.close()
 
     overview, _ = open_page(browser, f"{server}/?lang=en&stores=淘宝C店", locale="en-US")
     overview.wait_for_selector('[data-testid="stMetric"]')
@@ -407,7 +420,7 @@ def test_upload_commit_and_see_the_new_number(server, browser):
     overview.screenshot(
         animations="disabled", path=str(SHOTS / "overview_after_upload_1920x1080.png")
     )
-    overview.context.close()
+    overview.close()
 
 
 def listening_addresses(port: int) -> set[str]:
@@ -514,7 +527,7 @@ def test_the_first_week_in_chinese(tmp_path, browser):
             for raw in RAW_NAMES:
                 assert raw not in text, (where, raw)
         assert not errors, errors
-        page.context.close()
+        page.close()
     finally:
         stop_server(proc)
 
@@ -784,7 +797,7 @@ def test_coverage_and_two_currencies_are_said_on_screen(mixtures, browser, local
                 animations="disabled", path=str(SHOTS / f"{name}_{lang}_{width}x{height}.png")
             )
         assert not errors, errors
-        page.context.close()
+        page.close()
 
 
 def test_a_double_clicked_undo_undoes_one_batch(tmp_path, browser):
@@ -808,7 +821,7 @@ def test_a_double_clicked_undo_undoes_one_batch(tmp_path, browser):
             animations="disabled", path=str(SHOTS / "undo_double_click_en_1920x1080.png")
         )
         assert not errors, errors
-        page.context.close()
+        page.close()
     finally:
         stop_server(proc)
     with Store(db) as store:
@@ -863,7 +876,7 @@ def test_an_inquiry_list_is_uploaded_and_drilled_into(ledger_server, browser):
     settle(page)
     page.get_by_text("6 new inquiries").wait_for(timeout=30_000)
     assert not errors, errors
-    page.context.close()
+    page.close()
     week = "range=custom&from=2026-11-16&to=2026-11-22"
     for locale in ("zh-CN", "en-US"):
         lang = locale[:2]
@@ -890,7 +903,7 @@ def test_an_inquiry_list_is_uploaded_and_drilled_into(ledger_server, browser):
                 full_page=True,
             )
         assert not errors, errors
-        page.context.close()
+        page.close()
 
 
 def test_a_dollar_file_is_never_defaulted_onto_a_yuan_store(tmp_path, browser):
@@ -942,7 +955,7 @@ def test_a_dollar_file_is_never_defaulted_onto_a_yuan_store(tmp_path, browser):
             full_page=True,
         )
         assert not errors, errors
-        page.context.close()
+        page.close()
     finally:
         stop_server(proc)
     card = text.split("📄 shopify_sales_by_day.csv")[1].split("\n店铺\n")[0]
@@ -981,7 +994,7 @@ def test_a_phone_sees_sales_inquiries_and_inquiry_cost_first(server, browser, lo
         animations="disabled", path=str(SHOTS / f"phone_first_screen_{lang}_390x844.png")
     )
     assert not errors, errors
-    page.context.close()
+    page.close()
 
 
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
@@ -1041,7 +1054,7 @@ def test_a_phones_charts_keep_their_text_level_and_legible(server, browser, loca
             path=str(SHOTS / f"phone_charts_{path or 'overview'}_{lang}_390x844.png"),
         )
         assert not errors, errors
-        page.context.close()
+        page.close()
 
 
 def test_a_search_with_no_match_answers_in_chinese(server, browser):
@@ -1061,7 +1074,7 @@ def test_a_search_with_no_match_answers_in_chinese(server, browser):
     assert shown == ["0px", '"没有匹配的选项"']
     page.screenshot(animations="disabled", path=str(SHOTS / "no_results_zh_1920x1080.png"))
     assert not errors, errors
-    page.context.close()
+    page.close()
 
 
 def test_a_tables_toolbar_tips_are_chinese_on_a_chinese_page(server, browser):
@@ -1098,7 +1111,7 @@ def test_a_tables_toolbar_tips_are_chinese_on_a_chinese_page(server, browser):
     ]
     page.screenshot(animations="disabled", path=str(SHOTS / "table_tips_zh_1920x1080.png"))
     assert not errors, errors
-    page.context.close()
+    page.close()
 
 
 # What a person reads: visible text (not text CSS shrank to nothing to put ours in its
